@@ -1,0 +1,129 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NotFoundError, parseChatRequest, type Engine, type Exchange } from '@routekit/core';
+import { authenticate, type ApiKeyEntry, type Caller } from './authenticate.js';
+import { toHttpError } from './error-body.js';
+import { modelsResponse } from './models-response.js';
+import { readJsonBody } from './read-json-body.js';
+import { receiptHeader } from './receipt-header.js';
+import { writeSse } from './write-sse.js';
+
+export interface HttpBridgeOptions {
+  /** The engine that decides and calls. */
+  engine: Engine;
+  /** API keys (hashed) the gateway accepts; open when omitted. */
+  apiKeys?: ApiKeyEntry[];
+  /** Largest request body accepted, in bytes. Default 4 MiB (room for a few inline images). */
+  bodyLimitBytes?: number;
+  /** Where the API is mounted, e.g. `/llm`; routes are `<prefix>/v1/...`. Default ''. */
+  prefix?: string;
+}
+
+/** The OpenAI-compatible API over Node's own request and response objects. */
+export interface HttpBridge {
+  /**
+   * Serves the request if it is one of the gateway's routes and resolves `true`; resolves `false`
+   * for any other path so the framework can pass it on. `body` is a body a framework already parsed.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, body?: unknown): Promise<boolean>;
+}
+
+/**
+ * The shared Node HTTP bridge every server adapter sits on: routing of the API paths, auth, body
+ * limits, JSON and SSE responses, OpenAI-style errors.
+ *
+ * @example
+ * const bridge = createHttpBridge({ engine });
+ * http.createServer(async (request, response) => { if (!(await bridge.handle(request, response))) response.writeHead(404).end(); });
+ */
+export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
+  const { engine } = options;
+  const prefix = options.prefix ?? '';
+  const limit = options.bodyLimitBytes ?? 4 * 1024 * 1024;
+
+  return {
+    async handle(request, response, body) {
+      const path = (request.url ?? '/').split('?')[0]!;
+      if (!path.startsWith(`${prefix}/v1/`)) return false;
+      const route = path.slice(prefix.length);
+      const method = request.method ?? 'GET';
+      if (method === 'POST' && route === '/v1/chat/completions') await serve(response, (caller) => chatCompletions(request, response, caller, body), request);
+      else if (method === 'GET' && route === '/v1/models') await serve(response, async () => sendJson(response, 200, modelsResponse(engine)), request);
+      else if (method === 'GET' && route.startsWith('/v1/receipts/')) await serve(response, (caller) => receipt(response, decodeURIComponent(route.slice('/v1/receipts/'.length)), caller), request);
+      else return false;
+      return true;
+    },
+  };
+
+  async function serve(response: ServerResponse, work: (caller: Caller) => Promise<void>, request: IncomingMessage): Promise<void> {
+    try {
+      await work(authenticate(request, options.apiKeys));
+    } catch (error) {
+      sendError(response, error, `req-${Date.now().toString(36)}`);
+    }
+  }
+
+  async function chatCompletions(request: IncomingMessage, response: ServerResponse, caller: Caller, preParsed: unknown): Promise<void> {
+    // A framework body parser that ran first has consumed the stream; its result is then the body.
+    const raw = preParsed !== undefined && request.readableEnded ? preParsed : await readJsonBody(request, limit);
+    const parsed = parseChatRequest(raw, { hintsHeader: header(request, 'x-routekit-hints') });
+    const aborter = new AbortController();
+    // 'close' on the response also fires after a normal end; only an unfinished response means the client left.
+    response.on('close', () => {
+      if (!response.writableFinished) aborter.abort();
+    });
+    const exchange = engine.createExchange({
+      ...parsed,
+      tenant: caller.tenant,
+      apiKeyId: caller.apiKeyId,
+      signal: aborter.signal,
+      headers: { 'cache-control': header(request, 'cache-control'), 'x-routekit-cache': header(request, 'x-routekit-cache') },
+    });
+    let result;
+    try {
+      result = await engine.run(exchange);
+    } catch (error) {
+      sendError(response, error, exchange.id, exchange);
+      return;
+    }
+    if (result.type === 'response') {
+      sendJson(response, 200, { ...result.response, 'x-routekit': exchange.receipt }, headersOf(exchange, true));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headersOf(exchange, false) });
+    response.flushHeaders();
+    await writeSse(response, result.stream, exchange.id);
+  }
+
+  async function receipt(response: ServerResponse, id: string, caller: Caller): Promise<void> {
+    const found = await engine.receipts.get(id);
+    // Another tenant's receipt is reported as missing, not as forbidden, so ids cannot be probed.
+    if (found === undefined || (options.apiKeys !== undefined && found.tenant !== caller.tenant)) {
+      throw new NotFoundError('No receipt with this id (receipts are kept for a limited time).', { code: 'receipt_not_found', param: 'id' });
+    }
+    sendJson(response, 200, found);
+  }
+}
+
+function headersOf(exchange: Exchange, final: boolean): Record<string, string> {
+  return { ...exchange.responseHeaders, 'x-request-id': exchange.id, 'x-routekit-receipt': receiptHeader(exchange.receipt, final) };
+}
+
+function sendError(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const httpError = toHttpError(error, requestId);
+  sendJson(response, httpError.status, httpError.body, { ...exchange?.responseHeaders, ...httpError.headers, 'x-request-id': requestId });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,2 @@
+export { routerMiddleware } from './router-middleware.js';
+export { hashApiKey, type RouterConfig } from '@routekit/http';

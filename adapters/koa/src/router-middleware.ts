@@ -1,0 +1,24 @@
+import type { Middleware } from 'koa';
+import { createEngine, createHttpBridge, type RouterConfig } from '@routekit/http';
+
+/**
+ * The OpenAI-compatible gateway as Koa 3 middleware: POST /v1/chat/completions (JSON and SSE),
+ * GET /v1/models, GET /v1/receipts/:id. Other paths go on to the next middleware.
+ *
+ * @example
+ * const app = new Koa();
+ * app.use(routerMiddleware({ providers: [{ id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey }] }));
+ */
+export function routerMiddleware(config: RouterConfig): Middleware {
+  const bridge = createHttpBridge({ ...config, engine: config.engine ?? createEngine(config) });
+  return async function routekit(context, next) {
+    // The bridge writes to Node's response itself, so Koa must not respond again.
+    const body = (context.request as { body?: unknown }).body;
+    context.respond = false;
+    const handled = await bridge.handle(context.req, context.res, body);
+    if (!handled) {
+      context.respond = true;
+      await next();
+    }
+  };
+}

@@ -1,0 +1,31 @@
+/** A CLI command: takes its own arguments, returns the exit code. */
+export interface Command {
+  readonly summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.js')).serve,
+  train: async () => (await import('./commands/train.js')).train,
+  calibrate: async () => (await import('./commands/calibrate.js')).calibrate,
+  evaluate: async () => (await import('./commands/evaluate.js')).evaluate,
+  'cache-eval': async () => (await import('./commands/cache-eval.js')).cacheEval,
+  redact: async () => (await import('./commands/redact.js')).redact,
+};
+
+export function usage(): string {
+  return [
+    'usage: routekit <command> [options]',
+    '',
+    'commands:',
+    '  serve       run the OpenAI-compatible gateway',
+    '  train       train a router from JSONL outcomes',
+    '  calibrate   find the threshold that sends a target share to the strong model',
+    '  evaluate    APGR, CPT(50%), CPT(80%) and the cost-quality curve of a router',
+    '  cache-eval  precision and recall of the semantic cache on labelled pairs',
+    '  redact      redact PII from stdin, line for line',
+    '',
+    'Run `routekit <command> --help` for its options.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import type { ChatResponse } from '../chat/chat-response.js';
+import { InvalidRequestError } from '../errors.js';
+import type { ChatResult } from '../pipeline/chat-result.js';
+import type { EngineMiddleware } from '../pipeline/engine-middleware.js';
+import type { Exchange } from '../pipeline/exchange.js';
+import type { CacheReceipt } from '../receipts/receipt.js';
+import { recordStream, refuseToCache, replayCachedResponse } from './cached-result.js';
+import { exactRequestKey, semanticRequestKey, type SemanticKey } from './request-key.js';
+import { resolveOrigin, ResponseCache, type CachedAnswer } from './response-cache.js';
+import { SemanticCache } from './semantic-cache.js';
+import type { Embedder } from './hashed-embedder.js';
+
+export interface CacheMiddlewareOptions {
+  /** `cache_enabled`: false turns the cache off (receipts say `off`). Default true. */
+  enabled?: boolean;
+  /** `similarity_threshold` of the semantic cache, 0.90..0.99. Default 0.95. */
+  similarityThreshold?: number;
+  /** `ttl_seconds`: how long an answer stays cached. Default 3600. */
+  ttlSeconds?: number;
+  /** `exclude_models`: model strings (as requested) or `provider/model` ids (as answered) never cached. */
+  excludeModels?: readonly string[];
+  /** Requests with a higher `temperature` are neither looked up nor stored. Default 1. */
+  maxTemperature?: number;
+  /** Cache requests above `maxTemperature` anyway. Default false. */
+  cacheHighTemperature?: boolean;
+  /** Look up similar questions, not only identical requests. Default true. */
+  semantic?: boolean;
+  /** Bound on the memory of cached answers and their index entries, in bytes. Default 256 MiB. */
+  maxBytes?: number;
+  /** Most answers kept per tenant; the oldest goes first. Default 100,000. */
+  maxEntriesPerTenant?: number;
+  /** The semantic cache's embedder. Default: hashed n-grams with a shipped IDF table. */
+  embedder?: Embedder;
+}
+
+const optionsSchema = z.object({
+  enabled: z.boolean().optional(),
+  similarityThreshold: z.number().min(0.9).max(0.99).optional(),
+  ttlSeconds: z.number().positive().optional(),
+  excludeModels: z.array(z.string()).optional(),
+  maxTemperature: z.number().min(0).optional(),
+  cacheHighTemperature: z.boolean().optional(),
+  semantic: z.boolean().optional(),
+  maxBytes: z.number().int().positive().optional(),
+  maxEntriesPerTenant: z.number().int().positive().optional(),
+});
+
+/** Why this request may not be looked up (`lookup: false`) or stored (`store: false`). */
+function policyFor(exchange: Exchange, excluded: ReadonlySet<string>, options: Required<Pick<CacheMiddlewareOptions, 'maxTemperature' | 'cacheHighTemperature'>>): { lookup: boolean; store: boolean; reason?: string } {
+  const control = (exchange.headers['cache-control'] ?? '').toLowerCase().split(',').map((directive) => directive.trim());
+  const request = exchange.request;
+  if (exchange.options.cache === false) return { lookup: false, store: false, reason: 'request option' };
+  if (exchange.headers['x-routekit-cache']?.trim().toLowerCase() === 'off') return { lookup: false, store: false, reason: 'x-routekit-cache' };
+  if (control.includes('no-store')) return { lookup: false, store: false, reason: 'no-store' };
+  if (excluded.has(exchange.original.model)) return { lookup: false, store: false, reason: 'excluded model' };
+  if (!options.cacheHighTemperature && (request.temperature ?? 0) > options.maxTemperature) return { lookup: false, store: false, reason: 'temperature' };
+  if ((request.n ?? 1) !== 1) return { lookup: false, store: false, reason: 'n' };
+  // With tools, a text answer may stand for a tool the model would call next time (with side
+  // effects or fresh data). Only the turn after the tool results, whose inputs are all in the
+  // conversation, is cached, and only exactly.
+  if (request.tools?.length && request.messages.at(-1)?.role !== 'tool') return { lookup: false, store: false, reason: 'tools' };
+  if (control.includes('no-cache')) return { lookup: false, store: true, reason: 'no-cache' };
+  return { lookup: true, store: true };
+}
+
+/**
+ * The exact and semantic cache as engine middleware. On a hit it answers without routing or an
+ * upstream call (as a stream when the client asked for one) and says so in the receipt; on a miss
+ * it stores complete answers that finished with `stop`. Entries are scoped to `exchange.tenant`.
+ *
+ * @example
+ * const engine = new Engine({ call, middleware: [createCacheMiddleware({ similarityThreshold: 0.95, ttlSeconds: 600, excludeModels: ['openai/o3'] })] });
+ */
+export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): EngineMiddleware {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidRequestError(`cache option ${issue.path.join('.')}: ${issue.message}`, { param: issue.path.join('.'), code: 'invalid_cache_option' });
+  }
+  const enabled = options.enabled ?? true;
+  const excluded = new Set(options.excludeModels ?? []);
+  const policy = { maxTemperature: options.maxTemperature ?? 1, cacheHighTemperature: options.cacheHighTemperature ?? false };
+  const semantic = (options.semantic ?? true) ? new SemanticCache<string>({ similarityThreshold: options.similarityThreshold ?? 0.95, ...(options.embedder ? { embedder: options.embedder } : {}) }) : null;
+  const cache = new ResponseCache({
+    maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
+    ttlMs: (options.ttlSeconds ?? 3600) * 1000,
+    maxEntriesPerTenant: options.maxEntriesPerTenant ?? 100_000,
+    semantic,
+  });
+
+  function serve(exchange: Exchange, answer: CachedAnswer, receipt: CacheReceipt): ChatResult | null {
+    if (!resolveOrigin(answer).ok || (answer.model && excluded.has(answer.model))) {
+      cache.evict(answer);
+      return null;
+    }
+    exchange.receipt.cache = { ...receipt, entry_id: answer.id, saved_usd: answer.costUsd };
+    exchange.receipt.winner = answer.model;
+    exchange.receipt.strategy = 'cache';
+    exchange.receipt.reason = `cache ${receipt.kind} hit`;
+    const request = exchange.request;
+    return replayCachedResponse(answer.response, { id: exchange.id, stream: request.stream === true, includeUsage: request.stream_options?.include_usage === true });
+  }
+
+  function store(exchange: Exchange, key: string, semanticKey: SemanticKey | null, response: ChatResponse): void {
+    const refusal = refuseToCache(response) ?? (exchange.signal.aborted ? 'aborted' : null) ?? (exchange.receipt.winner && excluded.has(exchange.receipt.winner) ? 'excluded model' : null);
+    if (refusal) {
+      exchange.receipt.cache = { ...exchange.receipt.cache!, reason: refusal };
+      return;
+    }
+    cache.store(exchange.tenant, key, semanticKey, response, exchange.receipt);
+  }
+
+  return {
+    name: 'cache',
+    async wrapRequest(exchange, next) {
+      if (!enabled) {
+        exchange.receipt.cache = { status: 'off' };
+        return next();
+      }
+      const decision = policyFor(exchange, excluded, policy);
+      if (!decision.store) {
+        exchange.receipt.cache = { status: 'bypass', reason: decision.reason! };
+        return next();
+      }
+      const model = exchange.original.model;
+      const key = exactRequestKey(exchange.request, model);
+      const semanticKey = semantic && !exchange.request.tools?.length ? semanticRequestKey(exchange.request, model) : null;
+      exchange.receipt.cache = decision.lookup ? { status: 'miss' } : { status: 'bypass', reason: decision.reason! };
+      if (decision.lookup) {
+        const exact = cache.getExact(exchange.tenant, key);
+        const served = exact && serve(exchange, exact, { status: 'hit', kind: 'exact', similarity: 1 });
+        if (served) return served;
+        const similar = semanticKey && cache.findSimilar(exchange.tenant, semanticKey);
+        if (similar && 'answer' in similar) {
+          const result = serve(exchange, similar.answer, { status: 'hit', kind: 'semantic', similarity: round(similar.similarity) });
+          if (result) return result;
+        } else if (similar) exchange.receipt.cache = { status: 'miss', similarity: round(similar.similarity), reason: `guard: ${similar.rejected}` };
+      }
+      const result = await next();
+      if (result.type === 'response') {
+        store(exchange, key, semanticKey, result.response);
+        return result;
+      }
+      return { type: 'stream', stream: recordStream(result.stream, (response) => store(exchange, key, semanticKey, response)) };
+    },
+  };
+}
+
+function round(similarity: number): number {
+  return Math.round(similarity * 10_000) / 10_000;
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { ChatResponse } from '../chat/chat-response.js';
+import type { Receipt } from '../receipts/receipt.js';
+import type { SemanticKey } from './request-key.js';
+import type { SemanticCache, SemanticEntryHandle } from './semantic-cache.js';
+import type { GuardVerdict } from './slot-guard.js';
+
+/** A cached answer and what the original request cost. Holds no prompt text. */
+export interface CachedAnswer {
+  readonly id: string;
+  readonly tenant: string;
+  /** The tenant-scoped exact key the entry is stored under. */
+  readonly key: string;
+  readonly response: ChatResponse;
+  /** Filled from the original receipt the first time the entry is served (see `resolveOrigin`). */
+  model: string | null;
+  costUsd: number;
+  /** The original request's receipt, until the engine has surely finalised it. */
+  origin: Receipt | null;
+  semantic: SemanticEntryHandle | null;
+  readonly bytes: number;
+}
+
+export interface ResponseCacheOptions {
+  maxBytes: number;
+  ttlMs: number;
+  maxEntriesPerTenant: number;
+  semantic: SemanticCache<string> | null;
+}
+
+// Embeddings, slots and bookkeeping per entry, beside the answer's own JSON.
+const ENTRY_OVERHEAD_BYTES = 1024;
+
+function scoped(tenant: string, key: string): string {
+  return `${tenant}\u0000${key}`;
+}
+
+/**
+ * Answers by exact request key, with a semantic index over the same entries. One LRU bounds both
+ * by bytes and TTL; evicting an entry removes it from the semantic index too. Every key and every
+ * semantic scope starts with the tenant, so no lookup crosses tenants.
+ */
+export class ResponseCache {
+  readonly #entries: LRUCache<string, CachedAnswer>;
+  readonly #semantic: SemanticCache<string> | null;
+  readonly #maxEntriesPerTenant: number;
+  readonly #keysByTenant = new Map<string, Set<string>>();
+
+  constructor(options: ResponseCacheOptions) {
+    this.#semantic = options.semantic;
+    this.#maxEntriesPerTenant = options.maxEntriesPerTenant;
+    this.#entries = new LRUCache<string, CachedAnswer>({
+      maxSize: options.maxBytes,
+      ttl: options.ttlMs,
+      sizeCalculation: (entry) => entry.bytes,
+      dispose: (entry, key, reason) => this.#forget(entry, key, reason === 'set'),
+    });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  getExact(tenant: string, key: string): CachedAnswer | undefined {
+    return this.#entries.get(scoped(tenant, key));
+  }
+
+  /** The semantic match of the prompt in the tenant's context, if its entry is still alive. */
+  findSimilar(tenant: string, semanticKey: SemanticKey): { answer: CachedAnswer; similarity: number } | { rejected: Exclude<GuardVerdict, null>; similarity: number } | null {
+    if (!this.#semantic) return null;
+    const match = this.#semantic.lookup(scoped(tenant, semanticKey.context), semanticKey.prompt);
+    if (!match || !match.hit) return match;
+    const answer = this.#entries.get(match.value);
+    if (!answer || answer.tenant !== tenant) return null;
+    return { answer, similarity: match.similarity };
+  }
+
+  store(tenant: string, key: string, semanticKey: SemanticKey | null, response: ChatResponse, origin: Receipt): CachedAnswer {
+    const fullKey = scoped(tenant, key);
+    const answer: CachedAnswer = {
+      id: `cache_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+      tenant,
+      key: fullKey,
+      response: structuredClone(response),
+      model: null,
+      costUsd: 0,
+      origin,
+      semantic: null,
+      bytes: ENTRY_OVERHEAD_BYTES + 2 * (JSON.stringify(response).length + (semanticKey?.prompt.length ?? 0)),
+    };
+    this.#entries.set(fullKey, answer);
+    if (!this.#entries.has(fullKey)) return answer; // larger than the whole cache: not kept
+    let keys = this.#keysByTenant.get(tenant);
+    if (!keys) this.#keysByTenant.set(tenant, (keys = new Set()));
+    keys.delete(fullKey);
+    keys.add(fullKey);
+    if (semanticKey && this.#semantic) answer.semantic = this.#semantic.store(scoped(tenant, semanticKey.context), semanticKey.prompt, fullKey);
+    while (keys.size > this.#maxEntriesPerTenant) this.#entries.delete(keys.values().next().value!);
+    return answer;
+  }
+
+  /** Drops an entry that must not be served (its original request failed, or its model is excluded). */
+  evict(answer: CachedAnswer): void {
+    if (this.#entries.peek(answer.key) === answer) this.#entries.delete(answer.key);
+  }
+
+  #forget(entry: CachedAnswer, key: string, replaced: boolean): void {
+    if (entry.semantic) this.#semantic?.remove(entry.semantic);
+    entry.semantic = null;
+    const keys = this.#keysByTenant.get(entry.tenant);
+    // A `set` over an existing key disposes the old entry: the key stays in the tenant's list.
+    if (keys && !replaced) {
+      keys.delete(key);
+      if (keys.size === 0) this.#keysByTenant.delete(entry.tenant);
+    }
+  }
+}
+
+/**
+ * Reads what the original answer cost and which model gave it, once the engine has finalised the
+ * receipt (after the response returned or the stream ended), and forgets the receipt.
+ */
+export function resolveOrigin(answer: CachedAnswer): { ok: boolean } {
+  const origin = answer.origin;
+  if (!origin) return { ok: true };
+  answer.origin = null;
+  answer.model = origin.winner;
+  answer.costUsd = origin.cost_usd;
+  return { ok: origin.status === 'ok' };
+}

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { evaluateCachePairs, parseLabelledPairs } from './evaluate-cache-pairs.js';
+import { hashString } from './text-features.js';
+import { createSemanticCache } from './semantic-cache.js';
+
+const topics = ['volcanoes', 'glaciers', 'tides', 'earthquakes', 'hurricanes', 'monsoons', 'deserts', 'rainforests', 'coral reefs', 'auroras'];
+const verbs = ['form', 'move', 'change over time', 'affect farming', 'get measured', 'appear on maps'];
+const prompts = topics.flatMap((topic) => verbs.flatMap((verb) => ['students', 'engineers', 'pilots', 'sailors', 'doctors'].map((who) => `How do ${topic} ${verb} and why should ${who} care about it`)));
+
+describe('SemanticCache', () => {
+  it('finds the same entries through the HNSW graph as through the linear scan', () => {
+    const linear = createSemanticCache<number>({ bruteForceLimit: 10_000 });
+    const graph = createSemanticCache<number>({ bruteForceLimit: 50 });
+    prompts.forEach((prompt, index) => {
+      linear.store('scope', prompt, index);
+      graph.store('scope', prompt, index);
+    });
+    expect(graph.index('scope')!.usesGraph).toBe(true);
+    expect(linear.index('scope')!.usesGraph).toBe(false);
+    prompts.forEach((prompt, index) => {
+      const query = `${prompt.toUpperCase()}?`;
+      expect(linear.lookup('scope', query)).toMatchObject({ hit: true, value: index });
+      expect(graph.lookup('scope', query)).toMatchObject({ hit: true, value: index });
+    });
+  });
+
+  it('forgets removed entries and reuses their slots in the graph', () => {
+    const cache = createSemanticCache<string>({ bruteForceLimit: 20 });
+    const handles = prompts.slice(0, 60).map((prompt) => cache.store('scope', prompt, prompt));
+    cache.remove(handles[5]!);
+    expect(cache.lookup('scope', prompts[5]!)).toBeNull();
+    cache.store('scope', 'What is the tallest mountain in Africa', 'kilimanjaro');
+    expect(cache.lookup('scope', 'what is the tallest mountain in africa?')).toMatchObject({ hit: true, value: 'kilimanjaro' });
+    expect(cache.lookup('scope', prompts[6]!)).toMatchObject({ hit: true, value: prompts[6] });
+    expect(cache.index('scope')!.size).toBe(60);
+  });
+
+  it('never answers from another scope', () => {
+    const cache = createSemanticCache<string>();
+    cache.store('tenant-a', 'What is our refund policy?', 'a');
+    expect(cache.lookup('tenant-b', 'What is our refund policy?')).toBeNull();
+    expect(cache.lookup('tenant-a', 'what is our refund policy')).toMatchObject({ hit: true, value: 'a' });
+  });
+});
+
+// The shipped embedder and guard on held-out QQP pairs (the 30% the weights were not trained on).
+const qqpPath = new URL('../../../../../shared/data/paraphrase/qqp.train.jsonl', import.meta.url);
+describe.skipIf(!existsSync(qqpPath))('semantic cache on QQP held-out pairs (skipped: ../shared/data/paraphrase missing)', () => {
+  it('keeps precision at or above 0.95 at the default threshold, and the guard removes false hits', () => {
+    const pairs = parseLabelledPairs(readFileSync(qqpPath, 'utf8')).filter((pair) => hashString(pair.id!) % 10 < 3);
+    const guarded = evaluateCachePairs(pairs);
+    const plain = evaluateCachePairs(pairs, { guard: false });
+    expect(guarded.hits).toBeGreaterThan(20);
+    expect(guarded.precision).toBeGreaterThanOrEqual(0.95);
+    expect(plain.false_hits.length).toBeGreaterThan(guarded.false_hits.length);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { compareSlots, extractSlots } from './slot-guard.js';
+
+const verdict = (left: string, right: string) => compareSlots(extractSlots(left), extractSlots(right));
+
+describe('compareSlots', () => {
+  it('lets rewordings through when every slot agrees, whatever the capitalisation', () => {
+    expect(verdict('How do I learn Python quickly?', 'how can i learn python quickly')).toBeNull();
+    expect(verdict("What's France's capital city?", 'What is the capital of France?')).toBeNull();
+  });
+
+  it('refuses another number, in digits or words, and numbers in another order', () => {
+    expect(verdict('Who won the World Cup in 2014?', 'Who won the World Cup in 2018?')).toBe('numbers');
+    expect(verdict('What is 3 minus 2?', 'What is 2 minus 3?')).toBe('numbers');
+    expect(verdict('I have two cats', 'I have three cats')).toBe('numbers');
+  });
+
+  it('refuses another name, and the same names in another order', () => {
+    expect(verdict('What is the capital of France?', 'What is the capital of Germany?')).toBe('names');
+    expect(verdict('Why did Napa beat Solano?', 'Why did Solano beat Napa?')).toBe('names');
+    expect(verdict('Is Earth a planet?', 'Is Mars a planet?')).toBe('names');
+  });
+
+  it('refuses another target language, even written in lower case', () => {
+    expect(verdict('translate good morning to spanish', 'translate good morning to french')).toBe('keywords');
+    expect(verdict('Rewrite this loop in python', 'Rewrite this loop in rust')).toBe('keywords');
+  });
+
+  it('refuses other quoted text and other code identifiers', () => {
+    expect(verdict('Translate "good morning" please', 'Translate "good night" please')).toBe('quoted');
+    expect(verdict('What does Array.prototype.map do?', 'What does Array.prototype.filter do?')).toBe('identifiers');
+    expect(verdict('Why is my_var undefined?', 'Why is my_val undefined?')).toBe('identifiers');
+  });
+
+  it('refuses a negation on one side only and polar words swapped', () => {
+    expect(verdict('Why is the sky blue at noon?', "Why isn't the sky blue at noon?")).toBe('negation');
+    expect(verdict('What is the best laptop for students?', 'What is the worst laptop for students?')).toBe('keywords');
+    expect(verdict('Who invented the telephone?', 'Where was the telephone invented?')).toBe('keywords');
+  });
+});

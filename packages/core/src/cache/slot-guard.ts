@@ -1,0 +1,102 @@
+import { tokenize } from './text-features.js';
+
+/**
+ * The values in a prompt that change its answer while barely moving its embedding: numbers,
+ * quoted text, code identifiers, names, languages, negation and polar words ("best"/"worst").
+ */
+export interface PromptSlots {
+  /**
+   * Lower-cased word tokens joined by spaces (one string is far smaller than an array per cached
+   * prompt), to find where a name written in capitals on one side appears on the other.
+   */
+  readonly tokens: string;
+  readonly numbers: readonly string[];
+  readonly quoted: readonly string[];
+  readonly identifiers: readonly string[];
+  /** Lower-cased words written with a capital that are not common words: names, places, products. */
+  readonly names: readonly string[];
+  readonly keywords: readonly string[];
+  readonly negated: boolean;
+}
+
+/** Why two prompts were judged to ask different things, or null when every slot agrees. */
+export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation';
+
+const NUMBER_WORDS: Record<string, string> = {
+  zero: '0', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', fifty: '50', hundred: '100', thousand: '1000',
+  million: '1000000', billion: '1000000000', third: '3rd', dozen: '12',
+};
+// "one", "first", "second" and "half" are left out: as pronoun, ordinal-of-speech or time unit they
+// split real paraphrases ("one's life" / "life"); a real count still differs from "two", "three"…
+
+// Words whose swap turns a question into another one although the rest is identical.
+const KEYWORDS = new Set([
+  'best', 'worst', 'good', 'bad', 'better', 'worse', 'most', 'least', 'more', 'less', 'fewer', 'before', 'after', 'above', 'below',
+  'increase', 'decrease', 'largest', 'smallest', 'biggest', 'big', 'small', 'highest', 'lowest', 'high', 'low', 'maximum', 'minimum',
+  'max', 'min', 'first', 'last', 'cheap', 'cheapest', 'expensive', 'fast', 'fastest', 'slow', 'slowest', 'old', 'oldest', 'new', 'newest',
+  'young', 'youngest', 'male', 'female', 'men', 'women', 'man', 'woman', 'boy', 'girl', 'buy', 'sell', 'import', 'export', 'win', 'lose',
+  'start', 'stop', 'open', 'close', 'add', 'remove', 'enable', 'disable', 'install', 'uninstall', 'upload', 'download', 'send', 'receive',
+  'advantages', 'disadvantages', 'pros', 'cons', 'benefits', 'positive', 'negative', 'true', 'false', 'yes', 'legal', 'illegal',
+  'north', 'south', 'east', 'west', 'left', 'right', 'who', 'where', 'when', 'why',
+  'english', 'spanish', 'french', 'german', 'italian', 'portuguese', 'chinese', 'mandarin', 'japanese', 'korean', 'russian', 'arabic',
+  'hindi', 'dutch', 'swedish', 'polish', 'turkish', 'greek', 'hebrew', 'latin', 'bengali', 'urdu', 'tamil', 'telugu', 'vietnamese',
+  'thai', 'indonesian', 'persian', 'ukrainian', 'python', 'java', 'javascript', 'typescript', 'ruby', 'php', 'rust', 'go', 'golang',
+  'c', 'c++', 'c#', 'swift', 'kotlin', 'scala', 'haskell', 'perl', 'sql', 'html', 'css', 'bash', 'r', 'matlab', 'dart', 'lua',
+  'yesterday', 'today', 'tomorrow', 'daily', 'weekly', 'monthly', 'yearly', 'morning', 'evening', 'night', 'summer', 'winter',
+]);
+const NEGATIONS = new Set(['not', 'no', 'never', 'without', 'none', 'neither', 'nor', 'nothing', 'nobody', 'cannot', 'unable']);
+
+// Capitalised words that are not names: sentence starts, question words, pronouns.
+const COMMON_WORDS = new Set(
+  ('a an the and or but if then so of to in on at by for from with about as into is are was were be been being do does did ' +
+    'have has had can could will would should shall may might must what which who whom whose when where why how i me my you your ' +
+    'he him his she her it its we us our they them their this that these those there here not no yes all any some each every ' +
+    'one best good most more much many very just also only please tell explain give write list describe find show help make ' +
+    'let get need want know think like am hi hello hey dear thanks thank ok okay whats hows whos').split(' '),
+);
+
+const QUOTED_PATTERN = /"([^"]{1,200})"|“([^”]{1,200})”|`([^`]{1,200})`|'([^'\s][^']{0,198}[^'\s])'(?!\w)/g;
+const IDENTIFIER_PATTERN = /[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?|\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Za-z]+_[\w]+\b|\b\w+\(\)/g;
+const NUMBER_PATTERN = /\d[\d,]*(?:\.\d+)?/g;
+const CAPITALISED_PATTERN = /\b\p{Lu}[\p{L}\p{N}]*/gu;
+
+/** Extracts the slots of one prompt. Cheap: a few regular expressions over the text. */
+export function extractSlots(text: string): PromptSlots {
+  const normalised = text.normalize('NFKC');
+  const tokens = tokenize(normalised);
+  const numbers = [...normalised.matchAll(NUMBER_PATTERN)].map((match) => match[0].replace(/,/g, ''));
+  for (const token of tokens) if (NUMBER_WORDS[token]) numbers.push(NUMBER_WORDS[token]!);
+  const quoted = [...normalised.matchAll(QUOTED_PATTERN)].map((match) => (match[1] ?? match[2] ?? match[3] ?? match[4]!).trim().toLowerCase());
+  const identifiers = [...normalised.matchAll(IDENTIFIER_PATTERN)].map((match) => match[0]);
+  const names = [...normalised.matchAll(CAPITALISED_PATTERN)]
+    .map((match) => match[0].toLowerCase())
+    .filter((word) => !COMMON_WORDS.has(word) && !NUMBER_WORDS[word]);
+  const keywords = tokens.filter((token) => KEYWORDS.has(token));
+  const negated = tokens.some((token) => NEGATIONS.has(token));
+  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negated };
+}
+
+function namesInOrder(tokens: string, names: ReadonlySet<string>): string[] {
+  return tokens.split(' ').filter((token) => names.has(token));
+}
+
+function sameSequence(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((value, index) => value === right[index]);
+}
+
+/**
+ * Compares the slots of a new prompt with a cached one. Names are compared in order, over the
+ * names either side writes with a capital, so "python" and "Python" agree but "France" and
+ * "Germany", or "X beats Y" and "Y beats X", do not.
+ */
+export function compareSlots(left: PromptSlots, right: PromptSlots): GuardVerdict {
+  if (!sameSequence(left.numbers, right.numbers)) return 'numbers';
+  if (!sameSequence(left.quoted, right.quoted)) return 'quoted';
+  if (!sameSequence(left.identifiers, right.identifiers)) return 'identifiers';
+  if (left.negated !== right.negated) return 'negation';
+  if (!sameSequence(left.keywords, right.keywords)) return 'keywords';
+  const names = new Set([...left.names, ...right.names]);
+  if (names.size > 0 && !sameSequence(namesInOrder(left.tokens, names), namesInOrder(right.tokens, names))) return 'names';
+  return null;
+}

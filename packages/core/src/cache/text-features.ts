@@ -1,0 +1,108 @@
+/** A sparse feature vector: sorted bucket indices and their weights, L2-normalised. */
+export interface SparseVector {
+  /** Bucket numbers fit 16 bits: half the memory of 32-bit indices for every cached prompt. */
+  readonly indices: Uint16Array;
+  readonly values: Float32Array;
+}
+
+/** Number of hash buckets for n-gram features; IDF tables and projections are sized by it. */
+export const FEATURE_BUCKETS = 1 << 15;
+
+const WORD_PATTERN = /[\p{L}\p{N}]+(?:[+#]+|(?:['’][\p{L}]+))?/gu;
+
+// Contractions are expanded so that "what's" and "what is" share their words.
+const CONTRACTIONS: Record<string, string[]> = {
+  "what's": ['what', 'is'], "it's": ['it', 'is'], "that's": ['that', 'is'], "who's": ['who', 'is'], "where's": ['where', 'is'],
+  "how's": ['how', 'is'], "there's": ['there', 'is'], "i'm": ['i', 'am'], "can't": ['can', 'not'], "won't": ['will', 'not'],
+  "don't": ['do', 'not'], "doesn't": ['does', 'not'], "didn't": ['did', 'not'], "isn't": ['is', 'not'], "aren't": ['are', 'not'],
+  "wasn't": ['was', 'not'], "weren't": ['were', 'not'], "shouldn't": ['should', 'not'], "wouldn't": ['would', 'not'],
+  "couldn't": ['could', 'not'], "haven't": ['have', 'not'], "hasn't": ['has', 'not'], "i've": ['i', 'have'], "you're": ['you', 'are'],
+  "they're": ['they', 'are'], "we're": ['we', 'are'], "i'll": ['i', 'will'], "i'd": ['i', 'would'],
+};
+
+/** Lower-cases, normalises quotes and expands contractions; possessive `'s` is dropped. */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN)) {
+    const word = match[0].replace('’', "'");
+    const expanded = CONTRACTIONS[word];
+    if (expanded) tokens.push(...expanded);
+    else if (word.endsWith("'s")) tokens.push(word.slice(0, -2));
+    else tokens.push(word);
+  }
+  return tokens;
+}
+
+/** FNV-1a, 32 bit: fast, stable across runs and platforms, good enough spread for bucketing. */
+export function hashString(text: string, seed = 0x811c9dc5): number {
+  let hash = seed >>> 0;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+// Light suffix stripping so that "capital"/"capitals" and "learn"/"learning" share a feature.
+function stem(word: string): string {
+  if (word.length <= 4) return word;
+  for (const suffix of ['ing', 'ies', 'es', 's', 'ed', 'ly']) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length);
+  }
+  return word;
+}
+
+/**
+ * The hashed features of a text, each with its kind's weight: stemmed words, word bigrams and
+ * character trigrams inside words. Returns bucket -> raw count (before IDF).
+ */
+export function countFeatures(tokens: readonly string[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  const add = (key: string, weight: number) => {
+    const bucket = hashString(key) & (FEATURE_BUCKETS - 1);
+    counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
+  };
+  const stems = tokens.map(stem);
+  for (let index = 0; index < stems.length; index += 1) {
+    const word = stems[index]!;
+    add(`w:${word}`, 1);
+    if (index + 1 < stems.length) add(`b:${word} ${stems[index + 1]}`, 0.5);
+    const padded = `<${word}>`;
+    if (padded.length > 5) for (let start = 0; start + 3 <= padded.length; start += 1) add(`c:${padded.slice(start, start + 3)}`, 0.25);
+  }
+  return counts;
+}
+
+/** Turns feature counts into an L2-normalised sparse vector, scaling each bucket by its weight (IDF or learned). */
+export function weightFeatures(counts: Map<number, number>, weights: ArrayLike<number>): SparseVector {
+  const indices = Uint16Array.from(counts.keys()).sort();
+  const values = new Float32Array(indices.length);
+  let norm = 0;
+  for (let index = 0; index < indices.length; index += 1) {
+    const bucket = indices[index]!;
+    const value = Math.sqrt(counts.get(bucket)!) * weights[bucket]!;
+    values[index] = value;
+    norm += value * value;
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let index = 0; index < values.length; index += 1) values[index]! *= scale;
+  return { indices, values };
+}
+
+/** Cosine of two normalised sparse vectors (a merge over their sorted indices). */
+export function sparseCosine(left: SparseVector, right: SparseVector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < left.indices.length && j < right.indices.length) {
+    const a = left.indices[i]!;
+    const b = right.indices[j]!;
+    if (a === b) {
+      sum += left.values[i]! * right.values[j]!;
+      i += 1;
+      j += 1;
+    } else if (a < b) i += 1;
+    else j += 1;
+  }
+  return sum;
+}

@@ -1,0 +1,68 @@
+import { InvalidRequestError } from '../errors.js';
+import { catalogFileSchema } from './catalog-schema.js';
+import type { ModelInfo } from './model-info.js';
+import shipped from './models.json' with { type: 'json' };
+
+export interface ModelCatalogOptions {
+  /** Models to add to (or, by id, replace in) the shipped catalog. */
+  models?: ModelInfo[];
+  /** Start from these models only instead of the shipped catalog. */
+  replaceShipped?: boolean;
+  /** Only models of these providers are routable (the configured ones); all when omitted. */
+  providers?: string[];
+}
+
+/**
+ * The models routekit may route to, with prices, context windows and capabilities.
+ *
+ * @example
+ * const catalog = new ModelCatalog({ providers: ['openai', 'anthropic'] });
+ * catalog.get('openai/gpt-4.1-mini')?.inputPricePerMillion; // 0.4
+ */
+export class ModelCatalog {
+  readonly #byId = new Map<string, ModelInfo>();
+  readonly #byName = new Map<string, ModelInfo[]>();
+  readonly #routable: ModelInfo[];
+
+  constructor(options: ModelCatalogOptions = {}) {
+    const base = options.replaceShipped ? [] : (shipped.models as ModelInfo[]);
+    const extra = options.models === undefined ? [] : catalogFileSchema.parse({ models: options.models }).models;
+    for (const model of [...base, ...extra]) this.#byId.set(model.id, model);
+    for (const model of this.#byId.values()) {
+      for (const name of [model.upstreamModel, ...(model.aliases ?? [])]) {
+        this.#byName.set(name, [...(this.#byName.get(name) ?? []), model]);
+      }
+    }
+    const providers = options.providers === undefined ? undefined : new Set(options.providers);
+    this.#routable = [...this.#byId.values()].filter((model) => providers === undefined || providers.has(model.provider));
+  }
+
+  /** Every model routing may choose from (those of configured providers). */
+  routable(): readonly ModelInfo[] {
+    return this.#routable;
+  }
+
+  /** Every model the catalog knows, routable or not. */
+  all(): ModelInfo[] {
+    return [...this.#byId.values()];
+  }
+
+  get(id: string): ModelInfo | undefined {
+    return this.#byId.get(id);
+  }
+
+  /**
+   * Finds a model by `provider/model` id, or by its bare provider name or alias when that is
+   * unambiguous among routable models, so `gpt-4.1-mini` works as well as `openai/gpt-4.1-mini`.
+   */
+  resolve(name: string): ModelInfo {
+    const exact = this.#byId.get(name);
+    if (exact !== undefined) return exact;
+    const matches = (this.#byName.get(name) ?? []).filter((model) => this.#routable.includes(model));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) {
+      throw new InvalidRequestError(`The model name is ambiguous; use one of: ${matches.map((model) => model.id).join(', ')}.`, { code: 'model_ambiguous', param: 'model' });
+    }
+    throw new InvalidRequestError('The model does not exist in the catalog. GET /v1/models lists the models and routers you can use.', { code: 'model_not_found', param: 'model', status: 404 });
+  }
+}

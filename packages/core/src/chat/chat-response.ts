@@ -1,0 +1,55 @@
+import type { ToolCall } from './chat-request.js';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export interface ChatChoice {
+  index: number;
+  message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[]; refusal?: string | null };
+  finish_reason: FinishReason | null;
+  logprobs?: unknown;
+}
+
+/** A non-streamed chat completion in OpenAI's format. */
+export interface ChatResponse {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: ChatChoice[];
+  usage?: Usage;
+  system_fingerprint?: string | null;
+  [field: string]: unknown;
+}
+
+/** A tool call fragment inside a stream chunk; `index` ties fragments of one call together. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChunkChoice {
+  index: number;
+  delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null };
+  finish_reason: FinishReason | null;
+  logprobs?: unknown;
+}
+
+/** One `chat.completion.chunk` of an SSE stream. The usage-only chunk has empty `choices`. */
+export interface ChatChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: ChunkChoice[];
+  usage?: Usage | null;
+  system_fingerprint?: string | null;
+  [field: string]: unknown;
+}

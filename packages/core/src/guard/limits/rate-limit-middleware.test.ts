@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError, RateLimitedError } from '../../errors.js';
+import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
+import { drain, responseWith, streamWith, testExchange, testRequest, usage } from './limit-test-helpers.js';
+import { createRateLimitMiddleware, type RateLimitOptions } from './rate-limit-middleware.js';
+
+// 15 s into a minute, so reset headers are predictable.
+const start = Date.UTC(2026, 10, 22, 12, 0, 15);
+
+function limiter(options: Omit<RateLimitOptions, 'now'>, clock = { time: start }) {
+  return createRateLimitMiddleware({ store: createMemoryCounterStore({ now: () => clock.time }), now: () => clock.time, ...options });
+}
+
+describe('rate limit middleware', () => {
+  it('admits up to the RPM limit per key, then refuses with 429 and Retry-After', async () => {
+    const rateLimit = limiter({ perKey: { requestsPerMinute: 2 } });
+    for (let index = 0; index < 2; index++) await rateLimit.wrapRequest!(testExchange({ apiKeyId: 'k1' }), async () => responseWith(usage(1, 1)));
+    const refused = testExchange({ apiKeyId: 'k1' });
+    const error = await rateLimit.wrapRequest!(refused, async () => responseWith(usage(1, 1))).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded', limit: 'key.requests_per_minute', retryAfterSeconds: 45 });
+    expect(refused.responseHeaders).toMatchObject({ 'x-ratelimit-remaining-requests': '0', 'X-RateLimit-Remaining': '0' });
+    // Another key has its own budget.
+    await expect(rateLimit.wrapRequest!(testExchange({ apiKeyId: 'k2' }), async () => responseWith(usage(1, 1)))).resolves.toBeDefined();
+  });
+
+  it("sets OpenAI's rate-limit headers and the plain X-RateLimit ones", async () => {
+    const rateLimit = limiter({ perKey: { requestsPerMinute: 100, tokensPerMinute: 10_000, requestsPerDay: 1000 } });
+    const exchange = testExchange({ apiKeyId: 'k1', request: testRequest(396, { max_tokens: 100 }) });
+    await rateLimit.wrapRequest!(exchange, async () => responseWith(usage(100, 20)));
+    expect(exchange.responseHeaders).toEqual({
+      'x-ratelimit-limit-requests': '100',
+      'x-ratelimit-remaining-requests': '99',
+      'x-ratelimit-reset-requests': '45s',
+      'X-RateLimit-Limit': '100',
+      'X-RateLimit-Remaining': '99',
+      'X-RateLimit-Reset': '45',
+      'x-ratelimit-limit-tokens': '10000',
+      // 400 characters are 100 tokens, plus max_tokens 100.
+      'x-ratelimit-remaining-tokens': '9800',
+      'x-ratelimit-reset-tokens': '45s',
+    });
+    expect(exchange.receipt.limits).toMatchObject({ 'key.requests_per_minute': { limit: 100, remaining: 99 }, 'key.tokens_per_minute': { limit: 10_000, remaining: 9800 } });
+  });
+
+  it('corrects the TPM reservation with the real usage, streamed or not', async () => {
+    const rateLimit = limiter({ global: { tokensPerMinute: 1000 } });
+    await rateLimit.wrapRequest!(testExchange({ request: testRequest(396, { max_tokens: 100 }) }), async () => responseWith(usage(100, 20)));
+    const streamed = await rateLimit.wrapRequest!(testExchange({ request: testRequest(396, { max_tokens: 100 }) }), async () => streamWith(usage(100, 30)));
+    await drain(streamed);
+    const probe = testExchange({ request: testRequest(396, { max_tokens: 100 }) });
+    await rateLimit.wrapRequest!(probe, async () => responseWith(usage(100, 100)));
+    // 120 and 130 settled, 200 reserved by the probe itself.
+    expect(probe.responseHeaders['x-ratelimit-remaining-tokens']).toBe(String(1000 - 120 - 130 - 200));
+  });
+
+  it('refuses a request whose token estimate does not fit and gives failed requests their tokens back', async () => {
+    const rateLimit = limiter({ global: { tokensPerMinute: 300 } });
+    await expect(rateLimit.wrapRequest!(testExchange({ request: testRequest(396, { max_tokens: 100 }) }), async () => Promise.reject(new Error('upstream down')))).rejects.toThrow('upstream down');
+    await rateLimit.wrapRequest!(testExchange({ request: testRequest(396, { max_tokens: 100 }) }), async () => responseWith(usage(100, 100)));
+    const error = await rateLimit.wrapRequest!(testExchange({ request: testRequest(396, { max_tokens: 100 }) }), async () => responseWith(usage(1, 1))).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ limit: 'global.tokens_per_minute' });
+  });
+
+  it('counts per tenant and per day, and opens a new window when the minute turns', async () => {
+    const clock = { time: start };
+    const rateLimit = limiter({ perTenant: { requestsPerMinute: 1, requestsPerDay: 2 } }, clock);
+    await rateLimit.wrapRequest!(testExchange({ tenant: 'acme' }), async () => responseWith(usage(1, 1)));
+    await expect(rateLimit.wrapRequest!(testExchange({ tenant: 'acme' }), async () => responseWith(usage(1, 1)))).rejects.toMatchObject({ limit: 'tenant.requests_per_minute' });
+    await rateLimit.wrapRequest!(testExchange({ tenant: 'other' }), async () => responseWith(usage(1, 1)));
+    clock.time += 60_000;
+    await rateLimit.wrapRequest!(testExchange({ tenant: 'acme' }), async () => responseWith(usage(1, 1)));
+    clock.time += 60_000;
+    await expect(rateLimit.wrapRequest!(testExchange({ tenant: 'acme' }), async () => responseWith(usage(1, 1)))).rejects.toMatchObject({ limit: 'tenant.requests_per_day' });
+  });
+
+  it('skips per-key limits for requests without a key', async () => {
+    const rateLimit = limiter({ perKey: { requestsPerMinute: 0 } });
+    await expect(rateLimit.wrapRequest!(testExchange(), async () => responseWith(usage(1, 1)))).resolves.toBeDefined();
+  });
+
+  it('rejects bad options naming the field', () => {
+    expect(() => createRateLimitMiddleware({ perKey: { requestsPerMinute: -1 } })).toThrow(InvalidRequestError);
+    expect(() => createRateLimitMiddleware({ perKey: { requestsPerMinute: -1 } })).toThrow(/perKey\.requestsPerMinute/);
+  });
+});

@@ -1,0 +1,50 @@
+import type { ChatChunk, ChatResponse, Usage } from '../../chat/chat-response.js';
+import { estimateTokens } from '../../routing/request-profile.js';
+
+/** Usage as reported, or estimated from the answer's text when the provider sent none. */
+export function usageOfResponse(response: ChatResponse, promptTokensEstimate: number): { usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens'>; estimated: boolean } {
+  if (response.usage) return { usage: response.usage, estimated: false };
+  let characters = 0;
+  for (const choice of response.choices) {
+    characters += choice.message.content?.length ?? 0;
+    for (const call of choice.message.tool_calls ?? []) characters += call.function.arguments.length;
+  }
+  return { usage: { prompt_tokens: promptTokensEstimate, completion_tokens: estimateTokens(characters) }, estimated: true };
+}
+
+/**
+ * Passes a stream through and calls `settle` once with its usage when the stream ends, fails or is
+ * abandoned by the consumer: a limit must be settled even when the client hangs up mid-answer.
+ */
+export async function* trackStreamUsage(
+  stream: AsyncIterable<ChatChunk>,
+  promptTokensEstimate: number,
+  settle: (usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens'>) => Promise<void>,
+): AsyncGenerator<ChatChunk> {
+  let reported: Usage | undefined;
+  let characters = 0;
+  let failed = false;
+  try {
+    for await (const chunk of stream) {
+      if (chunk.usage) reported = chunk.usage;
+      for (const choice of chunk.choices) {
+        characters += choice.delta.content?.length ?? 0;
+        for (const call of choice.delta.tool_calls ?? []) characters += call.function?.arguments?.length ?? 0;
+      }
+      yield chunk;
+    }
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    // A stream that failed before any output is not billed (and the engine may fall back).
+    const silentFailure = failed && characters === 0 && reported === undefined;
+    await settle(reported ?? (silentFailure ? { prompt_tokens: 0, completion_tokens: 0 } : { prompt_tokens: promptTokensEstimate, completion_tokens: estimateTokens(characters) })).catch(ignoreSettleFailure);
+  }
+}
+
+/**
+ * Settling happens after the answer exists: if the store fails then, the client still gets the
+ * answer. The reservation stays counted until its window expires, which errs on the safe side.
+ */
+export function ignoreSettleFailure(): void {}

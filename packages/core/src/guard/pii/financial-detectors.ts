@@ -1,0 +1,55 @@
+import { isIPv4 } from 'node:net';
+import { isPlausibleSsn, passesIbanChecksum, passesLuhn } from './checksums.js';
+import { findAll, hasContext, type PiiDetector, type PiiMatch } from './pii-match.js';
+
+// 12 to 19 digits, either in one run or in the groups printed on cards (4-4-4-4[-3], 4-6-5). Loose
+// grouping would swallow phone numbers; the Luhn check then keeps one random number in ten.
+const cardPattern = /(?<![\w.,+-])(?:\d{12,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\w]|[.,-]\d)/g;
+
+export const creditCardDetector: PiiDetector = {
+  type: 'CREDIT_CARD',
+  detect(text: string): PiiMatch[] {
+    if (!/\d{4}/.test(text)) return [];
+    return findAll(text, cardPattern, 'CREDIT_CARD', (value) => passesLuhn(value) && !isIPv4(value));
+  },
+};
+
+const ibanPattern = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])/g;
+
+/** The longest prefix of a spaced candidate (dropping whole trailing words) that passes mod-97. */
+function validIbanPrefix(candidate: string): string | undefined {
+  let value = candidate;
+  for (;;) {
+    if (passesIbanChecksum(value)) return value;
+    const lastSpace = value.lastIndexOf(' ');
+    if (lastSpace < 15) return undefined;
+    value = value.slice(0, lastSpace);
+  }
+}
+
+export const ibanDetector: PiiDetector = {
+  type: 'IBAN',
+  detect(text: string): PiiMatch[] {
+    const matches: PiiMatch[] = [];
+    for (const candidate of findAll(text, ibanPattern, 'IBAN')) {
+      const value = validIbanPrefix(candidate.value);
+      if (value !== undefined) matches.push({ type: 'IBAN', start: candidate.start, end: candidate.start + value.length, value });
+    }
+    return matches;
+  },
+};
+
+const dashedSsnPattern = /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g;
+const plainSsnPattern = /(?<![\w-])\d{3} ?\d{2} ?\d{4}(?![\w-])/g;
+const ssnContext = /\b(?:ssn|social security|ss#|ss no)/i;
+
+export const usSsnDetector: PiiDetector = {
+  type: 'US_SSN',
+  detect(text: string): PiiMatch[] {
+    const dashed = findAll(text, dashedSsnPattern, 'US_SSN', (value) => isPlausibleSsn(value.replace(/-/g, '')));
+    // Nine bare digits are too common to take without the words that announce an SSN.
+    if (!ssnContext.test(text)) return dashed;
+    const plain = findAll(text, plainSsnPattern, 'US_SSN', (value, start) => isPlausibleSsn(value.replace(/ /g, '')) && hasContext(text, start, start + value.length, ssnContext, 40, 0));
+    return [...dashed, ...plain];
+  },
+};

@@ -1,0 +1,42 @@
+import { isIPv6 } from 'node:net';
+import { findAll, hasContext, type PiiDetector, type PiiMatch } from './pii-match.js';
+
+const emailPattern = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])/g;
+
+export const emailDetector: PiiDetector = {
+  type: 'EMAIL',
+  detect(text: string): PiiMatch[] {
+    return text.includes('@') ? findAll(text, emailPattern, 'EMAIL') : [];
+  },
+};
+
+const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+// A letter before the digits ("v1.2.3.4") is excluded by the look-behind already.
+const ipv4Pattern = new RegExp(`(?<![\\w.])${octet}(?:\\.${octet}){3}(?![\\w]|\\.\\d)`, 'g');
+const ipv6Pattern = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:|::)(?:[0-9A-Fa-f]{0,4}:){1,7}[0-9A-Fa-f]{0,4}(?![\w:])/g;
+const versionContext = /\b(?:version|versions|ver|release|build|firmware|package|sdk|update|upgrade|patch|node|npm|pip|python|library|v)\b[^\n]{0,12}$/i;
+const networkContext = /\b(?:ip|ips|ipv4|address|addr|host|server|client|gateway|subnet|router|ping|dns|proxy|from|login)\b/i;
+
+export const ipAddressDetector: PiiDetector = {
+  type: 'IP_ADDRESS',
+  detect(text: string): PiiMatch[] {
+    const matches: PiiMatch[] = [];
+    if (/\d\.\d/.test(text)) {
+      // "1.2.3.4" is a valid address and a valid version: the words before it decide.
+      const v4 = findAll(text, ipv4Pattern, 'IP_ADDRESS', (value, start) => {
+        const before = text.slice(Math.max(0, start - 24), start);
+        return !versionContext.test(before) || hasContext(text, start, start + value.length, networkContext, 24, 0);
+      });
+      matches.push(...v4);
+    }
+    if (text.includes(':')) {
+      const v6 = findAll(text, ipv6Pattern, 'IP_ADDRESS', (value) => {
+        if (!isIPv6(value)) return false;
+        const groups = value.split(':').filter((group) => group.length > 0).length;
+        return groups >= 3 || (value.includes('::') && groups >= 2);
+      });
+      matches.push(...v6);
+    }
+    return matches;
+  },
+};

@@ -1,0 +1,53 @@
+import { hasContext, type PiiDetector, type PiiMatch } from './pii-match.js';
+
+// One loose shape for the many ways people write numbers: an optional international prefix and
+// "(0)", an optional area code in parentheses, digit groups split by one space, dash or dot, and an
+// optional extension. Whether a match is a phone number is decided afterwards.
+const phonePattern = /(?<![\w+@/.:-])(?<!\d,)(?:(?:\+|\b00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|\d{1,2}[ .-]?(?=\())?(?:\(\d{1,5}\)[ .-]?)?\d{1,14}(?:[ .-]\d{1,10}){0,5}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.,:-]?\d)/gi;
+const extension = /[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/i;
+const datePattern = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:$|[ T])|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$)/;
+const northAmerican = /^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[.-]\d{4}$/;
+const beforeWords = /\b(?:phone|phones|tel|telephone|call|called|calling|mobile|cell|cellphone|fax|desk|office|contact|number|reach|text|sms|whatsapp|dial|ring|messages? (?:to|from)|answering at|registered|hotline|landline)\b/i;
+const afterWords = /^\W{0,3}(?:office|fax|mobile|cell|home|work|phone|tel)\b/i;
+
+function digitCount(value: string): number {
+  let count = 0;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) count++;
+  }
+  return count;
+}
+
+/** Shapes that are phone numbers wherever they appear; anything else needs a context word. */
+function isSelfEvident(value: string, core: string, digits: number): boolean {
+  if (/^(?:\+|00)/.test(value) || value !== core) return digits >= 8;
+  if (core.includes('(')) return digits >= 8;
+  if (northAmerican.test(core)) return true;
+  // A trunk prefix and separators ("07911 123456", "06-12345678") are rarely anything but a phone.
+  if (/^0[1-9]\d*[ .-]\d/.test(core) && digits >= 10) return true;
+  const groups = core.split(/[ .-]/);
+  // "10 20 30 40 50" is a list of numbers; phone numbers lead with an area code of three or more digits.
+  return groups.length >= 3 && digits >= 9 && groups.every((group) => group.length >= 2) && (groups[0]!.length >= 3 || groups[0]!.startsWith('0'));
+}
+
+export const phoneDetector: PiiDetector = {
+  type: 'PHONE',
+  detect(text: string): PiiMatch[] {
+    const matches: PiiMatch[] = [];
+    phonePattern.lastIndex = 0;
+    for (let match = phonePattern.exec(text); match !== null; match = phonePattern.exec(text)) {
+      const value = match[0];
+      const core = value.replace(extension, '');
+      const digits = digitCount(core);
+      if (digits < 7 || digits > 15 || datePattern.test(core)) continue;
+      const start = match.index;
+      const end = start + value.length;
+      const evident = isSelfEvident(value, core, digits);
+      if (evident || hasContext(text, start, end, beforeWords, 40, 0) || afterWords.test(text.slice(end, end + 12))) {
+        matches.push({ type: 'PHONE', start, end, value });
+      }
+    }
+    return matches;
+  },
+};

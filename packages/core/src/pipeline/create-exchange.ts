@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { Receipt } from '../receipts/receipt.js';
+import type { Exchange, ExchangeInput } from './exchange.js';
+
+/** Starts an exchange for one request, with an empty receipt for the features to fill. */
+export function createExchange(input: ExchangeInput): Exchange {
+  const id = `chatcmpl-rk-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  const tenant = input.tenant ?? 'default';
+  const receipt: Receipt = {
+    request_id: id,
+    timestamp: new Date().toISOString(),
+    tenant,
+    model_requested: input.request.model,
+    strategy: 'none',
+    candidates: [],
+    winner: null,
+    reason: '',
+    stream: input.request.stream === true,
+    routing_overhead_ms: 0,
+    upstream_latency_ms: null,
+    time_to_first_token_ms: null,
+    tokens: { prompt: 0, completion: 0, total: 0, estimated: false },
+    cost_usd: 0,
+    default_model: null,
+    default_cost_usd: null,
+    savings_usd: 0,
+    attempts: [],
+    fallback_attempts: 0,
+    status: 'ok',
+  };
+  return {
+    id,
+    startedAt: performance.now(),
+    original: input.request,
+    request: input.request,
+    tenant,
+    apiKeyId: input.apiKeyId ?? null,
+    hints: input.hints ?? {},
+    headers: input.headers ?? {},
+    options: input.options ?? {},
+    signal: input.signal ?? new AbortController().signal,
+    receipt,
+    responseHeaders: {},
+    state: new Map(),
+  };
+}

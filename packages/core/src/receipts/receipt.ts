@@ -1,0 +1,73 @@
+/** One model the router looked at, and what it thought of it. */
+export interface ReceiptCandidate {
+  model: string;
+  /** The strategy's score; higher ranks first. */
+  score: number;
+  /** Predicted quality in 0..1, when the strategy predicts one. */
+  predicted_quality?: number;
+  estimated_cost_usd: number;
+  eligible: boolean;
+  /** Why an ineligible candidate was set aside, e.g. `no tool support`. */
+  rejected_because?: string;
+}
+
+/** One call to one model. */
+export interface ReceiptAttempt {
+  model: string;
+  outcome: 'ok' | 'failed' | 'skipped';
+  latency_ms: number;
+  error_code?: string;
+  upstream_status?: number | null;
+}
+
+export interface ReceiptTokens {
+  prompt: number;
+  completion: number;
+  total: number;
+  /** True when the provider sent no usage and the counts are estimated from text length. */
+  estimated: boolean;
+}
+
+/** What the caches did for this request. */
+export interface CacheReceipt {
+  status: 'hit' | 'miss' | 'bypass' | 'off';
+  kind?: 'exact' | 'semantic';
+  entry_id?: string;
+  similarity?: number;
+  saved_usd?: number;
+  /** Why a lookup was skipped or a store refused, e.g. `no-store`, `temperature`. */
+  reason?: string;
+}
+
+/**
+ * The execution receipt of one request: what was considered, what was chosen and why, what it
+ * cost and what it saved. It never holds prompt or answer text.
+ */
+export interface Receipt {
+  request_id: string;
+  timestamp: string;
+  tenant: string;
+  model_requested: string;
+  strategy: string;
+  candidates: ReceiptCandidate[];
+  winner: string | null;
+  reason: string;
+  stream: boolean;
+  routing_overhead_ms: number;
+  upstream_latency_ms: number | null;
+  time_to_first_token_ms: number | null;
+  tokens: ReceiptTokens;
+  cost_usd: number;
+  default_model: string | null;
+  default_cost_usd: number | null;
+  savings_usd: number;
+  attempts: ReceiptAttempt[];
+  fallback_attempts: number;
+  cache?: CacheReceipt;
+  /** PII found and handled, counted by type; never the values. */
+  pii?: { action: string; detected: Record<string, number> };
+  /** Limits that applied, e.g. `{ rpm: { limit: 100, remaining: 42 } }`. */
+  limits?: Record<string, { limit: number; remaining: number }>;
+  status: 'ok' | 'error' | 'aborted';
+  error?: { status: number; code: string };
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { LatencyTracker } from '../catalog/latency-tracker.js';
+import { ModelCatalog } from '../catalog/model-catalog.js';
+import type { ChatRequest } from '../chat/chat-request.js';
+import { InvalidRequestError } from '../errors.js';
+import { Router } from './router.js';
+
+const catalog = new ModelCatalog({ providers: ['openai', 'anthropic', 'google', 'groq', 'mistral', 'together'] });
+const router = new Router({ catalog, latency: new LatencyTracker() });
+const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'auto', messages: [{ role: 'user', content: 'What is the capital of France?' }], ...extra });
+const cost = (id: string) => catalog.get(id)!.inputPricePerMillion + catalog.get(id)!.outputPricePerMillion;
+
+describe('auto', () => {
+  it('picks the cheapest routable model by default, and ranks the rest by cost', () => {
+    const decision = router.decide(ask());
+    const costs = decision.candidates.map((candidate) => candidate.estimatedCostUsd);
+    expect(costs).toEqual([...costs].sort((a, b) => a - b));
+    expect(decision.candidates[0]!.model.id).toBe('groq/llama-3.1-8b-instant');
+    expect(decision.strategy).toBe('auto');
+  });
+
+  it('never picks a model of an unconfigured provider', () => {
+    const decision = router.decide(ask());
+    expect(decision.candidates.every((candidate) => candidate.model.provider !== 'local')).toBe(true);
+  });
+
+  it('holds min_quality_score against the catalog tier', () => {
+    const decision = router.decide(ask(), { min_quality_score: 0.9 });
+    expect(decision.candidates.every((candidate) => candidate.model.quality >= 0.9)).toBe(true);
+    const winner = decision.candidates[0]!.model;
+    const qualifying = catalog.routable().filter((model) => model.quality >= 0.9);
+    expect(Math.min(...qualifying.map((model) => cost(model.id)))).toBe(cost(winner.id));
+    expect(decision.rejected.some((rejected) => rejected.reason === 'quality below min_quality_score')).toBe(true);
+  });
+
+  it('priority quality picks the best model, latency the fastest', () => {
+    const best = router.decide(ask(), { priority: 'quality' }).candidates[0]!.model;
+    expect(best.quality).toBe(Math.max(...catalog.routable().map((model) => model.quality)));
+    const fastest = router.decide(ask(), { priority: 'latency' }).candidates;
+    expect(fastest[0]!.estimatedLatencyMs).toBe(Math.min(...fastest.map((candidate) => candidate.estimatedLatencyMs)));
+  });
+
+  it('honours excluded and preferred providers', () => {
+    const excluded = router.decide(ask(), { exclude_providers: ['groq', 'openai'] });
+    expect(excluded.candidates.some((candidate) => ['groq', 'openai'].includes(candidate.model.provider))).toBe(false);
+    const preferred = router.decide(ask(), { prefer_providers: ['anthropic'] });
+    expect(preferred.candidates[0]!.model.id).toBe('anthropic/claude-3-5-haiku');
+    expect(preferred.reason).toContain('preferred');
+  });
+
+  it('honours max_latency_ms with live latency over the catalog figure', () => {
+    const latency = new LatencyTracker();
+    const live = new Router({ catalog, latency });
+    const before = live.decide(ask(), { max_latency_ms: 2000 }).candidates[0]!.model.id;
+    latency.record(before, { timeToFirstTokenMs: 9000, totalMs: 12_000 });
+    const after = live.decide(ask(), { max_latency_ms: 2000 });
+    expect(after.candidates.map((candidate) => candidate.model.id)).not.toContain(before);
+    expect(after.rejected.find((rejected) => rejected.model.id === before)?.reason).toBe('expected latency above max_latency_ms');
+  });
+
+  it('requires tools, vision and JSON mode when the request needs them', () => {
+    const vision = router.decide(ask({ messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] }));
+    expect(vision.candidates.every((candidate) => candidate.model.capabilities.vision)).toBe(true);
+    expect(vision.rejected.some((rejected) => rejected.reason === 'no image input')).toBe(true);
+    const json = router.decide(ask({ response_format: { type: 'json_object' } }));
+    expect(json.candidates.every((candidate) => candidate.model.capabilities.jsonMode)).toBe(true);
+  });
+
+  it('sets aside models whose context window is too small', () => {
+    const long = 'word '.repeat(160_000);
+    const decision = router.decide(ask({ messages: [{ role: 'user', content: long }] }));
+    expect(decision.candidates.every((candidate) => candidate.model.contextWindow >= 200_000)).toBe(true);
+  });
+
+  it('fails with a clear error when no model qualifies', () => {
+    expect(() => router.decide(ask(), { min_quality_score: 0.99 })).toThrow(InvalidRequestError);
+  });
+});
+
+describe('explicit models', () => {
+  it('resolves provider/model and bare names, one candidate', () => {
+    expect(router.decide(ask({ model: 'openai/gpt-4.1-mini' })).candidates.map((candidate) => candidate.model.id)).toEqual(['openai/gpt-4.1-mini']);
+    expect(router.decide(ask({ model: 'gpt-4.1-mini' })).candidates[0]!.model.id).toBe('openai/gpt-4.1-mini');
+  });
+
+  it('rejects unknown models with 404 and unconfigured providers with 400', () => {
+    expect(() => router.decide(ask({ model: 'openai/gpt-9' }))).toThrow(expect.objectContaining({ status: 404, code: 'model_not_found', param: 'model' }));
+    expect(() => router.decide(ask({ model: 'local/qwen2.5:7b' }))).toThrow(expect.objectContaining({ status: 400, code: 'provider_not_configured' }));
+  });
+});

@@ -1,0 +1,54 @@
+import { InvalidRequestError } from '../errors.js';
+import { PromptFeaturizer } from './prompt-features.js';
+import type { QualityScorer } from './quality-scorer.js';
+import { decodeWeights, parseRouterFile, type RouterFile } from './router-file.js';
+
+/**
+ * A learned scorer: one logistic regression per model on hashed word and character n-grams plus prompt
+ * statistics, loaded from a router file (shipped, or written by `routekit train`).
+ *
+ * @example
+ * const scorer = new LinearScorer(routerFile);
+ * scorer.strongWinProbability('Prove that there are infinitely many primes.');
+ */
+export class LinearScorer implements QualityScorer {
+  readonly name: string;
+  readonly models: readonly string[];
+  readonly file: RouterFile;
+  readonly defaultThreshold: number;
+  readonly #featurizer: PromptFeaturizer;
+  readonly #weights: Float32Array[];
+  readonly #strongIndex: number;
+  readonly #weakIndex: number;
+
+  constructor(file: unknown) {
+    this.file = parseRouterFile(file);
+    this.name = this.file.name;
+    this.models = this.file.models;
+    this.#featurizer = new PromptFeaturizer(this.file.featurizer);
+    this.#weights = this.models.map((model) => decodeWeights(this.file.weights[model]!, this.#featurizer.dimension));
+    this.#strongIndex = this.file.strong === undefined ? -1 : this.models.indexOf(this.file.strong);
+    this.#weakIndex = this.file.weak === undefined ? -1 : this.models.indexOf(this.file.weak);
+    this.defaultThreshold = this.file.defaultThreshold ?? 0.5;
+  }
+
+  predict(text: string): Float64Array {
+    const { indices, values } = this.#featurizer.extract(text);
+    const predictions = new Float64Array(this.#weights.length);
+    for (let model = 0; model < this.#weights.length; model++) {
+      const weights = this.#weights[model]!;
+      let sum = 0;
+      for (let slot = 0; slot < indices.length; slot++) sum += weights[indices[slot]!]! * values[slot]!;
+      predictions[model] = 1 / (1 + Math.exp(-sum));
+    }
+    return predictions;
+  }
+
+  strongWinProbability(text: string): number {
+    if (this.#strongIndex < 0 || this.#weakIndex < 0) {
+      throw new InvalidRequestError(`The router "${this.name}" has no strong/weak pair; use it with router@… instead.`, { code: 'router_unavailable', param: 'model' });
+    }
+    const predictions = this.predict(text);
+    return (1 + predictions[this.#strongIndex]! - predictions[this.#weakIndex]!) / 2;
+  }
+}

@@ -1,0 +1,103 @@
+import type { ChatRequest } from '../chat/chat-request.js';
+import { LatencyTracker } from '../catalog/latency-tracker.js';
+import type { ModelCatalog } from '../catalog/model-catalog.js';
+import { InvalidRequestError } from '../errors.js';
+import { autoStrategy } from './auto-strategy.js';
+import { ComplexityScorer } from './complexity-scorer.js';
+import { explicitStrategy } from './explicit-strategy.js';
+import { LinearScorer } from './linear-scorer.js';
+import { parseModelSelector, type ModelSelector } from './model-selector.js';
+import { promptQuality } from './prompt-quality.js';
+import { scoredText, type QualityScorer } from './quality-scorer.js';
+import { profileRequest } from './request-profile.js';
+import type { RoutingContext } from './routing-context.js';
+import type { RoutingDecision } from './routing-decision.js';
+import type { RoutingHints } from './routing-hints.js';
+import { shippedMultiModelScorer, shippedStrongWeakScorer } from './shipped-routers.js';
+import { thresholdStrategy, type ModelPair } from './threshold-strategy.js';
+import { weightedStrategy } from './weighted-strategy.js';
+
+export interface RouterOptions {
+  /** The models to route between. */
+  catalog: ModelCatalog;
+  /** Live latency; a fresh tracker when omitted. */
+  latency?: LatencyTracker;
+  /** More scorers for `router-<name>-<threshold>` (e.g. `new LinearScorer(trainedFile)`); they replace shipped ones of the same name. */
+  scorers?: QualityScorer[];
+  /** The catalog pair of each scorer, by scorer name; default the router file's `catalogModels`, else `defaultPair`. */
+  pairs?: Record<string, ModelPair>;
+  /** The pair for scorers with no pair of their own. Default strong `openai/gpt-4.1`, weak `openai/gpt-4.1-nano`. */
+  defaultPair?: ModelPair;
+  /** The multi-model scorer behind `router@…` quality predictions; default the shipped RouterBench scorer. */
+  qualityScorer?: LinearScorer;
+}
+
+export const defaultPair: ModelPair = { strong: 'openai/gpt-4.1', weak: 'openai/gpt-4.1-nano' };
+
+/**
+ * Turns a request's model string and hints into ranked candidates: `auto`, an explicit model,
+ * `router-<scorer>-<threshold>` (shipped scorers `lr` and `complexity`, plus yours) and `router@…`.
+ *
+ * @example
+ * const router = new Router({ catalog: new ModelCatalog(), pairs: { lr: { strong: 'openai/gpt-5', weak: 'openai/gpt-5-mini' } } });
+ * router.decide({ model: 'router-lr-0.5', messages }).candidates[0].model.id;
+ */
+export class Router {
+  readonly catalog: ModelCatalog;
+  readonly latency: LatencyTracker;
+  readonly #options: RouterOptions;
+  readonly #scorers = new Map<string, () => QualityScorer>();
+
+  constructor(options: RouterOptions) {
+    this.catalog = options.catalog;
+    this.latency = options.latency ?? new LatencyTracker();
+    this.#options = options;
+    this.#scorers.set('lr', shippedStrongWeakScorer);
+    const complexity = new ComplexityScorer();
+    this.#scorers.set('complexity', () => complexity);
+    for (const scorer of options.scorers ?? []) this.#scorers.set(scorer.name, () => scorer);
+  }
+
+  /** The names usable in `router-<name>-<threshold>`. */
+  scorerNames(): string[] {
+    return [...this.#scorers.keys()];
+  }
+
+  decide(request: ChatRequest, hints: RoutingHints = {}): RoutingDecision {
+    const selector = parseModelSelector(request.model);
+    const context: RoutingContext = { request, profile: profileRequest(request), hints, catalog: this.catalog, latency: this.latency };
+    return this.#strategy(selector, context);
+  }
+
+  #strategy(selector: ModelSelector, context: RoutingContext): RoutingDecision {
+    switch (selector.kind) {
+      case 'auto':
+        return autoStrategy(context);
+      case 'explicit':
+        return explicitStrategy(context, selector.model);
+      case 'threshold': {
+        const scorer = this.#scorers.get(selector.scorer)?.();
+        if (scorer === undefined) {
+          throw new InvalidRequestError(`Unknown router scorer "${selector.scorer}"; available: ${this.scorerNames().join(', ')}.`, { code: 'router_unavailable', param: 'model' });
+        }
+        return thresholdStrategy(context, scorer, selector.threshold, this.#pairOf(scorer));
+      }
+      case 'weighted': {
+        const scorer = this.#options.qualityScorer ?? shippedMultiModelScorer();
+        const quality = promptQuality(scorer, scoredText(context.request));
+        return weightedStrategy(context, selector, quality, context.request.model);
+      }
+    }
+  }
+
+  #pairOf(scorer: QualityScorer): ModelPair {
+    const configured = this.#options.pairs?.[scorer.name];
+    if (configured !== undefined) return configured;
+    if (scorer instanceof LinearScorer && scorer.file.strong !== undefined && scorer.file.weak !== undefined) {
+      const strong = scorer.file.catalogModels[scorer.file.strong];
+      const weak = scorer.file.catalogModels[scorer.file.weak];
+      if (strong !== undefined && weak !== undefined) return { strong, weak };
+    }
+    return this.#options.defaultPair ?? defaultPair;
+  }
+}

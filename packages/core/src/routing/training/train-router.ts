@@ -1,0 +1,138 @@
+import { encodeWeights, type RouterFile } from '../router-file.js';
+import { PromptFeaturizer, standardiseStatistics, statisticNames, type FeatureFamily, type SparseFeatures } from '../prompt-features.js';
+import { calibratedShares, thresholdForStrongShare } from './calibrate-threshold.js';
+import { dot, seededRandom, sigmoid, trainLogisticRegression, type LogisticRegressionOptions } from './logistic-regression.js';
+import { commonModels, type TrainingRow } from './training-row.js';
+
+export interface TrainRouterOptions {
+  /** The scorer name, used in `router-<name>-<threshold>`. */
+  name: string;
+  /** The strong model of a two-model router; default the model with the best mean score. */
+  strong?: string;
+  /** The weak model; default the model with the worst mean score. */
+  weak?: string;
+  /** Catalog ids standing for the data-set models, e.g. { 'gpt-4-1106-preview': 'openai/gpt-4.1' }. */
+  catalogModels?: Record<string, string>;
+  /** log2 of the hashed feature space. Default 16. */
+  bits?: number;
+  /** Feature families to leave out (ablations). */
+  without?: FeatureFamily[];
+  /** Logistic regression settings. Default 5 epochs, step 0.1, L2 0.01 (chosen by cross-validation). */
+  logistic?: LogisticRegressionOptions;
+  /** Folds of the cross-fitting that yields out-of-fold predictions (for calibration and metrics). Default 5. */
+  folds?: number;
+  /** Seed of the fold assignment. Default 7. */
+  seed?: number;
+  /** Called after each model fit, e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+  /** Free-form notes stored in the file. */
+  notes?: Record<string, unknown>;
+}
+
+export interface TrainedRouter {
+  file: RouterFile;
+  /** Out-of-fold predicted quality per row and model (the row's own outcome never trained it). */
+  outOfFold: Float64Array[];
+  /** Out-of-fold strong-win probabilities of a two-model router, else empty. */
+  outOfFoldStrongWin: number[];
+}
+
+export const defaultLogistic: LogisticRegressionOptions = { epochs: 5, learningRate: 0.1, l2: 1e-2 };
+
+/**
+ * Trains one logistic regression per model on prompt features, cross-fits out-of-fold predictions to
+ * calibrate thresholds on prompts the model has not seen, and returns a router file.
+ *
+ * @example
+ * const { file } = trainRouter(rows, { name: 'mine', catalogModels: { big: 'openai/gpt-5', small: 'openai/gpt-5-mini' } });
+ */
+export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOptions): TrainedRouter {
+  const models = commonModels(rows);
+  if (models.length === 0) throw new Error('The rows share no scored model.');
+  const bits = options.bits ?? 16;
+  const logistic = { ...defaultLogistic, ...options.logistic };
+  const folds = Math.max(2, options.folds ?? 5);
+  const without = options.without ?? [];
+  const featurizer = new PromptFeaturizer({ bits, without });
+  const raw = rows.map((row) => featurizer.extract(row.prompt));
+  const meanQuality = Object.fromEntries(models.map((model) => [model, rows.reduce((sum, row) => sum + row.scores[model]!, 0) / rows.length]));
+  const byQuality = [...models].sort((a, b) => meanQuality[b]! - meanQuality[a]!);
+  const twoModel = models.length === 2 || (options.strong !== undefined && options.weak !== undefined);
+  const strong = options.strong ?? byQuality[0]!;
+  const weak = options.weak ?? byQuality[byQuality.length - 1]!;
+
+  const total = models.length * (folds + 1);
+  let done = 0;
+  const fit = (features: readonly SparseFeatures[], indices: readonly number[], model: string) => {
+    const weights = trainLogisticRegression(features, indices.map((index) => rows[index]!.scores[model]!), featurizer.dimension, logistic);
+    options.onProgress?.(++done, total);
+    return weights;
+  };
+
+  const random = seededRandom(options.seed ?? 7);
+  const fold = rows.map(() => Math.floor(random() * folds));
+  const outOfFold = rows.map(() => new Float64Array(models.length));
+  for (let current = 0; current < folds; current++) {
+    const train = rows.flatMap((_, index) => (fold[index] !== current ? [index] : []));
+    const test = rows.flatMap((_, index) => (fold[index] === current ? [index] : []));
+    const spread = spreadOf(train.map((index) => raw[index]!));
+    const trainFeatures = train.map((index) => standardiseStatistics(raw[index]!, spread));
+    models.forEach((model, modelIndex) => {
+      const weights = fit(trainFeatures, train, model);
+      for (const index of test) {
+        const features = standardiseStatistics(raw[index]!, spread);
+        outOfFold[index]![modelIndex] = sigmoid(dot(weights, features.indices, features.values));
+      }
+    });
+  }
+
+  const spread = spreadOf(raw);
+  const all = raw.map((features) => standardiseStatistics(features, spread));
+  const everyIndex = rows.map((_, index) => index);
+  const weights = Object.fromEntries(models.map((model) => [model, encodeWeights(fit(all, everyIndex, model))]));
+
+  const strongIndex = models.indexOf(strong);
+  const weakIndex = models.indexOf(weak);
+  const outOfFoldStrongWin = twoModel ? outOfFold.map((predictions) => (1 + predictions[strongIndex]! - predictions[weakIndex]!) / 2) : [];
+  const thresholds = twoModel ? Object.fromEntries(calibratedShares.map((share) => [String(share), round(thresholdForStrongShare(outOfFoldStrongWin, share))])) : {};
+  const meanCostUsd: Record<string, number> = {};
+  if (rows.every((row) => row.cost_usd !== undefined)) for (const model of models) meanCostUsd[model] = rows.reduce((sum, row) => sum + (row.cost_usd![model] ?? 0), 0) / rows.length;
+
+  const file: RouterFile = {
+    format: 'routekit-router',
+    version: 1,
+    name: options.name,
+    featurizer: { bits, standardise: spread, ...(without.length > 0 && { without }) },
+    models,
+    weights,
+    ...(twoModel && { strong, weak, defaultThreshold: thresholds['0.3'] }),
+    catalogModels: options.catalogModels ?? {},
+    meanCostUsd,
+    meanQuality,
+    thresholds,
+    notes: { rows: rows.length, logistic, folds, ...options.notes },
+  };
+  return { file, outOfFold, outOfFoldStrongWin };
+}
+
+function spreadOf(features: readonly SparseFeatures[]): { mean: number[]; scale: number[] } {
+  const count = statisticNames.length;
+  const mean = new Array<number>(count).fill(0);
+  const square = new Array<number>(count).fill(0);
+  for (const { values } of features) {
+    const start = values.length - count;
+    for (let index = 0; index < count; index++) {
+      mean[index]! += values[start + index]! / features.length;
+      square[index]! += values[start + index]! ** 2 / features.length;
+    }
+  }
+  const scale = mean.map((value, index) => Math.sqrt(Math.max(square[index]! - value * value, 0)));
+  return {
+    mean: mean.map((value, index) => (index === 0 ? 0 : round(value))),
+    scale: scale.map((value, index) => (index === 0 || value < 1e-9 ? 1 : round(value))),
+  };
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(6));
+}

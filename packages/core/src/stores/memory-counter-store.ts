@@ -1,0 +1,85 @@
+import { assertCounterAmount, type CounterReservation, type CounterStore, type ReserveOutcome } from './counter-store.js';
+
+export interface MemoryCounterStoreOptions {
+  /** The clock used for expiry, in epoch milliseconds; tests pass a fake one. */
+  now?: () => number;
+}
+
+interface Counter {
+  total: number;
+  expiresAt: number;
+}
+
+/**
+ * The default counter store: one process, no dependencies. Every method body runs without an
+ * `await` before it mutates, so on one event loop each call is atomic.
+ *
+ * @example
+ * const store = createMemoryCounterStore();
+ * await store.reserve([{ key: 'rpm:1', amount: 1, limit: 100, ttlMs: 61_000 }]);
+ */
+export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}): CounterStore {
+  const now = options.now ?? Date.now;
+  const counters = new Map<string, Counter>();
+
+  function live(key: string): Counter | undefined {
+    const counter = counters.get(key);
+    if (counter !== undefined && counter.expiresAt <= now()) {
+      counters.delete(key);
+      return undefined;
+    }
+    return counter;
+  }
+
+  function sweep(): void {
+    // Expired windows would otherwise pile up forever in a long-running gateway.
+    const time = now();
+    for (const [key, counter] of counters) if (counter.expiresAt <= time) counters.delete(key);
+  }
+
+  let operations = 0;
+  return {
+    async reserve(reservations: readonly CounterReservation[]): Promise<ReserveOutcome> {
+      if (++operations % 1000 === 0) sweep();
+      for (const reservation of reservations) assertCounterAmount(reservation.amount, 'amount');
+      const totals = reservations.map((reservation) => live(reservation.key)?.total ?? 0);
+      const refusedIndex = reservations.findIndex((reservation, index) => totals[index]! + reservation.amount > reservation.limit);
+      const allowed = refusedIndex === -1;
+      if (allowed) {
+        reservations.forEach((reservation, index) => {
+          const counter = live(reservation.key);
+          if (counter === undefined) counters.set(reservation.key, { total: reservation.amount, expiresAt: now() + reservation.ttlMs });
+          else counter.total += reservation.amount;
+          totals[index] = totals[index]! + reservation.amount;
+        });
+      }
+      return {
+        allowed,
+        refusedIndex,
+        counters: reservations.map((reservation, index) => ({
+          key: reservation.key,
+          total: totals[index]!,
+          limit: reservation.limit,
+          remaining: Math.max(0, reservation.limit - totals[index]!),
+        })),
+      };
+    },
+    async adjust(key: string, delta: number, ttlMs: number): Promise<number> {
+      assertCounterAmount(delta, 'delta');
+      const counter = live(key);
+      if (counter === undefined) {
+        if (delta <= 0) return 0;
+        counters.set(key, { total: delta, expiresAt: now() + ttlMs });
+        return delta;
+      }
+      counter.total += delta;
+      return counter.total;
+    },
+    async get(key: string): Promise<number> {
+      return live(key)?.total ?? 0;
+    },
+    async close(): Promise<void> {
+      counters.clear();
+    },
+  };
+}

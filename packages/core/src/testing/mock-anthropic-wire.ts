@@ -1,0 +1,113 @@
+import type { ChatMessage, ChatRequest, ToolChoice } from '../chat/chat-request.js';
+import type { ReplyPlan } from './mock-reply.js';
+import type { WireEvent } from './mock-stream.js';
+
+type Block = { type: string; text?: string; id?: string; name?: string; input?: unknown; tool_use_id?: string; content?: string | Block[] };
+interface MessagesBody {
+  model: string;
+  max_tokens: number;
+  messages: { role: 'user' | 'assistant'; content: string | Block[] }[];
+  system?: string | Block[];
+  tools?: { name: string; description?: string; input_schema?: Record<string, unknown> }[];
+  tool_choice?: { type: string; name?: string };
+  stream?: boolean;
+}
+
+/** The field a Messages body gets wrong, or undefined when it has what the mock needs. */
+export function invalidMessagesField(body: unknown): string | undefined {
+  const candidate = body as Partial<MessagesBody> | null;
+  if (typeof candidate !== 'object' || candidate === null) return 'body';
+  if (typeof candidate.model !== 'string') return 'model';
+  if (typeof candidate.max_tokens !== 'number') return 'max_tokens';
+  if (!Array.isArray(candidate.messages) || candidate.messages.length === 0) return 'messages';
+  return undefined;
+}
+
+const textOf = (content: string | Block[] | undefined): string => (typeof content === 'string' ? content : (content ?? []).map((block) => block.text ?? '').join(''));
+
+/** Reads a Messages request as a ChatRequest, so one `reply` function serves both APIs. */
+export function chatRequestOfMessages(body: MessagesBody): ChatRequest {
+  const messages: ChatMessage[] = [];
+  if (body.system !== undefined) messages.push({ role: 'system', content: textOf(body.system) });
+  for (const message of body.messages) {
+    if (typeof message.content === 'string') {
+      messages.push({ role: message.role, content: message.content });
+      continue;
+    }
+    const text = message.content.filter((block) => block.type === 'text').map((block) => block.text ?? '').join('');
+    for (const block of message.content) {
+      if (block.type === 'tool_result') messages.push({ role: 'tool', tool_call_id: block.tool_use_id ?? '', content: textOf(block.content) });
+    }
+    const toolUses = message.content.filter((block) => block.type === 'tool_use');
+    if (message.role === 'assistant') {
+      const tool_calls = toolUses.map((block) => ({ id: block.id ?? '', type: 'function' as const, function: { name: block.name ?? '', arguments: JSON.stringify(block.input ?? {}) } }));
+      messages.push({ role: 'assistant', content: text, ...(tool_calls.length > 0 && { tool_calls }) });
+    } else if (text !== '' || !message.content.some((block) => block.type === 'tool_result')) {
+      messages.push({ role: 'user', content: text });
+    }
+  }
+  const choice = body.tool_choice;
+  const toolChoice: ToolChoice | undefined =
+    choice?.type === 'any' ? 'required' : choice?.type === 'none' ? 'none' : choice?.type === 'tool' ? { type: 'function', function: { name: choice.name ?? '' } } : choice?.type === 'auto' ? 'auto' : undefined;
+  return {
+    model: body.model,
+    messages,
+    max_tokens: body.max_tokens,
+    stream: body.stream === true,
+    ...(body.tools !== undefined && { tools: body.tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.input_schema } })) }),
+    ...(toolChoice !== undefined && { tool_choice: toolChoice }),
+  };
+}
+
+let messageCounter = 0;
+
+const stopReasonOf = (plan: ReplyPlan): string => (plan.finishReason === 'tool_calls' ? 'tool_use' : plan.finishReason === 'length' ? 'max_tokens' : 'end_turn');
+
+/** A non-streamed Messages response as Anthropic shapes it. */
+export function messageOf(plan: ReplyPlan): Record<string, unknown> {
+  const text = plan.textPieces.join('');
+  return {
+    id: `msg_mock_${++messageCounter}`,
+    type: 'message',
+    role: 'assistant',
+    model: plan.model,
+    content: [
+      ...(text !== '' || plan.toolCalls.length === 0 ? [{ type: 'text', text }] : []),
+      ...plan.toolCalls.map((call) => ({ type: 'tool_use', id: call.id, name: call.name, input: JSON.parse(call.arguments || '{}') })),
+    ],
+    stop_reason: stopReasonOf(plan),
+    stop_sequence: null,
+    usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: plan.usage.completion_tokens },
+  };
+}
+
+/** The event stream of a streamed message, in Anthropic's order, with a `ping` after the start. */
+export function messageEvents(plan: ReplyPlan): WireEvent[] {
+  const event = (type: string, data: Record<string, unknown>, content = false): WireEvent => ({ text: `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`, content });
+  const start = { ...messageOf(plan), content: [], stop_reason: null, usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: 1 } };
+  const events = [event('message_start', { message: start }), event('ping', {})];
+  let index = 0;
+  if (plan.textPieces.length > 0 || plan.toolCalls.length === 0) {
+    events.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+    for (const piece of plan.textPieces) events.push(event('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }, true));
+    events.push(event('content_block_stop', { index }));
+    index += 1;
+  }
+  for (const call of plan.toolCalls) {
+    events.push(event('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }, true));
+    events.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: '' } }));
+    for (const piece of call.argumentPieces) events.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }, true));
+    events.push(event('content_block_stop', { index }));
+    index += 1;
+  }
+  events.push(event('message_delta', { delta: { stop_reason: stopReasonOf(plan), stop_sequence: null }, usage: { output_tokens: plan.usage.completion_tokens } }));
+  events.push(event('message_stop', {}));
+  return events;
+}
+
+/** An error body in Anthropic's shape. */
+export function anthropicErrorBody(status: number, message?: string): { type: 'error'; error: { type: string; message: string } } {
+  const type =
+    status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+  return { type: 'error', error: { type, message: message ?? `Mock ${type}.` } };
+}

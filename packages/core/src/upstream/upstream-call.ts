@@ -1,0 +1,39 @@
+import { ProviderFailedError } from '../errors.js';
+import type { ModelCall } from '../pipeline/engine-middleware.js';
+import { callAnthropicMessages } from './anthropic-messages.js';
+import { callOpenAiChatCompletions } from './openai-chat-completions.js';
+import { resolveProviders, type ProviderConfig } from './provider-config.js';
+import { createKeepAliveAgents } from './upstream-http.js';
+
+export interface UpstreamCallOptions {
+  /** The providers models may name in `ModelInfo.provider`, validated here (errors name the field). */
+  providers: ProviderConfig[];
+}
+
+/**
+ * The gateway's ModelCall: sends each attempt to its provider over node:http(s) with keep-alive.
+ * A JSON call resolves with the whole response; a stream call resolves once the first chunk has
+ * arrived, so failures before the first token reject the call and the engine can fall back.
+ * Failures are ProviderFailedErrors; when `signal` aborts, the upstream request is destroyed and
+ * the call (or the stream) rejects with the signal's reason instead.
+ *
+ * @example
+ * const call = createUpstreamCall({ providers: [{ id: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: process.env.OPENAI_API_KEY }] });
+ * const engine = new Engine({ call });
+ */
+export function createUpstreamCall(options: UpstreamCallOptions): ModelCall {
+  const providers = resolveProviders(options.providers);
+  const agents = createKeepAliveAgents();
+  return async (attempt, signal) => {
+    const provider = providers.get(attempt.model.provider);
+    if (provider === undefined) {
+      throw new ProviderFailedError(`No provider named ${attempt.model.provider} is configured (model ${attempt.model.id}).`, {
+        provider: attempt.model.provider,
+        model: attempt.request.model,
+        failure: 'client_error',
+      });
+    }
+    const input = { provider, request: attempt.request, signal, agents };
+    return provider.kind === 'anthropic' ? callAnthropicMessages(input) : callOpenAiChatCompletions(input);
+  };
+}

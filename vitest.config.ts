@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests run on the TypeScript sources through a project-unique export condition, so no build is
+// needed between an edit and a test run (see notes/frameworks.md, section 4).
+const conditions = ['@routekit/source'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'adapters/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
