@@ -46,8 +46,9 @@ function evaluate(subset: Row[]) {
   return { perType, outsideWords, wronglyRedacted };
 }
 
-// Every fifth row is set apart, so tuning on the rest can be checked against rows it never saw.
-const parts = { tuning: rows.filter((_, index) => index % 5 !== 0), 'held out': rows.filter((_, index) => index % 5 === 0), all: rows };
+// Two disjoint parts show how much the numbers move between rows; the detectors were tuned on
+// examples from the whole file, so neither part is a true held-out set.
+const parts = { 'rows 1-4 of 5': rows.filter((_, index) => index % 5 !== 0), 'every 5th row': rows.filter((_, index) => index % 5 === 0), all: rows };
 console.log(`PII leak-recall on ${path} (${rows.length} rows), names ${withNames ? 'on' : 'off'}`);
 console.log(['type', ...Object.keys(parts)].map((cell) => cell.padEnd(26)).join(''));
 const results = Object.values(parts).map(evaluate);

@@ -1,6 +1,12 @@
-// Exploratory: compares scorer ideas on MMLU/GSM8K with cross-validation on unseen prompts.
-// Run: node_modules/.bin/tsx scripts/routing-experiments.ts [mmlu|gsm8k] [random|subject]
+// Exploratory: compares scorer ideas on MMLU/GSM8K with cross-validation on unseen prompts. The
+// "tried, not kept" list of docs/routing.md comes from here.
+// Run: npx tsx scripts/routing-experiments.ts [mmlu|gsm8k] [random|subject]
+// Knobs (environment): VARIANTS=twoLr,softDiff,softDiffPooled,twoLrPooled,bag,statsOnly,mlp,disc,weighted,knn
+//   OPTS='{"epochs":5,"learningRate":0.1,"l2":1e-2}' BITS=16 FOLDS=5 SEED=7 IDF=1 POOL=other|bench|all
+//   MODE=full|sw (disc) DW=3 (weighted) H/EP/RATE/L2 (mlp) K=50 (knn, slow). Statistics are standardised
+//   on all rows here (no labels involved); the shipped training standardises per fold.
 import { readFileSync } from 'node:fs';
+import { dataDirectory } from './routing-data.js';
 import { pairMetrics } from '../packages/core/src/evaluation/routing-metrics.js';
 import { PromptFeaturizer, statisticsSpread, type SparseFeatures } from '../packages/core/src/routing/prompt-features.js';
 import { dot, seededRandom, sigmoid, trainLogisticRegression } from '../packages/core/src/routing/training/logistic-regression.js';
@@ -8,7 +14,7 @@ import { dot, seededRandom, sigmoid, trainLogisticRegression } from '../packages
 const strong = 'gpt-4-1106-preview';
 const weak = 'mixtral-8x7b-instruct-v0.1';
 interface Row { id: string; task: string; prompt: string; scores: Record<string, number> }
-const load = (name: string): Row[] => readFileSync(`/work/shared/data/routing/${name}.train.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const load = (name: string): Row[] => readFileSync(`${dataDirectory}${name}.train.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 
 const set = process.argv[2] ?? 'mmlu';
 const split = process.argv[3] ?? 'random';
@@ -33,8 +39,8 @@ const extra = process.env.POOL === 'all' ? [...other, ...bench] : process.env.PO
 const extraFeatures = extra.map((row) => featurizer.extract(row.prompt));
 console.log(`featurized ${rows.length} in ${(performance.now() - t).toFixed(0)} ms`);
 
-const folds = 5;
-const random = seededRandom(7);
+const folds = Number(process.env.FOLDS ?? 5);
+const random = seededRandom(Number(process.env.SEED ?? 7));
 let fold: number[];
 if (split === 'subject') {
   const tasks = [...new Set(rows.map((row) => row.task))];
@@ -95,6 +101,26 @@ const variants: Record<string, Scorer> = {
     }
     return test.map((i) => { forward(features[i]!, out); return out[0]! - out[1]!; });
   },
+  disc: (train, test) => {
+    const o = JSON.parse(process.env.OPTS ?? '{}');
+    const wd = lr(train.map((i) => features[i]!), train.map((i) => (s(rows[i]!) !== w(rows[i]!) ? 1 : 0)), o);
+    const dtrain = train.filter((i) => s(rows[i]!) !== w(rows[i]!));
+    const ws = lr(dtrain.map((i) => features[i]!), dtrain.map((i) => s(rows[i]!)), JSON.parse(process.env.OPTS2 ?? process.env.OPTS ?? '{}'));
+    const mode = process.env.MODE ?? 'full';
+    return test.map((i) => {
+      const pd = sigmoid(dot(wd, features[i]!.indices, features[i]!.values));
+      const psw = sigmoid(dot(ws, features[i]!.indices, features[i]!.values));
+      return mode === 'sw' ? psw : pd * (2 * psw - 1);
+    });
+  },
+  weighted: (train, test) => {
+    const o = JSON.parse(process.env.OPTS ?? '{}');
+    const dw = Number(process.env.DW ?? 3);
+    const sampleWeights = train.map((i) => (s(rows[i]!) !== w(rows[i]!) ? dw : 1));
+    const ws = lr(train.map((i) => features[i]!), train.map((i) => s(rows[i]!)), { ...o, sampleWeights });
+    const ww = lr(train.map((i) => features[i]!), train.map((i) => w(rows[i]!)), { ...o, sampleWeights });
+    return test.map((i) => sigmoid(dot(ws, features[i]!.indices, features[i]!.values)) - sigmoid(dot(ww, features[i]!.indices, features[i]!.values)));
+  },
   bag: (train, test) => {
     const o = JSON.parse(process.env.OPTS ?? '{}');
     const total = new Array<number>(test.length).fill(0);
@@ -123,6 +149,35 @@ const variants: Record<string, Scorer> = {
     const y = [...train.map((i) => (1 + s(rows[i]!) - w(rows[i]!)) / 2), ...other.map((row) => (1 + s(row) - w(row)) / 2)];
     const wd = lr(x, y, JSON.parse(process.env.OPTS ?? '{}'));
     return test.map((i) => dot(wd, features[i]!.indices, features[i]!.values));
+  },
+  knnDense: (train, test) => {
+    const dims = Number(process.env.DIMS ?? 256), k = Number(process.env.K ?? 50), base = 1 << featurizer.bits;
+    const project = (f: SparseFeatures) => {
+      const v = new Float32Array(dims);
+      for (let s = 0; s < f.indices.length; s++) {
+        const i = f.indices[s]!; if (i >= base) continue;
+        const h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+        v[h % dims]! += (h & 0x80000000 ? -1 : 1) * f.values[s]!;
+      }
+      let n = 0; for (const x of v) n += x * x; n = Math.sqrt(n) || 1;
+      for (let j = 0; j < dims; j++) v[j]! /= n;
+      return v;
+    };
+    const dense = features.map(project);
+    const alpha = Number(process.env.ALPHA ?? 0);
+    const out = test.map((i) => {
+      const q = dense[i]!;
+      const sims = train.map((j) => { const d = dense[j]!; let s = 0; for (let x = 0; x < dims; x++) s += q[x]! * d[x]!; return [s, j] as const; });
+      sims.sort((a, b) => b[0] - a[0]);
+      let num = 0, den = 0;
+      for (const [sim, j] of sims.slice(0, k)) { const wgt = Math.max(sim, 0) ** 2; num += wgt * (s(rows[j]!) - w(rows[j]!)); den += wgt; }
+      return den > 0 ? num / den : 0;
+    });
+    if (alpha === 0) return out;
+    const lrScores = variants.twoLr!(train, test);
+    const rank = (xs: number[]) => { const o = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]); const r = new Array<number>(xs.length); o.forEach(([, i], p) => (r[i] = p / xs.length)); return r; };
+    const a = rank(out), b = rank(lrScores);
+    return a.map((x, i) => alpha * x + (1 - alpha) * b[i]!);
   },
   knn: (train, test) => {
     const k = Number(process.env.K ?? 50);

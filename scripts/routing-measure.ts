@@ -9,7 +9,7 @@ import { benchSets, loadRows, strongModel, weakModel } from './routing-data.js';
 export interface PairReport { set: string; rows: number; metrics: PairMetrics }
 export interface MultiReport { set: string; rows: number; curves: CostQualityCurves; auc: { router: number; random: number; oracle: number }; gpt4CostShare: number | undefined; gpt4Quality: number }
 
-export function trainStrongWeak(onProgress?: (done: number, total: number) => void, seed = 7): { trained: TrainedRouter; reports: PairReport[]; rows: TrainingRow[] } {
+export function trainStrongWeak(onProgress?: (done: number, total: number) => void, seed = 7, bySubject = false): { trained: TrainedRouter; reports: PairReport[]; rows: TrainingRow[] } {
   const mmlu = loadRows('mmlu');
   const gsm8k = loadRows('gsm8k');
   const rows = [...mmlu, ...gsm8k];
@@ -19,6 +19,7 @@ export function trainStrongWeak(onProgress?: (done: number, total: number) => vo
     weak: weakModel,
     catalogModels: { [strongModel]: 'openai/gpt-4.1', [weakModel]: 'openai/gpt-4.1-nano' },
     seed,
+    ...(bySubject && { foldGroups: rows.map((row) => row.task ?? row.prompt) }),
     ...(onProgress && { onProgress }),
     notes: { trainedOn: 'RouteLLM MMLU + GSM8K training halves (GPT-4-1106 vs Mixtral-8x7B)' },
   });
@@ -36,6 +37,7 @@ export function trainMultiModel(onProgress?: (done: number, total: number) => vo
   const trained = trainRouter(rows, {
     name: 'routerbench',
     bits: 14,
+    shrinkage: 0.5,
     catalogModels: { 'mistralai/mixtral-8x7b-chat': 'mistral/open-mixtral-8x7b' },
     ...(onProgress && { onProgress }),
     notes: { trainedOn: 'RouterBench ARC-Challenge, MBPP, Winogrande training halves (11 models)' },

@@ -47,7 +47,7 @@ export { createCacheMiddleware, type CacheMiddlewareOptions } from './cache/cach
 export { createSemanticCache, SemanticCache, type SemanticCacheOptions, type SemanticMatch, type SemanticEntryHandle } from './cache/semantic-cache.js';
 export { createHashedEmbedder, type Embedder, type HashedEmbedderOptions, type PromptEmbedding } from './cache/hashed-embedder.js';
 export { extractSlots, compareSlots, type PromptSlots, type GuardVerdict } from './cache/slot-guard.js';
-export { exactRequestKey, semanticRequestKey, type SemanticKey } from './cache/request-key.js';
+export { exactRequestKey, semanticRequestKey, SEMANTIC_MAX_CHARACTERS, type SemanticKey } from './cache/request-key.js';
 export { evaluateCachePairs, parseLabelledPairs, type CachePairEvaluation, type LabelledPromptPair } from './cache/evaluate-cache-pairs.js';
 // upstream
 export { createUpstreamCall, type UpstreamCallOptions } from './upstream/upstream-call.js';
@@ -75,3 +75,5 @@ export { evaluateRouter, type RouterEvaluation, type EvaluateRouterOptions } fro
 export { renderCurveSvg } from './evaluation/curve-svg.js';
 export { renderCurvePng } from './evaluation/curve-png.js';
 export type { CurveChart, ChartSeries } from './evaluation/curve-chart.js';
+export { collectOutcomes, exactMatchGrade, judgeGrader, referenceRowSchema, type ReferenceRow, type Grader, type CollectOutcomesOptions } from './routing/training/collect-outcomes.js';
+export { parseJsonlRows } from './routing/training/training-row.js';

@@ -160,6 +160,14 @@ describe('createCacheMiddleware', () => {
     expect((await runThrough(cache, { request: question('Short lived?') }, respond('x'))).upstreamCalls).toBe(1);
   });
 
+  it('keeps the cache within maxBytes by evicting the least recently used answers', async () => {
+    const cache = createCacheMiddleware({ maxBytes: 8_000 });
+    const long = (label: string) => `${label} ${'word '.repeat(300)}`;
+    for (const prompt of ['first?', 'second?', 'third?', 'fourth?']) await runThrough(cache, { request: question(prompt) }, respond(long(prompt)));
+    expect((await runThrough(cache, { request: question('fourth?') }, respond('x'))).upstreamCalls).toBe(0);
+    expect((await runThrough(cache, { request: question('first?') }, respond('x'))).upstreamCalls).toBe(1);
+  });
+
   it('keeps at most maxEntriesPerTenant, dropping the oldest', async () => {
     const cache = createCacheMiddleware({ maxEntriesPerTenant: 2, semantic: false });
     for (const prompt of ['one?', 'two?', 'three?']) await runThrough(cache, { request: question(prompt) }, respond(prompt));

@@ -69,6 +69,13 @@ function policyFor(exchange: Exchange, excluded: ReadonlySet<string>, options: R
  * upstream call (as a stream when the client asked for one) and says so in the receipt; on a miss
  * it stores complete answers that finished with `stop`. Entries are scoped to `exchange.tenant`.
  *
+ * Never cached: errors, streams that failed or were not read to the end, aborted requests, answers
+ * whose finish_reason is not `stop` (tool calls, truncation, filters), refusals, `n > 1`,
+ * temperature above `maxTemperature`, and requests with tools unless the last message is a tool
+ * result (then exactly only). The semantic match is on the last user message; everything before
+ * it and every parameter must match exactly. Opt-outs: `options.cache === false`,
+ * `x-routekit-cache: off`, `cache-control: no-store` (no lookup, no store) and `no-cache` (no lookup).
+ *
  * @example
  * const engine = new Engine({ call, middleware: [createCacheMiddleware({ similarityThreshold: 0.95, ttlSeconds: 600, excludeModels: ['openai/o3'] })] });
  */

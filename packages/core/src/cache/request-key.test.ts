@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../chat/chat-request.js';
-import { exactRequestKey, semanticRequestKey } from './request-key.js';
+import { exactRequestKey, SEMANTIC_MAX_CHARACTERS, semanticRequestKey } from './request-key.js';
 
 const base: ChatRequest = { model: 'auto', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }], temperature: 0.2 };
 
@@ -34,5 +34,12 @@ describe('semanticRequestKey', () => {
     expect(semanticRequestKey({ model: 'auto', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] }, 'auto')).toBeNull();
     expect(semanticRequestKey({ model: 'auto', messages: [{ role: 'tool', tool_call_id: 'c', content: '42' }] }, 'auto')).toBeNull();
     expect(semanticRequestKey({ model: 'auto', messages: [{ role: 'assistant', content: 'Hi' }] }, 'auto')).toBeNull();
+  });
+});
+
+describe('semanticRequestKey on long prompts', () => {
+  it('leaves prompts over SEMANTIC_MAX_CHARACTERS to the exact cache, so embedding never blocks the event loop for long', () => {
+    expect(semanticRequestKey({ model: 'auto', messages: [{ role: 'user', content: 'x '.repeat(SEMANTIC_MAX_CHARACTERS) }] }, 'auto')).toBeNull();
+    expect(semanticRequestKey({ model: 'auto', messages: [{ role: 'user', content: 'x '.repeat(SEMANTIC_MAX_CHARACTERS / 4) }] }, 'auto')).not.toBeNull();
   });
 });

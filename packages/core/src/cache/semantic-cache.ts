@@ -9,7 +9,7 @@ export interface SemanticCacheOptions {
   guard?: boolean;
   /** The embedder; default `createHashedEmbedder()`. */
   embedder?: Embedder;
-  /** Entries per scope up to which a linear scan is used instead of an HNSW graph. Default 500: below it the scan costs under 0.1 ms and a small scope saves a ~0.4 MB native graph (bench/cache-lookup.ts). */
+  /** Entries per scope up to which a linear scan is used instead of an HNSW graph. Default 500, the measured crossover (bench/cache-lookup.ts); small scopes also save a ~0.4 MB native graph each. */
   bruteForceLimit?: number;
   /** Dense neighbours re-scored exactly per lookup. Default 8. */
   candidates?: number;

@@ -32,6 +32,12 @@ describe('compareSlots', () => {
     expect(verdict('Why is my_var undefined?', 'Why is my_val undefined?')).toBe('identifiers');
   });
 
+  it('refuses another currency and a yes/no question against a how-question', () => {
+    expect(verdict('What is the best way to invest £10000?', 'What is the best way to invest $10000?')).toBe('numbers');
+    expect(verdict('Should I jailbreak my iPhone 6?', 'How do I jailbreak my iPhone 6?')).toBe('question form');
+    expect(verdict('How do I jailbreak my iPhone 6?', 'What are the steps to jailbreak my iPhone 6?')).toBeNull();
+  });
+
   it('refuses a negation on one side only and polar words swapped', () => {
     expect(verdict('Why is the sky blue at noon?', "Why isn't the sky blue at noon?")).toBe('negation');
     expect(verdict('What is the best laptop for students?', 'What is the worst laptop for students?')).toBe('keywords');

@@ -17,10 +17,12 @@ export interface PromptSlots {
   readonly names: readonly string[];
   readonly keywords: readonly string[];
   readonly negated: boolean;
+  /** Whether the prompt opens as a yes/no question ("Should I…"), a wh-question ("How should I…") or neither. */
+  readonly form: 'yes-no' | 'wh' | 'other';
 }
 
 /** Why two prompts were judged to ask different things, or null when every slot agrees. */
-export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation';
+export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form';
 
 const NUMBER_WORDS: Record<string, string> = {
   zero: '0', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
@@ -58,7 +60,10 @@ const COMMON_WORDS = new Set(
 
 const QUOTED_PATTERN = /"([^"]{1,200})"|“([^”]{1,200})”|`([^`]{1,200})`|'([^'\s][^']{0,198}[^'\s])'(?!\w)/g;
 const IDENTIFIER_PATTERN = /[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?|\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Za-z]+_[\w]+\b|\b\w+\(\)/g;
-const NUMBER_PATTERN = /\d[\d,]*(?:\.\d+)?/g;
+// With its currency sign or percent, so "$10000" and "£10000" differ.
+const NUMBER_PATTERN = /[$£€¥₹]?\d[\d,]*(?:\.\d+)?%?/g;
+const YES_NO_OPENERS = new Set(['should', 'can', 'could', 'is', 'are', 'was', 'were', 'do', 'does', 'did', 'will', 'would', 'has', 'have', 'had', 'am', 'may', 'might', 'must', 'shall']);
+const WH_OPENERS = new Set(['how', 'what', 'why', 'where', 'when', 'who', 'whom', 'whose', 'which']);
 const CAPITALISED_PATTERN = /\b\p{Lu}[\p{L}\p{N}]*/gu;
 
 /** Extracts the slots of one prompt. Cheap: a few regular expressions over the text. */
@@ -74,7 +79,9 @@ export function extractSlots(text: string): PromptSlots {
     .filter((word) => !COMMON_WORDS.has(word) && !NUMBER_WORDS[word]);
   const keywords = tokens.filter((token) => KEYWORDS.has(token));
   const negated = tokens.some((token) => NEGATIONS.has(token));
-  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negated };
+  const opener = tokens[0] ?? '';
+  const form = YES_NO_OPENERS.has(opener) ? 'yes-no' : WH_OPENERS.has(opener) ? 'wh' : 'other';
+  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negated, form };
 }
 
 function namesInOrder(tokens: string, names: ReadonlySet<string>): string[] {
@@ -95,6 +102,7 @@ export function compareSlots(left: PromptSlots, right: PromptSlots): GuardVerdic
   if (!sameSequence(left.quoted, right.quoted)) return 'quoted';
   if (!sameSequence(left.identifiers, right.identifiers)) return 'identifiers';
   if (left.negated !== right.negated) return 'negation';
+  if (left.form !== right.form && left.form !== 'other' && right.form !== 'other') return 'question form';
   if (!sameSequence(left.keywords, right.keywords)) return 'keywords';
   const names = new Set([...left.names, ...right.names]);
   if (names.size > 0 && !sameSequence(namesInOrder(left.tokens, names), namesInOrder(right.tokens, names))) return 'names';

@@ -1,3 +1,5 @@
+import { costPenalties } from '../routing/cost-penalty.js';
+
 /** One prompt of a multi-model set, with what the router predicted and what really happened. */
 export interface MultiModelOutcome {
   /** Predicted quality per model (same order as `models`). */
@@ -33,12 +35,12 @@ export interface CostQualityCurves {
 }
 
 /** Cost weights swept from "quality only" to "cost only". */
-export const costWeights: readonly number[] = [0, ...Array.from({ length: 40 }, (_, index) => 0.002 * Math.pow(1.25, index)), 1e9];
+export const costWeights: readonly number[] = [0, ...Array.from({ length: 40 }, (_, index) => 0.001 * Math.pow(1.25, index)), 1e9];
 
 /**
  * `choices`, when given, receives for each prompt the chosen model index per cost weight.
  * For each cost weight, each prompt goes to the model maximising predicted quality minus the weight
- * times its expected cost over the largest expected cost among the models (the `router@q:1|c:w`
+ * times its cost penalty (log scale, 0 for the cheapest, 1 for the dearest; the `router@q:1|c:w`
  * objective); the point is the mean real cost and quality that results.
  */
 export function costQualityCurves(models: string[], outcomes: readonly MultiModelOutcome[], choices?: number[][]): CostQualityCurves {
@@ -52,11 +54,11 @@ export function costQualityCurves(models: string[], outcomes: readonly MultiMode
       let quality = 0;
       for (const [rowIndex, outcome] of outcomes.entries()) {
         const [value, price] = pick(outcome);
-        const scale = Math.max(...Array.from({ length: count }, (_, model) => price[model]!)) || 1;
+        const penalties = costPenalties(price);
         let best = 0;
         let bestScore = -Infinity;
         for (let model = 0; model < count; model++) {
-          const score = value[model]! - (costWeight * price[model]!) / scale;
+          const score = value[model]! - costWeight * penalties[model]!;
           if (score > bestScore || (score === bestScore && price[model]! < price[best]!)) [best, bestScore] = [model, score];
         }
         if (record !== undefined) (record[rowIndex] ??= [])[weightIndex] = best;

@@ -1,4 +1,6 @@
+import { LinearScorer } from '../routing/linear-scorer.js';
 import type { QualityScorer } from '../routing/quality-scorer.js';
+import { decodeFingerprints, promptFingerprint } from '../routing/router-file.js';
 import type { TrainingRow } from '../routing/training/training-row.js';
 import { InvalidRequestError } from '../errors.js';
 import { areaUnderCostQuality, costAtQuality, costQualityCurves, costWeights, type CostQualityCurves } from './cost-quality-curve.js';
@@ -23,6 +25,8 @@ export interface RouterEvaluation {
   auc?: { router: number; random: number; oracle: number };
   /** Multi-model files: the cost weights behind `predictions[].chosen`. */
   cost_weights?: number[];
+  /** Rows whose prompt the router was trained on (its metrics are then partly in-sample). */
+  seen_in_training: number;
   predictions: { id: string; strong_win_probability: number; chosen?: string[] }[];
   charts: CurveChart[];
 }
@@ -64,7 +68,7 @@ export function evaluateRouter(rows: readonly TrainingRow[], scorer: QualityScor
   const [strongCost, weakCost] = withCosts ? [cost[strong]!, cost[weak]!] : [assumedPricePerMillion.strong, assumedPricePerMillion.weak];
   const charts: CurveChart[] = [
     {
-      title: `Performance gap recovered: ${strong} vs ${weak}`,
+      title: `PGR: ${strong} vs ${weak}`.slice(0, 60),
       xLabel: 'share of prompts sent to the strong model',
       yLabel: 'PGR',
       series: [
@@ -83,6 +87,7 @@ export function evaluateRouter(rows: readonly TrainingRow[], scorer: QualityScor
     cpt50: metrics.cpt50,
     cpt80: metrics.cpt80,
     cost_saved_at_95: costSaved(metrics.shareAt95, strongCost, weakCost),
+    seen_in_training: seenInTraining(scorer, rows),
     predictions: rows.map((row, index) => ({ id: row.id ?? String(index), strong_win_probability: strongWin[index]! })),
     charts,
   };
@@ -109,6 +114,13 @@ export function evaluateRouter(rows: readonly TrainingRow[], scorer: QualityScor
   evaluation.predictions.forEach((prediction, index) => (prediction.chosen = choices[index]!.map((model) => models[model]!)));
   charts.push(costQualityChart(curves));
   return evaluation;
+}
+
+function seenInTraining(scorer: QualityScorer, rows: readonly TrainingRow[]): number {
+  const encoded = scorer instanceof LinearScorer ? scorer.file.trainingFingerprints : undefined;
+  if (encoded === undefined) return 0;
+  const seen = decodeFingerprints(encoded);
+  return rows.filter((row) => seen.has(promptFingerprint(row.prompt))).length;
 }
 
 function predictFor(scorer: QualityScorer, models: readonly string[], prompt: string): number[] {

@@ -1,4 +1,4 @@
-import { promptStatistics } from './prompt-features.js';
+import { promptStatistics } from './prompt-statistics.js';
 import type { QualityScorer } from './quality-scorer.js';
 
 const reasoningCues = /\b(step[- ]by[- ]step|prove|proof|derive|explain why|analy[sz]e|compare|evaluate|justify|trade-?offs?|implications?|optimi[sz]e|design|architecture|algorithm|complexity)\b/gi;

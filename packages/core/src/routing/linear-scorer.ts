@@ -20,6 +20,7 @@ export class LinearScorer implements QualityScorer {
   readonly #weights: Float32Array[];
   readonly #strongIndex: number;
   readonly #weakIndex: number;
+  readonly #means: Float64Array;
 
   constructor(file: unknown) {
     this.file = parseRouterFile(file);
@@ -30,6 +31,7 @@ export class LinearScorer implements QualityScorer {
     this.#strongIndex = this.file.strong === undefined ? -1 : this.models.indexOf(this.file.strong);
     this.#weakIndex = this.file.weak === undefined ? -1 : this.models.indexOf(this.file.weak);
     this.defaultThreshold = this.file.defaultThreshold ?? 0.5;
+    this.#means = Float64Array.from(this.models, (model) => this.file.meanQuality[model] ?? 0.5);
   }
 
   predict(text: string): Float64Array {
@@ -39,7 +41,8 @@ export class LinearScorer implements QualityScorer {
       const weights = this.#weights[model]!;
       let sum = 0;
       for (let slot = 0; slot < indices.length; slot++) sum += weights[indices[slot]!]! * values[slot]!;
-      predictions[model] = 1 / (1 + Math.exp(-sum));
+      const mean = this.#means[model]!;
+      predictions[model] = mean + this.file.shrinkage * (1 / (1 + Math.exp(-sum)) - mean);
     }
     return predictions;
   }

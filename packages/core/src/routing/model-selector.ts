@@ -22,7 +22,7 @@ const thresholdPattern = /^router-([a-z0-9][a-z0-9_-]*?)-(\d*\.?\d+)$/;
  * `router@q:<w>|c:<w>|t:<w>|i:<w>|models:a,b|providers:x,y`, or a model (`provider/model`).
  *
  * @example
- * parseModelSelector('router-mf-0.35'); // { kind: 'threshold', scorer: 'mf', threshold: 0.35 }
+ * parseModelSelector('router-lr-0.35'); // { kind: 'threshold', scorer: 'lr', threshold: 0.35 }
  */
 export function parseModelSelector(model: string): ModelSelector {
   if (model === 'auto' || model === 'router/auto') return { kind: 'auto' };
@@ -31,7 +31,7 @@ export function parseModelSelector(model: string): ModelSelector {
     const match = thresholdPattern.exec(model);
     const threshold = match === null ? Number.NaN : Number(match[2]);
     if (match === null || !(threshold >= 0 && threshold <= 1)) {
-      throw invalid('A threshold router is written router-<scorer>-<threshold>, with a threshold between 0 and 1, e.g. router-mf-0.35.');
+      throw invalid('A threshold router is written router-<scorer>-<threshold>, with a threshold between 0 and 1, e.g. router-lr-0.35.');
     }
     return { kind: 'threshold', scorer: match[1]!, threshold };
   }

@@ -1,3 +1,7 @@
+import { promptStatistics, statisticNames } from './prompt-statistics.js';
+
+export { promptStatistics, statisticNames };
+
 /** A sparse feature vector: parallel arrays of indices and values. */
 export interface SparseFeatures {
   indices: Int32Array;
@@ -15,11 +19,6 @@ export interface PromptFeaturizerOptions {
 
 export type FeatureFamily = 'words' | 'tail' | 'characters' | 'statistics';
 
-/** Prompt statistics appended after the hashed space, each scaled to about 0..1. */
-export const statisticNames = [
-  'bias', 'log-characters', 'log-words', 'digit-share', 'math-symbol-share', 'uppercase-share', 'log-lines',
-  'log-question-marks', 'code-cues', 'latex-cues', 'log-numbers', 'mean-word-length', 'non-ascii-share', 'choice-lines', 'log-largest-number',
-] as const;
 
 const fnvOffset = 0x811c9dc5;
 const fnvPrime = 0x01000193;
@@ -126,7 +125,7 @@ export class PromptFeaturizer {
     const statistics = promptStatistics(text);
     if (this.#without.has('statistics')) statistics.fill(0, 1);
     const standardise = this.#standardise;
-    if (standardise !== undefined) for (let index = 1; index < statistics.length; index++) statistics[index] = (statistics[index]! - standardise.mean[index]!) / standardise.scale[index]!;
+    if (standardise !== undefined) for (let index = 1; index < statistics.length; index++) statistics[index] = standardised(statistics[index]!, standardise.mean[index]!, standardise.scale[index]!);
     const indices = new Int32Array(touchedCount + statistics.length);
     const values = new Float32Array(touchedCount + statistics.length);
     // Each family is normalised apart; a hash shared by two counts in the first.
@@ -190,64 +189,6 @@ function isWordCode(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code > 127;
 }
 
-const mathSymbols = new Set('=+-*/^<>%∑∫√πθ'.split('').map((character) => character.charCodeAt(0)));
-
-/** Prompt statistics in the order of `statisticNames`, each scaled to about 0..1. */
-export function promptStatistics(text: string): number[] {
-  const length = text.length;
-  let digits = 0, math = 0, upper = 0, lines = 1, questions = 0, nonAscii = 0, words = 0, wordCharacters = 0, numbers = 0, largest = 0;
-  let inWord = false, inNumber = false, numberValue = 0;
-  for (let position = 0; position < length; position++) {
-    const code = text.charCodeAt(position);
-    const isDigit = code >= 48 && code <= 57;
-    const isLetter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
-    if (isDigit) digits++;
-    if (code >= 65 && code <= 90) upper++;
-    if (code > 127) nonAscii++;
-    if (code === 10) lines++;
-    if (code === 63) questions++;
-    if (mathSymbols.has(code)) math++;
-    if (isDigit || isLetter) {
-      if (!inWord) words++;
-      inWord = true;
-      wordCharacters++;
-    } else inWord = false;
-    if (isDigit) {
-      numberValue = inNumber ? numberValue * 10 + (code - 48) : code - 48;
-      inNumber = true;
-    } else if (inNumber) {
-      numbers++;
-      if (numberValue > largest) largest = numberValue;
-      inNumber = false;
-    }
-  }
-  if (inNumber) {
-    numbers++;
-    if (numberValue > largest) largest = numberValue;
-  }
-  const share = (count: number) => (length === 0 ? 0 : count / length);
-  const code = /```|\bdef |\bfunction\b|\breturn\b|[{};]\s*$/m.test(text) ? 1 : 0;
-  const latex = /\\frac|\\sqrt|\$[^$]+\$|\\\(|\\begin/.test(text) ? 1 : 0;
-  const choices = (text.match(/^\s*\(?[A-Ha-h][.)]\s/gm)?.length ?? 0) / 4;
-  return [
-    1,
-    Math.log1p(length) / 10,
-    Math.log1p(words) / 8,
-    share(digits) * 5,
-    share(math) * 10,
-    share(upper) * 5,
-    Math.log1p(lines) / 5,
-    Math.log1p(questions) / 3,
-    code,
-    latex,
-    Math.log1p(numbers) / 4,
-    words === 0 ? 0 : wordCharacters / words / 10,
-    share(nonAscii) * 5,
-    Math.min(choices, 2),
-    Math.log10(1 + largest) / 10,
-  ];
-}
-
 /** Mean and spread of each statistic over training prompts, for `PromptFeaturizerOptions.standardise`. */
 export function statisticsSpread(texts: readonly string[]): { mean: number[]; scale: number[] } {
   const rows = texts.map(promptStatistics);
@@ -263,6 +204,11 @@ export function statisticsSpread(texts: readonly string[]): { mean: number[]; sc
 export function standardiseStatistics(features: SparseFeatures, spread: { mean: number[]; scale: number[] }): SparseFeatures {
   const values = features.values.slice();
   const start = values.length - statisticNames.length;
-  for (let index = 1; index < statisticNames.length; index++) values[start + index] = (values[start + index]! - spread.mean[index]!) / spread.scale[index]!;
+  for (let index = 1; index < statisticNames.length; index++) values[start + index] = standardised(values[start + index]!, spread.mean[index]!, spread.scale[index]!);
   return { indices: features.indices, values };
+}
+
+/** A standardised statistic, clipped so one unusual prompt cannot swamp the n-gram evidence. */
+function standardised(value: number, mean: number, scale: number): number {
+  return Math.max(-5, Math.min(5, (value - mean) / scale));
 }

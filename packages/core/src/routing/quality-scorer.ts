@@ -37,10 +37,3 @@ export function scoredText(request: Pick<ChatRequest, 'messages'>): string {
   const text = parts.join('\n');
   return text.length > scoredCharacters ? text.slice(text.length - scoredCharacters) : text;
 }
-
-/** How many turns a conversation has had, a complexity cue the prompt text alone does not show. */
-export function userTurns(request: Pick<ChatRequest, 'messages'>): number {
-  let turns = 0;
-  for (const message of request.messages) if (message.role === 'user') turns++;
-  return turns;
-}

@@ -27,10 +27,14 @@ export const routerFileSchema = z.object({
   meanCostUsd: z.record(z.string(), z.number()).default({}),
   /** Mean quality of each model in the training data. */
   meanQuality: z.record(z.string(), z.number()).default({}),
+  /** Predictions are pulled toward each model's mean quality by this factor (1 = as learned); small noisy data sets need less than 1. */
+  shrinkage: z.number().min(0).max(1).default(1),
   /** Thresholds calibrated on the training prompts: strong share (as a string, e.g. "0.3") to threshold. */
   thresholds: z.record(z.string(), z.number()).default({}),
   /** The threshold used when a model string names the scorer without one. */
   defaultThreshold: z.number().min(0).max(1).optional(),
+  /** 32-bit hashes of the training prompts (base64), so an evaluation can tell seen prompts from unseen ones. */
+  trainingFingerprints: z.string().optional(),
   /** Where the router came from and what it measured, for people reading the file. */
   notes: z.record(z.string(), z.unknown()).default({}),
 });
@@ -67,4 +71,21 @@ export function decodeWeights(encoded: { scale: number; data: string }, dimensio
   const weights = new Float32Array(dimension);
   for (let index = 0; index < dimension; index++) weights[index] = quantised[index]! * encoded.scale;
   return weights;
+}
+
+/** A 32-bit FNV-1a hash of a prompt, as stored in `trainingFingerprints`. */
+export function promptFingerprint(prompt: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < prompt.length; index++) hash = Math.imul(hash ^ prompt.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
+}
+
+export function encodeFingerprints(prompts: readonly string[]): string {
+  const hashes = Uint32Array.from(new Set(prompts.map(promptFingerprint))).sort();
+  return Buffer.from(hashes.buffer).toString('base64');
+}
+
+export function decodeFingerprints(encoded: string): Set<number> {
+  const bytes = Buffer.from(encoded, 'base64');
+  return new Set(new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
 }

@@ -20,7 +20,7 @@ export interface RejectedCandidate {
 
 /** What routing decided: ranked candidates (the first is the winner, the rest are fallbacks). */
 export interface RoutingDecision {
-  /** The strategy's name as the receipt shows it, e.g. `auto`, `router-mf-0.42`. */
+  /** The strategy's name as the receipt shows it, e.g. `auto`, `router-lr-0.42`. */
   strategy: string;
   candidates: Candidate[];
   rejected: RejectedCandidate[];

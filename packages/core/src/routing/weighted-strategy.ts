@@ -1,5 +1,6 @@
 import type { ObjectiveWeights } from './model-selector.js';
 import { noModel } from './auto-strategy.js';
+import { costPenalties } from './cost-penalty.js';
 import { applyHardConstraints } from './hard-constraints.js';
 import type { PromptQuality } from './prompt-quality.js';
 import type { Candidate, RoutingDecision } from './routing-decision.js';
@@ -15,8 +16,8 @@ export interface WeightedSelection {
 
 /**
  * `router@q:…|c:…|t:…|i:…`: ranks the candidates left after the filters and the hard constraints by
- * q * predicted quality - c * cost - t * time to first token - i * inter-token latency, each of the
- * last three divided by its largest value among the candidates so the weights are comparable.
+ * q * predicted quality - c * cost - t * time to first token - i * inter-token latency: cost on a log
+ * scale from the cheapest (0) to the dearest candidate (1), latencies divided by their largest value.
  * Latencies are the live ones of `Router.latency` when measured, else the catalog's.
  */
 export function weightedStrategy(context: RoutingContext, selection: WeightedSelection, quality: PromptQuality, name: string): RoutingDecision {
@@ -35,13 +36,13 @@ export function weightedStrategy(context: RoutingContext, selection: WeightedSel
     interToken: latency.expectedInterTokenMs(model),
   }));
   const largest = (pick: (row: (typeof rows)[number]) => number) => Math.max(...rows.map(pick)) || 1;
-  const maxCost = largest((row) => row.cost);
+  const penalties = costPenalties(rows.map((row) => row.cost));
   const maxFirstToken = largest((row) => row.firstToken);
   const maxInterToken = largest((row) => row.interToken);
   const { weights } = selection;
-  const candidates = rows.map((row): Candidate => ({
+  const candidates = rows.map((row, index): Candidate => ({
     model: row.model,
-    score: weights.quality * row.quality - weights.cost * (row.cost / maxCost) - weights.timeToFirstToken * (row.firstToken / maxFirstToken) - weights.interToken * (row.interToken / maxInterToken),
+    score: weights.quality * row.quality - weights.cost * penalties[index]! - weights.timeToFirstToken * (row.firstToken / maxFirstToken) - weights.interToken * (row.interToken / maxInterToken),
     predictedQuality: row.quality,
     estimatedCostUsd: row.cost,
     estimatedLatencyMs: latency.expectedTotalMs(row.model, profile.outputTokens),

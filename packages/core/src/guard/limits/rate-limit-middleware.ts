@@ -8,7 +8,7 @@ import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { describeScope, keyPart, rulesFor, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { rateLimitRuleSchema, scopedSchema } from './limit-schemas.js';
-import { ttlOf, windowOf, type LimitPeriod } from './limit-window.js';
+import { ttlOf, windowOf } from './limit-window.js';
 import { setRateLimitHeaders, type CounterView } from './rate-limit-headers.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
 
@@ -55,7 +55,7 @@ function plan(exchange: Exchange, options: RateLimitOptions, prefix: string, tok
     for (const measure of measures) {
       const limit = rule[measure.field];
       if (limit === undefined) continue;
-      const window = windowOf(measure.period as LimitPeriod, now);
+      const window = windowOf(measure.period, now);
       planned.push({
         reservation: { key: `${prefix}:${scope}:${keyPart(id)}:${measure.name}:${window.id}`, amount: measure.kind === 'tokens' ? tokens : 1, limit, ttlMs: ttlOf(window, now) },
         scope,

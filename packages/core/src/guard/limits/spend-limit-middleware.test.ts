@@ -64,6 +64,16 @@ describe('spend limit middleware', () => {
     expect(streamed.receipt.limits?.['global.daily_usd']).toEqual({ limit: 0.35, remaining: 0.2 });
   });
 
+  it('settles a stream the client abandons, from the text it saw', async () => {
+    const spend = spender({ global: { limits: { daily_usd: 1 } } });
+    const exchange = testExchange({ request });
+    const result = await spend.wrapCall!(testAttempt(exchange, pricey), async () => streamWith(undefined, ['abcd', 'efgh', 'ijkl']));
+    if (result.type !== 'stream') throw new Error('expected a stream');
+    for await (const _chunk of result.stream) break;
+    // 100 estimated input tokens ($0.10) and one output token seen ($0.002), not the $0.30 reserved.
+    expect(exchange.receipt.limits?.['global.daily_usd']).toEqual({ limit: 1, remaining: 0.898 });
+  });
+
   it('lets the engine fall back to a cheaper candidate when the first would break the budget', async () => {
     const spend = spender({ perKey: { limits: { daily_usd: 0.1 } } });
     const cheap = testModel({ id: 'test/cheap' });

@@ -10,7 +10,7 @@ import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { describeScope, keyPart, rulesFor, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { scopedSchema, spendPolicySchema } from './limit-schemas.js';
-import { ttlOf, windowOf, type LimitPeriod, type LimitWindow } from './limit-window.js';
+import { ttlOf, windowOf, type LimitWindow } from './limit-window.js';
 import { postAlert, type SpendAlert } from './spend-alerts.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
 
@@ -141,7 +141,7 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
         for (const { field, period } of periods) {
           const limit = rule.limits[field];
           if (limit === undefined) continue;
-          const window = windowOf(period as LimitPeriod, now);
+          const window = windowOf(period, now);
           counters.push({ key: `${prefix}:${scope}:${keyPart(id)}:${field}:${window.id}`, ttlMs: ttlOf(window, now), limit: micros(limit), scope, id, name: field, window, alerts: rule.alerts });
         }
       }

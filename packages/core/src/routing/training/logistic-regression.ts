@@ -9,6 +9,8 @@ export interface LogisticRegressionOptions {
   l2?: number;
   /** Seed of the example order, so training is reproducible. Default 1. */
   seed?: number;
+  /** A weight per example (default 1): how much its error counts. */
+  sampleWeights?: ArrayLike<number>;
   /** Return the mean of the weights after each epoch (Polyak averaging), which generalises better. Default true. */
   average?: boolean;
 }
@@ -34,7 +36,7 @@ export function trainLogisticRegression(examples: readonly SparseFeatures[], lab
     shuffle(order, random);
     for (const row of order) {
       const { indices, values } = examples[row]!;
-      const error = sigmoid(dot(weights, indices, values)) - labels[row]!;
+      const error = (sigmoid(dot(weights, indices, values)) - labels[row]!) * (options.sampleWeights?.[row] ?? 1);
       for (let slot = 0; slot < indices.length; slot++) {
         const index = indices[slot]!;
         const gradient = error * values[slot]! + l2 * weights[index]!;

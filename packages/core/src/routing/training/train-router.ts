@@ -1,4 +1,4 @@
-import { encodeWeights, type RouterFile } from '../router-file.js';
+import { encodeFingerprints, encodeWeights, type RouterFile } from '../router-file.js';
 import { PromptFeaturizer, standardiseStatistics, statisticNames, type FeatureFamily, type SparseFeatures } from '../prompt-features.js';
 import { calibratedShares, thresholdForStrongShare } from './calibrate-threshold.js';
 import { dot, seededRandom, sigmoid, trainLogisticRegression, type LogisticRegressionOptions } from './logistic-regression.js';
@@ -21,10 +21,16 @@ export interface TrainRouterOptions {
   logistic?: LogisticRegressionOptions;
   /** Folds of the cross-fitting that yields out-of-fold predictions (for calibration and metrics). Default 5. */
   folds?: number;
+  /** A weight per row (default 1), e.g. to balance a small data set against a large one trained together. */
+  rowWeights?: readonly number[];
+  /** A group per row (e.g. the MMLU subject): rows of a group share a fold, so held-out groups are wholly unseen. */
+  foldGroups?: readonly string[];
   /** Seed of the fold assignment. Default 7. */
   seed?: number;
   /** Called after each model fit, e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Pull predictions toward each model's mean by this factor (1 = as learned). Default 1. */
+  shrinkage?: number;
   /** Free-form notes stored in the file. */
   notes?: Record<string, unknown>;
 }
@@ -52,6 +58,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const bits = options.bits ?? 16;
   const logistic = { ...defaultLogistic, ...options.logistic };
   const folds = Math.max(2, options.folds ?? 5);
+  const shrinkage = options.shrinkage ?? 1;
   const without = options.without ?? [];
   const featurizer = new PromptFeaturizer({ bits, without });
   const raw = rows.map((row) => featurizer.extract(row.prompt));
@@ -64,13 +71,20 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const total = models.length * (folds + 1);
   let done = 0;
   const fit = (features: readonly SparseFeatures[], indices: readonly number[], model: string) => {
-    const weights = trainLogisticRegression(features, indices.map((index) => rows[index]!.scores[model]!), featurizer.dimension, logistic);
+    const sampleWeights = options.rowWeights === undefined ? undefined : indices.map((index) => options.rowWeights![index] ?? 1);
+    const weights = trainLogisticRegression(features, indices.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }) });
     options.onProgress?.(++done, total);
     return weights;
   };
 
   const random = seededRandom(options.seed ?? 7);
-  const fold = rows.map(() => Math.floor(random() * folds));
+  const groupFold = new Map<string, number>();
+  const fold = rows.map((_, index) => {
+    const group = options.foldGroups?.[index];
+    if (group === undefined) return Math.floor(random() * folds);
+    if (!groupFold.has(group)) groupFold.set(group, Math.floor(random() * folds));
+    return groupFold.get(group)!;
+  });
   const outOfFold = rows.map(() => new Float64Array(models.length));
   for (let current = 0; current < folds; current++) {
     const train = rows.flatMap((_, index) => (fold[index] !== current ? [index] : []));
@@ -81,7 +95,8 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
       const weights = fit(trainFeatures, train, model);
       for (const index of test) {
         const features = standardiseStatistics(raw[index]!, spread);
-        outOfFold[index]![modelIndex] = sigmoid(dot(weights, features.indices, features.values));
+        const mean = meanQuality[model]!;
+        outOfFold[index]![modelIndex] = mean + shrinkage * (sigmoid(dot(weights, features.indices, features.values)) - mean);
       }
     });
   }
@@ -94,7 +109,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const strongIndex = models.indexOf(strong);
   const weakIndex = models.indexOf(weak);
   const outOfFoldStrongWin = twoModel ? outOfFold.map((predictions) => (1 + predictions[strongIndex]! - predictions[weakIndex]!) / 2) : [];
-  const thresholds = twoModel ? Object.fromEntries(calibratedShares.map((share) => [String(share), round(thresholdForStrongShare(outOfFoldStrongWin, share))])) : {};
+  const thresholds = twoModel ? Object.fromEntries(calibratedShares.map((share) => [String(share), roundDown(thresholdForStrongShare(outOfFoldStrongWin, share))])) : {};
   const meanCostUsd: Record<string, number> = {};
   if (rows.every((row) => row.cost_usd !== undefined)) for (const model of models) meanCostUsd[model] = rows.reduce((sum, row) => sum + (row.cost_usd![model] ?? 0), 0) / rows.length;
 
@@ -109,7 +124,9 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     catalogModels: options.catalogModels ?? {},
     meanCostUsd,
     meanQuality,
+    shrinkage,
     thresholds,
+    trainingFingerprints: encodeFingerprints(rows.map((row) => row.prompt)),
     notes: { rows: rows.length, logistic, folds, ...options.notes },
   };
   return { file, outOfFold, outOfFoldStrongWin };
@@ -129,10 +146,16 @@ function spreadOf(features: readonly SparseFeatures[]): { mean: number[]; scale:
   const scale = mean.map((value, index) => Math.sqrt(Math.max(square[index]! - value * value, 0)));
   return {
     mean: mean.map((value, index) => (index === 0 ? 0 : round(value))),
-    scale: scale.map((value, index) => (index === 0 || value < 1e-9 ? 1 : round(value))),
+    // A statistic that barely varies in the training data would blow up on a new prompt: leave it unscaled.
+    scale: scale.map((value, index) => (index === 0 || value < 1e-3 ? 1 : round(value))),
   };
 }
 
 function round(value: number): number {
   return Number(value.toPrecision(6));
+}
+
+/** Rounds a threshold down, so the rounded threshold still sends at least the calibrated share. */
+function roundDown(value: number): number {
+  return Math.floor(value * 1e6) / 1e6;
 }

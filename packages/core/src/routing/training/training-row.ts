@@ -14,7 +14,12 @@ export type TrainingRow = z.infer<typeof trainingRowSchema>;
 
 /** Parses JSONL text into rows; an error names the line and the field. */
 export function parseTrainingRows(text: string, source = 'input'): TrainingRow[] {
-  const rows: TrainingRow[] = [];
+  return parseJsonlRows(text, trainingRowSchema, source);
+}
+
+/** Parses JSONL text with a row schema; an error names the line and the field. */
+export function parseJsonlRows<Schema extends z.ZodType>(text: string, schema: Schema, source = 'input'): z.infer<Schema>[] {
+  const rows: z.infer<Schema>[] = [];
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.trim();
@@ -25,7 +30,7 @@ export function parseTrainingRows(text: string, source = 'input'): TrainingRow[]
     } catch {
       throw new InvalidRequestError(`${source} line ${index + 1}: not valid JSON`, { code: 'invalid_training_row' });
     }
-    const parsed = trainingRowSchema.safeParse(value);
+    const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new InvalidRequestError(`${source} line ${index + 1}, field ${issue.path.join('.') || '(row)'}: ${issue.message}`, { code: 'invalid_training_row', param: issue.path.join('.') });

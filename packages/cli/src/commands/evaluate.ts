@@ -1,0 +1,71 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { evaluateRouter, parseTrainingRows, renderCurvePng, renderCurveSvg, RoutekitError, type RouterEvaluation } from '@routekit/core';
+import type { Command } from '../commands.js';
+import { loadRouterArgument, shippedRouterNames } from './router-argument.js';
+
+const HELP = `usage: routekit evaluate FILE.jsonl [--router R] [--strong M --weak M] [--out-dir DIR] [--json]
+
+Measures a router on rows {"id"?, "prompt", "scores": {model: 0..1}, "cost_usd"?}: APGR, CPT(50%),
+CPT(80%) (RouteLLM's definitions), the cost saved versus always-strong at 95% of strong quality, and
+for files with more than two models the area under the cost-quality curve. Writes the curves as SVG
+and PNG beside the random and oracle routers (into --out-dir, default the current directory).
+R is ${shippedRouterNames.join(', ')} or a router file; default lr for two-model files, routerbench
+otherwise. Measure on prompts the router was not trained on: the shipped routers saw the training
+halves in ../shared/data/routing. --json prints one object with the metrics and per-row predictions.
+`;
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+export const evaluate: Command = {
+  summary: 'APGR, CPT(50%), CPT(80%) and the cost-quality curve of a router',
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { router: { type: 'string' }, strong: { type: 'string' }, weak: { type: 'string' }, 'out-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    });
+    if (values.help || positionals.length !== 1) {
+      (values.help ? process.stdout : process.stderr).write(HELP);
+      return values.help ? 0 : 2;
+    }
+    try {
+      const file = positionals[0]!;
+      const rows = parseTrainingRows(await readFile(file, 'utf8'), file);
+      const modelCount = rows.length === 0 ? 0 : Object.keys(rows[0]!.scores).length;
+      const scorer = await loadRouterArgument(values.router ?? (modelCount > 2 ? 'routerbench' : 'lr'));
+      const result = evaluateRouter(rows, scorer, { ...(values.strong !== undefined && { strong: values.strong }), ...(values.weak !== undefined && { weak: values.weak }) });
+      const stem = join(values['out-dir'] ?? '.', basename(file).replace(/\.jsonl?$/, ''));
+      const written: string[] = [];
+      for (const [index, chart] of result.charts.entries()) {
+        const name = `${stem}.${index === 0 ? 'pgr' : 'cost-quality'}`;
+        await writeFile(`${name}.svg`, renderCurveSvg(chart));
+        await writeFile(`${name}.png`, renderCurvePng(chart));
+        written.push(`${name}.svg`, `${name}.png`);
+      }
+      const { charts: _charts, ...numbers } = result;
+      if (values.json) process.stdout.write(`${JSON.stringify({ router: scorer.name, ...numbers, curves: written })}\n`);
+      else process.stdout.write(formatEvaluation(result, scorer.name, written));
+      return 0;
+    } catch (error) {
+      if (!(error instanceof RoutekitError) && (error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+      process.stderr.write(`routekit evaluate: ${(error as Error).message}\n`);
+      return 1;
+    }
+  },
+};
+
+export function formatEvaluation(result: RouterEvaluation, router: string, written: string[]): string {
+  const lines = [
+    `router ${router} on ${result.rows} rows, strong ${result.strong}, weak ${result.weak}`,
+    `APGR      ${result.apgr.toFixed(3)}   (random 0.5)`,
+    `CPT(50%)  ${percent(result.cpt50)}   (random 50%)`,
+    `CPT(80%)  ${percent(result.cpt80)}   (random 80%)`,
+    `cost saved at 95% of strong quality  ${percent(result.cost_saved_at_95)}`,
+  ];
+  if (result.seen_in_training > 0) lines.push(`warning: ${result.seen_in_training} of ${result.rows} prompts were in this router's training data, so these numbers overstate it; evaluate on held-out prompts`);
+  if (result.auc !== undefined) lines.push(`cost-quality AUC  router ${result.auc.router.toFixed(3)}, random ${result.auc.random.toFixed(3)}, oracle ${result.auc.oracle.toFixed(3)}`);
+  lines.push(`curves: ${written.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
