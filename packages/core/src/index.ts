@@ -49,6 +49,7 @@ export { createHashedEmbedder, type Embedder, type HashedEmbedderOptions, type P
 export { extractSlots, compareSlots, type PromptSlots, type GuardVerdict } from './cache/slot-guard.js';
 export { exactRequestKey, semanticRequestKey, SEMANTIC_MAX_CHARACTERS, type SemanticKey } from './cache/request-key.js';
 export { evaluateCachePairs, parseLabelledPairs, type CachePairEvaluation, type LabelledPromptPair } from './cache/evaluate-cache-pairs.js';
+export { verifyParaphrase, promptWords, type ParaphraseEvidence, type PromptWords } from './cache/paraphrase-verifier.js';
 // upstream
 export { createUpstreamCall, type UpstreamCallOptions } from './upstream/upstream-call.js';
 export type { ProviderConfig } from './upstream/provider-config.js';

@@ -150,3 +150,13 @@ describe('routekit train from reference answers', () => {
     expect(result.err).toMatch(/need --models A,B/);
   });
 });
+
+describe('routekit train against an unreachable endpoint', () => {
+  it('fails with a message naming the endpoint, not a stack trace', async () => {
+    const references = join(directory, 'references-unreachable.jsonl');
+    await writeFile(references, '{"prompt":"1 + 1?","ref_answer":2}\n');
+    const result = await run(train, [references, '--models', 'a,b', '--base-url', 'http://127.0.0.1:9/v1']);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/routekit train: Could not reach http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions/);
+  });
+});

@@ -83,7 +83,7 @@ export const train: Command = {
       }
       return 0;
     } catch (error) {
-      if (!(error instanceof RoutekitError) && (error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof Error && error.message.startsWith('The rows'))) throw error;
+      if (!(error instanceof RoutekitError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       process.stderr.write(`routekit train: ${(error as Error).message}\n`);
       return 1;
     }

@@ -14,7 +14,12 @@ import type { Embedder } from './hashed-embedder.js';
 export interface CacheMiddlewareOptions {
   /** `cache_enabled`: false turns the cache off (receipts say `off`). Default true. */
   enabled?: boolean;
-  /** `similarity_threshold` of the semantic cache, 0.90..0.99. Default 0.95. */
+  /**
+   * `similarity_threshold` of the semantic cache, 0.90..0.99. Default 0.95. A prompt at or above it
+   * (n-gram cosine) hits; below it the paraphrase verifier may still accept one with the same
+   * content words, down to threshold - 0.45 (see SemanticCacheOptions.similarityThreshold). The
+   * receipt's `similarity` is the cosine in both cases.
+   */
   similarityThreshold?: number;
   /** `ttl_seconds`: how long an answer stays cached. Default 3600. */
   ttlSeconds?: number;

@@ -40,6 +40,7 @@ export function parseLabelledPairs(jsonl: string): LabelledPromptPair[] {
 export interface CachePairEvaluation {
   threshold: number;
   guard: boolean;
+  verify: boolean;
   pairs: number;
   duplicates: number;
   hits: number;
@@ -78,6 +79,7 @@ export function evaluateCachePairs(pairs: readonly LabelledPromptPair[], options
   return {
     threshold: cache.threshold,
     guard: options.guard ?? true,
+    verify: options.verify ?? true,
     pairs: pairs.length,
     duplicates,
     hits,

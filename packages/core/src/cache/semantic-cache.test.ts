@@ -41,6 +41,22 @@ describe('SemanticCache', () => {
     expect(cache.index('scope')!.size).toBe(59);
   });
 
+  it("answers a rephrased question through the verifier but never a question about other slots", () => {
+    const cache = createSemanticCache<string>();
+    cache.store('scope', 'What is the capital of France?', 'paris');
+    cache.store('scope', 'Who won the World Cup in 2015?', 'world cup 2015');
+    cache.store('scope', 'Translate "good morning" to Spanish', 'buenos días');
+    const rephrased = cache.lookup('scope', "What's France's capital city?");
+    expect(rephrased).toMatchObject({ hit: true, value: 'paris', evidence: 'same words' });
+    expect(rephrased!.similarity).toBeLessThan(cache.threshold); // the cosine alone would have missed it
+    const cosineOnly = createSemanticCache<string>({ verify: false });
+    cosineOnly.store('scope', 'What is the capital of France?', 'paris');
+    expect(cosineOnly.lookup('scope', "What's France's capital city?")).toBeNull();
+    for (const other of ['What is the capital of Germany?', "What's Germany's capital city?", 'Who won the World Cup in 2016?', 'Translate "good morning" to French']) {
+      expect(cache.lookup('scope', other)?.hit ?? false).toBe(false);
+    }
+  });
+
   it('never answers from another scope', () => {
     const cache = createSemanticCache<string>();
     cache.store('tenant-a', 'What is our refund policy?', 'a');
@@ -52,12 +68,14 @@ describe('SemanticCache', () => {
 // The shipped embedder and guard on held-out QQP pairs (the 30% the weights were not trained on).
 const qqpPath = new URL('../../../../../shared/data/paraphrase/qqp.train.jsonl', import.meta.url);
 describe.skipIf(!existsSync(qqpPath))('semantic cache on QQP held-out pairs (skipped: ../shared/data/paraphrase missing)', () => {
-  it('keeps precision at or above 0.95 at the default threshold, and the guard removes false hits', () => {
+  it('keeps precision at or above 0.95 at the default threshold; the verifier adds recall and the guard removes false hits', () => {
     const pairs = parseLabelledPairs(readFileSync(qqpPath, 'utf8')).filter((pair) => hashString(pair.id!) % 10 < 3);
     const guarded = evaluateCachePairs(pairs);
     const plain = evaluateCachePairs(pairs, { guard: false });
+    const cosineOnly = evaluateCachePairs(pairs, { verify: false });
     expect(guarded.hits).toBeGreaterThan(20);
     expect(guarded.precision).toBeGreaterThanOrEqual(0.95);
+    expect(guarded.recall).toBeGreaterThan(2 * cosineOnly.recall);
     expect(plain.false_hits.length).toBeGreaterThan(guarded.false_hits.length);
   });
 });

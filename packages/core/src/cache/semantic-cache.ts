@@ -1,10 +1,20 @@
 import { createHashedEmbedder, type Embedder } from './hashed-embedder.js';
 import { SemanticIndex } from './semantic-index.js';
+import { promptWords, STRICT_MARGIN, verifyParaphrase, type ParaphraseEvidence, type PromptWords } from './paraphrase-verifier.js';
 import { compareSlots, extractSlots, type GuardVerdict, type PromptSlots } from './slot-guard.js';
 
 export interface SemanticCacheOptions {
-  /** Lowest similarity that may count as the same question, 0.90..0.99. Default 0.95. */
+  /**
+   * Cosine of the prompts' weighted n-gram features at which a cached prompt counts as the same
+   * question on similarity alone, 0.90..0.99. Default 0.95. With `verify` (the default) a cached
+   * prompt also counts below it when the paraphrase verifier finds the same content words: down
+   * to threshold - 0.45 for the same words up to articles, contractions, possessives and fixed
+   * phrases, down to threshold - 0.15 for the same content words up to one learned synonym or
+   * dropped word (see paraphrase-verifier.ts). Raising the threshold raises all three bars.
+   */
   similarityThreshold?: number;
+  /** Accept lower-cosine paraphrases whose content words agree (the verifier). Default true; false: cosine only. */
+  verify?: boolean;
   /** Require numbers, names, quotes, identifiers, languages and negation to agree. Default true. */
   guard?: boolean;
   /** The embedder; default `createHashedEmbedder()`. */
@@ -16,7 +26,7 @@ export interface SemanticCacheOptions {
 }
 
 /** A semantic lookup above the threshold: a hit, or the guard's reason to refuse the closest match. */
-export type SemanticMatch<T> = { hit: true; value: T; similarity: number } | { hit: false; rejected: Exclude<GuardVerdict, null>; similarity: number };
+export type SemanticMatch<T> = { hit: true; value: T; similarity: number; evidence: ParaphraseEvidence } | { hit: false; rejected: Exclude<GuardVerdict, null>; similarity: number };
 
 /** A stored prompt, to remove it again when its answer expires. */
 export interface SemanticEntryHandle {
@@ -27,6 +37,7 @@ export interface SemanticEntryHandle {
 interface StoredPrompt<T> {
   value: T;
   slots: PromptSlots;
+  words: PromptWords;
 }
 
 /**
@@ -36,7 +47,8 @@ interface StoredPrompt<T> {
  * @example
  * const cache = createSemanticCache<string>({ similarityThreshold: 0.95 });
  * cache.store('tenant-a', 'What is the capital of France?', 'entry-1');
- * cache.lookup('tenant-a', 'what is the capital of France'); // { hit: true, value: 'entry-1', similarity: 1 }
+ * cache.lookup('tenant-a', 'what is the capital of France'); // { hit: true, value: 'entry-1', similarity: 1, evidence: 'similarity' }
+ * cache.lookup('tenant-a', "What's France's capital city?"); // { hit: true, value: 'entry-1', similarity: 0.6…, evidence: 'same words' }
  * cache.lookup('tenant-a', 'What is the capital of Germany?'); // { hit: false, rejected: 'names', … }
  */
 export function createSemanticCache<T>(options: SemanticCacheOptions = {}): SemanticCache<T> {
@@ -46,6 +58,7 @@ export function createSemanticCache<T>(options: SemanticCacheOptions = {}): Sema
 export class SemanticCache<T> {
   readonly threshold: number;
   readonly #guard: boolean;
+  readonly #verify: boolean;
   readonly #embedder: Embedder;
   readonly #bruteForceLimit: number;
   readonly #candidates: number;
@@ -54,6 +67,7 @@ export class SemanticCache<T> {
   constructor(options: SemanticCacheOptions = {}) {
     this.threshold = options.similarityThreshold ?? 0.95;
     this.#guard = options.guard ?? true;
+    this.#verify = options.verify ?? true;
     this.#embedder = options.embedder ?? defaultEmbedder();
     this.#bruteForceLimit = options.bruteForceLimit ?? 500;
     this.#candidates = options.candidates ?? 8;
@@ -75,7 +89,7 @@ export class SemanticCache<T> {
       index = new SemanticIndex({ dimensions: embedder.dimensions, bruteForceLimit: this.#bruteForceLimit, candidates: this.#candidates, similarity: (left, right) => embedder.similarity(left, right) });
       this.#scopes.set(scope, index);
     }
-    const label = index.add({ embedding: this.#embedder.embed(prompt), value: { value, slots: extractSlots(prompt) } });
+    const label = index.add({ embedding: this.#embedder.embed(prompt), value: { value, slots: extractSlots(prompt), words: promptWords(prompt) } });
     return { scope, label };
   }
 
@@ -87,20 +101,24 @@ export class SemanticCache<T> {
   }
 
   /**
-   * The most similar stored prompt of the scope at or above the threshold whose slots agree with
-   * the prompt's; `rejected` tells why the closest one above the threshold was refused, if it was.
+   * The most similar stored prompt of the scope that the threshold or the verifier accepts and
+   * whose slots agree with the prompt's; `rejected` tells why the closest accepted one was refused,
+   * if it was. `similarity` is always the cosine of the features, also for verified paraphrases.
    */
   lookup(scope: string, prompt: string): SemanticMatch<T> | null {
     const index = this.#scopes.get(scope);
     if (!index) return null;
-    const matches = index.search(this.#embedder.embed(prompt)).filter((match) => match.similarity >= this.threshold);
-    if (matches.length === 0) return null;
-    if (!this.#guard) return { hit: true, value: matches[0]!.value.value, similarity: matches[0]!.similarity };
-    const slots = extractSlots(prompt);
+    const floor = this.#verify ? this.threshold - STRICT_MARGIN : this.threshold;
+    const candidates = index.search(this.#embedder.embed(prompt)).filter((match) => match.similarity >= floor);
+    if (candidates.length === 0) return null;
+    const words = this.#verify && candidates.some((match) => match.similarity < this.threshold) ? promptWords(prompt) : null;
+    const slots = this.#guard ? extractSlots(prompt) : null;
     let firstRejection: SemanticMatch<T> | null = null;
-    for (const match of matches) {
-      const verdict = compareSlots(slots, match.value.slots);
-      if (verdict === null) return { hit: true, value: match.value.value, similarity: match.similarity };
+    for (const match of candidates) {
+      const evidence = words ? verifyParaphrase(words, match.value.words, match.similarity, this.threshold) : match.similarity >= this.threshold ? 'similarity' : null;
+      if (evidence === null) continue;
+      const verdict = slots ? compareSlots(slots, match.value.slots) : null;
+      if (verdict === null) return { hit: true, value: match.value.value, similarity: match.similarity, evidence };
       firstRejection ??= { hit: false, rejected: verdict, similarity: match.similarity };
     }
     return firstRejection;

@@ -1,3 +1,4 @@
+import { InvalidRequestError } from '../../errors.js';
 import { encodeFingerprints, encodeWeights, type RouterFile } from '../router-file.js';
 import { PromptFeaturizer, standardiseStatistics, statisticNames, type FeatureFamily, type SparseFeatures } from '../prompt-features.js';
 import { calibratedShares, thresholdForStrongShare } from './calibrate-threshold.js';
@@ -54,7 +55,7 @@ export const defaultLogistic: LogisticRegressionOptions = { epochs: 5, learningR
  */
 export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOptions): TrainedRouter {
   const models = commonModels(rows);
-  if (models.length === 0) throw new Error('The rows share no scored model.');
+  if (models.length === 0) throw new InvalidRequestError('The rows share no scored model.', { code: 'invalid_training_row', param: 'scores' });
   const bits = options.bits ?? 16;
   const logistic = { ...defaultLogistic, ...options.logistic };
   const folds = Math.max(2, options.folds ?? 5);
@@ -93,9 +94,10 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     const trainFeatures = train.map((index) => standardiseStatistics(raw[index]!, spread));
     models.forEach((model, modelIndex) => {
       const weights = fit(trainFeatures, train, model);
+      // The shrinkage target is this fold's training mean, so held-out outcomes never leak into it.
+      const mean = train.reduce((sum, index) => sum + rows[index]!.scores[model]!, 0) / Math.max(train.length, 1);
       for (const index of test) {
         const features = standardiseStatistics(raw[index]!, spread);
-        const mean = meanQuality[model]!;
         outOfFold[index]![modelIndex] = mean + shrinkage * (sigmoid(dot(weights, features.indices, features.values)) - mean);
       }
     });

@@ -1,0 +1,61 @@
+import { contentWords, orderInversions, paraphraseDictionary, sameContent } from './content-words.js';
+import dictionarySource from './paraphrase-dictionary.json' with { type: 'json' };
+
+/** The words of a stored prompt the verifier compares, joined by spaces (one string per entry). */
+export interface PromptWords {
+  /** Content words after dropping only articles, the copula, "of" and politeness. */
+  readonly strict: string;
+  /** Content words after dropping every stopword (pronouns, auxiliaries, fillers) too. */
+  readonly loose: string;
+}
+
+/** How a candidate was accepted: by cosine alone, or by the verifier at a lower cosine. */
+export type ParaphraseEvidence = 'similarity' | 'same words' | 'same content words';
+
+// Below the threshold, how far the cosine may fall when the verifier agrees, and the fewest loose
+// content words a prompt needs for the looser check (short questions share words by chance).
+// Chosen on the QQP training 70% (scripts/cache-verifier-experiment.ts) for precision >= 0.95.
+export const STRICT_MARGIN = 0.45;
+export const LOOSE_MARGIN = 0.15;
+const LOOSE_MINIMUM_WORDS = 4;
+// "France's capital" / "capital of France" is one swap; "church engages millennials" /
+// "millennials engage the church" is three.
+const STRICT_MAXIMUM_INVERSIONS = 1;
+const LOOSE_MAXIMUM_INVERSIONS = 2;
+
+const learned = paraphraseDictionary(dictionarySource);
+const none = paraphraseDictionary({ synonyms: [], droppable: [] });
+
+/** The words the verifier needs of one prompt; computed once when the prompt is stored. */
+export function promptWords(text: string): PromptWords {
+  return { strict: contentWords(text, 'strict').join(' '), loose: contentWords(text).join(' ') };
+}
+
+/**
+ * Whether a cached prompt asks what the new one asks, given the cosine of their features:
+ * - cosine >= threshold: yes (the first stage alone, as before the verifier);
+ * - cosine >= threshold - 0.45 and the same content words up to articles, the copula, "of",
+ *   contractions, possessives and fixed phrases ("capital city"), in order but one swap: yes;
+ * - cosine >= threshold - 0.15, at least 4 content words in the cached prompt, and the same content words after
+ *   dropping pronouns, auxiliaries and fillers, with at most one substitution or drop from the
+ *   dictionary learned on QQP (scripts/cache-learn-dictionary.ts), and at most two swaps: yes.
+ * The slot guard is applied after this, in every case.
+ */
+export function verifyParaphrase(query: PromptWords, cached: PromptWords, similarity: number, threshold: number): ParaphraseEvidence | null {
+  if (similarity >= threshold) return 'similarity';
+  if (similarity >= threshold - STRICT_MARGIN) {
+    const left = split(query.strict);
+    const right = split(cached.strict);
+    if (sameContent(left, right, none, 0) && orderInversions(left, right) <= STRICT_MAXIMUM_INVERSIONS) return 'same words';
+  }
+  if (similarity >= threshold - LOOSE_MARGIN) {
+    const left = split(query.loose);
+    const right = split(cached.loose);
+    if (right.length >= LOOSE_MINIMUM_WORDS && sameContent(left, right, learned, 1) && orderInversions(left, right) <= LOOSE_MAXIMUM_INVERSIONS) return 'same content words';
+  }
+  return null;
+}
+
+function split(words: string): string[] {
+  return words === '' ? [] : words.split(' ');
+}
