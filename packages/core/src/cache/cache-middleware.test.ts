@@ -49,6 +49,15 @@ describe('createCacheMiddleware', () => {
     expect((await runThrough(cache, { request: question(`${report}.`) }, respond('x'))).exchange.receipt.cache).toMatchObject({ status: 'hit', kind: 'semantic' });
   });
 
+  it('keeps answers chosen under different routing hints apart (regression: quality asks must not get a cost answer)', async () => {
+    const cache = createCacheMiddleware();
+    await runThrough(cache, { request: question('What is the capital of France?'), hints: { priority: 'cost' } }, respond('Paris.'));
+    const quality = await runThrough(cache, { request: question('What is the capital of France?'), hints: { priority: 'quality' } }, respond('Paris, France.'));
+    expect(quality.upstreamCalls).toBe(1);
+    const sameHints = await runThrough(cache, { request: question('What is the capital of France?'), hints: { priority: 'cost' } }, respond('x'));
+    expect(sameHints.upstreamCalls).toBe(0);
+  });
+
   it('matches the last user message only when the conversation before it is identical', async () => {
     const cache = createCacheMiddleware();
     const withSystem = (system: string, text: string) => ({ model: 'auto', messages: [{ role: 'system' as const, content: system }, { role: 'user' as const, content: text }] });

@@ -135,7 +135,9 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
         exchange.receipt.cache = { status: 'bypass', reason: decision.reason! };
         return next();
       }
-      const model = exchange.original.model;
+      // Hints are part of what was asked: an answer chosen for `priority: cost` must not serve `priority: quality`.
+      const hints = Object.keys(exchange.hints).length === 0 ? '' : ` ${JSON.stringify(exchange.hints, Object.keys(exchange.hints).sort())}`;
+      const model = `${exchange.original.model}${hints}`;
       const key = exactRequestKey(exchange.request, model);
       const semanticKey = semantic && !exchange.request.tools?.length ? semanticRequestKey(exchange.request, model) : null;
       exchange.receipt.cache = decision.lookup ? { status: 'miss' } : { status: 'bypass', reason: decision.reason! };
