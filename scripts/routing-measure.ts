@@ -9,7 +9,11 @@ import { benchSets, loadRows, strongModel, weakModel } from './routing-data.js';
 export interface PairReport { set: string; rows: number; metrics: PairMetrics }
 export interface MultiReport { set: string; rows: number; curves: CostQualityCurves; auc: { router: number; random: number; oracle: number }; gpt4CostShare: number | undefined; gpt4Quality: number }
 
-export function trainStrongWeak(onProgress?: (done: number, total: number) => void, seed = 7, bySubject = false): { trained: TrainedRouter; reports: PairReport[]; rows: TrainingRow[] } {
+/** The shipped two-model recipe: MMLU + GSM8K pooled, a separate n-gram model per prompt type. */
+export const shippedSplitByPromptType = true;
+export const shippedTaskStatistics = true;
+
+export function trainStrongWeak(onProgress?: (done: number, total: number) => void, seed = 7, bySubject = false, splitByPromptType = shippedSplitByPromptType, taskStatistics = shippedTaskStatistics): { trained: TrainedRouter; reports: PairReport[]; rows: TrainingRow[] } {
   const mmlu = loadRows('mmlu');
   const gsm8k = loadRows('gsm8k');
   const rows = [...mmlu, ...gsm8k];
@@ -19,6 +23,8 @@ export function trainStrongWeak(onProgress?: (done: number, total: number) => vo
     weak: weakModel,
     catalogModels: { [strongModel]: 'openai/gpt-4.1', [weakModel]: 'openai/gpt-4.1-nano' },
     seed,
+    splitByPromptType,
+    taskStatistics,
     ...(bySubject && { foldGroups: rows.map((row) => row.task ?? row.prompt) }),
     ...(onProgress && { onProgress }),
     notes: { trainedOn: 'RouteLLM MMLU + GSM8K training halves (GPT-4-1106 vs Mixtral-8x7B)' },

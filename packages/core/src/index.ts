@@ -58,7 +58,7 @@ export { fromAnthropicResponse, fromAnthropicEvents } from './upstream/anthropic
 export { parseServerSentEvents, type ServerSentEvent } from './upstream/server-sent-events.js';
 export { parseRetryAfter } from './upstream/provider-failure.js';
 // routing (learned)
-export { PromptFeaturizer, promptStatistics, statisticNames, type SparseFeatures, type PromptFeaturizerOptions, type FeatureFamily } from './routing/prompt-features.js';
+export { PromptFeaturizer, promptStatistics, statisticNames, taskStatistics, taskStatisticNames, isMultipleChoice, type SparseFeatures, type PromptFeaturizerOptions, type FeatureFamily } from './routing/prompt-features.js';
 export { scoredText, type QualityScorer } from './routing/quality-scorer.js';
 export { ComplexityScorer } from './routing/complexity-scorer.js';
 export { LinearScorer } from './routing/linear-scorer.js';

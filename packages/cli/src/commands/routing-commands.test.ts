@@ -2,6 +2,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { statisticNames, taskStatisticNames } from '@routekit/core';
 import type { Command } from '../commands.js';
 import { calibrate } from './calibrate.js';
 import { evaluate } from './evaluate.js';
@@ -42,6 +43,18 @@ describe('routekit train', () => {
     expect(result.err).toMatch(/training \[#+\.*\] \d+\/\d+/);
     const file = JSON.parse(await readFile(out, 'utf8'));
     expect(file).toMatchObject({ format: 'routekit-router', name: 'toy', strong: 'big', weak: 'small', catalogModels: { big: 'openai/gpt-4.1' } });
+    expect(file.featurizer).toMatchObject({ splitByPromptType: true, taskStatistics: true });
+    expect(file.featurizer.standardise.mean).toHaveLength(statisticNames.length + taskStatisticNames.length);
+  });
+
+  it('--plain trains on the plain features, as routers before the prompt-type split', async () => {
+    const out = join(directory, 'plain.router.json');
+    const result = await run(train, [data, '--name', 'plain', '--bits', '12', '--out', out, '--plain']);
+    expect(result.code).toBe(0);
+    const file = JSON.parse(await readFile(out, 'utf8'));
+    expect(file.featurizer.splitByPromptType).toBeUndefined();
+    expect(file.featurizer.taskStatistics).toBeUndefined();
+    expect(file.featurizer.standardise.mean).toHaveLength(statisticNames.length);
   });
 
   it('names the line and field of a bad row', async () => {

@@ -54,4 +54,27 @@ describe('costSaved and areaUnder', () => {
   it('integrates a polyline with trapezoids', () => {
     expect(areaUnder([[0, 0], [1, 1], [2, 1]])).toBe(1.5);
   });
+
+  it('agrees with RouteLLM\'s threshold procedure (score >= threshold goes strong) taken at every distinct score, ties included', () => {
+    // Scores on a coarse grid, so many prompts tie; outcomes from a fixed generator.
+    let state = 12345;
+    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    const outcomes = Array.from({ length: 400 }, () => {
+      const strong = next() < 0.8 ? 1 : 0;
+      const weak = next() < 0.6 ? 1 : 0;
+      return { score: Math.round((strong - weak + next() * 1.5) * 4) / 4, strong, weak };
+    });
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const weakQuality = mean(outcomes.map((outcome) => outcome.weak));
+    const gap = mean(outcomes.map((outcome) => outcome.strong)) - weakQuality;
+    // RouteLLM: for each threshold, route, then PGR against the share of strong calls; one threshold above all scores gives share 0.
+    const thresholds = [Infinity, ...new Set(outcomes.map((outcome) => outcome.score))].sort((a, b) => b - a);
+    const points = thresholds.map((threshold) => {
+      const strong = outcomes.map((outcome) => outcome.score >= threshold);
+      const quality = mean(outcomes.map((outcome, index) => (strong[index] ? outcome.strong : outcome.weak)));
+      return [mean(strong.map(Number)), (quality - weakQuality) / gap] as const;
+    });
+    expect(thresholds.length).toBeLessThan(40);
+    expect(pairMetrics(outcomes).apgr).toBeCloseTo(areaUnder(points), 12);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PromptFeaturizer, promptStatistics, standardiseStatistics, statisticNames, tailStart } from './prompt-features.js';
+import { isMultipleChoice, PromptFeaturizer, promptStatistics, standardiseStatistics, statisticNames, tailStart, taskStatisticNames, taskStatistics } from './prompt-features.js';
 
 const norm = (values: Float32Array, from: number, to: number) => Math.sqrt(values.slice(from, to).reduce((sum, value) => sum + value * value, 0));
 
@@ -66,5 +66,58 @@ describe('promptStatistics and tailStart', () => {
     const prompt = 'Example question one? Answer: A\n\nThe real question that differs from prompt to prompt?\n\nAnswer:';
     expect(prompt.slice(tailStart(prompt))).toBe('The real question that differs from prompt to prompt?\n\nAnswer:');
     expect(tailStart('one paragraph only')).toBe(0);
+  });
+});
+
+describe('prompt-type split and word-problem statistics', () => {
+  const choice = 'Which is prime?\nA. 4\nB. 6\nC. 7\nD. 9\nAnswer:';
+  const problem = 'Ann buys 3 apples at $2 each and half as many pears. How much does she pay?';
+
+  it('detects multiple-choice prompts by two or more lettered answer lines', () => {
+    expect(isMultipleChoice(choice)).toBe(true);
+    expect(isMultipleChoice('(a) yes\n(b) no')).toBe(true);
+    expect(isMultipleChoice(problem)).toBe(false);
+    expect(isMultipleChoice('A. only one lettered line')).toBe(false);
+  });
+
+  it('moves a multiple-choice prompt to n-gram slots and a statistics block of its own, and leaves other prompts as before', () => {
+    const plain = new PromptFeaturizer({ bits: 12 });
+    const split = new PromptFeaturizer({ bits: 12, splitByPromptType: true });
+    expect(split.dimension).toBe((1 << 12) + 2 * statisticNames.length);
+    expect([...split.extract(problem).indices]).toEqual([...plain.extract(problem).indices]);
+    const moved = split.extract(choice);
+    const before = plain.extract(choice);
+    const hashedCount = moved.indices.length - statisticNames.length;
+    expect(new Set(moved.indices.slice(0, hashedCount))).not.toEqual(new Set(before.indices.slice(0, hashedCount)));
+    expect(moved.indices[hashedCount]).toBe((1 << 12) + statisticNames.length);
+    expect([...moved.values]).toEqual([...before.values]);
+  });
+
+  it('appends word-problem statistics after the standard ones', () => {
+    const featurizer = new PromptFeaturizer({ bits: 12, taskStatistics: true });
+    expect(featurizer.statisticCount).toBe(statisticNames.length + taskStatisticNames.length);
+    const { values } = featurizer.extract(problem);
+    const statistics = values.slice(-taskStatisticNames.length);
+    const at = (name: (typeof taskStatisticNames)[number]) => statistics[taskStatisticNames.indexOf(name)]!;
+    expect(at('numbers')).toBe(2);
+    expect(at('money')).toBe(1);
+    expect(at('multipliers')).toBe(1);
+    expect(at('rates')).toBe(1);
+    expect(at('sentences')).toBe(2);
+    expect(at('distinct-names')).toBe(2);
+    expect(taskStatistics('It costs 1,250.5 dollars, 20% off, 3/4 of it.').slice(0, 6)).toEqual([4, Math.log1p(1250.5), 1, 1, 0, 1]);
+    expect(at('numeric-choices')).toBe(0);
+  });
+
+  it('describes the answer choices of a multiple-choice prompt', () => {
+    const statistics = taskStatistics('Which of the following is NOT prime?\nA. 2\nB. 3\nC. 9\nD. None of the above');
+    const at = (name: (typeof taskStatisticNames)[number]) => statistics[taskStatisticNames.indexOf(name)]!;
+    expect(at('numeric-choices')).toBe(3);
+    expect(at('all-or-none-of-the-above')).toBe(1);
+    expect(at('negation-cue')).toBe(1);
+    expect(at('which-of-the-following')).toBe(1);
+    expect(at('log-longest-choice')).toBeCloseTo(Math.log1p('None of the above'.length), 9);
+    expect(at('log-question-stem')).toBeCloseTo(Math.log1p('Which of the following is NOT prime?\n'.length), 9);
+    expect(at('true-false-choices')).toBe(0);
   });
 });

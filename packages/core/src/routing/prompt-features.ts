@@ -1,6 +1,6 @@
-import { promptStatistics, statisticNames } from './prompt-statistics.js';
+import { promptStatistics, statisticNames, taskStatisticNames, taskStatistics } from './prompt-statistics.js';
 
-export { promptStatistics, statisticNames };
+export { promptStatistics, statisticNames, taskStatisticNames, taskStatistics };
 
 /** A sparse feature vector: parallel arrays of indices and values. */
 export interface SparseFeatures {
@@ -15,6 +15,15 @@ export interface PromptFeaturizerOptions {
   standardise?: { mean: number[]; scale: number[] };
   /** Feature families to leave out, for ablations: 'words', 'tail', 'characters', 'statistics'. */
   without?: FeatureFamily[];
+  /**
+   * Hash multiple-choice prompts (two or more lettered answer lines) into n-grams of their own, so one
+   * weight vector holds a separate model per prompt type: what makes a word problem hard is not what
+   * makes a multiple-choice question hard, and a large set of one type would otherwise set the weights
+   * of the other. Default false (the version 1 files were trained without it).
+   */
+  splitByPromptType?: boolean;
+  /** Append `taskStatisticNames` to the statistics (word-problem quantities and rates, answer-choice cues). Default false. */
+  taskStatistics?: boolean;
 }
 
 export type FeatureFamily = 'words' | 'tail' | 'characters' | 'statistics';
@@ -38,11 +47,15 @@ const tailSeed = 0x27d4eb2f;
  */
 export class PromptFeaturizer {
   readonly bits: number;
-  /** Total dimension: the hashed space plus the statistics. */
+  /** Total dimension: the hashed space plus the statistics (twice, one block per prompt type, when split). */
   readonly dimension: number;
+  /** How many statistics follow the hashed features of each prompt. */
+  readonly statisticCount: number;
   readonly #mask: number;
   readonly #standardise: { mean: number[]; scale: number[] } | undefined;
   readonly #without: ReadonlySet<FeatureFamily>;
+  readonly #splitByPromptType: boolean;
+  readonly #taskStatistics: boolean;
   readonly #counts: Float32Array;
   readonly #touched: Int32Array;
   #codes = new Uint16Array(4096);
@@ -52,7 +65,10 @@ export class PromptFeaturizer {
     this.#mask = (1 << this.bits) - 1;
     this.#standardise = options.standardise;
     this.#without = new Set(options.without ?? []);
-    this.dimension = (1 << this.bits) + statisticNames.length;
+    this.#splitByPromptType = options.splitByPromptType ?? false;
+    this.#taskStatistics = options.taskStatistics ?? false;
+    this.statisticCount = statisticNames.length + (this.#taskStatistics ? taskStatisticNames.length : 0);
+    this.dimension = (1 << this.bits) + this.statisticCount * (this.#splitByPromptType ? 2 : 1);
     this.#counts = new Float32Array(1 << this.bits);
     this.#touched = new Int32Array(1 << this.bits);
   }
@@ -64,8 +80,10 @@ export class PromptFeaturizer {
     const touched = this.#touched;
     const mask = this.#mask;
     let touchedCount = 0;
+    // One extra multiply per n-gram moves a multiple-choice prompt's n-grams to other slots.
+    const salt = this.#splitByPromptType && isMultipleChoice(text) ? promptTypeSalt : 0;
     const add = (hash: number) => {
-      const index = hash & mask;
+      const index = (salt === 0 ? hash : Math.imul(hash ^ salt, fnvPrime)) & mask;
       if (counts[index] === 0) touched[touchedCount++] = index;
       counts[index]! += 1;
     };
@@ -123,6 +141,7 @@ export class PromptFeaturizer {
     }
 
     const statistics = promptStatistics(text);
+    if (this.#taskStatistics) statistics.push(...taskStatistics(text));
     if (this.#without.has('statistics')) statistics.fill(0, 1);
     const standardise = this.#standardise;
     if (standardise !== undefined) for (let index = 1; index < statistics.length; index++) statistics[index] = standardised(statistics[index]!, standardise.mean[index]!, standardise.scale[index]!);
@@ -143,7 +162,8 @@ export class PromptFeaturizer {
         counts[touched[slot]!] = 0;
       }
     }
-    const base = 1 << this.bits;
+    // Split prompts get a statistics block (and bias) per type, so each type has a model of its own.
+    const base = (1 << this.bits) + (salt === 0 ? 0 : this.statisticCount);
     for (let index = 0; index < statistics.length; index++) {
       indices[touchedCount + index] = base + index;
       values[touchedCount + index] = statistics[index]!;
@@ -171,6 +191,15 @@ export class PromptFeaturizer {
     }
     return length;
   }
+}
+
+const promptTypeSalt = 0x165667b1;
+const choiceLine = /^[ \t]*\(?[A-Ha-h][.)][ \t]/gm;
+
+/** Whether a prompt lists two or more lettered answer choices, one a line ("A. …", "(b) …"). */
+export function isMultipleChoice(text: string): boolean {
+  choiceLine.lastIndex = 0;
+  return choiceLine.test(text) && choiceLine.test(text);
 }
 
 /** Where the last paragraph of at least 40 characters starts (0 when there is one paragraph). */
@@ -203,8 +232,9 @@ export function statisticsSpread(texts: readonly string[]): { mean: number[]; sc
 /** A copy of raw features (extracted without `standardise`) with the trailing statistics standardised. */
 export function standardiseStatistics(features: SparseFeatures, spread: { mean: number[]; scale: number[] }): SparseFeatures {
   const values = features.values.slice();
-  const start = values.length - statisticNames.length;
-  for (let index = 1; index < statisticNames.length; index++) values[start + index] = standardised(values[start + index]!, spread.mean[index]!, spread.scale[index]!);
+  const count = spread.mean.length;
+  const start = values.length - count;
+  for (let index = 1; index < count; index++) values[start + index] = standardised(values[start + index]!, spread.mean[index]!, spread.scale[index]!);
   return { indices: features.indices, values };
 }
 

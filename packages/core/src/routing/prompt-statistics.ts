@@ -72,3 +72,73 @@ export function promptStatistics(text: string): number[] {
     Math.log1p(sentences) / 4,
   ];
 }
+
+/**
+ * Task statistics, appended after `statisticNames` when `PromptFeaturizerOptions.taskStatistics` is set.
+ * Word-problem ones count what a solver has to keep track of (quantities, fractions, rates, time units,
+ * actors, sequencing words); answer-choice ones describe the options of a multiple-choice question
+ * (numeric, "none of the above", a NOT/EXCEPT stem, option length). Raw values: training standardises them.
+ */
+export const taskStatisticNames = [
+  'numbers', 'log-largest-value', 'decimals', 'percentages', 'money', 'fractions', 'multipliers', 'sentences',
+  'log-characters', 'rates', 'comparisons', 'time-units', 'distinct-names', 'sequencing',
+  'numeric-choices', 'all-or-none-of-the-above', 'negation-cue', 'log-longest-choice', 'log-mean-choice-length', 'statement-pair',
+  'log-question-stem', 'which-of-the-following', 'true-false-choices',
+] as const;
+
+const numberPattern = /\d+(?:[.,]\d+)*/g;
+const sentenceEnd = /[.?!](?:\s|$)/g;
+const percentWord = /percent/gi;
+const fractionPattern = /\d+\/\d+/g;
+const multiplierWords = /\b(?:half|twice|double|triple|third|quarter|fourth)\b/gi;
+const rateWords = /\b(?:each|every|per)\b/gi;
+const comparisonWords = /\b(?:more|less|fewer|than)\b/gi;
+const timeWords = /\b(?:hour|minute|day|week|month|year)s?\b/gi;
+const nameWords = /\b[A-Z][a-z]+/g;
+const sequencingWords = /\b(?:if|after|before|then|remaining|left|rest)\b/gi;
+
+/** Task statistics in the order of `taskStatisticNames`. */
+export function taskStatistics(text: string): number[] {
+  const numbers = text.match(numberPattern) ?? [];
+  let largest = 0;
+  let decimals = 0;
+  for (const number of numbers) {
+    largest = Math.max(largest, Number(number.replaceAll(',', '')) || 0);
+    if (number.includes('.')) decimals++;
+  }
+  const count = (pattern: RegExp) => text.match(pattern)?.length ?? 0;
+  let percent = count(percentWord);
+  let money = 0;
+  for (let position = 0; position < text.length; position++) {
+    const code = text.charCodeAt(position);
+    if (code === 37) percent++;
+    else if (code === 36) money++;
+  }
+  return [
+    numbers.length, Math.log1p(largest), decimals, percent, money, count(fractionPattern), count(multiplierWords), count(sentenceEnd),
+    Math.log1p(text.length), count(rateWords), count(comparisonWords), count(timeWords), new Set(text.match(nameWords) ?? []).size, count(sequencingWords),
+    ...choiceStatistics(text),
+  ];
+}
+
+const choiceLines = /^[ \t]*\(?[A-H][.)][ \t]+(.*)$/gm;
+
+/** The answer-choice part of `taskStatistics` (all zero for a prompt without lettered options). */
+function choiceStatistics(text: string): number[] {
+  const choices = [...text.matchAll(choiceLines)].map((match) => match[1]!.trim());
+  const lengths = choices.map((choice) => choice.length);
+  const numeric = choices.filter((choice) => /^[-$]?\d[\d.,/%]*\s*\S{0,6}$/.test(choice)).length;
+  const firstChoice = text.search(/^[ \t]*\(?A[.)]/m);
+  const stem = firstChoice < 0 ? text : text.slice(0, firstChoice);
+  return [
+    numeric,
+    /\b(?:all|none|both|neither) of the (?:above|following)\b/i.test(text) ? 1 : 0,
+    /\b(?:NOT|EXCEPT|LEAST|FALSE)\b/.test(text) ? 1 : 0,
+    lengths.length === 0 ? 0 : Math.log1p(Math.max(...lengths)),
+    lengths.length === 0 ? 0 : Math.log1p(lengths.reduce((a, b) => a + b, 0) / lengths.length),
+    /Statement 1/.test(text) ? 1 : 0,
+    Math.log1p(stem.length),
+    /\bwhich of the following\b/i.test(text) ? 1 : 0,
+    choices.filter((choice) => /^(?:true|false|wrong|not wrong)\b/i.test(choice)).length,
+  ];
+}

@@ -14,6 +14,8 @@ export const routerFileSchema = z.object({
     bits: z.number().int().min(8).max(20),
     standardise: z.object({ mean: z.array(z.number()), scale: z.array(z.number().positive()) }).optional(),
     without: z.array(z.enum(['words', 'tail', 'characters', 'statistics'])).optional(),
+    splitByPromptType: z.boolean().optional(),
+    taskStatistics: z.boolean().optional(),
   }),
   /** The models of the training data, in weight order. */
   models: z.array(z.string()).min(1),

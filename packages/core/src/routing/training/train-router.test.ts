@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pairMetrics } from '../../evaluation/routing-metrics.js';
 import { LinearScorer } from '../linear-scorer.js';
+import { statisticNames, taskStatisticNames } from '../prompt-features.js';
 import { decodeFingerprints, promptFingerprint } from '../router-file.js';
 import { thresholdForStrongShare, strongShareAt } from './calibrate-threshold.js';
 import { trainRouter } from './train-router.js';
@@ -30,6 +31,24 @@ describe('trainRouter', () => {
     expect(trained.file.strong).toBe('big');
     expect(trained.file.weak).toBe('small');
     expect(scorer.strongWinProbability('What is the integral of item number 4242?')).toBeGreaterThan(scorer.strongWinProbability('What is the capital of item number 4242?') + 0.2);
+  });
+
+  it('round-trips the prompt-type split and word-problem statistics through the file', () => {
+    // Multiple-choice rows where the weak model fails the chemistry ones, word problems where it fails those with a fraction.
+    const mixed: TrainingRow[] = Array.from({ length: 160 }, (_, index) => {
+      const choice = index % 2 === 0;
+      const hard = index % 4 < 2;
+      const prompt = choice
+        ? `Which ${hard ? 'chemistry' : 'history'} fact ${index} holds?\nA. one\nB. two\nC. three\nD. four`
+        : `Tom has ${index} apples${hard ? ' and gives away 3/4 of them' : ''}. How many are left?`;
+      return { id: `mixed-${index}`, prompt, scores: { big: 1, small: hard ? 0 : 1 } };
+    });
+    const split = trainRouter(mixed, { name: 'split', bits: 12, folds: 3, splitByPromptType: true, taskStatistics: true });
+    expect(split.file.featurizer).toMatchObject({ splitByPromptType: true, taskStatistics: true });
+    expect(split.file.featurizer.standardise!.mean).toHaveLength(statisticNames.length + taskStatisticNames.length);
+    const scorer = new LinearScorer(JSON.parse(JSON.stringify(split.file)));
+    expect(scorer.strongWinProbability('Which chemistry fact 999 holds?\nA. one\nB. two\nC. three\nD. four')).toBeGreaterThan(scorer.strongWinProbability('Which history fact 999 holds?\nA. one\nB. two\nC. three\nD. four') + 0.1);
+    expect(scorer.strongWinProbability('Tom has 999 apples and gives away 3/4 of them. How many are left?')).toBeGreaterThan(scorer.strongWinProbability('Tom has 999 apples. How many are left?') + 0.1);
   });
 
   it('calibrates thresholds on out-of-fold predictions, lower for larger strong shares', () => {

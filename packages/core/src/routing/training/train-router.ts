@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '../../errors.js';
 import { encodeFingerprints, encodeWeights, type RouterFile } from '../router-file.js';
-import { PromptFeaturizer, standardiseStatistics, statisticNames, type FeatureFamily, type SparseFeatures } from '../prompt-features.js';
+import { PromptFeaturizer, standardiseStatistics, type FeatureFamily, type SparseFeatures } from '../prompt-features.js';
 import { calibratedShares, thresholdForStrongShare } from './calibrate-threshold.js';
 import { dot, seededRandom, sigmoid, trainLogisticRegression, type LogisticRegressionOptions } from './logistic-regression.js';
 import { commonModels, type TrainingRow } from './training-row.js';
@@ -18,6 +18,10 @@ export interface TrainRouterOptions {
   bits?: number;
   /** Feature families to leave out (ablations). */
   without?: FeatureFamily[];
+  /** Separate n-gram weights for multiple-choice and other prompts (see `PromptFeaturizerOptions`). */
+  splitByPromptType?: boolean;
+  /** Append word-problem and answer-choice statistics to the features (see `PromptFeaturizerOptions`). */
+  taskStatistics?: boolean;
   /** Logistic regression settings. Default 5 epochs, step 0.1, L2 0.01 (chosen by cross-validation). */
   logistic?: LogisticRegressionOptions;
   /** Folds of the cross-fitting that yields out-of-fold predictions (for calibration and metrics). Default 5. */
@@ -61,7 +65,9 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const folds = Math.max(2, options.folds ?? 5);
   const shrinkage = options.shrinkage ?? 1;
   const without = options.without ?? [];
-  const featurizer = new PromptFeaturizer({ bits, without });
+  const splitByPromptType = options.splitByPromptType ?? false;
+  const taskStatistics = options.taskStatistics ?? false;
+  const featurizer = new PromptFeaturizer({ bits, without, splitByPromptType, taskStatistics });
   const raw = rows.map((row) => featurizer.extract(row.prompt));
   const meanQuality = Object.fromEntries(models.map((model) => [model, rows.reduce((sum, row) => sum + row.scores[model]!, 0) / rows.length]));
   const byQuality = [...models].sort((a, b) => meanQuality[b]! - meanQuality[a]!);
@@ -90,7 +96,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   for (let current = 0; current < folds; current++) {
     const train = rows.flatMap((_, index) => (fold[index] !== current ? [index] : []));
     const test = rows.flatMap((_, index) => (fold[index] === current ? [index] : []));
-    const spread = spreadOf(train.map((index) => raw[index]!));
+    const spread = spreadOf(train.map((index) => raw[index]!), featurizer.statisticCount);
     const trainFeatures = train.map((index) => standardiseStatistics(raw[index]!, spread));
     models.forEach((model, modelIndex) => {
       const weights = fit(trainFeatures, train, model);
@@ -103,7 +109,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     });
   }
 
-  const spread = spreadOf(raw);
+  const spread = spreadOf(raw, featurizer.statisticCount);
   const all = raw.map((features) => standardiseStatistics(features, spread));
   const everyIndex = rows.map((_, index) => index);
   const weights = Object.fromEntries(models.map((model) => [model, encodeWeights(fit(all, everyIndex, model))]));
@@ -119,7 +125,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     format: 'routekit-router',
     version: 1,
     name: options.name,
-    featurizer: { bits, standardise: spread, ...(without.length > 0 && { without }) },
+    featurizer: { bits, standardise: spread, ...(without.length > 0 && { without }), ...(splitByPromptType && { splitByPromptType }), ...(taskStatistics && { taskStatistics }) },
     models,
     weights,
     ...(twoModel && { strong, weak, defaultThreshold: thresholds['0.3'] }),
@@ -134,8 +140,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   return { file, outOfFold, outOfFoldStrongWin };
 }
 
-function spreadOf(features: readonly SparseFeatures[]): { mean: number[]; scale: number[] } {
-  const count = statisticNames.length;
+function spreadOf(features: readonly SparseFeatures[], count: number): { mean: number[]; scale: number[] } {
   const mean = new Array<number>(count).fill(0);
   const square = new Array<number>(count).fill(0);
   for (const { values } of features) {
