@@ -17,7 +17,8 @@ export interface CacheMiddlewareOptions {
   /**
    * `similarity_threshold` of the semantic cache, 0.90..0.99. Default 0.95. A prompt at or above it
    * (n-gram cosine) hits; below it the paraphrase verifier may still accept one with the same
-   * content words, down to threshold - 0.45 (see SemanticCacheOptions.similarityThreshold). The
+   * content words, or that the pair classifier accepts (below 0.94 only), down to threshold - 0.45
+   * (see SemanticCacheOptions.similarityThreshold). The
    * receipt's `similarity` is the cosine in both cases.
    */
   similarityThreshold?: number;

@@ -1,16 +1,12 @@
 import { contentWords, orderInversions, paraphraseDictionary, sameContent } from './content-words.js';
+import { classifierCut, paraphraseProbability } from './pair-classifier.js';
+import { describeWords, type PromptWords } from './pair-features.js';
 import dictionarySource from './paraphrase-dictionary.json' with { type: 'json' };
 
-/** The words of a stored prompt the verifier compares, joined by spaces (one string per entry). */
-export interface PromptWords {
-  /** Content words after dropping only articles, the copula, "of" and politeness. */
-  readonly strict: string;
-  /** Content words after dropping every stopword (pronouns, auxiliaries, fillers) too. */
-  readonly loose: string;
-}
+export type { PromptWords } from './pair-features.js';
 
-/** How a candidate was accepted: by cosine alone, or by the verifier at a lower cosine. */
-export type ParaphraseEvidence = 'similarity' | 'same words' | 'same content words';
+/** How a candidate was accepted: by cosine alone, by the word rules or by the pair classifier at a lower cosine. */
+export type ParaphraseEvidence = 'similarity' | 'same words' | 'same content words' | 'classifier';
 
 // Below the threshold, how far the cosine may fall when the verifier agrees, and the fewest loose
 // content words a prompt needs for the looser check (short questions share words by chance).
@@ -28,7 +24,7 @@ const none = paraphraseDictionary({ synonyms: [], droppable: [] });
 
 /** The words the verifier needs of one prompt; computed once when the prompt is stored. */
 export function promptWords(text: string): PromptWords {
-  return { strict: contentWords(text, 'strict').join(' '), loose: contentWords(text).join(' ') };
+  return describeWords(text, contentWords(text, 'strict'), contentWords(text));
 }
 
 /**
@@ -38,10 +34,13 @@ export function promptWords(text: string): PromptWords {
  *   contractions, possessives and fixed phrases ("capital city"), in order but one swap: yes;
  * - cosine >= threshold - 0.15, at least 4 content words in the cached prompt, and the same content words after
  *   dropping pronouns, auxiliaries and fillers, with at most one substitution or drop from the
- *   dictionary learned on QQP (scripts/cache-learn-dictionary.ts), and at most two swaps: yes.
+ *   dictionary learned on QQP (scripts/cache-learn-dictionary.ts), and at most two swaps: yes;
+ * - cosine >= threshold - 0.45 and the pair classifier (pair-classifier.ts: trees over cosine,
+ *   word overlap, unmatched word weight, question-word agreement…) gives at least the cut the
+ *   threshold maps to: yes (`classifier: false` leaves this out, to train the classifier).
  * The slot guard is applied after this, in every case.
  */
-export function verifyParaphrase(query: PromptWords, cached: PromptWords, similarity: number, threshold: number): ParaphraseEvidence | null {
+export function verifyParaphrase(query: PromptWords, cached: PromptWords, similarity: number, threshold: number, classifier = true): ParaphraseEvidence | null {
   if (similarity >= threshold) return 'similarity';
   if (similarity >= threshold - STRICT_MARGIN) {
     const left = split(query.strict);
@@ -53,6 +52,7 @@ export function verifyParaphrase(query: PromptWords, cached: PromptWords, simila
     const right = split(cached.loose);
     if (right.length >= LOOSE_MINIMUM_WORDS && sameContent(left, right, learned, 1) && orderInversions(left, right) <= LOOSE_MAXIMUM_INVERSIONS) return 'same content words';
   }
+  if (classifier && similarity >= threshold - STRICT_MARGIN && paraphraseProbability(query, cached, similarity) >= classifierCut(threshold)) return 'classifier';
   return null;
 }
 
