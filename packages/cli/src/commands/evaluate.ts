@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateRouter, parseTrainingRows, renderCurvePng, renderCurveSvg, RoutekitError, type RouterEvaluation } from '@routekit/core';
@@ -36,7 +36,9 @@ export const evaluate: Command = {
       const modelCount = rows.length === 0 ? 0 : Object.keys(rows[0]!.scores).length;
       const scorer = await loadRouterArgument(values.router ?? (modelCount > 2 ? 'routerbench' : 'lr'));
       const result = evaluateRouter(rows, scorer, { ...(values.strong !== undefined && { strong: values.strong }), ...(values.weak !== undefined && { weak: values.weak }) });
-      const stem = join(values['out-dir'] ?? '.', basename(file).replace(/\.jsonl?$/, ''));
+      const outDirectory = values['out-dir'] ?? '.';
+      await mkdir(outDirectory, { recursive: true });
+      const stem = join(outDirectory, basename(file).replace(/\.jsonl?$/, ''));
       const written: string[] = [];
       for (const [index, chart] of result.charts.entries()) {
         const name = `${stem}.${index === 0 ? 'pgr' : 'cost-quality'}`;

@@ -122,9 +122,11 @@ describe('routekit evaluate', () => {
   });
 
   it('prints the metrics for people, with a warning when the router saw the prompts', async () => {
-    const result = await run(evaluate, [data, '--router', join(directory, 'toy.router.json'), '--out-dir', directory]);
+    const result = await run(evaluate, [data, '--router', join(directory, 'toy.router.json'), '--out-dir', join(directory, 'new', 'charts')]);
     expect(result.out).toMatch(/APGR\s+0\.\d{3}/);
     expect(result.out).toMatch(/warning: 180 of 180 prompts were in this router's training data/);
+    // --out-dir is created when it does not exist yet.
+    expect((await stat(join(directory, 'new', 'charts', 'toy.pgr.svg'))).size).toBeGreaterThan(100);
   });
 });
 
