@@ -49,7 +49,7 @@ export function paraphraseProbability(query: PromptWords, cached: PromptWords, s
  * The probability a pair needs at a configured threshold: threshold t maps to the lowest cut at
  * which the training 70% (out of fold) reached precision t + 0.02, hand-rule hits included (out-of-fold
  * precision overstated held-out precision by 1-3 points); 0.90..0.99 move it monotonically, from
- * 0.96 on it is 1 (the classifier never accepts); values between table rows take the next higher row.
+ * 0.94 on it is 1 (the classifier never accepts); values between table rows take the next higher row.
  */
 export function classifierCut(threshold: number): number {
   for (const [tableThreshold, cut] of cuts) if (threshold <= tableThreshold! + 1e-9) return cut!;

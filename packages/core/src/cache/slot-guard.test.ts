@@ -7,6 +7,8 @@ describe('compareSlots', () => {
   it('lets rewordings through when every slot agrees, whatever the capitalisation', () => {
     expect(verdict('How do I learn Python quickly?', 'how can i learn python quickly')).toBeNull();
     expect(verdict("What's France's capital city?", 'What is the capital of France?')).toBeNull();
+    // Apostrophes are not quotation marks: "What's … students' union" quotes nothing.
+    expect(verdict("What's the point of the students' union?", "What is the point of the students' union?")).toBeNull();
   });
 
   it('refuses another number, in digits or words, and numbers in another order', () => {
@@ -42,5 +44,18 @@ describe('compareSlots', () => {
     expect(verdict('Why is the sky blue at noon?', "Why isn't the sky blue at noon?")).toBe('negation');
     expect(verdict('What is the best laptop for students?', 'What is the worst laptop for students?')).toBe('keywords');
     expect(verdict('Who invented the telephone?', 'Where was the telephone invented?')).toBe('keywords');
+  });
+
+  it('refuses a second negation in a question that already has one, and keeps one moved negation', () => {
+    expect(verdict("Why do people judge things they don't understand?", "Why don't people judge things they don't understand?")).toBe('negation');
+    expect(verdict('Can we start a business with no money?', "Can't we start a business with no money?")).toBe('negation');
+    expect(verdict("Why can't I sleep at night?", 'Why am I not able to sleep at night?')).toBeNull();
+  });
+
+  it('refuses swapped antonyms and their inflected forms', () => {
+    expect(verdict('A man is buying my house, what should I check?', 'A man is selling my house, what should I check?')).toBe('keywords');
+    expect(verdict('Is it safe to travel alone at night?', 'Is it dangerous to travel alone at night?')).toBe('keywords');
+    expect(verdict('Why do I love my job?', 'Why do I hate my job?')).toBe('keywords');
+    expect(verdict('What toys do girls like?', 'What toys do boys like?')).toBe('keywords');
   });
 });

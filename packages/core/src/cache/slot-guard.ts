@@ -16,7 +16,8 @@ export interface PromptSlots {
   /** Lower-cased words written with a capital that are not common words: names, places, products. */
   readonly names: readonly string[];
   readonly keywords: readonly string[];
-  readonly negated: boolean;
+  /** How many negations the prompt has: a second "not" in a negative question changes it too. */
+  readonly negations: number;
   /** Whether the prompt opens as a yes/no question ("Should I…"), a wh-question ("How should I…") or neither. */
   readonly form: 'yes-no' | 'wh' | 'other';
 }
@@ -38,6 +39,8 @@ const KEYWORDS = new Set([
   'increase', 'decrease', 'largest', 'smallest', 'biggest', 'big', 'small', 'highest', 'lowest', 'high', 'low', 'maximum', 'minimum',
   'max', 'min', 'first', 'last', 'cheap', 'cheapest', 'expensive', 'fast', 'fastest', 'slow', 'slowest', 'old', 'oldest', 'new', 'newest',
   'young', 'youngest', 'male', 'female', 'men', 'women', 'man', 'woman', 'boy', 'girl', 'buy', 'sell', 'import', 'export', 'win', 'lose',
+  'boys', 'girls', 'buying', 'selling', 'bought', 'sold', 'love', 'hate', 'safe', 'unsafe', 'dangerous', 'rich', 'poor', 'easy', 'easiest',
+  'hard', 'hardest', 'difficult', 'happy', 'sad', 'strong', 'stronger', 'strongest', 'weak', 'weaker', 'weakest', 'accept', 'reject', 'always',
   'start', 'stop', 'open', 'close', 'add', 'remove', 'enable', 'disable', 'install', 'uninstall', 'upload', 'download', 'send', 'receive',
   'advantages', 'disadvantages', 'pros', 'cons', 'benefits', 'positive', 'negative', 'true', 'false', 'yes', 'legal', 'illegal',
   'north', 'south', 'east', 'west', 'left', 'right', 'who', 'where', 'when', 'why',
@@ -58,7 +61,8 @@ const COMMON_WORDS = new Set(
     'let get need want know think like am hi hello hey dear thanks thank ok okay whats hows whos').split(' '),
 );
 
-const QUOTED_PATTERN = /"([^"]{1,200})"|“([^”]{1,200})”|`([^`]{1,200})`|'([^'\s][^']{0,198}[^'\s])'(?!\w)/g;
+// A single quote opens a quotation only where it cannot be an apostrophe ("What's", "you're").
+const QUOTED_PATTERN = /"([^"]{1,200})"|“([^”]{1,200})”|`([^`]{1,200})`|(?<!\w)'([^'\s][^']{0,198}[^'\s])'(?!\w)/g;
 const IDENTIFIER_PATTERN = /[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?|\b[a-z]+(?:[A-Z][a-z0-9]*)+\b|\b[A-Za-z]+_[\w]+\b|\b\w+\(\)/g;
 // With its currency sign or percent, so "$10000" and "£10000" differ.
 const NUMBER_PATTERN = /[$£€¥₹]?\d[\d,]*(?:\.\d+)?%?/g;
@@ -78,10 +82,10 @@ export function extractSlots(text: string): PromptSlots {
     .map((match) => match[0].toLowerCase())
     .filter((word) => !COMMON_WORDS.has(word) && !NUMBER_WORDS[word]);
   const keywords = tokens.filter((token) => KEYWORDS.has(token));
-  const negated = tokens.some((token) => NEGATIONS.has(token));
+  const negations = tokens.filter((token) => NEGATIONS.has(token)).length;
   const opener = tokens[0] ?? '';
   const form = YES_NO_OPENERS.has(opener) ? 'yes-no' : WH_OPENERS.has(opener) ? 'wh' : 'other';
-  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negated, form };
+  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negations, form };
 }
 
 function namesInOrder(tokens: string, names: ReadonlySet<string>): string[] {
@@ -101,7 +105,7 @@ export function compareSlots(left: PromptSlots, right: PromptSlots): GuardVerdic
   if (!sameSequence(left.numbers, right.numbers)) return 'numbers';
   if (!sameSequence(left.quoted, right.quoted)) return 'quoted';
   if (!sameSequence(left.identifiers, right.identifiers)) return 'identifiers';
-  if (left.negated !== right.negated) return 'negation';
+  if (left.negations !== right.negations) return 'negation';
   if (left.form !== right.form && left.form !== 'other' && right.form !== 'other') return 'question form';
   if (!sameSequence(left.keywords, right.keywords)) return 'keywords';
   const names = new Set([...left.names, ...right.names]);
