@@ -1,3 +1,4 @@
+import dictionarySource from './paraphrase-dictionary.json' with { type: 'json' };
 import { tokenize } from './text-features.js';
 
 // Phrases that only frame a question ("can you tell me", "I want to know") and phrases with one
@@ -166,4 +167,14 @@ export function sameContent(left: readonly string[], right: readonly string[], d
     edits += 1;
   }
   return edits <= maxEdits;
+}
+
+/** The dictionary learned on the QQP training 70% (scripts/cache-learn-dictionary.ts); built once, shared. */
+export const learnedDictionary: ParaphraseDictionary = paraphraseDictionary(dictionarySource);
+/** No synonyms and nothing droppable: content words must agree exactly. */
+export const emptyDictionary: ParaphraseDictionary = paraphraseDictionary({ synonyms: [], droppable: [] });
+
+/** The words of a space-joined word string (as `PromptWords` stores them); none for ''. */
+export function splitWords(words: string): string[] {
+  return words === '' ? [] : words.split(' ');
 }

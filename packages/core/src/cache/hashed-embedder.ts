@@ -20,7 +20,8 @@ export interface HashedEmbedderOptions {
   dimensions?: number;
 }
 
-const weights = Float32Array.from(featureWeights.weights, (value) => value / featureWeights.scale);
+/** The shipped weight of each feature bucket (IDF x how often paraphrases keep it); shared with the pair features. */
+export const featureBucketWeights = Float32Array.from(featureWeights.weights, (value) => value / featureWeights.scale);
 
 /**
  * The default embedder: hashed word, bigram and character-trigram features, weighted by IDF times
@@ -50,7 +51,7 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Embed
   return {
     dimensions,
     embed(text) {
-      const sparse = weightFeatures(countFeatures(tokenize(text)), weights);
+      const sparse = weightFeatures(countFeatures(tokenize(text)), featureBucketWeights);
       const dense = new Float32Array(dimensions);
       for (let index = 0; index < sparse.indices.length; index += 1) {
         const offset = sparse.indices[index]! * dimensions;

@@ -1,6 +1,5 @@
-import { orderInversions, paraphraseDictionary, sameContent, wordDifference, type ParaphraseDictionary } from './content-words.js';
-import dictionarySource from './paraphrase-dictionary.json' with { type: 'json' };
-import featureWeights from './feature-weights.json' with { type: 'json' };
+import { emptyDictionary, learnedDictionary, orderInversions, sameContent, splitWords, wordDifference } from './content-words.js';
+import { featureBucketWeights } from './hashed-embedder.js';
 import { FEATURE_BUCKETS, hashString, tokenize } from './text-features.js';
 
 /** What the pair classifier needs of one prompt beyond its embedding: computed once per prompt. */
@@ -40,9 +39,6 @@ export const PAIR_FEATURE_NAMES = [
 ] as const;
 
 const QUESTION_WORDS = new Set(['what', 'how', 'why', 'which', 'who', 'when', 'where', 'can', 'should', 'is', 'are', 'do', 'does', 'will', 'would', 'could']);
-const learned: ParaphraseDictionary = paraphraseDictionary(dictionarySource);
-const none: ParaphraseDictionary = paraphraseDictionary({ synonyms: [], droppable: [] });
-const weights = Float32Array.from(featureWeights.weights, (value) => value / featureWeights.scale);
 
 /** The word features the pair classifier compares, from the prompt's tokens and content words. */
 export function describeWords(text: string, strict: readonly string[], loose: readonly string[]): PromptWords {
@@ -53,11 +49,7 @@ export function describeWords(text: string, strict: readonly string[], loose: re
 // How much a content word says: the shipped word feature weight (IDF x how often paraphrases keep
 // it, trained on the QQP 70%), so a missing "quora" costs little and a missing "visa" a lot.
 function wordWeight(word: string): number {
-  return weights[hashString(`w:${word}`) & (FEATURE_BUCKETS - 1)]!;
-}
-
-function split(words: string): string[] {
-  return words === '' ? [] : words.split(' ');
+  return featureBucketWeights[hashString(`w:${word}`) & (FEATURE_BUCKETS - 1)]!;
 }
 
 function jaccard(left: ReadonlySet<string>, right: ReadonlySet<string>): number {
@@ -82,10 +74,10 @@ function trigrams(words: readonly string[]): Set<string> {
  * question-word, first- and last-word agreement, length ratio, word order and character overlap.
  */
 export function pairFeatures(query: PromptWords, cached: PromptWords, cosine: number): number[] {
-  const left = split(query.loose);
-  const right = split(cached.loose);
-  const strictLeft = split(query.strict);
-  const strictRight = split(cached.strict);
+  const left = splitWords(query.loose);
+  const right = splitWords(cached.loose);
+  const strictLeft = splitWords(query.strict);
+  const strictRight = splitWords(cached.strict);
   const [onlyLeft, onlyRight] = wordDifference([...left].sort(), [...right].sort());
   let unmatchedWeight = 0;
   let largest = 0;
@@ -99,14 +91,14 @@ export function pairFeatures(query: PromptWords, cached: PromptWords, cosine: nu
   let explained = 0;
   const partnersLeft = [...onlyRight];
   for (const word of onlyLeft) {
-    const partners = learned.synonyms.get(word);
+    const partners = learnedDictionary.synonyms.get(word);
     const at = partners ? partnersLeft.findIndex((candidate) => partners.has(candidate)) : -1;
     if (at >= 0) {
       partnersLeft.splice(at, 1);
       explained += 2;
-    } else if (learned.droppable.has(word)) explained += 1;
+    } else if (learnedDictionary.droppable.has(word)) explained += 1;
   }
-  for (const word of partnersLeft) if (learned.droppable.has(word)) explained += 1;
+  for (const word of partnersLeft) if (learnedDictionary.droppable.has(word)) explained += 1;
   const unmatched = onlyLeft.length + onlyRight.length;
   return [
     cosine,
@@ -116,9 +108,9 @@ export function pairFeatures(query: PromptWords, cached: PromptWords, cosine: nu
     Math.max(onlyLeft.length, onlyRight.length),
     totalWeight > 0 ? unmatchedWeight / totalWeight : 0,
     largest / 10,
-    sameContent(strictLeft, strictRight, none, 0) ? 1 : 0,
-    sameContent(left, right, none, 0) ? 1 : 0,
-    sameContent(left, right, learned, 1) ? 1 : 0,
+    sameContent(strictLeft, strictRight, emptyDictionary, 0) ? 1 : 0,
+    sameContent(left, right, emptyDictionary, 0) ? 1 : 0,
+    sameContent(left, right, learnedDictionary, 1) ? 1 : 0,
     unmatched === 0 ? 1 : explained / unmatched,
     query.questionWord === cached.questionWord ? 1 : 0,
     query.firstWord === cached.firstWord ? 1 : 0,

@@ -1,7 +1,6 @@
-import { contentWords, orderInversions, paraphraseDictionary, sameContent } from './content-words.js';
+import { contentWords, emptyDictionary, learnedDictionary, orderInversions, sameContent, splitWords } from './content-words.js';
 import { classifierCut, paraphraseProbability } from './pair-classifier.js';
 import { describeWords, type PromptWords } from './pair-features.js';
-import dictionarySource from './paraphrase-dictionary.json' with { type: 'json' };
 
 export type { PromptWords } from './pair-features.js';
 
@@ -19,8 +18,6 @@ const LOOSE_MINIMUM_WORDS = 4;
 const STRICT_MAXIMUM_INVERSIONS = 1;
 const LOOSE_MAXIMUM_INVERSIONS = 2;
 
-const learned = paraphraseDictionary(dictionarySource);
-const none = paraphraseDictionary({ synonyms: [], droppable: [] });
 
 /** The words the verifier needs of one prompt; computed once when the prompt is stored. */
 export function promptWords(text: string): PromptWords {
@@ -43,19 +40,18 @@ export function promptWords(text: string): PromptWords {
 export function verifyParaphrase(query: PromptWords, cached: PromptWords, similarity: number, threshold: number, classifier = true): ParaphraseEvidence | null {
   if (similarity >= threshold) return 'similarity';
   if (similarity >= threshold - STRICT_MARGIN) {
-    const left = split(query.strict);
-    const right = split(cached.strict);
-    if (sameContent(left, right, none, 0) && orderInversions(left, right) <= STRICT_MAXIMUM_INVERSIONS) return 'same words';
+    const left = splitWords(query.strict);
+    const right = splitWords(cached.strict);
+    if (sameContent(left, right, emptyDictionary, 0) && orderInversions(left, right) <= STRICT_MAXIMUM_INVERSIONS) return 'same words';
   }
   if (similarity >= threshold - LOOSE_MARGIN) {
-    const left = split(query.loose);
-    const right = split(cached.loose);
-    if (right.length >= LOOSE_MINIMUM_WORDS && sameContent(left, right, learned, 1) && orderInversions(left, right) <= LOOSE_MAXIMUM_INVERSIONS) return 'same content words';
+    const left = splitWords(query.loose);
+    const right = splitWords(cached.loose);
+    if (right.length >= LOOSE_MINIMUM_WORDS && sameContent(left, right, learnedDictionary, 1) && orderInversions(left, right) <= LOOSE_MAXIMUM_INVERSIONS) return 'same content words';
   }
-  if (classifier && similarity >= threshold - STRICT_MARGIN && paraphraseProbability(query, cached, similarity) >= classifierCut(threshold)) return 'classifier';
+  if (!classifier || similarity < threshold - STRICT_MARGIN) return null;
+  // A cut of 1 (thresholds from 0.94, the default included) is the classifier turned off: skip its features.
+  const cut = classifierCut(threshold);
+  if (cut < 1 && paraphraseProbability(query, cached, similarity) >= cut) return 'classifier';
   return null;
-}
-
-function split(words: string): string[] {
-  return words === '' ? [] : words.split(' ');
 }
