@@ -16,7 +16,7 @@ for (const [name, pairs] of Object.entries(sets)) {
     console.log(`${threshold.toFixed(2)}      | ${results.map(cell).join('    | ')}`);
   }
   if (process.argv.includes('--false-hits')) {
-    for (const threshold of [0.95]) {
+    for (const threshold of [0.9, 0.95]) {
       console.log(`false hits at ${threshold} with verifier and guard:`);
       for (const hit of evaluateCachePairs(pairs, { similarityThreshold: threshold }).false_hits) console.log(`  ${hit.similarity} ${hit.a} || ${hit.b}`);
     }
