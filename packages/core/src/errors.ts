@@ -121,3 +121,13 @@ export class ProviderFailedError extends RoutekitError {
     return this.failure !== 'client_error';
   }
 }
+
+/** The configuration given to a factory is wrong; `key` names the offending option path. */
+export class ConfigurationError extends RoutekitError {
+  readonly key: string;
+
+  constructor(message: string, options: { key: string; cause?: unknown }) {
+    super(message, { status: 500, type: 'server_error', code: 'invalid_configuration', param: options.key, cause: options.cause });
+    this.key = options.key;
+  }
+}

@@ -10,6 +10,8 @@ export interface ModelCatalogOptions {
   replaceShipped?: boolean;
   /** Only models of these providers are routable (the configured ones); all when omitted. */
   providers?: string[];
+  /** Only these model ids are routable (an in-process adapter's map of models). */
+  routableIds?: string[];
 }
 
 /**
@@ -34,7 +36,8 @@ export class ModelCatalog {
       }
     }
     const providers = options.providers === undefined ? undefined : new Set(options.providers);
-    this.#routable = [...this.#byId.values()].filter((model) => providers === undefined || providers.has(model.provider));
+    const ids = options.routableIds === undefined ? undefined : new Set(options.routableIds);
+    this.#routable = [...this.#byId.values()].filter((model) => (providers === undefined || providers.has(model.provider)) && (ids === undefined || ids.has(model.id)));
   }
 
   /** Every model routing may choose from (those of configured providers). */

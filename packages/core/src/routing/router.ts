@@ -26,6 +26,8 @@ export interface RouterOptions {
   scorers?: QualityScorer[];
   /** The catalog pair of each scorer, by scorer name; default the router file's `catalogModels`, else `defaultPair`. */
   pairs?: Record<string, ModelPair>;
+  /** The pair every scorer without a configured pair routes between, over the router file's own (in-process adapters: their strongest and cheapest models). */
+  pair?: ModelPair;
   /** The pair for scorers with no pair of their own. Default strong `openai/gpt-4.1`, weak `openai/gpt-4.1-nano`. */
   defaultPair?: ModelPair;
   /** The multi-model scorer behind `router@…` quality predictions; default the shipped RouterBench scorer. */
@@ -93,6 +95,7 @@ export class Router {
   #pairOf(scorer: QualityScorer): ModelPair {
     const configured = this.#options.pairs?.[scorer.name];
     if (configured !== undefined) return configured;
+    if (this.#options.pair !== undefined) return this.#options.pair;
     if (scorer instanceof LinearScorer && scorer.file.strong !== undefined && scorer.file.weak !== undefined) {
       const strong = scorer.file.catalogModels[scorer.file.strong];
       const weak = scorer.file.catalogModels[scorer.file.weak];

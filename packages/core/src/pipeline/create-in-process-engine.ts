@@ -1,0 +1,78 @@
+import { ModelCatalog } from '../catalog/model-catalog.js';
+import type { ModelInfo } from '../catalog/model-info.js';
+import { ConfigurationError } from '../errors.js';
+import { LatencyTracker } from '../catalog/latency-tracker.js';
+import type { ReceiptStore } from '../receipts/receipt-store.js';
+import { Router } from '../routing/router.js';
+import type { ModelPair } from '../routing/threshold-strategy.js';
+import type { ChatResult } from './chat-result.js';
+import { Engine } from './engine.js';
+import type { EngineMiddleware } from './engine-middleware.js';
+import type { Attempt } from './exchange.js';
+import type { FeatureOptions } from './feature-stack.js';
+
+export interface InProcessEngineOptions<Delegate> extends FeatureOptions {
+  /** The models to route between, by routekit id (`openai/gpt-4.1`): the framework's own model objects. */
+  models: Readonly<Record<string, Delegate>>;
+  /** Catalog entries (prices, capabilities, quality) for ids the shipped catalog does not know. */
+  catalog?: ModelInfo[];
+  /** Calls one delegate with the engine's (possibly redacted) request for this attempt. */
+  call: (delegate: Delegate, attempt: Attempt, signal: AbortSignal) => Promise<ChatResult>;
+  /** The model receipts compare costs against; the most expensive of `models` when omitted. */
+  defaultModel?: string;
+  /** Where finished receipts go; process memory when omitted. */
+  receipts?: ReceiptStore;
+  /** How many ranked candidates one request may try before it fails. Default 3. */
+  maxAttempts?: number;
+  /** The strong/weak pair `router-<scorer>-<threshold>` chooses between; default the highest-quality and the cheapest of `models`. */
+  pair?: ModelPair;
+  /** Middleware of your own, after the built-in features. */
+  middleware?: EngineMiddleware[];
+}
+
+/**
+ * The engine behind every in-process adapter (AI SDK, LangChain, LlamaIndex, the OpenAI-style
+ * client): the routable catalog is exactly the ids of `models`, and a call goes to the delegate
+ * registered under the chosen id. Adapters only translate their framework's types around it.
+ *
+ * @example
+ * const engine = createInProcessEngine({ models: { 'openai/gpt-4.1': gpt41, 'openai/gpt-4.1-mini': mini }, call: (model, attempt) => callFrameworkModel(model, attempt.request) });
+ */
+export function createInProcessEngine<Delegate>(options: InProcessEngineOptions<Delegate>): Engine {
+  const ids = Object.keys(options.models);
+  if (ids.length === 0) throw new ConfigurationError('`models` must name at least one model, e.g. { "openai/gpt-4.1-mini": model }.', { key: 'models' });
+  const shipped = new ModelCatalog();
+  const extra = new Map((options.catalog ?? []).map((model) => [model.id, model]));
+  for (const id of ids) {
+    if (shipped.get(id) === undefined && !extra.has(id)) {
+      throw new ConfigurationError(`models["${id}"] is not in the shipped catalog; add its prices and capabilities under \`catalog\`, or use a catalog id such as "openai/gpt-4.1-mini".`, { key: `models.${id}` });
+    }
+  }
+  const catalog = new ModelCatalog({ ...(extra.size > 0 && { models: [...extra.values()] }), routableIds: ids });
+  const delegates = new Map(Object.entries(options.models));
+  const { models: _models, catalog: _catalog, call, pair, ...rest } = options;
+  const routable = catalog.routable();
+  const router = new Router({ catalog, latency: new LatencyTracker(), pair: pair ?? { strong: strongest(routable).id, weak: cheapest(routable).id } });
+  return new Engine({
+    ...rest,
+    router,
+    defaultModel: options.defaultModel ?? mostExpensive(catalog.routable()).id,
+    call: (attempt, signal) => call(delegates.get(attempt.model.id)!, attempt, signal),
+  });
+}
+
+function strongest(models: readonly ModelInfo[]): ModelInfo {
+  return models.reduce((best, model) => (model.quality > best.quality || (model.quality === best.quality && price(model) > price(best)) ? model : best));
+}
+
+function cheapest(models: readonly ModelInfo[]): ModelInfo {
+  return models.reduce((best, model) => (price(model) < price(best) ? model : best));
+}
+
+function mostExpensive(models: readonly ModelInfo[]): ModelInfo {
+  return models.reduce((best, model) => (price(model) > price(best) ? model : best));
+}
+
+function price(model: ModelInfo): number {
+  return model.inputPricePerMillion + model.outputPricePerMillion;
+}
