@@ -1,4 +1,5 @@
-import hnswlib from 'hnswlib-node';
+import { createRequire } from 'node:module';
+import type { HierarchicalNSW } from 'hnswlib-node';
 import type { PromptEmbedding } from './hashed-embedder.js';
 import { LinearScan } from './linear-scan.js';
 
@@ -32,6 +33,21 @@ const HNSW_M = 12;
 const HNSW_EF_CONSTRUCTION = 100;
 const HNSW_EF_SEARCH = 48;
 
+// hnswlib-node is a native addon, loaded at the first graph rather than at import: an app with the
+// cache off, or whose scopes stay under `bruteForceLimit`, then runs where the native build is
+// missing, and a scope that outgrows the limit there keeps its (exact, slower) linear scan.
+let hnswlib: typeof import('hnswlib-node') | null | undefined;
+function loadHnswlib(): typeof import('hnswlib-node') | null {
+  if (hnswlib === undefined) {
+    try {
+      hnswlib = createRequire(import.meta.url)('hnswlib-node') as typeof import('hnswlib-node');
+    } catch {
+      hnswlib = null;
+    }
+  }
+  return hnswlib;
+}
+
 /**
  * The prompts of one cache scope (a tenant and a conversation context). Starts as a linear scan
  * over the dense vectors and moves to an HNSW graph once it passes `bruteForceLimit` entries; the
@@ -41,12 +57,12 @@ export class SemanticIndex<T> {
   readonly #options: SemanticIndexOptions;
   readonly #entries = new Map<number, IndexedPrompt<T>>();
   #nextLabel = 0;
-  #graph: hnswlib.HierarchicalNSW | null = null;
+  #graph: HierarchicalNSW | null = null;
   #scan: LinearScan | null;
   #freeLabels: number[] = [];
   readonly #graphLabels = new Set<number>();
   /** A graph being filled a batch per event-loop turn; the scan serves until it is complete. */
-  #building: { graph: hnswlib.HierarchicalNSW; pending: number[]; done: Promise<void>; finish: () => void } | null = null;
+  #building: { graph: HierarchicalNSW; pending: number[]; done: Promise<void>; finish: () => void } | null = null;
 
   constructor(options: SemanticIndexOptions) {
     this.#options = options;
@@ -120,7 +136,9 @@ export class SemanticIndex<T> {
   // Inserting costs ~0.3 ms a point: building 500 at once would block the event loop for ~150 ms,
   // so the graph is filled in batches of 32 per turn while the scan keeps answering.
   #startBuilding(): void {
-    const graph = new hnswlib.HierarchicalNSW('cosine', this.#options.dimensions);
+    const native = loadHnswlib();
+    if (native === null) return;
+    const graph = new native.HierarchicalNSW('cosine', this.#options.dimensions);
     graph.initIndex({ maxElements: Math.max(1024, this.#entries.size * 2), m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 7 });
     graph.setEf(HNSW_EF_SEARCH);
     let finish!: () => void;
@@ -145,7 +163,7 @@ export class SemanticIndex<T> {
     building.finish();
   }
 
-  #addToGraph(graph: hnswlib.HierarchicalNSW, label: number, entry: IndexedPrompt<T>): void {
+  #addToGraph(graph: HierarchicalNSW, label: number, entry: IndexedPrompt<T>): void {
     if (graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
     // A freed label is un-deleted and its point overwritten, so the graph does not grow with churn.
     if (this.#graphLabels.has(label)) graph.unmarkDelete(label);
