@@ -19,6 +19,7 @@ export { compose } from './pipeline/compose.js';
 export { createExchange } from './pipeline/create-exchange.js';
 export { Engine, type EngineOptions } from './pipeline/engine.js';
 export { createInProcessEngine, type InProcessEngineOptions } from './pipeline/create-in-process-engine.js';
+export { toDelegateFailure } from './pipeline/delegate-failure.js';
 export { featureStack, type FeatureOptions } from './pipeline/feature-stack.js';
 export type * from './receipts/receipt.js';
 export { MemoryReceiptStore, type ReceiptStore, type MemoryReceiptStoreOptions } from './receipts/receipt-store.js';
