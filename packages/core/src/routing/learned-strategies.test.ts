@@ -42,7 +42,7 @@ describe('router-<scorer>-<threshold>', () => {
 
   it('names the available scorers when the model string asks for an unknown one', () => {
     expect(() => router.decide(ask('router-nope-0.5'))).toThrowError(InvalidRequestError);
-    expect(() => router.decide(ask('router-nope-0.5'))).toThrowError(/lr, complexity, fixed/);
+    expect(() => router.decide(ask('router-nope-0.5'))).toThrowError(/lr, complexity, default, fixed/);
   });
 
   it('routes with the shipped learned scorer out of the box, by default between gpt-4.1 and gpt-4.1-nano', () => {

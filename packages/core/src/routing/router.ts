@@ -4,7 +4,9 @@ import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { InvalidRequestError } from '../errors.js';
 import { autoStrategy } from './auto-strategy.js';
 import { ComplexityScorer } from './complexity-scorer.js';
+import { difficultyQuality } from './difficulty-quality.js';
 import { explicitStrategy } from './explicit-strategy.js';
+import { GatedScorer } from './gated-scorer.js';
 import { LinearScorer } from './linear-scorer.js';
 import { parseModelSelector, type ModelSelector } from './model-selector.js';
 import { promptQuality } from './prompt-quality.js';
@@ -13,6 +15,7 @@ import { profileRequest } from './request-profile.js';
 import type { RoutingContext } from './routing-context.js';
 import type { RoutingDecision } from './routing-decision.js';
 import type { RoutingHints } from './routing-hints.js';
+import { isRouteLLMName, routeLLMStrongShare, thresholdAtShare } from './routellm-names.js';
 import { shippedMultiModelScorer, shippedStrongWeakScorer } from './shipped-routers.js';
 import { thresholdStrategy, type ModelPair } from './threshold-strategy.js';
 import { weightedStrategy } from './weighted-strategy.js';
@@ -57,6 +60,8 @@ export class Router {
     this.#scorers.set('lr', shippedStrongWeakScorer);
     const complexity = new ComplexityScorer();
     this.#scorers.set('complexity', () => complexity);
+    let gated: GatedScorer | undefined;
+    this.#scorers.set('default', () => (gated ??= new GatedScorer({ name: 'default', exam: shippedStrongWeakScorer(), chat: complexity })));
     for (const scorer of options.scorers ?? []) this.#scorers.set(scorer.name, () => scorer);
   }
 
@@ -73,11 +78,14 @@ export class Router {
 
   #strategy(selector: ModelSelector, context: RoutingContext): RoutingDecision {
     switch (selector.kind) {
-      case 'auto':
-        return autoStrategy(context);
+      case 'auto': {
+        const difficulty = this.#scorers.get('default')!().strongWinProbability(scoredText(context.request));
+        return autoStrategy(context, difficultyQuality(difficulty, this.catalog.routable()));
+      }
       case 'explicit':
         return explicitStrategy(context, selector.model);
       case 'threshold': {
+        if (!this.#scorers.has(selector.scorer) && isRouteLLMName(selector.scorer)) return this.#routeLLM(context, selector.scorer, selector.threshold);
         const scorer = this.#scorers.get(selector.scorer)?.();
         if (scorer === undefined) {
           throw new InvalidRequestError(`Unknown router scorer "${selector.scorer}"; available: ${this.scorerNames().join(', ')}.`, { code: 'router_unavailable', param: 'model' });
@@ -90,6 +98,20 @@ export class Router {
         return weightedStrategy(context, selector, quality, context.request.model);
       }
     }
+  }
+
+  /**
+   * A RouteLLM model string (`router-mf-0.11593`): its threshold meant a share of strong calls on
+   * RouteLLM's calibration set, so it runs as the `default` router at the threshold giving the same
+   * share on the shipped calibration prompts; the decision says which router actually ran.
+   */
+  #routeLLM(context: RoutingContext, name: string, threshold: number): RoutingDecision {
+    const share = routeLLMStrongShare(name, threshold);
+    const mapped = Math.round(thresholdAtShare(shippedStrongWeakScorer().file.thresholds ?? {}, share) * 1e4) / 1e4;
+    const scorer = this.#scorers.get('default')!();
+    const decision = thresholdStrategy(context, scorer, mapped, this.#pairOf(scorer));
+    const requested = `router-${name}-${threshold}`;
+    return { ...decision, reason: `${requested} (RouteLLM ${name}, ${Math.round(share * 100)}% strong calls) ran as ${decision.strategy}: ${decision.reason}` };
   }
 
   #pairOf(scorer: QualityScorer): ModelPair {
