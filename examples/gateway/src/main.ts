@@ -24,6 +24,14 @@ app.use(routerMiddleware({ providers, models: configured.models, defaultModel: p
 app.get('/', (_request, response) => {
   response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, GET /v1/models, GET /v1/receipts/:id\n');
 });
-app.listen(port, host, () => {
+// Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
+// exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
+app.listen(port, host, (error?: Error) => {
+  if (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EADDRINUSE' ? 'is already in use (another gateway or app is listening there); stop it or set PORT=<another port>' : `cannot be listened on (${code ?? error.message})`;
+    console.error(`routekit: ${host}:${port} ${reason}`);
+    process.exit(1);
+  }
   console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')})`);
 });
