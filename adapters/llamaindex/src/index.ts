@@ -1,0 +1,1 @@
+export { RoutedLLM, type RoutedLLMOptions, type DelegateLLM } from './routed-llm.js';
