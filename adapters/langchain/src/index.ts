@@ -1,0 +1,2 @@
+export { RoutedChatModel } from './routed-chat-model.js';
+export type { RoutedChatModelOptions, RoutedChatModelCallOptions } from './routed-chat-model-options.js';
