@@ -1,0 +1,60 @@
+import { NoSuchModelError, type LanguageModelV4, type ProviderV4 } from '@ai-sdk/provider';
+import { ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ReceiptStore } from '@routekit/core';
+import { checkOptions, featureKeys } from './check-options.js';
+import { RoutedLanguageModel } from './routed-language-model.js';
+import { callDelegate } from './run-through-engine.js';
+
+export interface RoutekitOptions extends FeatureOptions {
+  /** The models to route between, by catalog id: `{ 'openai/gpt-4.1': openai.chat('gpt-4.1') }`. */
+  models: Readonly<Record<string, LanguageModelV4>>;
+  /** Catalog entries (prices, capabilities, quality) for ids the shipped catalog does not know. */
+  catalog?: ModelInfo[];
+  /** The model receipts compare costs against; the most expensive of `models` when omitted. */
+  defaultModel?: string;
+  /** Where finished receipts go; process memory when omitted. */
+  receipts?: ReceiptStore;
+  /** How many ranked candidates one call may try before it fails. Default 3. */
+  maxAttempts?: number;
+  /** The strong/weak pair of `router-<scorer>-<threshold>`; default the highest-quality and the cheapest of `models`. */
+  pair?: ModelPair;
+  /** Engine middleware of your own, after the built-in features. */
+  middleware?: EngineMiddleware[];
+}
+
+/** An AI SDK provider whose models are routekit model strings. */
+export interface RoutekitProvider extends ProviderV4 {
+  (modelString: string): LanguageModelV4;
+  languageModel(modelString: string): LanguageModelV4;
+  /** The engine behind every model of this provider (receipts, catalog, live latency). */
+  readonly engine: Engine;
+}
+
+const optionKeys = ['models', 'catalog', 'pair', ...featureKeys];
+
+/**
+ * Creates the routekit provider: `routekit('auto')` is a LanguageModelV4 that picks one of
+ * `models` per call (routing, cache, PII, limits, fallback before the first token, receipts).
+ *
+ * @example
+ * const routekit = createRoutekit({ models: { 'openai/gpt-4.1': openai.chat('gpt-4.1'), 'openai/gpt-4.1-mini': openai.chat('gpt-4.1-mini') }, pii: true });
+ * const { text } = await generateText({ model: routekit('auto'), prompt: 'Hello!' });
+ */
+export function createRoutekit(options: RoutekitOptions): RoutekitProvider {
+  checkOptions(options, optionKeys, 'createRoutekit');
+  for (const [id, model] of Object.entries(options.models ?? {})) {
+    if (model?.specificationVersion !== 'v4') throw new ConfigurationError(`models["${id}"] must be an AI SDK LanguageModelV4 (ai@7 providers such as @ai-sdk/openai@4).`, { key: `models.${id}` });
+  }
+  const engine = createInProcessEngine<LanguageModelV4>({ ...options, call: callDelegate });
+  const languageModel = (modelString: string): LanguageModelV4 => new RoutedLanguageModel(modelString, engine);
+  return Object.assign(languageModel, {
+    specificationVersion: 'v4' as const,
+    languageModel,
+    engine,
+    embeddingModel(modelId: string): never {
+      throw new NoSuchModelError({ modelId, modelType: 'embeddingModel' });
+    },
+    imageModel(modelId: string): never {
+      throw new NoSuchModelError({ modelId, modelType: 'imageModel' });
+    },
+  });
+}
