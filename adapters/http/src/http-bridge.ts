@@ -76,7 +76,13 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       tenant: caller.tenant,
       apiKeyId: caller.apiKeyId,
       signal: aborter.signal,
-      headers: { 'cache-control': header(request, 'cache-control'), 'x-routekit-cache': header(request, 'x-routekit-cache') },
+      headers: {
+        'cache-control': header(request, 'cache-control'),
+        'x-routekit-cache': header(request, 'x-routekit-cache'),
+        // Read by the engine's resilience layer (the body fields of the same names win).
+        'x-fallback-chain': header(request, 'x-fallback-chain'),
+        'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms'),
+      },
     });
     let result;
     try {

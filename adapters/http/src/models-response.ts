@@ -26,6 +26,7 @@ export function modelsResponse(engine: Engine): { object: 'list'; data: unknown[
           time_to_first_token_ms: Math.round(engine.latency.expectedTimeToFirstTokenMs(model)),
           inter_token_ms: Math.round(engine.latency.expectedInterTokenMs(model) * 100) / 100,
         },
+        health: engine.health(model),
       },
     };
   });

@@ -52,6 +52,19 @@ export { extractSlots, compareSlots, type PromptSlots, type GuardVerdict } from 
 export { exactRequestKey, semanticRequestKey, SEMANTIC_MAX_CHARACTERS, type SemanticKey } from './cache/request-key.js';
 export { evaluateCachePairs, parseLabelledPairs, type CachePairEvaluation, type LabelledPromptPair } from './cache/evaluate-cache-pairs.js';
 export { verifyParaphrase, promptWords, type ParaphraseEvidence, type PromptWords } from './cache/paraphrase-verifier.js';
+// resilience
+export { type AttemptPolicyOptions, type AttemptPolicy, defaultAttemptPolicy, resolveAttemptPolicy, backoffDelayMs } from './resilience/attempt-policy.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitBreakerConfig } from './resilience/circuit-breaker.js';
+export type { BreakerStore, BreakerSettings, BreakerView, Admission, CallOutcome, CircuitState } from './resilience/breaker-store.js';
+export { createMemoryBreakerStore } from './resilience/memory-breaker-store.js';
+export { createRedisBreakerStore, type RedisBreakerStoreOptions } from './resilience/redis-breaker-store.js';
+export { CircuitOpenError } from './resilience/circuit-open-error.js';
+export { Deadline, DeadlineExceededError } from './resilience/deadline.js';
+export { decideAfterFailure, type FailureDecision } from './resilience/failure-decision.js';
+export { takeRequestResilience, fallbackChainField, deadlineField, type RequestResilience } from './resilience/request-resilience.js';
+export { createResilience, type ResilienceOptions } from './resilience/resilience-options.js';
+export type { EndpointHealth } from './resilience/endpoint-health.js';
+export { installGracefulShutdown, type GracefulShutdownOptions, type GracefulShutdown } from './resilience/graceful-shutdown.js';
 // upstream
 export { createUpstreamCall, type UpstreamCallOptions } from './upstream/upstream-call.js';
 export type { ProviderConfig } from './upstream/provider-config.js';

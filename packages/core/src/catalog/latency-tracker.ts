@@ -12,6 +12,8 @@ export interface LatencyTrackerOptions {
   smoothing?: number;
 }
 
+const recentSamples = 50;
+
 /**
  * Live latency per model, as exponentially weighted moving averages of real calls, so that routing
  * reacts to a provider slowing down without keeping every sample.
@@ -24,12 +26,22 @@ export interface LatencyTrackerOptions {
 export class LatencyTracker {
   readonly #stats = new Map<string, LatencyStats>();
   readonly #smoothing: number;
+  // Error rate and recent first-token times live beside LatencyStats: the resilience layer reads them.
+  readonly #errorRates = new Map<string, number>();
+  readonly #firstTokens = new Map<string, number[]>();
+  #availability: (modelId: string) => string | undefined = () => undefined;
+  #ignoreAvailability = false;
 
   constructor(options: LatencyTrackerOptions = {}) {
     this.#smoothing = options.smoothing ?? 0.2;
   }
 
   record(modelId: string, sample: LatencySample): void {
+    this.#recordOutcome(modelId, 0);
+    const recent = this.#firstTokens.get(modelId) ?? [];
+    recent.push(sample.timeToFirstTokenMs);
+    if (recent.length > recentSamples) recent.shift();
+    this.#firstTokens.set(modelId, recent);
     const previous = this.#stats.get(modelId);
     if (previous === undefined) {
       this.#stats.set(modelId, { samples: 1, timeToFirstTokenMs: sample.timeToFirstTokenMs, interTokenMs: sample.interTokenMs ?? 0, totalMs: sample.totalMs });
@@ -44,13 +56,63 @@ export class LatencyTracker {
     });
   }
 
+  /** Counts a failed call (an error, a timeout, a cut stream) in the model's error rate. */
+  recordFailure(modelId: string): void {
+    this.#recordOutcome(modelId, 1);
+  }
+
+  #recordOutcome(modelId: string, failed: 0 | 1): void {
+    const previous = this.#errorRates.get(modelId);
+    this.#errorRates.set(modelId, previous === undefined ? failed : previous + this.#smoothing * (failed - previous));
+  }
+
   get(modelId: string): LatencyStats | undefined {
     return this.#stats.get(modelId);
   }
 
-  /** Expected time to first token: measured when there is a measurement, else the catalog's. */
+  /** Moving average of the share of failed calls, in 0..1 (0 before any call). */
+  errorRate(modelId: string): number {
+    return this.#errorRates.get(modelId) ?? 0;
+  }
+
+  /** The `quantile` (e.g. 0.95) of the last 50 measured times to first token, or undefined before any. */
+  timeToFirstTokenQuantileMs(modelId: string, quantile: number): number | undefined {
+    const recent = this.#firstTokens.get(modelId);
+    if (recent === undefined || recent.length === 0) return undefined;
+    const sorted = [...recent].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))];
+  }
+
+  /**
+   * Where the engine says which models cannot take calls now (their circuit is open), so that
+   * routing's hard constraints set them aside before any strategy ranks.
+   */
+  setAvailability(availability: (modelId: string) => string | undefined): void {
+    this.#availability = availability;
+  }
+
+  /** Why a model cannot take calls now (e.g. `circuit_open`), or undefined when it can. */
+  unavailableReason(modelId: string): string | undefined {
+    return this.#ignoreAvailability ? undefined : this.#availability(modelId);
+  }
+
+  /** Runs `work` as if every model were available: tells "no capable model" from "capable ones are all open". */
+  ignoringAvailability<T>(work: () => T): T {
+    this.#ignoreAvailability = true;
+    try {
+      return work();
+    } finally {
+      this.#ignoreAvailability = false;
+    }
+  }
+
+  /**
+   * Expected time to first token: measured when there is a measurement, else the catalog's; divided
+   * by the share of calls that succeed, since each failure costs another try.
+   */
   expectedTimeToFirstTokenMs(model: ModelInfo): number {
-    return this.#stats.get(model.id)?.timeToFirstTokenMs ?? model.typicalTimeToFirstTokenMs;
+    const base = this.#stats.get(model.id)?.timeToFirstTokenMs ?? model.typicalTimeToFirstTokenMs;
+    return base / (1 - Math.min(this.errorRate(model.id), 0.9));
   }
 
   /** Expected time between output tokens. */

@@ -27,8 +27,9 @@ async function* stream(model: string, failAfter?: number): AsyncGenerator<ChatCh
 
 const failing = (model: string) => new ProviderFailedError('Upstream 503.', { provider: 'groq', model, failure: 'server_error', upstreamStatus: 503 });
 
+// No same-model retries here: these tests are about falling back down the ranking (retries: test/resilience-*.test.ts).
 function engineWith(call: ModelCall, middleware: EngineMiddleware[] = []) {
-  return new Engine({ call, catalog, defaultModel: 'openai/gpt-4.1', middleware });
+  return new Engine({ call, catalog, defaultModel: 'openai/gpt-4.1', middleware, resilience: { attempts: { retries: 0 } } });
 }
 
 async function collect(result: ChatResult): Promise<ChatChunk[]> {

@@ -1,7 +1,13 @@
 import { LatencyTracker } from '../catalog/latency-tracker.js';
 import { ModelCatalog } from '../catalog/model-catalog.js';
 import type { ModelInfo } from '../catalog/model-info.js';
-import { RoutekitError } from '../errors.js';
+import { InvalidRequestError, RoutekitError } from '../errors.js';
+import { planCandidates, resolveConfiguredFallbacks } from '../resilience/candidate-plan.js';
+import { CircuitOpenError } from '../resilience/circuit-open-error.js';
+import { Deadline } from '../resilience/deadline.js';
+import { endpointHealth, type EndpointHealth } from '../resilience/endpoint-health.js';
+import { takeRequestResilience } from '../resilience/request-resilience.js';
+import { createResilience, type Resilience, type ResilienceOptions } from '../resilience/resilience-options.js';
 import { round } from '../receipts/account-usage.js';
 import { MemoryReceiptStore, type ReceiptStore } from '../receipts/receipt-store.js';
 import { Router } from '../routing/router.js';
@@ -27,8 +33,12 @@ export interface EngineOptions extends FeatureOptions {
   defaultModel?: string;
   /** Where finished receipts go; process memory when omitted. */
   receipts?: ReceiptStore;
-  /** How many ranked candidates one request may try before it fails. Default 3. */
+  /** How many ranked candidates one request may try before it fails (its own `x-fallback-chain` may add more). Default 3. */
   maxAttempts?: number;
+  /** Attempt policy (timeouts, deadline, retries), circuit breakers and where their state lives. */
+  resilience?: ResilienceOptions;
+  /** Fallback chains of explicitly requested models, e.g. `{ 'openai/gpt-4.1': ['anthropic/claude-sonnet-4-5'] }`; without one an explicit model gets no other. */
+  fallbacks?: Record<string, string[]>;
 }
 
 /**
@@ -48,6 +58,11 @@ export class Engine {
   readonly defaultModel: ModelInfo | undefined;
   readonly #options: EngineOptions;
   readonly #middleware: EngineMiddleware[];
+  readonly #resilience: Resilience;
+  readonly #fallbacks: Map<string, ModelInfo[]>;
+  readonly #inFlight = new Set<Promise<void>>();
+  #pendingRuns = 0;
+  #idle: (() => void)[] = [];
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -57,10 +72,58 @@ export class Engine {
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
     this.#middleware = [...featureStack(options), ...(options.middleware ?? [])];
+    this.#resilience = createResilience(options.resilience);
+    this.#fallbacks = resolveConfiguredFallbacks(options.fallbacks, this.catalog);
+    const breaker = this.#resilience.breaker;
+    if (breaker !== undefined) this.latency.setAvailability((modelId) => (breaker.state(modelId) === 'open' ? 'circuit_open' : undefined));
   }
 
+  /**
+   * Starts an exchange. `x-fallback-chain` and `x-routekit-deadline-ms` are taken from the body (or
+   * the headers of those names) into `options`, so they never reach the provider.
+   */
   createExchange(input: ExchangeInput): Exchange {
-    return createExchange(input);
+    const { request, resilience } = takeRequestResilience(input.request, input.headers ?? {});
+    const options = { ...resilience, ...input.options };
+    const { maxDeadlineMs } = this.#resilience.policy;
+    if (options.deadlineMs !== undefined && options.deadlineMs > maxDeadlineMs) {
+      throw new InvalidRequestError(`x-routekit-deadline-ms must be at most ${maxDeadlineMs}.`, { code: 'invalid_deadline', param: 'x-routekit-deadline-ms' });
+    }
+    return createExchange({ ...input, request, options });
+  }
+
+  /** Live health of a model: moving averages of latency, time to first token and errors, and its circuit. */
+  health(model: ModelInfo): EndpointHealth {
+    return endpointHealth(model, this.latency, this.#resilience.breaker);
+  }
+
+  /** Requests (and streams) still running. */
+  get inFlight(): number {
+    return this.#pendingRuns;
+  }
+
+  /**
+   * Resolves once every running request and stream has finished and its receipt is stored, or after
+   * `timeoutMs`; for a graceful shutdown. Resolves `true` when everything finished.
+   */
+  async drain(timeoutMs = 30_000): Promise<boolean> {
+    if (this.#pendingRuns === 0) {
+      await Promise.all(this.#inFlight);
+      return true;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finished = await Promise.race([
+      new Promise<boolean>((resolve) => this.#idle.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    await Promise.all(this.#inFlight);
+    return finished;
+  }
+
+  /** Closes what the engine opened itself: a shared breaker store's connection. */
+  async close(): Promise<void> {
+    await this.#resilience.breaker?.store.close?.();
   }
 
   /**
@@ -68,8 +131,12 @@ export class Engine {
    * finishes it with the error and is rethrown for the adapter to translate.
    */
   async run(exchange: Exchange): Promise<ChatResult> {
+    const deadline = new Deadline(exchange.options.deadlineMs ?? this.#resilience.policy.deadlineMs, exchange.startedAt);
+    exchange.receipt.deadline_ms = deadline.milliseconds;
+    this.#pendingRuns += 1;
+    exchange.state.set(deadlineKey, deadline);
     const wrappers = this.#middleware.flatMap((feature) => (feature.wrapRequest ? [(next: () => Promise<ChatResult>) => feature.wrapRequest!(exchange, next)] : []));
-    const run = compose(wrappers, () => this.#routeAndCall(exchange));
+    const run = compose(wrappers, () => this.#routeAndCall(exchange, deadline));
     let result: ChatResult;
     try {
       result = await run();
@@ -84,8 +151,21 @@ export class Engine {
     return { type: 'stream', stream: finishStream(result.stream, (error) => this.#finish(exchange, error)) };
   }
 
-  async #routeAndCall(exchange: Exchange): Promise<ChatResult> {
-    const decision = this.router.decide(exchange.request, exchange.hints);
+  async #routeAndCall(exchange: Exchange, deadline: Deadline): Promise<ChatResult> {
+    const breaker = this.#resilience.breaker;
+    await breaker?.refresh(this.catalog.routable().map((model) => model.id));
+    const decision = this.#decide(exchange);
+    const plan = planCandidates({
+      decision,
+      catalog: this.catalog,
+      request: exchange.request,
+      hints: exchange.hints,
+      latency: this.latency,
+      requestChain: exchange.options.fallbackChain,
+      configured: this.#fallbacks,
+      maxCandidates: this.#options.maxAttempts ?? 3,
+    });
+    decision.rejected.push(...plan.rejected);
     exchange.decision = decision;
     const { receipt } = exchange;
     receipt.strategy = decision.strategy;
@@ -100,17 +180,56 @@ export class Engine {
       })),
       ...decision.rejected.map((rejected) => ({ model: rejected.model.id, score: 0, estimated_cost_usd: 0, eligible: false, rejected_because: rejected.reason })),
     ];
+    if (plan.models.length === 0) throw new CircuitOpenError(plan.rejected.map((rejected) => rejected.model.id), null);
     const callWrappers = this.#middleware.filter((feature) => feature.wrapCall !== undefined);
     return executeCandidates({
       exchange,
-      candidates: decision.candidates.slice(0, this.#options.maxAttempts ?? 3).map((candidate) => candidate.model),
+      candidates: plan.models,
+      policy: this.#resilience.policy,
+      deadline,
+      ...(breaker && { breaker }),
+      ...(this.#resilience.random && { random: this.#resilience.random }),
       call: (attempt, signal) => compose(callWrappers.map((feature) => (next: () => Promise<ChatResult>) => feature.wrapCall!(attempt, next)), () => this.#options.call(attempt, signal))(),
       latency: this.latency,
       defaultModel: this.defaultModel,
     });
   }
 
+  /** Routes; when every capable model is set aside only because its circuit is open, says so with a 503. */
+  #decide(exchange: Exchange): ReturnType<Router['decide']> {
+    try {
+      return this.router.decide(exchange.request, exchange.hints);
+    } catch (error) {
+      const breaker = this.#resilience.breaker;
+      if (!(error instanceof InvalidRequestError) || error.code !== 'no_eligible_model' || breaker === undefined || !breaker.hasOpen()) throw error;
+      const withoutBreakers = this.latency.ignoringAvailability(() => {
+        try {
+          return this.router.decide(exchange.request, exchange.hints);
+        } catch {
+          return undefined;
+        }
+      });
+      if (withoutBreakers === undefined) throw error;
+      const open = withoutBreakers.candidates.map((candidate) => candidate.model.id);
+      const until = open.map((id) => breaker.openUntil(id)).filter((value): value is number => value !== null);
+      throw new CircuitOpenError(open, until.length === 0 ? null : Math.max(1, Math.ceil((Math.min(...until) - Date.now()) / 1000)));
+    }
+  }
+
   async #finish(exchange: Exchange, error?: unknown): Promise<void> {
+    const finishing = this.#finishReceipt(exchange, error);
+    this.#inFlight.add(finishing);
+    try {
+      await finishing;
+    } finally {
+      this.#inFlight.delete(finishing);
+      (exchange.state.get(deadlineKey) as Deadline | undefined)?.dispose();
+      this.#pendingRuns -= 1;
+      if (this.#pendingRuns === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  async #finishReceipt(exchange: Exchange, error?: unknown): Promise<void> {
     const { receipt } = exchange;
     if (receipt.attempts.length === 0) receipt.routing_overhead_ms = elapsed(exchange.startedAt);
     if (error !== undefined) {
@@ -121,6 +240,8 @@ export class Engine {
     await this.receipts.put(receipt);
   }
 }
+
+const deadlineKey = 'routekit.deadline';
 
 export function elapsed(since: number): number {
   return Math.round((performance.now() - since) * 1000) / 1000;

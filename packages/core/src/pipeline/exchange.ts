@@ -14,7 +14,7 @@ export interface ExchangeInput {
   apiKeyId?: string | null;
   /** Routing hints from the request body or headers. */
   hints?: RoutingHints;
-  /** Request metadata the features read (e.g. `cache-control`), with lower-case names. */
+  /** Request metadata the features read (e.g. `cache-control`, `x-fallback-chain`, `x-routekit-deadline-ms`), with lower-case names. */
   headers?: Record<string, string | undefined>;
   /** Aborts upstream work when the client goes away. */
   signal?: AbortSignal;
@@ -26,6 +26,10 @@ export interface ExchangeInput {
 export interface RequestOptions {
   /** `false` skips the caches for this request (no lookup, no store). */
   cache?: boolean;
+  /** The request's overall deadline in ms (`x-routekit-deadline-ms`); the engine's default when omitted. */
+  deadlineMs?: number;
+  /** Models to try in order when the chosen one fails (`x-fallback-chain`). */
+  fallbackChain?: string[];
 }
 
 /**

@@ -3,6 +3,13 @@ import type { LatencyTracker } from '../catalog/latency-tracker.js';
 import type { ModelInfo } from '../catalog/model-info.js';
 import { BudgetExceededError, ProviderFailedError, RoutekitError } from '../errors.js';
 import { accountUsage } from '../receipts/account-usage.js';
+import type { ReceiptAttempt } from '../receipts/receipt.js';
+import { untilAborted, sleep } from '../resilience/abortable.js';
+import type { AttemptPolicy } from '../resilience/attempt-policy.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { CircuitOpenError } from '../resilience/circuit-open-error.js';
+import type { Deadline } from '../resilience/deadline.js';
+import { decideAfterFailure } from '../resilience/failure-decision.js';
 import { estimateTokens, requestCharacters } from '../routing/request-profile.js';
 import type { ChatResult } from './chat-result.js';
 import type { ModelCall } from './engine-middleware.js';
@@ -10,95 +17,178 @@ import type { Attempt, Exchange } from './exchange.js';
 
 export interface ExecuteCandidatesOptions {
   exchange: Exchange;
-  /** Models in rank order; the first is tried first. */
+  /** Models in the order to try them; the first is tried first. */
   candidates: ModelInfo[];
   call: ModelCall;
   latency: LatencyTracker;
   defaultModel: ModelInfo | undefined;
+  /** Timeouts, retries and backoff. */
+  policy: AttemptPolicy;
+  /** The request's overall deadline. */
+  deadline: Deadline;
+  /** Skips open endpoints and counts every outcome; none when the breaker is off. */
+  breaker?: CircuitBreaker;
+  /** Source of the backoff jitter; tests pass their own. */
+  random?: () => number;
 }
 
+/** Receipt fields every record of one attempt carries. */
+type AttemptMeta = Pick<ReceiptAttempt, 'retry' | 'waited_ms' | 'wait' | 'circuit'>;
+
 /**
- * Calls the ranked candidates in turn until one answers. A stream counts as answered only once
- * its first token arrived, so a stream that fails before that falls back without the client
- * seeing anything. Tokens, cost and latency go to the receipt and the latency tracker.
+ * Calls the candidates in turn until one answers, under the attempt policy: each attempt has a
+ * timeout (to the first token for a stream), retryable failures are retried on the same model with
+ * backoff, then the next candidate takes over, all within the request's deadline. An open circuit
+ * skips its model without a call. A stream counts as answered once its first token arrived, so a
+ * stream that fails before that falls back without the client seeing anything. Every attempt and
+ * every wait goes to the receipt; tokens, cost, latency and the outcome go to the latency tracker
+ * and the circuit breaker.
  */
 export async function executeCandidates(options: ExecuteCandidatesOptions): Promise<ChatResult> {
-  const { exchange, candidates } = options;
+  const { exchange, candidates, policy, deadline } = options;
   const { receipt } = exchange;
+  const waitSignal = AbortSignal.any([exchange.signal, deadline.signal]);
+  const skipped: string[] = [];
+  let attempts = 0;
   let lastError: unknown;
   for (const [index, model] of candidates.entries()) {
-    const attempt: Attempt = { exchange, model, request: { ...exchange.request, model: model.upstreamModel }, index };
-    const started = performance.now();
-    if (index === 0) receipt.routing_overhead_ms = round(started - exchange.startedAt);
-    try {
-      const result = await options.call(attempt, exchange.signal);
-      if (result.type === 'response') {
-        const latencyMs = performance.now() - started;
-        settle(options, model, result.response.usage ?? undefined, () => result.response.choices.map((choice) => choice.message.content ?? '').join(''), latencyMs);
-        options.latency.record(model.id, { timeToFirstTokenMs: latencyMs, totalMs: latencyMs });
-        receipt.attempts.push({ model: model.id, outcome: 'ok', latency_ms: round(latencyMs) });
-        return { type: 'response', response: { ...result.response, id: exchange.id, model: model.id } };
+    const hasNext = index < candidates.length - 1;
+    let meta: AttemptMeta = {};
+    for (let retry = 0; ; retry += 1) {
+      const admission = options.breaker === undefined ? { allowed: true, probe: false } : await options.breaker.admit(model.id);
+      if (!admission.allowed) {
+        receipt.attempts.push({ model: model.id, outcome: 'skipped', latency_ms: 0, error_code: 'circuit_open', ...meta });
+        skipped.push(model.id);
+        lastError = new CircuitOpenError(skipped, retryAfterOf(options.breaker, skipped));
+        break;
       }
-      const stream = await startStream(result.stream, options, attempt, started);
-      receipt.winner = model.id;
-      return { type: 'stream', stream };
-    } catch (error) {
-      lastError = error;
-      receipt.attempts.push({
-        model: model.id,
-        outcome: error instanceof BudgetExceededError ? 'skipped' : 'failed',
-        latency_ms: round(performance.now() - started),
-        error_code: error instanceof RoutekitError ? error.code : 'internal_error',
-        ...(error instanceof ProviderFailedError && { upstream_status: error.upstreamStatus }),
-      });
-      if (!canTryNext(error) || exchange.signal.aborted || index === candidates.length - 1) throw error;
-      receipt.fallback_attempts += 1;
+      meta = { ...meta, ...(retry > 0 && { retry }), ...(admission.probe && { circuit: 'probe' as const }) };
+      const started = performance.now();
+      if (attempts === 0) receipt.routing_overhead_ms = round(started - exchange.startedAt);
+      try {
+        return await attemptOnce(options, model, meta, attempts++, admission.probe, started);
+      } catch (error) {
+        lastError = error;
+        if (exchange.signal.aborted || deadline.signal.aborted) throw error;
+        const decision = decideAfterFailure(error, { policy, retriesDone: retry, hasNext, remainingMs: deadline.remainingMs(), ...(options.random && { random: options.random }) });
+        if (decision.action === 'stop') throw error;
+        if (decision.action === 'next') break;
+        receipt.retries = (receipt.retries ?? 0) + 1;
+        meta = { waited_ms: decision.waitMs, wait: decision.wait };
+        if (decision.waitMs > 0) await sleep(decision.waitMs, waitSignal);
+      }
     }
+    if (hasNext) receipt.fallback_attempts += 1;
   }
   throw lastError;
 }
 
-function canTryNext(error: unknown): boolean {
-  return (error instanceof ProviderFailedError && error.retryable) || error instanceof BudgetExceededError;
+/** One call to one model, under its timeout; resolves with a response, or a stream past its first token. */
+async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, meta: AttemptMeta, index: number, probe: boolean, started: number): Promise<ChatResult> {
+  const { exchange, policy, deadline } = options;
+  const { receipt } = exchange;
+  const attempt: Attempt = { exchange, model, request: { ...exchange.request, model: model.upstreamModel }, index };
+  const streaming = exchange.request.stream === true;
+  const limitMs = Math.max(1, Math.min(streaming ? policy.firstTokenTimeoutMs : policy.attemptTimeoutMs, Math.ceil(deadline.remainingMs())));
+  const timeout = new AbortController();
+  const signal = AbortSignal.any([exchange.signal, deadline.signal, timeout.signal]);
+  const timer = setTimeout(() => timeout.abort(attemptTimedOut(model, limitMs, streaming)), limitMs);
+  try {
+    const result = await untilAborted(options.call(attempt, signal), signal, closeLateResult);
+    if (result.type === 'response') {
+      const latencyMs = performance.now() - started;
+      settle(options, model, result.response.usage ?? undefined, () => result.response.choices.map((choice) => choice.message.content ?? '').join(''), latencyMs);
+      options.latency.record(model.id, { timeToFirstTokenMs: latencyMs, totalMs: latencyMs });
+      receipt.attempts.push({ model: model.id, outcome: 'ok', latency_ms: round(latencyMs), ...meta });
+      await report(options, model, { failed: false, slow: latencyMs >= (options.breaker?.slowCallMs ?? Infinity), probe });
+      return { type: 'response', response: { ...result.response, id: exchange.id, model: model.id } };
+    }
+    const iterator = result.stream[Symbol.asyncIterator]();
+    let head: ChatChunk[];
+    try {
+      head = await untilAborted(readToFirstToken(iterator), signal);
+    } catch (error) {
+      void iterator.return?.()?.catch(() => {});
+      throw error;
+    }
+    clearTimeout(timer);
+    receipt.winner = model.id;
+    return { type: 'stream', stream: relay(iterator, head, options, { model, meta, probe, started, signal }) };
+  } catch (error) {
+    const failure = signal.aborted && !exchange.signal.aborted ? (signal.reason ?? error) : error;
+    receipt.attempts.push({
+      model: model.id,
+      outcome: failure instanceof BudgetExceededError ? 'skipped' : 'failed',
+      latency_ms: round(performance.now() - started),
+      error_code: failure instanceof RoutekitError ? failure.code : 'internal_error',
+      ...(failure instanceof ProviderFailedError && failure.upstreamStatus !== null && { upstream_status: failure.upstreamStatus }),
+      ...(streaming && { phase: 'first_token' as const }),
+      ...meta,
+    });
+    await reportFailure(options, model, failure, probe, performance.now() - started);
+    throw failure;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-/** Reads the stream up to its first token, then hands back a stream that starts with what it read. */
-async function startStream(upstream: AsyncIterable<ChatChunk>, options: ExecuteCandidatesOptions, attempt: Attempt, started: number): Promise<AsyncIterable<ChatChunk>> {
-  const iterator = upstream[Symbol.asyncIterator]();
+function attemptTimedOut(model: ModelInfo, milliseconds: number, streaming: boolean): ProviderFailedError {
+  const what = streaming ? 'sent no first token' : 'did not answer';
+  return new ProviderFailedError(`Provider ${model.provider} ${what} within ${milliseconds} ms for model ${model.id}.`, { provider: model.provider, model: model.id, failure: 'timeout' });
+}
+
+/** A stream that arrives after its attempt was given up must still be closed. */
+function closeLateResult(result: ChatResult): void {
+  if (result.type === 'stream') void result.stream[Symbol.asyncIterator]().return?.()?.catch(() => {});
+}
+
+/** Reads a stream up to its first token (content, a tool call or a finish); what it read comes first later. */
+async function readToFirstToken(iterator: AsyncIterator<ChatChunk>): Promise<ChatChunk[]> {
   const head: ChatChunk[] = [];
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      head.push(next.value);
-      if (carriesToken(next.value)) break;
-    }
-  } catch (error) {
-    await iterator.return?.();
-    throw error;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    if (carriesToken(next.value)) break;
   }
-  return relay(iterator, head, options, attempt, started);
+  return head;
 }
 
 function carriesToken(chunk: ChatChunk): boolean {
   return chunk.choices.some((choice) => (choice.delta.content ?? '') !== '' || (choice.delta.tool_calls?.length ?? 0) > 0 || choice.finish_reason !== null);
 }
 
-async function* relay(iterator: AsyncIterator<ChatChunk>, head: ChatChunk[], options: ExecuteCandidatesOptions, attempt: Attempt, started: number): AsyncGenerator<ChatChunk> {
-  const { exchange, model } = attempt;
+interface RelayContext {
+  model: ModelInfo;
+  meta: AttemptMeta;
+  probe: boolean;
+  started: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Passes the stream on from its first token. A failure from here on cannot fall back invisibly: it
+ * is rethrown, so the adapter ends the stream with an error event (and no `[DONE]`) and the receipt
+ * says `error`. Each read races the attempt's signal, so the deadline and a client that left end
+ * even a stream whose source ignores the signal.
+ */
+async function* relay(iterator: AsyncIterator<ChatChunk>, head: ChatChunk[], options: ExecuteCandidatesOptions, context: RelayContext): AsyncGenerator<ChatChunk> {
+  const { exchange } = options;
+  const { model, started, signal } = context;
   const { receipt } = exchange;
   const wantsUsage = exchange.original.stream_options?.include_usage === true;
   const firstTokenAt = performance.now();
+  const slow = firstTokenAt - started >= (options.breaker?.slowCallMs ?? Infinity);
   let usage: Usage | undefined;
   let usageChunk: ChatChunk | undefined;
   let text = '';
   let tokenChunks = 0;
+  let reported = false;
   const rewrite = (chunk: ChatChunk): ChatChunk => ({ ...chunk, id: exchange.id, model: model.id });
   receipt.time_to_first_token_ms = round(firstTokenAt - started);
   try {
-    let pending: IteratorResult<ChatChunk> | undefined;
     for (let position = 0; ; position += 1) {
-      pending = position < head.length ? { done: false, value: head[position]! } : await iterator.next();
+      const pending = position < head.length ? { done: false as const, value: head[position]! } : await untilAborted(iterator.next(), signal);
       if (pending.done) break;
       const chunk = pending.value;
       if (chunk.usage) usage = chunk.usage;
@@ -111,11 +201,17 @@ async function* relay(iterator: AsyncIterator<ChatChunk>, head: ChatChunk[], opt
       if (carriesToken(chunk)) tokenChunks += 1;
       yield rewrite(chunk);
     }
-  } catch (error) {
-    receipt.attempts.push({ model: model.id, outcome: 'failed', latency_ms: round(performance.now() - started), error_code: error instanceof RoutekitError ? error.code : 'stream_failed' });
+  } catch (caught) {
+    const error = signal.aborted && !exchange.signal.aborted ? (signal.reason ?? caught) : caught;
+    receipt.attempts.push({ model: model.id, outcome: 'failed', latency_ms: round(performance.now() - started), error_code: error instanceof RoutekitError ? error.code : 'stream_failed', phase: 'stream', ...context.meta });
+    reported = true;
+    await reportFailure(options, model, error instanceof RoutekitError || exchange.signal.aborted ? error : streamFailure(model, error), context.probe, firstTokenAt - started);
     throw error;
   } finally {
-    await iterator.return?.();
+    void Promise.resolve(iterator.return?.()).catch(() => {});
+    // A client that left after the first token says nothing against the model.
+    if (!reported && !exchange.signal.aborted) await report(options, model, { failed: false, slow, probe: context.probe });
+    else if (!reported && context.probe) await report(options, model, { failed: false, slow, probe: true });
   }
   const endedAt = performance.now();
   settle(options, model, usage, () => text, endedAt - started);
@@ -124,12 +220,42 @@ async function* relay(iterator: AsyncIterator<ChatChunk>, head: ChatChunk[], opt
     ...(tokenChunks > 1 && { interTokenMs: (endedAt - firstTokenAt) / (tokenChunks - 1) }),
     totalMs: endedAt - started,
   });
-  receipt.attempts.push({ model: model.id, outcome: 'ok', latency_ms: round(endedAt - started) });
+  receipt.attempts.push({ model: model.id, outcome: 'ok', latency_ms: round(endedAt - started), ...context.meta });
   if (wantsUsage) {
     const tokens = receipt.tokens;
     const finalUsage: Usage = usage ?? { prompt_tokens: tokens.prompt, completion_tokens: tokens.completion, total_tokens: tokens.total };
     yield { ...rewrite(usageChunk ?? { id: exchange.id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model.id, choices: [] }), usage: finalUsage, 'x-routekit': receipt };
   }
+}
+
+function streamFailure(model: ModelInfo, cause: unknown): ProviderFailedError {
+  return new ProviderFailedError(`The stream of model ${model.id} failed after its first token.`, { provider: model.provider, model: model.id, failure: 'connection', cause });
+}
+
+/**
+ * Counts a failed attempt against its model, in the latency tracker and the breaker. Only the
+ * model's own failures count: not a client that left, the deadline, a budget refusal or a request
+ * the provider rejected as invalid.
+ */
+async function reportFailure(options: ExecuteCandidatesOptions, model: ModelInfo, error: unknown, probe: boolean, elapsedMs: number): Promise<void> {
+  if (options.exchange.signal.aborted || !(error instanceof ProviderFailedError)) return;
+  const failed = error.failure !== 'client_error';
+  if (failed) options.latency.recordFailure(model.id);
+  await report(options, model, { failed, slow: elapsedMs >= (options.breaker?.slowCallMs ?? Infinity), probe });
+}
+
+async function report(options: ExecuteCandidatesOptions, model: ModelInfo, outcome: { failed: boolean; slow: boolean; probe: boolean }): Promise<void> {
+  if (options.breaker === undefined) return;
+  try {
+    await options.breaker.record(model.id, outcome);
+  } catch {
+    // Breaker bookkeeping never fails a request; a shared store falls back to local state on its own.
+  }
+}
+
+function retryAfterOf(breaker: CircuitBreaker | undefined, models: readonly string[]): number | null {
+  const until = models.map((model) => breaker?.openUntil(model) ?? null).filter((value): value is number => value !== null);
+  return until.length === 0 ? null : Math.max(1, Math.ceil((Math.min(...until) - Date.now()) / 1000));
 }
 
 /** Accounts the winner's usage, estimating it from text length when the provider sent none. */

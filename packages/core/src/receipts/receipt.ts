@@ -18,6 +18,15 @@ export interface ReceiptAttempt {
   latency_ms: number;
   error_code?: string;
   upstream_status?: number | null;
+  /** 0 for the first call of this model in the request, 1.. for its retries. */
+  retry?: number;
+  /** How long the gateway waited before this attempt, in ms, and why (backoff, or the provider's Retry-After). */
+  waited_ms?: number;
+  wait?: 'backoff' | 'retry_after';
+  /** `stream` when the failure came after the first token, so the client saw an error event. */
+  phase?: 'first_token' | 'stream';
+  /** `probe` when a half-open circuit let this call through to test the model. */
+  circuit?: 'probe';
 }
 
 export interface ReceiptTokens {
@@ -63,6 +72,10 @@ export interface Receipt {
   savings_usd: number;
   attempts: ReceiptAttempt[];
   fallback_attempts: number;
+  /** Retries of the same model, across the request. */
+  retries?: number;
+  /** The request's overall deadline, in ms. */
+  deadline_ms?: number;
   cache?: CacheReceipt;
   /** PII found and handled, counted by type; never the values. */
   pii?: { action: string; detected: Record<string, number> };

@@ -10,8 +10,8 @@ export interface ConstraintResult {
 }
 
 /**
- * Sets aside the models that cannot serve this request at all (capabilities, context length,
- * excluded providers, latency cap), before any strategy ranks the rest. `quality` gives the
+ * Sets aside the models that cannot serve this request at all (open circuit, capabilities,
+ * context length, excluded providers, latency cap), before any strategy ranks the rest. `quality` gives the
  * quality to hold against `min_quality_score`: a scorer's prediction, or the catalog tier.
  */
 export function applyHardConstraints(
@@ -32,6 +32,9 @@ export function applyHardConstraints(
   return { eligible, rejected };
 
   function rejection(model: ModelInfo): string | undefined {
+    // An open circuit breaker (see resilience/): the model failed recently and is resting.
+    const unavailable = latency.unavailableReason(model.id);
+    if (unavailable !== undefined) return unavailable;
     if (excluded.has(model.provider)) return 'provider excluded by hints';
     if (profile.needsTools && !model.capabilities.tools) return 'no tool support';
     if (profile.needsVision && !model.capabilities.vision) return 'no image input';

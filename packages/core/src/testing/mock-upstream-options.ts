@@ -8,13 +8,15 @@ import type { ChatRequest } from '../chat/chat-request.js';
  * - `malformed-json`: a 200 whose body (or first stream event) is not valid JSON.
  * - `cut-stream`: streams `afterChunks` content chunks, then destroys the socket
  *   (for a JSON request, the socket is destroyed halfway through the body).
+ * - `delay`: waits `ms` more before the answer (a slow endpoint), then answers normally.
  */
 export type MockFailure =
   | { type: 'status'; status: number; retryAfterSeconds?: number }
   | { type: 'timeout' }
   | { type: 'reset' }
   | { type: 'malformed-json' }
-  | { type: 'cut-stream'; afterChunks: number };
+  | { type: 'cut-stream'; afterChunks: number }
+  | { type: 'delay'; ms: number };
 
 /** What the mock answers: a text, or a text and/or tool calls (`arguments` is a JSON string). */
 export type MockReply = string | { content?: string; tool_calls?: { name: string; arguments: string }[] };
@@ -35,6 +37,8 @@ export interface MockUpstreamOptions {
   reply?: (request: ChatRequest, api: MockApi) => MockReply;
   /** Failures that always happen for a model, by the model name in the request body. */
   failures?: Record<string, MockFailure>;
+  /** Chooses a failure per chat request (after `failNext` and before `failures`): random faults for load tests. */
+  chooseFailure?: (request: ChatRequest, api: MockApi) => MockFailure | undefined;
   /** When set, requests need `Authorization: Bearer <apiKey>` or `x-api-key: <apiKey>`, or get a 401. */
   apiKey?: string;
   /** The ids `GET /v1/models` lists. Default: a few OpenAI and Anthropic model names. */

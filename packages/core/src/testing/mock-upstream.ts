@@ -67,7 +67,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     if (invalid !== undefined) return sendJson(response, 400, errorBody(400, `Invalid or missing field: ${invalid}.`));
 
     const chatRequest = api === 'anthropic' ? chatRequestOfMessages(recorded.body as Parameters<typeof chatRequestOfMessages>[0]) : (recorded.body as ChatRequest);
-    const failure = queued.shift() ?? options.failures?.[chatRequest.model];
+    const failure = queued.shift() ?? options.chooseFailure?.(chatRequest, api) ?? (Object.hasOwn(options.failures ?? {}, chatRequest.model) ? options.failures![chatRequest.model] : undefined);
     if (failure !== undefined && (await playFailure(failure, api, chatRequest, response))) return;
 
     const plan = planReply(chatRequest, api, options);
@@ -109,6 +109,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       case 'cut-stream':
         cutByMock.add(response);
         return false;
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, failure.ms));
+        return response.destroyed;
     }
   }
 
