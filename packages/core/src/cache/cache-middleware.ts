@@ -62,6 +62,10 @@ function policyFor(exchange: Exchange, excluded: ReadonlySet<string>, options: R
   if (excluded.has(exchange.original.model)) return { lookup: false, store: false, reason: 'excluded model' };
   if (!options.cacheHighTemperature && (request.temperature ?? 0) > options.maxTemperature) return { lookup: false, store: false, reason: 'temperature' };
   if ((request.n ?? 1) !== 1) return { lookup: false, store: false, reason: 'n' };
+  // Redaction placeholders carry a nonce per request (`<EMAIL_1_k3x9q2>`, so a user cannot forge
+  // one): such a request never matches another, and its answer holds placeholders only its own
+  // request can restore. Masks (`****1234`) are the same every time and stay cacheable.
+  if (exchange.receipt.pii?.action.split('+').includes('redact')) return { lookup: false, store: false, reason: 'pii placeholders' };
   // With tools, a text answer may stand for a tool the model would call next time (with side
   // effects or fresh data). Only the turn after the tool results, whose inputs are all in the
   // conversation, is cached, and only exactly.

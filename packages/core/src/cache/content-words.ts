@@ -29,9 +29,10 @@ const AUXILIARIES = new Set(['do', 'does']);
 const QUESTION_WORDS = new Set(['what', 'how', 'why', 'where', 'when', 'who', 'which', 'whom']);
 
 // The same light stemmer as the features, plus a few irregular forms.
-const IRREGULAR: Record<string, string> = { better: 'good', best: 'best', went: 'go', gone: 'go', made: 'make', ways: 'way', people: 'person', men: 'man', women: 'woman', children: 'child' };
+// A Map: prompt words are looked up in it (an object literal would answer "constructor").
+const IRREGULAR = new Map<string, string>(Object.entries({ better: 'good', best: 'best', went: 'go', gone: 'go', made: 'make', ways: 'way', people: 'person', men: 'man', women: 'woman', children: 'child' }));
 function stem(word: string): string {
-  const irregular = IRREGULAR[word];
+  const irregular = IRREGULAR.get(word);
   if (irregular) return irregular;
   if (word.length <= 4) return word;
   for (const suffix of ['ing', 'ies', 'es', 's', 'ed', 'ly']) {

@@ -25,11 +25,12 @@ export interface PromptSlots {
 /** Why two prompts were judged to ask different things, or null when every slot agrees. */
 export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form';
 
-const NUMBER_WORDS: Record<string, string> = {
+// A Map: prompt words are looked up in it (an object literal would answer "constructor").
+const NUMBER_WORDS = new Map<string, string>(Object.entries({
   zero: '0', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
   eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', fifty: '50', hundred: '100', thousand: '1000',
   million: '1000000', billion: '1000000000', third: '3rd', dozen: '12',
-};
+}));
 // "one", "first", "second" and "half" are left out: as pronoun, ordinal-of-speech or time unit they
 // split real paraphrases ("one's life" / "life"); a real count still differs from "two", "three"…
 
@@ -75,12 +76,15 @@ export function extractSlots(text: string): PromptSlots {
   const normalised = text.normalize('NFKC');
   const tokens = tokenize(normalised);
   const numbers = [...normalised.matchAll(NUMBER_PATTERN)].map((match) => match[0].replace(/,/g, ''));
-  for (const token of tokens) if (NUMBER_WORDS[token]) numbers.push(NUMBER_WORDS[token]!);
+  for (const token of tokens) {
+    const number = NUMBER_WORDS.get(token);
+    if (number !== undefined) numbers.push(number);
+  }
   const quoted = [...normalised.matchAll(QUOTED_PATTERN)].map((match) => (match[1] ?? match[2] ?? match[3] ?? match[4]!).trim().toLowerCase());
   const identifiers = [...normalised.matchAll(IDENTIFIER_PATTERN)].map((match) => match[0]);
   const names = [...normalised.matchAll(CAPITALISED_PATTERN)]
     .map((match) => match[0].toLowerCase())
-    .filter((word) => !COMMON_WORDS.has(word) && !NUMBER_WORDS[word]);
+    .filter((word) => !COMMON_WORDS.has(word) && !NUMBER_WORDS.has(word));
   const keywords = tokens.filter((token) => KEYWORDS.has(token));
   const negations = tokens.filter((token) => NEGATIONS.has(token)).length;
   const opener = tokens[0] ?? '';

@@ -10,22 +10,23 @@ export const FEATURE_BUCKETS = 1 << 15;
 
 const WORD_PATTERN = /[\p{L}\p{N}]+(?:[+#]+|(?:['’][\p{L}]+))?/gu;
 
-// Contractions are expanded so that "what's" and "what is" share their words.
-const CONTRACTIONS: Record<string, string[]> = {
+// Contractions are expanded so that "what's" and "what is" share their words. A Map, not an
+// object literal: user words are looked up in it, and an object answers "constructor" too.
+const CONTRACTIONS = new Map<string, readonly string[]>(Object.entries({
   "what's": ['what', 'is'], "it's": ['it', 'is'], "that's": ['that', 'is'], "who's": ['who', 'is'], "where's": ['where', 'is'],
   "how's": ['how', 'is'], "there's": ['there', 'is'], "i'm": ['i', 'am'], "can't": ['can', 'not'], "won't": ['will', 'not'],
   "don't": ['do', 'not'], "doesn't": ['does', 'not'], "didn't": ['did', 'not'], "isn't": ['is', 'not'], "aren't": ['are', 'not'],
   "wasn't": ['was', 'not'], "weren't": ['were', 'not'], "shouldn't": ['should', 'not'], "wouldn't": ['would', 'not'],
   "couldn't": ['could', 'not'], "haven't": ['have', 'not'], "hasn't": ['has', 'not'], "i've": ['i', 'have'], "you're": ['you', 'are'],
   "they're": ['they', 'are'], "we're": ['we', 'are'], "i'll": ['i', 'will'], "i'd": ['i', 'would'],
-};
+}));
 
 /** Lower-cases, normalises quotes and expands contractions; possessive `'s` is dropped. */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN)) {
     const word = match[0].replace('’', "'");
-    const expanded = CONTRACTIONS[word];
+    const expanded = CONTRACTIONS.get(word);
     if (expanded) tokens.push(...expanded);
     else if (word.endsWith("'s")) tokens.push(word.slice(0, -2));
     else tokens.push(word);

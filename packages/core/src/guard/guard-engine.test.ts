@@ -20,9 +20,11 @@ function chunk(content: string | undefined, finish: 'stop' | null = null): ChatC
 const echo: ModelCall = async (attempt) => {
   const sent = JSON.stringify(attempt.request.messages);
   if (sent.includes(email)) throw new Error('PII reached the provider');
+  // The placeholder carries the request's nonce (issue 15 item 8): repeat the one that was sent.
+  const placeholder = /<EMAIL_1[^>]*>/.exec(sent)![0];
   async function* stream(): AsyncGenerator<ChatChunk> {
-    yield chunk('Mail sent to <EMA');
-    yield chunk('IL_1>.');
+    yield chunk(`Mail sent to ${placeholder.slice(0, 4)}`);
+    yield chunk(`${placeholder.slice(4)}.`);
     yield chunk(undefined, 'stop');
     yield { id: 'u', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage };
   }

@@ -55,7 +55,8 @@ function parseWeighted(spec: string): ModelSelector {
       else providers = list;
       continue;
     }
-    const weightKey = weightKeys[key];
+    // User text: only the table's own keys, not what Object.prototype answers ("constructor").
+    const weightKey = Object.hasOwn(weightKeys, key) ? weightKeys[key] : undefined;
     const weight = Number(value);
     if (weightKey === undefined) throw invalid(`Unknown router@ field "${key.slice(0, 20)}"; use q, c, t, i, models or providers.`);
     if (!Number.isFinite(weight) || weight < 0) throw invalid(`The router@ weight ${key} must be a number >= 0.`);

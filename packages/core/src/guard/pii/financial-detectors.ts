@@ -2,9 +2,10 @@ import { isIPv4 } from 'node:net';
 import { isPlausibleSsn, passesIbanChecksum, passesLuhn } from './checksums.js';
 import { findAll, hasContext, type PiiDetector, type PiiMatch } from './pii-match.js';
 
-// 12 to 19 digits, either in one run or in the groups printed on cards (4-4-4-4[-3], 4-6-5). Loose
-// grouping would swallow phone numbers; the Luhn check then keeps one random number in ten.
-const cardPattern = /(?<![\w.,+-])(?:\d{12,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\w]|[.,-]\d)/g;
+// 12 to 19 digits, either in one run or in the groups printed on cards (4-4-4-4[-3], 4-6-5), split
+// by spaces, dashes or dots. Loose grouping would swallow phone numbers; the Luhn check then keeps
+// one random number in ten.
+const cardPattern = /(?<![\w.,+-])(?:\d{12,19}|\d{4}([ .-])\d{4}\1\d{4}\1\d{1,4}(?:\1\d{1,3})?|\d{4}([ .-])\d{6}\2\d{4,5})(?![\w]|[.,-]\d)/g;
 
 export const creditCardDetector: PiiDetector = {
   type: 'CREDIT_CARD',
@@ -40,16 +41,21 @@ export const ibanDetector: PiiDetector = {
 };
 
 const dashedSsnPattern = /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g;
-const plainSsnPattern = /(?<![\w-])\d{3} ?\d{2} ?\d{4}(?![\w-])/g;
+const plainSsnPattern = /(?<![\w.,$€£¥-])\d{3} ?\d{2} ?\d{4}(?![\w-]|[.,]\d)/g;
 const ssnContext = /\b(?:ssn|social security|ss#|ss no)/i;
+// Nine digits after these are an account, order or reference number more often than an SSN.
+const otherNumberContext = /\b(?:order|invoice|account|acct|ref|reference|ticket|tracking|id|no\.?|number|population|isbn|routing|phone|tel|call|fax|mobile)\W{0,3}$/i;
 
 export const usSsnDetector: PiiDetector = {
   type: 'US_SSN',
   detect(text: string): PiiMatch[] {
     const dashed = findAll(text, dashedSsnPattern, 'US_SSN', (value) => isPlausibleSsn(value.replace(/-/g, '')));
-    // Nine bare digits are too common to take without the words that announce an SSN.
-    if (!ssnContext.test(text)) return dashed;
-    const plain = findAll(text, plainSsnPattern, 'US_SSN', (value, start) => isPlausibleSsn(value.replace(/ /g, '')) && hasContext(text, start, start + value.length, ssnContext, 40, 0));
+    // Nine bare digits that the SSA could have issued are taken as an SSN (a leak costs more than
+    // a redacted order number), unless the words before them name another kind of number.
+    const plain = findAll(text, plainSsnPattern, 'US_SSN', (value, start) => {
+      if (!isPlausibleSsn(value.replace(/ /g, ''))) return false;
+      return hasContext(text, start, start + value.length, ssnContext, 40, 0) || !otherNumberContext.test(text.slice(Math.max(0, start - 24), start));
+    });
     return [...dashed, ...plain];
   },
 };

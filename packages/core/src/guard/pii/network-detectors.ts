@@ -1,7 +1,10 @@
 import { isIPv6 } from 'node:net';
 import { findAll, hasContext, type PiiDetector, type PiiMatch } from './pii-match.js';
 
-const emailPattern = /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])/g;
+// Local part and labels in any script (IDN: "josé@exämple.de", "用户@例子.广告"), bounded by the
+// RFC 5321 lengths (64 for the local part, 63 per label), which also bounds the regex's work per
+// start. The local part may start with `_` or a digit as real addresses do.
+const emailPattern = /(?<![\p{L}\p{M}\p{N}_.%+-])[\p{L}\p{N}_][\p{L}\p{M}\p{N}._%+-]{0,63}@[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?){0,8}\.(?:\p{L}[\p{L}\p{M}]{1,23}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{M}\p{N}_-])/gu;
 
 export const emailDetector: PiiDetector = {
   type: 'EMAIL',

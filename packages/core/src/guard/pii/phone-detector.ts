@@ -24,6 +24,9 @@ function isSelfEvident(value: string, core: string, digits: number): boolean {
   if (/^(?:\+|00)/.test(value) || value !== core) return digits >= 8;
   if (core.includes('(')) return digits >= 8;
   if (northAmerican.test(core)) return true;
+  // Ten bare digits with a valid North American area code and exchange (both start with 2-9):
+  // "4155550123" is how phone numbers are stored and pasted; Unix times (1…) do not qualify.
+  if (/^[2-9]\d{2}[2-9]\d{6}$/.test(core)) return true;
   // A trunk prefix and separators ("07911 123456", "06-12345678") are rarely anything but a phone.
   if (/^0[1-9]\d*[ .-]\d/.test(core) && digits >= 10) return true;
   const groups = core.split(/[ .-]/);

@@ -2,6 +2,7 @@ import { creditCardDetector, ibanDetector, usSsnDetector } from './financial-det
 import { locationDetector, personDetector } from './name-detector.js';
 import { emailDetector, ipAddressDetector } from './network-detectors.js';
 import { phoneDetector } from './phone-detector.js';
+import { normaliseForDetection } from './normalised-text.js';
 import { findAll, resolveOverlaps, type PiiDetector, type PiiMatch } from './pii-match.js';
 import { secretDetector } from './secret-detector.js';
 
@@ -52,7 +53,10 @@ function customDetector(custom: CustomPiiPattern): PiiDetector {
 }
 
 /**
- * Builds the function that finds PII in a text: non-overlapping matches, in text order.
+ * Builds the function that finds PII in a text: non-overlapping matches, in text order. The text
+ * is normalised first (NFKC, dashes, zero-width characters: normalised-text.ts) and each match is
+ * mapped back, so `start`, `end` and `value` are always spans of the text as given. Linear in the
+ * length of the text (bench/redaction.ts measures a PII-dense megabyte).
  *
  * @example
  * const detect = createPiiDetection({ customPatterns: [{ name: 'EMPLOYEE_ID', pattern: /\bE-\d{6}\b/ }] });
@@ -63,10 +67,17 @@ export function createPiiDetection(options: PiiDetectionOptions = {}): (text: st
   for (const type of types) if (!allPiiTypes.includes(type)) throw new RangeError(`types: unknown PII type "${type}"`);
   const detectors = [...(options.customPatterns ?? []).map(customDetector), ...builtInDetectors.filter((detector) => types.has(detector.type))];
   const priority = new Map(detectors.map((detector, index) => [detector.type, index]));
-  return (text) => {
-    if (text.length === 0) return [];
+  return (original) => {
+    if (original.length === 0) return [];
+    const normalised = normaliseForDetection(original);
     const matches: PiiMatch[] = [];
-    for (const detector of detectors) matches.push(...detector.detect(text));
-    return resolveOverlaps(matches, priority);
+    for (const detector of detectors) for (const match of detector.detect(normalised.text)) matches.push(match);
+    const kept = resolveOverlaps(matches, priority, normalised.text.length);
+    if (normalised.text === original) return kept;
+    return kept.map((match) => {
+      const start = normalised.originalStart(match.start);
+      const end = normalised.originalEnd(match.end);
+      return { type: match.type, start, end, value: original.slice(start, end) };
+    });
   };
 }

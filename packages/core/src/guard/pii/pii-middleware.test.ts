@@ -41,6 +41,15 @@ async function collect(result: ChatResult): Promise<ChatChunk[]> {
   return chunks;
 }
 
+/** The nonce of the placeholders in what the provider was sent (issue 15 item 8: one per request). */
+function nonceOf(sent: ChatRequest): string {
+  const found = /<[A-Z][A-Z0-9_]*_\d+_([a-z0-9]{6})>/.exec(JSON.stringify(sent));
+  if (found === null) throw new Error('no placeholder was sent');
+  return found[1]!;
+}
+/** The placeholder `name` (e.g. `EMAIL_1`) as this request's session wrote it. */
+const placeholder = (sent: ChatRequest, name: string) => `<${name}_${nonceOf(sent)}>`;
+
 const text = (chunks: ChatChunk[]) => chunks.map((item) => item.choices[0]?.delta.content ?? '').join('');
 
 async function run(request: ChatRequest, reply: (sent: ChatRequest) => ChatResult, options = {}) {
@@ -64,8 +73,8 @@ describe('PII middleware', () => {
     };
     const before = structuredClone(request);
     const { exchange, sent } = await run(request, () => ({ type: 'response', response: response('ok') }));
-    expect(sent.messages[0]!.content).toBe('Escalate to <EMAIL_1>.');
-    expect(sent.messages[1]!.content).toEqual([{ type: 'text', text: 'I am <EMAIL_1>, card <CREDIT_CARD_1>' }]);
+    expect(sent.messages[0]!.content).toBe(`Escalate to ${placeholder(sent, 'EMAIL_1')}.`);
+    expect(sent.messages[1]!.content).toEqual([{ type: 'text', text: `I am ${placeholder(sent, 'EMAIL_1')}, card ${placeholder(sent, 'CREDIT_CARD_1')}` }]);
     expect(request).toEqual(before);
     expect(exchange.original).toBe(request);
     expect(exchange.receipt.pii).toEqual({ action: 'redact', detected: { EMAIL: 2, CREDIT_CARD: 1 } });
@@ -74,7 +83,7 @@ describe('PII middleware', () => {
 
   it('restores originals in the answer and in its tool-call arguments', async () => {
     const request: ChatRequest = { model: 'auto', messages: [{ role: 'user', content: `mail "${email}"` }] };
-    const { result } = await run(request, () => ({ type: 'response', response: response('Sent to <EMAIL_1>.', '{"to":"<EMAIL_1>"}') }));
+    const { result } = await run(request, (sent) => ({ type: 'response', response: response(`Sent to ${placeholder(sent, 'EMAIL_1')}.`, `{"to":"${placeholder(sent, 'EMAIL_1')}"}`) }));
     if (result.type !== 'response') throw new Error('expected a response');
     expect(result.response.choices[0]!.message.content).toBe(`Sent to ${email}.`);
     expect(JSON.parse(result.response.choices[0]!.message.tool_calls![0]!.function.arguments)).toEqual({ to: email });
@@ -91,16 +100,19 @@ describe('PII middleware', () => {
     const { sent } = await run(request, () => ({ type: 'response', response: response('ok') }));
     const assistant = sent.messages[0]!;
     if (assistant.role !== 'assistant') throw new Error('expected assistant');
-    expect(JSON.parse(assistant.tool_calls![0]!.function.arguments)).toEqual({ email: '<EMAIL_1>' });
-    expect(JSON.parse(sent.messages[1]!.content as string)).toEqual({ phone: '<PHONE_1>', note: 'line\n2' });
+    expect(JSON.parse(assistant.tool_calls![0]!.function.arguments)).toEqual({ email: placeholder(sent, 'EMAIL_1') });
+    expect(JSON.parse(sent.messages[1]!.content as string)).toEqual({ phone: placeholder(sent, 'PHONE_1'), note: 'line\n2' });
   });
 
   it('restores a placeholder split over two stream chunks, and one left at the end', async () => {
     const request: ChatRequest = { model: 'auto', stream: true, messages: [{ role: 'user', content: `I am ${email}` }] };
-    const { result } = await run(request, () => ({
-      type: 'stream',
-      stream: streamOf([chunk({ role: 'assistant', content: 'Hi <EMA' }), chunk({ content: 'IL_1>, bye <' }), chunk({ content: 'EMAIL_1' }), chunk({ content: '>' }), chunk({}, 'stop')]),
-    }));
+    const { result } = await run(request, (sent) => {
+      const nonce = nonceOf(sent);
+      return {
+        type: 'stream',
+        stream: streamOf([chunk({ role: 'assistant', content: 'Hi <EMA' }), chunk({ content: `IL_1_${nonce.slice(0, 2)}` }), chunk({ content: `${nonce.slice(2)}>, bye <` }), chunk({ content: `EMAIL_1_${nonce}` }), chunk({ content: '>' }), chunk({}, 'stop')]),
+      };
+    });
     const chunks = await collect(result);
     expect(text(chunks)).toBe(`Hi ${email}, bye ${email}`);
     expect(chunks[0]!.choices[0]!.delta.content).toBe('Hi ');
@@ -138,11 +150,11 @@ describe('PII middleware', () => {
 
     const withValue = await run(
       { model: 'auto', stream: true, messages: [{ role: 'user', content: `id ${tricky}` }] },
-      () => ({
+      (sent) => ({
         type: 'stream',
         stream: streamOf([
           chunk({ tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'send', arguments: '{"to":"<EMPLO' } }] }),
-          chunk({ tool_calls: [{ index: 0, function: { arguments: 'YEE_ID_1>"}' } }] }),
+          chunk({ tool_calls: [{ index: 0, function: { arguments: `YEE_ID_1_${nonceOf(sent)}>"}` } }] }),
           chunk({}, 'stop'),
         ]),
       }),
@@ -171,8 +183,8 @@ describe('PII middleware', () => {
 
   it('leaves the answer alone when restore is off', async () => {
     const request: ChatRequest = { model: 'auto', messages: [{ role: 'user', content: email }] };
-    const { result } = await run(request, () => ({ type: 'response', response: response('<EMAIL_1>') }), { restore: false });
-    expect(result.type === 'response' && result.response.choices[0]!.message.content).toBe('<EMAIL_1>');
+    const { result, sent } = await run(request, (sent) => ({ type: 'response', response: response(placeholder(sent, 'EMAIL_1')) }), { restore: false });
+    expect(result.type === 'response' && result.response.choices[0]!.message.content).toBe(placeholder(sent, 'EMAIL_1'));
   });
 
   it('rejects bad options naming the field', () => {

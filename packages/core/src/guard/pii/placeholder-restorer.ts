@@ -14,8 +14,9 @@ export class PlaceholderRestorer {
    * @param restore replaces whole placeholders in a text
    */
   constructor(placeholders: Iterable<string>, restore: (text: string) => string) {
-    this.#placeholders = [...placeholders];
-    this.#longest = Math.max(0, ...this.#placeholders.map((placeholder) => placeholder.length));
+    // Sorted, so whether a tail starts some placeholder is one binary search, not a pass over all.
+    this.#placeholders = [...placeholders].sort();
+    this.#longest = this.#placeholders.reduce((longest, placeholder) => Math.max(longest, placeholder.length), 0);
     this.#restore = restore;
   }
 
@@ -38,9 +39,21 @@ export class PlaceholderRestorer {
   #heldFrom(text: string): number {
     const from = Math.max(0, text.length - this.#longest + 1);
     for (let index = text.indexOf('<', from); index !== -1; index = text.indexOf('<', index + 1)) {
-      const tail = text.slice(index);
-      if (this.#placeholders.some((placeholder) => placeholder.length > tail.length && placeholder.startsWith(tail))) return index;
+      if (this.#startsPlaceholder(text.slice(index))) return index;
     }
     return text.length;
+  }
+
+  /** Whether `tail` is a proper prefix of a placeholder: the first placeholder not below it starts with it. */
+  #startsPlaceholder(tail: string): boolean {
+    let low = 0;
+    let high = this.#placeholders.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#placeholders[middle]! < tail) low = middle + 1;
+      else high = middle;
+    }
+    const candidate = this.#placeholders[low];
+    return candidate !== undefined && candidate.length > tail.length && candidate.startsWith(tail);
   }
 }
