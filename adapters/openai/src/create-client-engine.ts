@@ -1,0 +1,89 @@
+import { ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, LatencyTracker, ModelCatalog, Router, toDelegateFailure, type Attempt, type ChatChunk, type ChatResponse, type ChatResult, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ProviderConfig, type ReceiptStore } from '@routekit/core';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+
+/** The part of an `openai` client a delegate needs; `new OpenAI({ apiKey, baseURL })` is one. */
+export interface ChatCompletionsClient {
+  chat: {
+    completions: {
+      create(body: ChatCompletionCreateParamsNonStreaming, options?: { signal?: AbortSignal | null }): PromiseLike<ChatCompletion>;
+      create(body: ChatCompletionCreateParamsStreaming, options?: { signal?: AbortSignal | null }): PromiseLike<AsyncIterable<ChatCompletionChunk>>;
+    };
+  };
+}
+
+export interface ClientEngineOptions extends FeatureOptions {
+  /** Providers to call over HTTP (routekit's own client, as the gateway does); their catalog models are routable. */
+  providers?: ProviderConfig[];
+  /** Or: `openai` clients to delegate to, by routekit catalog id, e.g. `{ 'openai/gpt-4.1-mini': new OpenAI() }`; only these are routable. */
+  models?: Readonly<Record<string, ChatCompletionsClient>>;
+  /** Catalog entries (prices, capabilities, quality) for models the shipped catalog does not know. */
+  catalog?: ModelInfo[];
+  /** The model receipts compare costs against, e.g. `openai/gpt-4.1`: what the app used before. */
+  defaultModel?: string;
+  /** Where finished receipts go; process memory when omitted. */
+  receipts?: ReceiptStore;
+  /** How many ranked candidates one request may try before it fails. Default 3. */
+  maxAttempts?: number;
+  /** Middleware of your own, after the built-in features. */
+  middleware?: EngineMiddleware[];
+  /** RouteLLM's Controller: the strong model `router-<name>-<threshold>` chooses (a catalog id or unambiguous name). */
+  strongModel?: string;
+  /** RouteLLM's Controller: the weak model `router-<name>-<threshold>` chooses. */
+  weakModel?: string;
+}
+
+/** The engine behind a routed client: routekit's upstream client over `providers`, or the `models` clients in-process. */
+export function createClientEngine(options: ClientEngineOptions): Engine {
+  const { providers, models, catalog, strongModel, weakModel, ...rest } = options;
+  if ((providers === undefined) === (models === undefined)) {
+    throw new ConfigurationError('createRoutedClient needs exactly one of `providers` (call upstreams over HTTP) or `models` (delegate to openai clients).', { key: providers === undefined ? 'models' : 'providers' });
+  }
+  const features = { ...rest, ...(catalog !== undefined && { catalog }) };
+  if (models !== undefined) {
+    const pair = pairOf(new ModelCatalog({ ...(catalog && { models: catalog }), routableIds: Object.keys(models) }), strongModel, weakModel);
+    return createInProcessEngine<ChatCompletionsClient>({ ...features, ...(pair && { pair }), models, call: callClient });
+  }
+  const modelCatalog = new ModelCatalog({ ...(catalog && { models: catalog }), providers: providers!.map((provider) => provider.id) });
+  const pair = pairOf(modelCatalog, strongModel, weakModel);
+  return new Engine({ ...rest, call: createUpstreamCall({ providers: providers! }), router: new Router({ catalog: modelCatalog, latency: new LatencyTracker(), ...(pair && { pair }) }) });
+}
+
+function pairOf(catalog: ModelCatalog, strong: string | undefined, weak: string | undefined): ModelPair | undefined {
+  if (strong === undefined && weak === undefined) return undefined;
+  if (strong === undefined || weak === undefined) throw new ConfigurationError('strongModel and weakModel go together (RouteLLM\'s strong_model and weak_model).', { key: strong === undefined ? 'strongModel' : 'weakModel' });
+  return { strong: resolve(catalog, strong, 'strongModel'), weak: resolve(catalog, weak, 'weakModel') };
+}
+
+function resolve(catalog: ModelCatalog, name: string, key: string): string {
+  try {
+    const model = catalog.resolve(name);
+    if (catalog.routable().includes(model)) return model.id;
+  } catch {
+    // Reported below with the option's name.
+  }
+  throw new ConfigurationError(`${key} "${name}" is not a routable model: name one of ${catalog.routable().map((model) => model.id).join(', ')}.`, { key });
+}
+
+async function callClient(client: ChatCompletionsClient, attempt: Attempt, signal: AbortSignal): Promise<ChatResult> {
+  // The engine's request is OpenAI's wire format already (routekit's own fields were taken out when it was parsed).
+  const body = attempt.request as unknown as ChatCompletionCreateParamsNonStreaming;
+  try {
+    if (attempt.request.stream === true) {
+      const chunks = await client.chat.completions.create({ ...body, stream: true }, { signal });
+      return { type: 'stream', stream: classifyFailures(chunks as AsyncIterable<unknown> as AsyncIterable<ChatChunk>, attempt, signal) };
+    }
+    const response = await client.chat.completions.create({ ...body, stream: false }, { signal });
+    return { type: 'response', response: response as unknown as ChatResponse };
+  } catch (error) {
+    throw toDelegateFailure(error, attempt, signal);
+  }
+}
+
+/** A delegate stream whose failures read as provider failures, so one before the first token falls back. */
+async function* classifyFailures<T>(stream: AsyncIterable<T>, attempt: Attempt, signal: AbortSignal): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw toDelegateFailure(error, attempt, signal);
+  }
+}

@@ -1,0 +1,106 @@
+import { InvalidRequestError, parseChatRequest, parseModelSelector, type ChatChunk, type ChatResponse, type Engine, type Receipt, type ReceiptStore, type RoutingHints } from '@routekit/core';
+import { Stream } from 'openai/streaming';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import { assertKnownOptions } from './assert-known-options.js';
+import { createClientEngine, type ClientEngineOptions } from './create-client-engine.js';
+import { toOpenAIError } from './to-openai-error.js';
+
+export interface RoutedClientOptions extends ClientEngineOptions {
+  /** Whose requests these are: caches, rate limits and spend are scoped to it. Default `default`. */
+  tenant?: string;
+  /** RouteLLM's Controller: the routers `router-<name>-<threshold>` may name (e.g. `['mf']`); any when omitted. */
+  routers?: string[];
+}
+
+/** routekit's own fields a request body may carry beside OpenAI's, as the gateway reads them. */
+export interface RoutekitFields {
+  /** Steer `auto`: `priority`, `max_latency_ms`, `prefer_providers`, `exclude_providers`, `min_quality_score`. */
+  'x-routing-hints'?: RoutingHints;
+  /** `false` skips the cache for this request. */
+  cache?: boolean;
+}
+
+/** An OpenAI chat completion with routekit's receipt under `x-routekit`, as the gateway answers. */
+export type RoutedChatCompletion = ChatCompletion & { 'x-routekit': Receipt };
+
+/** Per-call options (the second argument of `create`, as in the `openai` package). */
+export interface RoutedRequestOptions {
+  /** Aborts the call (and the delegate's request); the call then rejects with `APIUserAbortError`. */
+  signal?: AbortSignal | null | undefined;
+  /** Overrides the client's `tenant` for this call. */
+  tenant?: string;
+}
+
+export interface RoutedCompletions {
+  create(body: ChatCompletionCreateParamsNonStreaming & RoutekitFields, options?: RoutedRequestOptions): Promise<RoutedChatCompletion>;
+  create(body: ChatCompletionCreateParamsStreaming & RoutekitFields, options?: RoutedRequestOptions): Promise<Stream<ChatCompletionChunk>>;
+  create(body: ChatCompletionCreateParamsBase & RoutekitFields, options?: RoutedRequestOptions): Promise<Stream<ChatCompletionChunk> | RoutedChatCompletion>;
+}
+
+/** An `openai`-shaped client whose `chat.completions.create` routes in-process. */
+export interface RoutedClient {
+  chat: { completions: RoutedCompletions };
+  /** The engine that decides. */
+  readonly engine: Engine;
+  /** Every receipt by request id: a completion's `id`, and every chunk's `id` of a stream. */
+  readonly receipts: ReceiptStore;
+}
+
+const optionNames = ['providers', 'models', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'middleware', 'strongModel', 'weakModel', 'tenant', 'routers', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
+
+/**
+ * A drop-in for the `openai` client's `chat.completions.create` that routes each request with the
+ * routekit engine and no server in between (RouteLLM's `Controller`): over `providers` with
+ * routekit's HTTP client, or over `openai` clients you pass as `models`. It returns what the
+ * `openai` package returns (a `ChatCompletion`, or a `Stream` of `ChatCompletionChunk`s) and throws
+ * its error classes.
+ *
+ * @example
+ * const client = createRoutedClient({ models: { 'openai/gpt-4.1': new OpenAI(), 'openai/gpt-4.1-mini': new OpenAI() }, cache: true });
+ * const completion = await client.chat.completions.create({ model: 'router-lr-0.3', messages: [{ role: 'user', content: 'Hello!' }] });
+ */
+export function createRoutedClient(options: RoutedClientOptions): RoutedClient {
+  assertKnownOptions(options, optionNames, 'createRoutedClient');
+  const { tenant, routers, ...engineOptions } = options;
+  const engine = createClientEngine(engineOptions);
+
+  async function create(body: ChatCompletionCreateParamsBase & RoutekitFields, requestOptions: RoutedRequestOptions = {}): Promise<Stream<ChatCompletionChunk> | RoutedChatCompletion> {
+    const signal = requestOptions.signal ?? undefined;
+    const controller = new AbortController();
+    try {
+      const parsed = parseChatRequest(body);
+      assertRouterAllowed(parsed.request.model, routers);
+      const caller = requestOptions.tenant ?? tenant;
+      const exchange = engine.createExchange({ ...parsed, ...(caller !== undefined && { tenant: caller }), signal: signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]) });
+      const result = await engine.run(exchange);
+      if (result.type === 'response') return toChatCompletion(result.response, exchange.receipt);
+      return new Stream(() => translateFailures(result.stream, signal)[Symbol.asyncIterator](), controller);
+    } catch (error) {
+      throw toOpenAIError(error, signal);
+    }
+  }
+
+  return { chat: { completions: { create: create as RoutedCompletions['create'] } }, engine, receipts: engine.receipts };
+}
+
+function assertRouterAllowed(model: string, routers: readonly string[] | undefined): void {
+  if (routers === undefined) return;
+  const selector = parseModelSelector(model);
+  if (selector.kind === 'threshold' && !routers.includes(selector.scorer)) {
+    throw new InvalidRequestError(`Router "${selector.scorer}" is not among this client's routers (${routers.join(', ')}).`, { code: 'router_unavailable', param: 'model' });
+  }
+}
+
+/** Fills the fields OpenAI always sends (`refusal`, `logprobs`) where a provider left them out. */
+function toChatCompletion(response: ChatResponse, receipt: Receipt): RoutedChatCompletion {
+  const choices = response.choices.map((choice) => ({ ...choice, logprobs: choice.logprobs ?? null, message: { ...choice.message, refusal: choice.message.refusal ?? null } }));
+  return { ...response, choices, 'x-routekit': receipt } as RoutedChatCompletion;
+}
+
+async function* translateFailures(stream: AsyncIterable<ChatChunk>, signal: AbortSignal | undefined): AsyncGenerator<ChatCompletionChunk> {
+  try {
+    for await (const chunk of stream) yield chunk as unknown as ChatCompletionChunk;
+  } catch (error) {
+    throw toOpenAIError(error, signal);
+  }
+}
