@@ -1,17 +1,19 @@
-/** A CLI command: takes its own arguments, returns the exit code. */
+/** A CLI command: takes its own arguments, returns the exit code. Bad arguments throw a UsageError. */
 export interface Command {
   readonly summary: string;
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Record<string, () => Promise<Command>> = {
-  serve: async () => (await import('./commands/serve.js')).serve,
-  train: async () => (await import('./commands/train.js')).train,
-  calibrate: async () => (await import('./commands/calibrate.js')).calibrate,
-  evaluate: async () => (await import('./commands/evaluate.js')).evaluate,
-  'cache-eval': async () => (await import('./commands/cache-eval.js')).cacheEval,
-  redact: async () => (await import('./commands/redact.js')).redact,
-};
+// A Map, not an object literal: the command name is user text, and `routekit constructor` must be an
+// unknown command, not Object.prototype's constructor.
+export const commands = new Map<string, () => Promise<Command>>([
+  ['serve', async () => (await import('./commands/serve.js')).serve],
+  ['train', async () => (await import('./commands/train.js')).train],
+  ['calibrate', async () => (await import('./commands/calibrate.js')).calibrate],
+  ['evaluate', async () => (await import('./commands/evaluate.js')).evaluate],
+  ['cache-eval', async () => (await import('./commands/cache-eval.js')).cacheEval],
+  ['redact', async () => (await import('./commands/redact.js')).redact],
+]);
 
 export function usage(): string {
   return [

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCommand } from '../run-command.js';
 import { cacheEval } from './cache-eval.js';
 
 const rows = [
@@ -19,7 +20,7 @@ async function run(args: string[], lines = rows.map((row) => JSON.stringify(row)
   let err = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  const code = await cacheEval.run([file, ...args]);
+  const code = await runCommand('cache-eval', cacheEval, [file, ...args]);
   vi.restoreAllMocks();
   return { code, out, err };
 }
@@ -41,6 +42,21 @@ describe('routekit cache-eval', () => {
     expect(out).toContain('threshold 0.99');
     expect(out).toMatch(/precision 0\.5000/);
     expect(out).toContain('false hits:');
+  });
+
+  it('fails on an empty file instead of printing precision and recall measured on nothing', async () => {
+    const { code, out, err } = await run(['--json'], ['', '  ']);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(/^routekit cache-eval: .*pairs\.jsonl has no pairs: expected JSONL lines \{"a", "b", "duplicate"\}\n$/);
+  });
+
+  it('says n/a (null in JSON) for a recall with no duplicate pair and a precision with no hit', async () => {
+    const { code, out } = await run(['--json'], [JSON.stringify({ a: 'What is the capital of France?', b: 'Which river runs through Vienna?', duplicate: false })]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ pairs: 1, hits: 0, precision: null, recall: null });
+    const text = await run([], [JSON.stringify({ a: 'What is the capital of France?', b: 'Which river runs through Vienna?', duplicate: false })]);
+    expect(text.out).toContain('recall    n/a (no pair is labelled duplicate)');
   });
 
   it('names the line and field of a bad row', async () => {

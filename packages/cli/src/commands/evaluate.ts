@@ -1,8 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { evaluateRouter, parseTrainingRows, renderCurvePng, renderCurveSvg, RoutekitError, type RouterEvaluation } from '@routekit/core';
+import { evaluateRouter, InvalidRequestError, parseTrainingRows, renderCurvePng, renderCurveSvg, type RouterEvaluation } from '@routekit/core';
 import type { Command } from '../commands.js';
+import { onePositional, parseCommandLine } from '../parse-command-line.js';
+import { UsageError } from '../usage-error.js';
 import { loadRouterArgument, shippedRouterNames } from './router-argument.js';
 
 const HELP = `usage: routekit evaluate FILE.jsonl [--router R] [--strong M --weak M] [--out-dir DIR] [--json]
@@ -21,42 +22,47 @@ const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 export const evaluate: Command = {
   summary: 'APGR, CPT(50%), CPT(80%) and the cost-quality curve of a router',
   async run(argv) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandLine({
       args: argv,
       allowPositionals: true,
       options: { router: { type: 'string' }, strong: { type: 'string' }, weak: { type: 'string' }, 'out-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
     });
-    if (values.help || positionals.length !== 1) {
-      (values.help ? process.stdout : process.stderr).write(HELP);
-      return values.help ? 0 : 2;
-    }
-    try {
-      const file = positionals[0]!;
-      const rows = parseTrainingRows(await readFile(file, 'utf8'), file);
-      const modelCount = rows.length === 0 ? 0 : Object.keys(rows[0]!.scores).length;
-      const scorer = await loadRouterArgument(values.router ?? (modelCount > 2 ? 'routerbench' : 'lr'));
-      const result = evaluateRouter(rows, scorer, { ...(values.strong !== undefined && { strong: values.strong }), ...(values.weak !== undefined && { weak: values.weak }) });
-      const outDirectory = values['out-dir'] ?? '.';
-      await mkdir(outDirectory, { recursive: true });
-      const stem = join(outDirectory, basename(file).replace(/\.jsonl?$/, ''));
-      const written: string[] = [];
-      for (const [index, chart] of result.charts.entries()) {
-        const name = `${stem}.${index === 0 ? 'pgr' : 'cost-quality'}`;
-        await writeFile(`${name}.svg`, renderCurveSvg(chart));
-        await writeFile(`${name}.png`, renderCurvePng(chart));
-        written.push(`${name}.svg`, `${name}.png`);
-      }
-      const { charts: _charts, ...numbers } = result;
-      if (values.json) process.stdout.write(`${JSON.stringify({ router: scorer.name, ...numbers, curves: written })}\n`);
-      else process.stdout.write(formatEvaluation(result, scorer.name, written));
+    if (values.help) {
+      process.stdout.write(HELP);
       return 0;
-    } catch (error) {
-      if (!(error instanceof RoutekitError) && (error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
-      process.stderr.write(`routekit evaluate: ${(error as Error).message}\n`);
-      return 1;
     }
+    const file = onePositional(positionals, 'FILE.jsonl argument (scored rows)');
+    const rows = parseTrainingRows(await readFile(file, 'utf8'), file);
+    if (rows.length === 0) throw new InvalidRequestError(`${file} has no rows: expected JSONL rows {"prompt", "scores": {model: 0..1}}`, { code: 'no_rows' });
+    const modelCount = Object.keys(rows[0]!.scores).length;
+    const scorer = await loadRouterArgument(values.router ?? (modelCount > 2 ? 'routerbench' : 'lr'));
+    const result = evaluateOrNameTheFlag(() => evaluateRouter(rows, scorer, { ...(values.strong !== undefined && { strong: values.strong }), ...(values.weak !== undefined && { weak: values.weak }) }));
+    const outDirectory = values['out-dir'] ?? '.';
+    await mkdir(outDirectory, { recursive: true });
+    const stem = join(outDirectory, basename(file).replace(/\.jsonl?$/, ''));
+    const written: string[] = [];
+    for (const [index, chart] of result.charts.entries()) {
+      const name = `${stem}.${index === 0 ? 'pgr' : 'cost-quality'}`;
+      await writeFile(`${name}.svg`, renderCurveSvg(chart));
+      await writeFile(`${name}.png`, renderCurvePng(chart));
+      written.push(`${name}.svg`, `${name}.png`);
+    }
+    const { charts: _charts, ...numbers } = result;
+    if (values.json) process.stdout.write(`${JSON.stringify({ router: scorer.name, ...numbers, curves: written })}\n`);
+    else process.stdout.write(formatEvaluation(result, scorer.name, written));
+    return 0;
   },
 };
+
+/** A --strong or --weak naming a model the file does not score is a bad flag value: exit code 2. */
+function evaluateOrNameTheFlag(evaluation: () => RouterEvaluation): RouterEvaluation {
+  try {
+    return evaluation();
+  } catch (error) {
+    if (error instanceof InvalidRequestError && (error.param === 'strong' || error.param === 'weak')) throw new UsageError(error.message, { flag: `--${error.param}` });
+    throw error;
+  }
+}
 
 export function formatEvaluation(result: RouterEvaluation, router: string, written: string[]): string {
   const lines = [

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { allPiiTypes, createPiiPolicy, defaultPiiTypes } from '@routekit/core';
 import type { Command } from '../commands.js';
+import { parseCommandLine } from '../parse-command-line.js';
 
 const help = `usage: routekit redact [--names] [--mask] < input.txt > redacted.txt
 Reads text on stdin and writes it back line for line with PII replaced by typed placeholders
@@ -26,7 +26,7 @@ export async function redactLines(input: Readable, output: Writable, options: { 
 export const redact: Command = {
   summary: 'redact PII from stdin, line for line',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { names: { type: 'boolean' }, mask: { type: 'boolean' }, help: { type: 'boolean' } } });
+    const { values } = parseCommandLine({ args: argv, options: { names: { type: 'boolean' }, mask: { type: 'boolean' }, help: { type: 'boolean' } } });
     if (values.help) {
       process.stdout.write(help);
       return 0;

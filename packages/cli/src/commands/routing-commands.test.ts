@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { statisticNames, taskStatisticNames } from '@routekit/core';
 import type { Command } from '../commands.js';
+import { runCommand } from '../run-command.js';
 import { calibrate } from './calibrate.js';
 import { evaluate } from './evaluate.js';
 import { train } from './train.js';
@@ -22,7 +23,7 @@ async function run(command: Command, args: string[]): Promise<{ code: number; ou
   let err = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  const code = await command.run(args);
+  const code = await runCommand(command === train ? 'train' : command === calibrate ? 'calibrate' : 'evaluate', command, args);
   vi.restoreAllMocks();
   return { code, out, err };
 }
@@ -84,6 +85,44 @@ describe('routekit calibrate', () => {
 
   it('rejects a share outside 0..1', async () => {
     expect((await run(calibrate, ['--strong-share', '1.5'])).code).toBe(2);
+  });
+
+  it('names the line and the field when a JSONL prompts file has a row without "prompt", instead of calibrating on the raw line', async () => {
+    const prompts = join(directory, 'no-prompt-field.jsonl');
+    await writeFile(prompts, '{"prompt":"What is 2 + 2?"}\n{"question":"What is the capital of France?"}\n');
+    const result = await run(calibrate, ['--strong-share', '0.5', '--prompts', prompts]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toBe(`routekit calibrate: ${prompts} line 2: field "prompt" is missing\n`);
+  });
+
+  it('fails on an empty prompts file instead of printing a threshold measured on nothing', async () => {
+    const prompts = join(directory, 'empty-prompts.jsonl');
+    await writeFile(prompts, '\n\n');
+    const result = await run(calibrate, ['--strong-share', '0.5', '--prompts', prompts]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(/^routekit calibrate: .*empty-prompts\.jsonl has no prompts/);
+  });
+
+  it('still reads a plain text file as one prompt per line', async () => {
+    const prompts = join(directory, 'plain-prompts.txt');
+    await writeFile(prompts, 'What is 2 + 2?\nIntegrate x^2 from 0 to 1.\n');
+    const result = await run(calibrate, ['--strong-share', '0.5', '--prompts', prompts, '--json']);
+    expect(result.code).toBe(0);
+    expect(result.err).toBe('');
+    expect(JSON.parse(result.out).model).toMatch(/^router-lr-/);
+  });
+});
+
+describe('routekit train and evaluate on a file with no rows', () => {
+  it.each([['train', train], ['evaluate', evaluate]] as const)('%s exits 1 with a one-line message and prints no metrics', async (name, command) => {
+    const empty = join(directory, `empty-${name}.jsonl`);
+    await writeFile(empty, '\n');
+    const result = await run(command, [empty, '--out-dir', directory].slice(0, name === 'evaluate' ? 3 : 1));
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(new RegExp(`^routekit ${name}: .*empty-${name}\\.jsonl has no rows: expected JSONL rows[^\\n]*\\n$`));
   });
 });
 

@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { collectOutcomes, exactMatchGrade, judgeGrader, pairMetrics, parseJsonlRows, parseTrainingRows, referenceRowSchema, RoutekitError, trainRouter, type TrainingRow } from '@routekit/core';
+import { collectOutcomes, exactMatchGrade, InvalidRequestError, judgeGrader, pairMetrics, parseJsonlRows, parseTrainingRows, referenceRowSchema, trainRouter, type TrainingRow } from '@routekit/core';
 import { openAiCompatibleAnswerer } from './answer-client.js';
 import type { Command } from '../commands.js';
+import { numberFlag, onePositional, parseCommandLine } from '../parse-command-line.js';
+import { UsageError } from '../usage-error.js';
 import { progressBar } from './progress-bar.js';
 
 const HELP = `usage: routekit train FILE.jsonl [--out router.json] [--name NAME] [--strong MODEL --weak MODEL]
@@ -27,7 +28,7 @@ text), or by a judge model. --save-outcomes keeps the graded rows so they need n
 export const train: Command = {
   summary: 'train a router from JSONL outcomes',
   async run(argv) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandLine({
       args: argv,
       allowPositionals: true,
       options: {
@@ -36,62 +37,53 @@ export const train: Command = {
         models: { type: 'string' }, 'base-url': { type: 'string' }, 'api-key-env': { type: 'string' }, grader: { type: 'string' }, 'save-outcomes': { type: 'string' },
       },
     });
-    if (values.help || positionals.length !== 1) {
-      (values.help ? process.stdout : process.stderr).write(HELP);
-      return values.help ? 0 : 2;
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
     }
-    const numbers: Record<string, number | undefined> = {};
-    for (const key of ['bits', 'epochs', 'folds'] as const) {
-      if (values[key] === undefined) continue;
-      const value = Number(values[key]);
-      if (!Number.isInteger(value) || value < 1) {
-        process.stderr.write(`--${key}: expected a positive integer, got ${values[key]}\n`);
-        return 2;
-      }
-      numbers[key] = value;
-    }
-    const catalogModels: Record<string, string> = {};
+    const source = onePositional(positionals, 'FILE.jsonl argument (outcome or reference rows)');
+    // 24 bits is already a 16M-slot weight table per model; more only costs memory.
+    const bits = values.bits === undefined ? undefined : numberFlag('--bits', values.bits, { integer: true, minimum: 1, maximum: 24, expected: 'a whole number of hash bits, 1-24' });
+    const epochs = values.epochs === undefined ? undefined : numberFlag('--epochs', values.epochs, { integer: true, minimum: 1, expected: 'a positive whole number' });
+    const folds = values.folds === undefined ? undefined : numberFlag('--folds', values.folds, { integer: true, minimum: 2, expected: 'a whole number of folds, 2 or more' });
+    const catalogModels: Record<string, string> = Object.create(null);
     for (const pair of values.map?.split(',') ?? []) {
-      const [dataModel, catalogId] = pair.split('=');
-      if (!dataModel || !catalogId) {
-        process.stderr.write(`--map: expected DATA_MODEL=CATALOG_ID pairs, got ${pair}\n`);
-        return 2;
-      }
+      const [dataModel, catalogId, extra] = pair.split('=');
+      if (!dataModel || !catalogId || extra !== undefined) throw new UsageError(`--map: expected DATA_MODEL=CATALOG_ID pairs separated by commas, got ${JSON.stringify(pair)}`, { flag: '--map' });
       catalogModels[dataModel] = catalogId;
     }
-    try {
-      const text = await readFile(positionals[0]!, 'utf8');
-      const rows = isReferenceFile(text) ? await gradeReferences(text, positionals[0]!, values) : parseTrainingRows(text, positionals[0]);
-      if (rows === undefined) return 2;
-      const name = values.name ?? 'custom';
-      const trained = trainRouter(rows, {
-        name,
-        catalogModels,
-        onProgress: progressBar('training'),
-        // The shipped router's recipe; it bought GSM8K +0.05 APGR and MMLU +0.005 (docs/routing.md).
-        splitByPromptType: values.plain !== true,
-        taskStatistics: values.plain !== true,
-        ...(values.strong !== undefined && { strong: values.strong }),
-        ...(values.weak !== undefined && { weak: values.weak }),
-        ...(numbers.bits !== undefined && { bits: numbers.bits }),
-        ...(numbers.epochs !== undefined && { logistic: { epochs: numbers.epochs } }),
-        ...(numbers.folds !== undefined && { folds: numbers.folds }),
-      });
-      const out = values.out ?? `${name}.router.json`;
-      await writeFile(out, `${JSON.stringify(trained.file)}\n`);
-      const { file } = trained;
-      process.stdout.write(`wrote ${out}: ${rows.length} rows, models ${file.models.join(', ')}\n`);
-      if (file.strong !== undefined && file.weak !== undefined) {
-        const metrics = pairMetrics(rows.map((row, index) => ({ score: trained.outOfFoldStrongWin[index]!, strong: row.scores[file.strong!]!, weak: row.scores[file.weak!]! })));
-        process.stdout.write(`out-of-fold: APGR ${metrics.apgr.toFixed(3)}, CPT(50%) ${(metrics.cpt50 * 100).toFixed(1)}%, CPT(80%) ${(metrics.cpt80 * 100).toFixed(1)}%\n`);
-        process.stdout.write(`default threshold ${file.defaultThreshold} (30% strong): router-${name}-${file.defaultThreshold}\n`);
-      }
-      return 0;
-    } catch (error) {
-      if (!(error instanceof RoutekitError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      process.stderr.write(`routekit train: ${(error as Error).message}\n`);
-      return 1;
+    const text = await readFile(source, 'utf8');
+    const rows = isReferenceFile(text) ? await gradeReferences(text, source, values) : parseTrainingRows(text, source);
+    // An empty file would otherwise fail later as "the rows share no scored model".
+    if (rows.length === 0) throw new InvalidRequestError(`${source} has no rows: expected JSONL rows {"prompt", "scores": {model: 0..1}} or {"prompt", "ref_answer"}`, { code: 'no_rows' });
+    for (const flag of ['strong', 'weak'] as const) {
+      const model = values[flag];
+      if (model !== undefined && !rows.every((row) => Object.hasOwn(row.scores, model))) throw new UsageError(`--${flag}: ${JSON.stringify(model)} is not scored in every row of ${source}`, { flag: `--${flag}` });
     }
+    const name = values.name ?? 'custom';
+    const trained = trainRouter(rows, {
+      name,
+      catalogModels: { ...catalogModels },
+      onProgress: progressBar('training'),
+      // The shipped router's recipe; it bought GSM8K +0.05 APGR and MMLU +0.005 (docs/routing.md).
+      splitByPromptType: values.plain !== true,
+      taskStatistics: values.plain !== true,
+      ...(values.strong !== undefined && { strong: values.strong }),
+      ...(values.weak !== undefined && { weak: values.weak }),
+      ...(bits !== undefined && { bits }),
+      ...(epochs !== undefined && { logistic: { epochs } }),
+      ...(folds !== undefined && { folds }),
+    });
+    const out = values.out ?? `${name}.router.json`;
+    await writeFile(out, `${JSON.stringify(trained.file)}\n`);
+    const { file } = trained;
+    process.stdout.write(`wrote ${out}: ${rows.length} rows, models ${file.models.join(', ')}\n`);
+    if (file.strong !== undefined && file.weak !== undefined) {
+      const metrics = pairMetrics(rows.map((row, index) => ({ score: trained.outOfFoldStrongWin[index]!, strong: row.scores[file.strong!]!, weak: row.scores[file.weak!]! })));
+      process.stdout.write(`out-of-fold: APGR ${metrics.apgr.toFixed(3)}, CPT(50%) ${(metrics.cpt50 * 100).toFixed(1)}%, CPT(80%) ${(metrics.cpt80 * 100).toFixed(1)}%\n`);
+      process.stdout.write(`default threshold ${file.defaultThreshold} (30% strong): router-${name}-${file.defaultThreshold}\n`);
+    }
+    return 0;
   },
 };
 
@@ -109,23 +101,23 @@ function isReferenceFile(text: string): boolean {
 
 interface GradingArguments { models?: string; 'base-url'?: string; 'api-key-env'?: string; grader?: string; 'save-outcomes'?: string }
 
-/** Answers every reference prompt with every model and grades it; undefined (after a message) on bad arguments. */
-async function gradeReferences(text: string, source: string, values: GradingArguments): Promise<TrainingRow[] | undefined> {
+/** Answers every reference prompt with every model and grades it; UsageErrors name a missing or bad flag. */
+async function gradeReferences(text: string, source: string, values: GradingArguments): Promise<TrainingRow[]> {
   const models = values.models?.split(',').map((model) => model.trim()).filter((model) => model !== '') ?? [];
   if (models.length < 2 || values['base-url'] === undefined) {
-    process.stderr.write('routekit train: rows with ref_answer need --models A,B (two or more) and --base-url URL\n');
-    return undefined;
+    throw new UsageError('rows with ref_answer need --models A,B (two or more) and --base-url URL', { flag: models.length < 2 ? '--models' : '--base-url' });
+  }
+  if (!URL.canParse(values['base-url']) || !/^https?:$/.test(new URL(values['base-url']).protocol)) {
+    throw new UsageError(`--base-url: expected an http(s) URL such as http://127.0.0.1:8787/v1, got ${JSON.stringify(values['base-url'])}`, { flag: '--base-url' });
   }
   const apiKey = values['api-key-env'] === undefined ? undefined : process.env[values['api-key-env']];
   if (values['api-key-env'] !== undefined && apiKey === undefined) {
-    process.stderr.write(`routekit train: the environment variable ${values['api-key-env']} is not set\n`);
-    return undefined;
+    throw new UsageError(`--api-key-env: the environment variable ${values['api-key-env']} is not set`, { flag: '--api-key-env' });
   }
   const answer = openAiCompatibleAnswerer(values['base-url'], apiKey);
   const grader = values.grader === undefined || values.grader === 'exact' ? exactMatchGrade : values.grader.startsWith('judge:') ? judgeGrader((prompt) => answer(values.grader!.slice('judge:'.length), prompt)) : undefined;
   if (grader === undefined) {
-    process.stderr.write(`--grader: expected exact or judge:MODEL, got ${values.grader}\n`);
-    return undefined;
+    throw new UsageError(`--grader: expected exact or judge:MODEL, got ${JSON.stringify(values.grader)}`, { flag: '--grader' });
   }
   const rows = await collectOutcomes(parseJsonlRows(text, referenceRowSchema, source), { models, answer, grader, onProgress: progressBar('answering') });
   if (values['save-outcomes'] !== undefined) await writeFile(values['save-outcomes'], `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
