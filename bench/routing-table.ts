@@ -41,9 +41,9 @@ for (const report of multi.reports) {
   console.log(`| ${report.set} (${report.rows}) | ${report.auc.router.toFixed(3)} | ${report.auc.random.toFixed(3)} | ${report.auc.oracle.toFixed(3)} | ${share} (GPT-4 ${report.gpt4Quality.toFixed(3)}) |`);
 }
 
-console.log('\n| decision, 2,000-character prompt | p50 | p99 | p99 vs auto |');
-console.log('|---|---|---|---|');
-for (const timing of measureDecisions()) console.log(`| \`${timing.strategy.replaceAll('|', '\\|')}\` | ${timing.p50.toFixed(3)} ms | ${timing.p99.toFixed(3)} ms | ${timing.ratio.toFixed(1)}x |`);
+console.log('\n| decision, 2,000-character prompt | p50 | p99 | CPU per decision | p99 vs an explicit model |');
+console.log('|---|---|---|---|---|');
+for (const timing of measureDecisions()) console.log(`| \`${timing.strategy.replaceAll('|', '\\|')}\` | ${timing.p50.toFixed(3)} ms | ${timing.p99.toFixed(3)} ms | ${timing.cpuMicros.toFixed(0)} µs | ${timing.ratio.toFixed(1)}x |`);
 
 const bySubject = trainStrongWeak(undefined, 7, true).reports.find((report) => report.set === 'mmlu')!.metrics;
 console.log(`\nMMLU with whole subjects held out (5 folds of subjects): APGR ${bySubject.apgr.toFixed(3)}, CPT(50%) ${(bySubject.cpt50 * 100).toFixed(1)}%, CPT(80%) ${(bySubject.cpt80 * 100).toFixed(1)}%`);

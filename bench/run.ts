@@ -1,17 +1,35 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-// `npm run bench`: runs every benchmark script in this folder with tsx, one after another so they
-// do not compete for the two cores; `npm run bench -- cache` runs those whose name contains "cache".
-const filter = process.argv[2] ?? '';
+// `npm run bench`: the quick set (under 3 minutes on 2 cores): the gateway beside its peers, and the
+// in-process costs (routing decision, redaction, cache lookup with embedding at 10k entries, and the
+// resilience run when present). One script after another, so they do not compete for the two cores.
+//   npm run bench -- <name>   every script whose file name contains <name> (e.g. `gateway`, `cache`)
+//   npm run bench -- --all    every script, including the long ones (cache at 100k entries, routing
+//                             cross-validation, the cache curves); several need ../shared/data.
+const argument = process.argv[2] ?? '';
 const folder = new URL('.', import.meta.url);
-const scripts = readdirSync(folder)
-  .filter((name) => name.endsWith('.ts') && name !== 'run.ts' && name.includes(filter))
-  .sort();
+const quick: Array<[script: string, args: string[]]> = [
+  ['gateway-peers.ts', []],
+  ['routing-decision.ts', []],
+  ['redaction.ts', []],
+  ['cache-lookup.ts', ['10000']],
+  ['resilience.ts', []],
+];
+const available = readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'run.ts').sort();
+const chosen: Array<[string, string[]]> =
+  argument === '' ? quick.filter(([script]) => available.includes(script)) : available.filter((name) => argument === '--all' || name.includes(argument)).map((name) => [name, []]);
+if (chosen.length === 0) {
+  console.error(`npm run bench: no benchmark matches "${argument}"; there are ${available.join(', ')}`);
+  process.exit(2);
+}
+const started = performance.now();
 let failed = 0;
-for (const script of scripts) {
-  process.stdout.write(`\n## ${script}\n`);
-  const result = spawnSync('tsx', [new URL(script, folder).pathname], { stdio: 'inherit' });
+for (const [script, args] of chosen) {
+  process.stdout.write(`\n## ${script} ${args.join(' ')}\n`);
+  // --expose-gc lets the memory figures collect garbage before they read the heap.
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', new URL(script, folder).pathname, ...args], { stdio: 'inherit' });
   if (result.status !== 0) failed += 1;
 }
+console.log(`\nnpm run bench: ${chosen.length} scripts in ${((performance.now() - started) / 1000).toFixed(0)} s${failed > 0 ? `, ${failed} failed` : ''}`);
 process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,210 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpuMs, rssMb } from './gateway/process-stats.js';
+import { latencies, percentile, send, throughput, type Endpoint } from './gateway/load.js';
+import { barChartSvg, svgToPng } from './gateway/bar-chart.js';
+
+// `npm run bench -- gateway`: routekit's Express and Koa gateways beside the Portkey gateway, a bare
+// node:http proxy and direct calls, all against one mock upstream, measured in one run. Targets are
+// interleaved round by round so that noise on this shared 2-core machine hits them all alike.
+// BENCH_ROUNDS (default 2) and BENCH_SECONDS (autocannon seconds per run, default 1.5) trade time for noise.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const seconds = Number(process.env.BENCH_SECONDS ?? 1.5);
+const here = new URL('.', import.meta.url).pathname;
+const peers = `${here}peers/`;
+
+interface Target {
+  name: string;
+  /** The process serving it: a routekit or bare-proxy target, Portkey, or none (direct to the mock). */
+  kind: 'direct' | 'process' | 'portkey';
+  target?: string;
+  model: string;
+}
+
+const targets: Target[] = [
+  { name: 'direct to the mock', kind: 'direct', model: 'gpt-4.1-mini' },
+  { name: 'bare node:http proxy', kind: 'process', target: 'bare-proxy', model: 'gpt-4.1-mini' },
+  { name: 'Portkey gateway 1.15.2', kind: 'portkey', model: 'gpt-4.1-mini' },
+  { name: 'routekit Express, explicit model', kind: 'process', target: 'express-explicit', model: 'openai/gpt-4.1-mini' },
+  { name: 'routekit Express, auto', kind: 'process', target: 'express-auto', model: 'auto' },
+  { name: 'routekit Express, auto + cache + PII + limits', kind: 'process', target: 'express-features', model: 'auto' },
+  { name: 'routekit Koa, explicit model', kind: 'process', target: 'koa-explicit', model: 'openai/gpt-4.1-mini' },
+  { name: 'routekit Koa, auto', kind: 'process', target: 'koa-auto', model: 'auto' },
+  { name: 'routekit Koa, auto + cache + PII + limits', kind: 'process', target: 'koa-features', model: 'auto' },
+];
+
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((child) => child.kill()));
+
+function startTsProcess(script: string, args: string[]): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
+  // BENCH_SOURCE=1 runs the TypeScript sources (no build); by default the built dist/, as users run it.
+  const conditions = process.env.BENCH_SOURCE === '1' ? ['--conditions=@routekit/source'] : [];
+  const child = spawn(process.execPath, [...conditions, '--import', 'tsx', `${here}gateway/${script}`, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
+    child.once('exit', (code) => reject(new Error(`${script} ${args[0] ?? ''} exited with ${code}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Installs bench/peers on first use (its own package.json; not a dependency of routekit). */
+function portkeyInstalled(): boolean {
+  if (!existsSync(`${peers}node_modules/@portkey-ai/gateway`)) {
+    console.log('installing bench/peers (Portkey gateway 1.15.2) ...');
+    const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peers], { stdio: 'inherit' });
+    if (result.status !== 0) return false;
+  }
+  return true;
+}
+
+async function startPortkey(upstreamUrl: string): Promise<{ pid: number; endpoint: Omit<Endpoint, 'model'> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', `${peers}bind-loopback.mjs`, `${peers}node_modules/@portkey-ai/gateway/build/start-server.js`, `--port=${port}`, '--headless'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  children.push(child);
+  const endpoint = { url: `http://127.0.0.1:${port}/v1`, headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl, authorization: 'Bearer bench' } };
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await send({ ...endpoint, model: 'gpt-4.1-mini' });
+      return { pid: child.pid!, endpoint };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error('the Portkey gateway did not answer within 10 s');
+}
+
+interface Measured {
+  c1: number[];
+  c16: number[];
+  firstByte: number[];
+  c10: number[];
+  c50: number[];
+  cpuMsUsed: number;
+  requestsServed: number;
+  rss: number;
+}
+
+const { message: mockMessage } = await startTsProcess('mock-process.ts', []);
+const upstreamUrl = mockMessage.url as string;
+const endpoints = new Map<Target, { endpoint: Endpoint; pid: number | undefined }>();
+for (const target of targets) {
+  if (target.kind === 'direct') endpoints.set(target, { endpoint: { url: upstreamUrl, headers: {}, model: target.model }, pid: undefined });
+  else if (target.kind === 'portkey') {
+    if (!portkeyInstalled()) {
+      console.log('Portkey could not be installed; its row is left out.');
+      continue;
+    }
+    const { pid, endpoint } = await startPortkey(upstreamUrl);
+    endpoints.set(target, { endpoint: { ...endpoint, model: target.model }, pid });
+  } else {
+    const { child, message } = await startTsProcess('target-process.ts', [target.target!, upstreamUrl]);
+    endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model }, pid: child.pid });
+  }
+}
+
+const measured = new Map<Target, Measured>();
+const active = targets.filter((target) => endpoints.has(target));
+for (const target of active) {
+  const { endpoint } = endpoints.get(target)!;
+  await latencies(endpoint, 200, 4); // warm up: JIT, connection pools, lazy imports
+  await latencies(endpoint, 20, 1, true);
+  measured.set(target, { c1: [], c16: [], firstByte: [], c10: [], c50: [], cpuMsUsed: 0, requestsServed: 0, rss: 0 });
+}
+
+const started = performance.now();
+for (let round = 0; round < rounds; round++) {
+  // Rotate the order each round, so no target always runs right after a heavy one.
+  const order = active.map((_, index) => active[(index + round) % active.length]!);
+  for (const target of order) {
+    const { endpoint, pid } = endpoints.get(target)!;
+    const result = measured.get(target)!;
+    result.c1.push(...(await latencies(endpoint, 300, 1)));
+    result.c16.push(...(await latencies(endpoint, 800, 16)));
+    result.firstByte.push(...(await latencies(endpoint, 100, 1, true)));
+    const cpuBefore = pid === undefined ? 0 : cpuMs(pid);
+    const c10 = await throughput(endpoint, 10, seconds);
+    const c50 = await throughput(endpoint, 50, seconds);
+    if (pid !== undefined) result.cpuMsUsed += cpuMs(pid) - cpuBefore;
+    result.requestsServed += c10.requests + c50.requests;
+    if (c10.errors + c50.errors > 0) console.log(`  ${target.name}: ${c10.errors + c50.errors} errors under load`);
+    result.c10.push(c10.requestsPerSecond);
+    result.c50.push(c50.requestsPerSecond);
+    if (pid !== undefined) result.rss = rssMb(pid);
+  }
+}
+const wallSeconds = (performance.now() - started) / 1000;
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const direct = measured.get(targets[0]!)!;
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const summary = active.map((target) => {
+  const result = measured.get(target)!;
+  const added = (values: number[], base: number[], share: number) => percentile(sorted(values), share) - percentile(sorted(base), share);
+  return {
+    name: target.name,
+    throughputC10: mean(result.c10),
+    throughputC50: mean(result.c50),
+    addedP50C1: added(result.c1, direct.c1, 0.5),
+    addedP99C1: added(result.c1, direct.c1, 0.99),
+    addedP50C16: added(result.c16, direct.c16, 0.5),
+    addedP99C16: added(result.c16, direct.c16, 0.99),
+    addedFirstByteP50: added(result.firstByte, direct.firstByte, 0.5),
+    cpuMicrosPerRequest: target.kind === 'direct' ? 0 : (result.cpuMsUsed * 1000) / result.requestsServed,
+    rssMb: result.rss,
+  };
+});
+
+const fixed = (value: number, digits = 3) => value.toFixed(digits);
+console.log(`\nGateway beside peers: ${rounds} interleaved rounds, ${wallSeconds.toFixed(0)} s; mock upstream answers instantly in its own process; 2,000-character prompt, every body different.`);
+console.log('Added latency = the target\'s percentile minus direct\'s, same run. CPU = the gateway process\'s user+system time under the autocannon runs (/proc), per request.\n');
+console.log('| target | req/s c10 | req/s c50 | added p50 c1 | added p99 c1 | added p50 c16 | added p99 c16 | stream first byte added p50 | CPU µs/request | RSS MB after load |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const row of summary) {
+  console.log(`| ${row.name} | ${fixed(row.throughputC10, 0)} | ${fixed(row.throughputC50, 0)} | ${fixed(row.addedP50C1)} ms | ${fixed(row.addedP99C1)} ms | ${fixed(row.addedP50C16)} ms | ${fixed(row.addedP99C16)} ms | ${fixed(row.addedFirstByteP50)} ms | ${fixed(row.cpuMicrosPerRequest, 0)} | ${row.rssMb === 0 ? '' : fixed(row.rssMb, 0)} |`);
+}
+
+const find = (name: string) => summary.find((row) => row.name === name);
+const bare = find('bare node:http proxy')!;
+const portkey = find('Portkey gateway 1.15.2');
+console.log('\n| routekit target | throughput c10 vs Portkey | vs bare proxy | added p50 c1 vs bare proxy\'s | CPU/request vs bare proxy |');
+console.log('|---|---|---|---|---|');
+for (const row of summary.filter((entry) => entry.name.startsWith('routekit'))) {
+  const versusPortkey = portkey === undefined ? 'n/a' : `${fixed(row.throughputC10 / portkey.throughputC10, 2)}x`;
+  console.log(`| ${row.name} | ${versusPortkey} | ${fixed(row.throughputC10 / bare.throughputC10, 2)}x | ${fixed(row.addedP50C1 / Math.max(bare.addedP50C1, 1e-3), 2)}x | ${fixed(row.cpuMicrosPerRequest / bare.cpuMicrosPerRequest, 2)}x |`);
+}
+
+const express = find('routekit Express, auto')!;
+const checks = [
+  ['throughput c10 >= 4x Portkey (Express, auto)', portkey !== undefined && express.throughputC10 >= 4 * portkey.throughputC10],
+  ['throughput c10 within 1.5x of the bare proxy (Express, auto)', express.throughputC10 * 1.5 >= bare.throughputC10],
+  ['added p50 c1 <= 1.3x the bare proxy\'s (Express, auto)', express.addedP50C1 <= 1.3 * bare.addedP50C1],
+  ['added p99 c1 < 1 ms (Express, auto)', express.addedP99C1 < 1],
+  ['stream first byte added < 1 ms (Express, auto)', express.addedFirstByteP50 < 1],
+  ['RSS after load < 100 MB, cache off (Express, auto)', express.rssMb < 100],
+] as const;
+console.log('\nTargets (issue 12), this run:');
+for (const [label, met] of checks) console.log(`  ${met ? 'met    ' : 'not met'}  ${label}`);
+
+mkdirSync(`${here}results`, { recursive: true });
+writeFileSync(`${here}results/gateway-peers.json`, `${JSON.stringify({ rounds, seconds, wallSeconds, summary }, null, 2)}\n`);
+const svg = barChartSvg({
+  title: 'Throughput at concurrency 10 (requests/s, higher is better)',
+  bars: summary.map((row) => ({ label: row.name, value: row.throughputC10 })),
+});
+writeFileSync(`${here}results/gateway-peers.svg`, svg);
+writeFileSync(`${here}results/gateway-peers.png`, svgToPng(svg));
+console.log(`\nwrote bench/results/gateway-peers.json, .svg and .png`);
+process.exit(0);

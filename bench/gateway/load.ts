@@ -1,0 +1,68 @@
+import { Agent, request as httpRequest } from 'node:http';
+import autocannon from 'autocannon';
+
+/** Where a target takes chat completions, and the headers it needs (Portkey's name the provider). */
+export interface Endpoint {
+  url: string;
+  headers: Record<string, string>;
+  model: string;
+}
+
+const prompt = 'Summarise the plot of Hamlet in two sentences, then name its three main themes. '.repeat(25).slice(0, 2000);
+let sequence = 0;
+
+/** A chat body; each one differs (a counter at the end) so no cache answers the benchmark. */
+export function chatBody(model: string, stream = false): string {
+  sequence += 1;
+  return JSON.stringify({ model, stream, messages: [{ role: 'user', content: `${prompt} (${sequence})` }] });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One request; resolves with the time to the first body byte and to the end, in ms. */
+export function send(endpoint: Endpoint, stream = false): Promise<{ firstByteMs: number; totalMs: number }> {
+  const body = chatBody(endpoint.model, stream);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(`${endpoint.url}/chat/completions`, { method: 'POST', agent, headers: { ...endpoint.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (incoming) => {
+      let firstByteMs = 0;
+      incoming.on('data', () => {
+        if (firstByteMs === 0) firstByteMs = performance.now() - started;
+      });
+      incoming.on('end', () => (incoming.statusCode === 200 ? resolve({ firstByteMs, totalMs: performance.now() - started }) : reject(new Error(`status ${incoming.statusCode} from ${endpoint.url}`))));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** Latencies of `count` requests sent by `concurrency` loops at once, in ms, sorted. */
+export async function latencies(endpoint: Endpoint, count: number, concurrency: number, stream = false): Promise<number[]> {
+  const times: number[] = [];
+  let left = count;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left > 0) {
+        left -= 1;
+        const result = await send(endpoint, stream);
+        times.push(stream ? result.firstByteMs : result.totalMs);
+      }
+    }),
+  );
+  return times.sort((a, b) => a - b);
+}
+
+export function percentile(sorted: readonly number[], share: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))]!;
+}
+
+/** Requests per second autocannon reaches at `connections` for `seconds`, and how many it sent. */
+export async function throughput(endpoint: Endpoint, connections: number, seconds: number): Promise<{ requestsPerSecond: number; requests: number; errors: number }> {
+  const result = await autocannon({
+    url: `${endpoint.url}/chat/completions`,
+    connections,
+    duration: seconds,
+    requests: [{ method: 'POST', headers: { ...endpoint.headers, 'content-type': 'application/json' }, setupRequest: (request: Record<string, unknown>) => ({ ...request, body: chatBody(endpoint.model) }) }],
+  });
+  return { requestsPerSecond: result.requests.average, requests: result.requests.total, errors: result.errors + result.non2xx };
+}
