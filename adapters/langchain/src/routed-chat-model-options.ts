@@ -1,5 +1,5 @@
 import type { BaseChatModel, BaseChatModelCallOptions, BaseChatModelParams, BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { ConfigurationError, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ReceiptStore, type ResponseFormat, type RoutingHints } from '@routekit/core';
+import { ConfigurationError, type EngineMiddleware, type FeatureOptions, type InProcessEngineOptions, type ModelInfo, type ModelPair, type ReceiptStore, type ResponseFormat, type RoutingHints } from '@routekit/core';
 
 /** The options of `new RoutedChatModel(...)`: routekit's (the same keys as `routerMiddleware`) and LangChain's own. */
 export interface RoutedChatModelOptions extends Omit<BaseChatModelParams, 'cache'>, FeatureOptions {
@@ -57,6 +57,11 @@ export function checkOptions(options: RoutedChatModelOptions): void {
 /** LangChain's own constructor fields, for BaseChatModel; routekit's `cache` must not reach LangChain's. */
 export function langchainFields(options: RoutedChatModelOptions): BaseChatModelParams {
   return Object.fromEntries(Object.entries(options).filter(([key]) => langchainKeys.includes(key))) as BaseChatModelParams;
+}
+
+/** The engine's options: everything but LangChain's fields and the model string (which each call carries). */
+export function engineFields(options: RoutedChatModelOptions): Omit<InProcessEngineOptions<BaseChatModel>, 'call'> {
+  return Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'model' && !langchainKeys.includes(key))) as Omit<InProcessEngineOptions<BaseChatModel>, 'call'>;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { SerializableSchema } from '@langchain/core/utils/standard_schema';
 import { getSchemaDescription, isInteropZodSchema, type InteropZodType } from '@langchain/core/utils/types';
 import { ConfigurationError, createInProcessEngine, parseModelSelector, type Engine, type Exchange, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
 import { callDelegate, delegateContexts, responseChunks } from './call-delegate.js';
-import { checkOptions, langchainFields, serializableFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
+import { checkOptions, engineFields, langchainFields, serializableFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
 import { toChatRequest } from './to-chat-request.js';
 import { toAIMessageChunk, toClosingChunk, toGenerationChunk } from './to-langchain-output.js';
 
@@ -48,8 +48,7 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
     this.lc_kwargs = serializableFields(options);
     this.model = options.model ?? 'auto';
     this.models = options.models;
-    const { models, model: _model, callbacks: _callbacks, callbackManager: _manager, tags: _tags, metadata: _metadata, verbose: _verbose, maxConcurrency: _concurrency, maxRetries: _retries, onFailedAttempt: _onFailed, disableStreaming: _disable, outputVersion: _version, ...engineOptions } = options;
-    this.engine = createInProcessEngine({ ...engineOptions, models, call: callDelegate });
+    this.engine = createInProcessEngine({ ...engineFields(options), call: callDelegate });
     checkModelString(this.engine, this.model);
   }
 
