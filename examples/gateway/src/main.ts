@@ -1,4 +1,5 @@
 import express from 'express';
+import { installGracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
 import { providersFromEnvironment } from '@routekit/http';
 import { startMockUpstream } from '@routekit/core/testing';
@@ -26,7 +27,7 @@ app.get('/', (_request, response) => {
 });
 // Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
 // exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
-app.listen(port, host, (error?: Error) => {
+const server = app.listen(port, host, (error?: Error) => {
   if (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? 'is already in use (another gateway or app is listening there); stop it or set PORT=<another port>' : `cannot be listened on (${code ?? error.message})`;
@@ -35,3 +36,5 @@ app.listen(port, host, (error?: Error) => {
   }
   console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')})`);
 });
+// SIGTERM / SIGINT: stop accepting, let in-flight requests and streams finish (15 s at most), then exit.
+installGracefulShutdown({ servers: [server], timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000) });
