@@ -36,6 +36,7 @@ export function lastUserText(options: LanguageModelV4CallOptions): string {
 export function answering(text: string | ((options: LanguageModelV4CallOptions) => string), modelId = 'mock'): MockLanguageModelV4 {
   const say = typeof text === 'string' ? () => text : text;
   return new MockLanguageModelV4({
+    provider: 'openai.chat',
     modelId,
     doGenerate: async (options) => generated(say(options)),
     doStream: async (options) => streamed(say(options)),

@@ -1,0 +1,123 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { ChatRequest, Receipt } from '@routekit/core';
+import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { generateText, isStepCount, Output, streamText, tool, wrapLanguageModel, type LanguageModel } from 'ai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createRoutekit, routekitMiddleware } from './index.js';
+
+// The real @ai-sdk/openai chat models against routekit's mock upstream over HTTP: what an app
+// that routes between OpenAI models does, minus the internet.
+
+const receiptOf = (metadata: unknown) => (metadata as { routekit: Receipt }).routekit;
+const person = z.object({ name: z.string(), age: z.number() });
+
+function reply(request: ChatRequest) {
+  if (request.response_format?.type === 'json_schema') return '{"name":"Ada","age":36}';
+  const last = request.messages.at(-1);
+  if (request.tools?.length && last?.role !== 'tool') return { tool_calls: [{ name: 'weather', arguments: '{"city":"Paris"}' }] };
+  if (last?.role === 'tool') return `The tool said: ${typeof last.content === 'string' ? last.content : last.content.map((part) => part.text).join('')}`;
+  const text = typeof last?.content === 'string' ? last.content : (last?.content ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('');
+  return `Echo from ${request.model}: ${text}`;
+}
+
+let mock: MockUpstream;
+let openai: ReturnType<typeof createOpenAI>;
+beforeAll(async () => {
+  mock = await startMockUpstream({ reply });
+  openai = createOpenAI({ baseURL: mock.url, apiKey: 'test' });
+});
+afterAll(() => mock.close());
+beforeEach(() => mock.reset());
+
+const weather = tool({ description: 'Weather of a city', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, celsius: 21 }) });
+
+/** The same scenarios through the provider and through the middleware. */
+const setups: Array<[string, () => { model: LanguageModel }]> = [
+  [
+    'createRoutekit',
+    () => {
+      const routekit = createRoutekit({ models: { 'openai/gpt-4.1': openai.chat('gpt-4.1'), 'openai/gpt-4.1-mini': openai.chat('gpt-4.1-mini') }, pii: true });
+      return { model: routekit('auto') };
+    },
+  ],
+  ['routekitMiddleware', () => ({ model: wrapLanguageModel({ model: openai.chat('gpt-4.1-mini') as LanguageModelV4, middleware: routekitMiddleware({ pii: true }) }) })],
+];
+
+describe.each(setups)('%s with @ai-sdk/openai chat models on the mock upstream', (_name, setup) => {
+  it('generateText: the answer, the real model id, usage and the receipt; PII never reaches the wire', async () => {
+    const { model } = setup();
+    const result = await generateText({ model, prompt: 'My card is 4111 1111 1111 1111, is that fine?' });
+    expect(result.text).toBe('Echo from gpt-4.1-mini: My card is 4111 1111 1111 1111, is that fine?');
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).not.toContain('4111');
+    expect(result.response.modelId).toBe('gpt-4.1-mini');
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(receiptOf(result.providerMetadata)).toMatchObject({ winner: 'openai/gpt-4.1-mini', status: 'ok', pii: { detected: { CREDIT_CARD: 1 } } });
+  });
+
+  it('streamText: streamed over SSE, restored, with the receipt on the finish part', async () => {
+    const { model } = setup();
+    const result = streamText({ model, prompt: 'Write to ana@example.com today' });
+    const pieces: string[] = [];
+    for await (const piece of result.textStream) pieces.push(piece);
+    expect(pieces.join('')).toBe('Echo from gpt-4.1-mini: Write to ana@example.com today');
+    expect(pieces.length).toBeGreaterThan(1);
+    expect((mock.requests.at(-1)?.body as { stream?: boolean }).stream).toBe(true);
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).not.toContain('ana@example.com');
+    expect(receiptOf(await result.providerMetadata)).toMatchObject({ winner: 'openai/gpt-4.1-mini', stream: true, status: 'ok' });
+    expect((await result.response).modelId).toBe('gpt-4.1-mini');
+  });
+
+  it('tool calls over several steps with stopWhen (generate and stream)', async () => {
+    const { model } = setup();
+    const result = await generateText({ model, prompt: 'Weather in Paris?', tools: { weather }, stopWhen: isStepCount(3) });
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[0]?.toolCalls[0]).toMatchObject({ toolName: 'weather', input: { city: 'Paris' } });
+    expect(result.text).toBe('The tool said: {"city":"Paris","celsius":21}');
+    const requests = mock.requests.map((request) => request.body as ChatRequest);
+    expect(requests[0]?.tools?.[0]?.function.name).toBe('weather');
+    expect(requests[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: '{"city":"Paris","celsius":21}' });
+    const stream = streamText({ model, prompt: 'Weather in Paris?', tools: { weather }, stopWhen: isStepCount(3) });
+    expect(await stream.text).toBe('The tool said: {"city":"Paris","celsius":21}');
+    expect((await stream.steps)[0]?.toolCalls[0]?.input).toEqual({ city: 'Paris' });
+  });
+
+  it('structured output with Output.object and a zod schema', async () => {
+    const { model } = setup();
+    const result = await generateText({ model, prompt: 'Who wrote the first program?', output: Output.object({ schema: person }) });
+    expect(result.output).toEqual({ name: 'Ada', age: 36 });
+    expect((mock.requests.at(-1)?.body as ChatRequest).response_format).toMatchObject({ type: 'json_schema', json_schema: { schema: { type: 'object' } } });
+    const stream = streamText({ model, prompt: 'Who wrote the first program?', output: Output.object({ schema: person }) });
+    expect(await stream.output).toEqual({ name: 'Ada', age: 36 });
+  });
+
+  it('abort: the HTTP request to the upstream is abandoned', async () => {
+    const { model } = setup();
+    mock.failNext({ type: 'timeout' });
+    const controller = new AbortController();
+    const pending = generateText({ model, prompt: 'Hello', abortSignal: controller.signal, maxRetries: 0 });
+    while (mock.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    await expect(pending).rejects.toThrow(/abort/i);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(mock.requests[0]?.aborted).toBe(true);
+    expect(mock.requests).toHaveLength(1);
+  });
+});
+
+it('createRoutekit falls back to the next model when the first fails before its first token (HTTP 500)', async () => {
+  const failing = await startMockUpstream({ reply, failures: { 'gpt-4.1-mini': { type: 'status', status: 500 } } });
+  try {
+    const failingOpenai = createOpenAI({ baseURL: failing.url, apiKey: 'test' });
+    const routekit = createRoutekit({ models: { 'openai/gpt-4.1': failingOpenai.chat('gpt-4.1'), 'openai/gpt-4.1-mini': failingOpenai.chat('gpt-4.1-mini') } });
+    const result = await generateText({ model: routekit('auto'), prompt: 'Hello', maxRetries: 0 });
+    expect(result.text).toBe('Echo from gpt-4.1: Hello');
+    expect(receiptOf(result.providerMetadata)).toMatchObject({ winner: 'openai/gpt-4.1', fallback_attempts: 1 });
+    const stream = streamText({ model: routekit('auto'), prompt: 'Hello again', maxRetries: 0 });
+    expect(await stream.text).toBe('Echo from gpt-4.1: Hello again');
+    expect((await stream.response).modelId).toBe('gpt-4.1');
+  } finally {
+    await failing.close();
+  }
+});
