@@ -89,6 +89,23 @@ describe('RoutedChatModel with ChatOpenAI against the mock upstream over HTTP', 
     expect(bodies[1]!.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
   });
 
+  it('streams tool calls as tool_call_chunks that concatenate to the call, and serves the content-block event stream', async () => {
+    const getWeather = tool(async () => 'sunny', { name: 'get_weather', description: 'The weather of a city', schema: z.object({ city: z.string() }) });
+    const model = routed().bindTools([getWeather]);
+    let whole: AIMessageChunk | undefined;
+    for await (const chunk of await model.stream('Weather in Paris?')) whole = whole === undefined ? chunk : whole.concat(chunk);
+    expect(whole!.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'Paris' } }]);
+    expect(whole!.response_metadata.finish_reason).toBe('tool_calls');
+    const events = routed().streamEvents('Hi');
+    const text: string[] = [];
+    for await (const token of events.text) text.push(token);
+    expect(text.join('')).toBe('Mock answer from gpt-4.1-mini.');
+    const final = await events;
+    expect(final.response_metadata.model_name).toBe('openai/gpt-4.1-mini');
+    expect(final.response_metadata.finish_reason).toBe('stop');
+    expect(final.response_metadata.routekit).toMatchObject({ winner: 'openai/gpt-4.1-mini', stream: true, status: 'ok' });
+  });
+
   it('redacts PII before the request leaves and restores it in the answer', async () => {
     const answer = await routed({ pii: true }).invoke(`Echo: write to ${email}`);
     expect(JSON.stringify(chatBodies()[0])).not.toContain(email);

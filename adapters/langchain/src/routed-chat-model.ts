@@ -2,6 +2,8 @@ import type { BaseLanguageModelInput, StructuredOutputMethodOptions } from '@lan
 import { BaseChatModel, type BindToolsInput, type LangSmithParams } from '@langchain/core/language_models/chat_models';
 import { assembleStructuredOutputPipeline, createContentParser, createFunctionCallingParser } from '@langchain/core/language_models/structured_output';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
+import { convertChunksToEvents } from '@langchain/core/language_models/compat';
+import type { ChatModelStreamEvent, MessageFinishEvent } from '@langchain/core/language_models/event';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
@@ -92,6 +94,26 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
   }
 
   /**
+   * LangChain's content-block events, bridged from the chunks as LangChain does by default; the
+   * bridge drops response metadata, so the finish reason, the chosen model and the receipt are put
+   * back on `message-finish`.
+   */
+  override async *_streamChatModelEvents(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatModelStreamEvent> {
+    let metadata: Record<string, unknown> = {};
+    const chunks = this._streamResponseChunks(messages, options, runManager);
+    async function* remembered(): AsyncGenerator<ChatGenerationChunk> {
+      for await (const chunk of chunks) {
+        metadata = { ...metadata, ...chunk.message.response_metadata };
+        yield chunk;
+      }
+    }
+    for await (const event of convertChunksToEvents(remembered(), { ...(options.signal !== undefined && { signal: options.signal }) })) {
+      if (event.event !== 'message-finish') yield event;
+      else yield { ...event, reason: eventFinishReasonOf(metadata.finish_reason), responseMetadata: metadata };
+    }
+  }
+
+  /**
    * Structured output by tool calling (default) or by JSON schema (`method: 'jsonSchema'`, also
    * used for `jsonMode`): either way routing only considers models that support it, and the
    * answer is validated against a zod schema when one is given.
@@ -128,6 +150,13 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
     delegateContexts.set(exchange, { messages, tools, passThrough });
     return { exchange, result: await this.engine.run(exchange) };
   }
+}
+
+/** OpenAI's finish reasons in the event protocol's terms. */
+const eventFinishReasons: Record<string, MessageFinishEvent['reason']> = { stop: 'stop', length: 'length', tool_calls: 'tool_use', content_filter: 'content_filter' };
+
+function eventFinishReasonOf(reason: unknown): MessageFinishEvent['reason'] {
+  return typeof reason === 'string' && Object.hasOwn(eventFinishReasons, reason) ? eventFinishReasons[reason] : 'stop';
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- LangChain's own signature.
