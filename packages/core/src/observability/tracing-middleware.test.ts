@@ -1,0 +1,62 @@
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderFailedError } from '../errors.js';
+import { createInProcessEngine } from '../pipeline/create-in-process-engine.js';
+
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const tracer = provider.getTracer('routekit-test');
+afterAll(() => provider.shutdown());
+beforeEach(() => exporter.reset());
+
+const answer = (model: string) => ({ id: 'x', object: 'chat.completion' as const, created: 0, model, choices: [{ index: 0, message: { role: 'assistant' as const, content: 'The secret answer' }, finish_reason: 'stop' as const }], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } });
+
+describe('OpenTelemetry spans', () => {
+  it('exports a request span and one child span per attempt, with GenAI attributes and the fallback, and no prompt text', async () => {
+    const engine = createInProcessEngine({
+      models: { 'openai/gpt-4.1': 'strong', 'openai/gpt-4.1-mini': 'weak' },
+      tracing: { tracer },
+      call: async (delegate, attempt) => {
+        if (delegate === 'weak') throw new ProviderFailedError('down', { provider: 'openai', model: attempt.request.model, failure: 'server_error', upstreamStatus: 503 });
+        return { type: 'response', response: answer(attempt.request.model) };
+      },
+    });
+    const exchange = engine.createExchange({ request: { model: 'auto', messages: [{ role: 'user', content: 'Tell me my password hunter2' }] } });
+    await engine.run(exchange);
+    const spans = exporter.getFinishedSpans();
+    const request = spans.find((span) => span.attributes['routekit.request_id'] === exchange.id)!;
+    const attempts = spans.filter((span) => span !== request);
+    expect(request.name).toBe('chat auto');
+    expect(request.attributes['gen_ai.operation.name']).toBe('chat');
+    expect(request.attributes['gen_ai.request.model']).toBe('auto');
+    expect(request.attributes['gen_ai.response.model']).toBe('openai/gpt-4.1');
+    expect(request.attributes['gen_ai.usage.input_tokens']).toBe(12);
+    expect(request.attributes['gen_ai.usage.output_tokens']).toBe(5);
+    expect(request.attributes['routekit.strategy']).toBe('auto');
+    expect(request.attributes['routekit.fallback_attempts']).toBe(exchange.receipt.fallback_attempts);
+    expect(exchange.receipt.fallback_attempts).toBeGreaterThanOrEqual(1);
+    // One span per call: the failing model's (with its retries), then the fallback that answered.
+    expect(attempts).toHaveLength(exchange.receipt.attempts.filter((attempt) => attempt.outcome !== 'skipped').length);
+    expect(attempts.at(-1)!.attributes['routekit.model']).toBe('openai/gpt-4.1');
+    expect(attempts.every((span) => span.parentSpanContext?.spanId === request.spanContext().spanId)).toBe(true);
+    const failed = attempts.find((span) => span.attributes['routekit.model'] === 'openai/gpt-4.1-mini')!;
+    expect(failed.status.code).toBe(2);
+    expect(failed.attributes['error.type']).toBe('provider_server_error');
+    expect(failed.attributes['gen_ai.provider.name']).toBe('openai');
+    expect(JSON.stringify(spans.map((span) => span.attributes))).not.toMatch(/hunter2|secret answer/i);
+  });
+
+  it('uses the registered global provider when no tracer is given, and nothing breaks without one', async () => {
+    const engine = createInProcessEngine({ models: { 'openai/gpt-4.1-mini': 'weak' }, call: async (_delegate, attempt) => ({ type: 'response', response: answer(attempt.request.model) }) });
+    await engine.run(engine.createExchange({ request: { model: 'auto', messages: [{ role: 'user', content: 'hi' }] } }));
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    trace.setGlobalTracerProvider(provider);
+    try {
+      await engine.run(engine.createExchange({ request: { model: 'auto', messages: [{ role: 'user', content: 'hi' }] } }));
+      expect(exporter.getFinishedSpans().length).toBe(2);
+    } finally {
+      trace.disable();
+    }
+  });
+});
