@@ -1,10 +1,15 @@
 import { LRUCache } from 'lru-cache';
 import type { Receipt } from './receipt.js';
+import { summarizeUsage, type UsageQuery, type UsageReport } from './usage-summary.js';
 
-/** Where receipts are kept for `GET /v1/receipts/:id`. */
+/** Where receipts are kept for `GET /v1/receipts/:id`, usage analytics and the dashboard. */
 export interface ReceiptStore {
   put(receipt: Receipt): Promise<void>;
   get(requestId: string): Promise<Receipt | undefined>;
+  /** Usage analytics over the stored receipts (`GET /v1/usage`); absent when a store cannot query. */
+  usage?(query: UsageQuery): Promise<UsageReport>;
+  /** The newest receipts first, optionally of one tenant (the dashboard's table). */
+  recent?(options: { limit: number; tenant?: string }): Promise<Receipt[]>;
 }
 
 export interface MemoryReceiptStoreOptions {
@@ -13,7 +18,7 @@ export interface MemoryReceiptStoreOptions {
 }
 
 /**
- * Receipts in process memory, bounded, for one instance.
+ * Receipts in process memory, bounded, for one instance: the usage figures cover what it still holds.
  *
  * @example
  * const receipts = new MemoryReceiptStore({ maxReceipts: 1000 });
@@ -31,5 +36,19 @@ export class MemoryReceiptStore implements ReceiptStore {
 
   async get(requestId: string): Promise<Receipt | undefined> {
     return this.#receipts.get(requestId);
+  }
+
+  async usage(query: UsageQuery): Promise<UsageReport> {
+    return summarizeUsage(this.#receipts.values(), query);
+  }
+
+  async recent({ limit, tenant }: { limit: number; tenant?: string }): Promise<Receipt[]> {
+    const found: Receipt[] = [];
+    // values() walks from the most recently set entry.
+    for (const receipt of this.#receipts.values()) {
+      if (found.length >= limit) break;
+      if (tenant === undefined || receipt.tenant === tenant) found.push(receipt);
+    }
+    return found;
   }
 }
