@@ -1,6 +1,7 @@
 import { NoSuchModelError, type LanguageModelV4, type ProviderV4 } from '@ai-sdk/provider';
 import { ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ReceiptStore } from '@routekit/core';
 import { checkOptions, featureKeys } from './check-options.js';
+import { commonSupportedUrls } from './common-supported-urls.js';
 import { RoutedLanguageModel } from './routed-language-model.js';
 import { callDelegate } from './run-through-engine.js';
 
@@ -45,7 +46,9 @@ export function createRoutekit(options: RoutekitOptions): RoutekitProvider {
     if (model?.specificationVersion !== 'v4') throw new ConfigurationError(`models["${id}"] must be an AI SDK LanguageModelV4 (ai@7 providers such as @ai-sdk/openai@4).`, { key: `models.${id}` });
   }
   const engine = createInProcessEngine<LanguageModelV4>({ ...options, call: callDelegate });
-  const languageModel = (modelString: string): LanguageModelV4 => new RoutedLanguageModel(modelString, engine);
+  let urls: Promise<Record<string, RegExp[]>> | undefined;
+  const supportedUrls = () => (urls ??= commonSupportedUrls(Object.values(options.models)));
+  const languageModel = (modelString: string): LanguageModelV4 => new RoutedLanguageModel(modelString, engine, supportedUrls);
   return Object.assign(languageModel, {
     specificationVersion: 'v4' as const,
     languageModel,

@@ -3,6 +3,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { ChatRequest, Receipt } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { generateText, isStepCount, Output, streamText, tool, wrapLanguageModel, type LanguageModel } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRoutekit, routekitMiddleware } from './index.js';
@@ -104,6 +105,14 @@ describe.each(setups)('%s with @ai-sdk/openai chat models on the mock upstream',
     expect(mock.requests[0]?.aborted).toBe(true);
     expect(mock.requests).toHaveLength(1);
   });
+});
+
+it('createRoutekit declares the file URLs every delegate takes, so the AI SDK downloads only the others', async () => {
+  const both = createRoutekit({ models: { 'openai/gpt-4.1': openai.chat('gpt-4.1'), 'openai/gpt-4.1-mini': openai.chat('gpt-4.1-mini') } });
+  expect(await both('auto').supportedUrls).toEqual(await openai.chat('gpt-4.1').supportedUrls);
+  expect(Object.keys(await both('auto').supportedUrls)).not.toHaveLength(0);
+  const mixed = createRoutekit({ models: { 'openai/gpt-4.1': openai.chat('gpt-4.1'), 'openai/gpt-4.1-mini': new MockLanguageModelV4({ supportedUrls: {} }) } });
+  expect(await mixed('auto').supportedUrls).toEqual({});
 });
 
 it('createRoutekit falls back to the next model when the first fails before its first token (HTTP 500)', async () => {

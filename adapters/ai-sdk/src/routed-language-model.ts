@@ -10,13 +10,16 @@ import { generateThroughEngine, streamThroughEngine } from './run-through-engine
 export class RoutedLanguageModel implements LanguageModelV4 {
   readonly specificationVersion = 'v4';
   readonly provider = 'routekit';
-  // No URL is declared supported, so the AI SDK downloads files first and any delegate can take them.
-  readonly supportedUrls: Record<string, RegExp[]> = {};
-
   constructor(
     readonly modelId: string,
     private readonly engine: Engine,
+    private readonly urls: () => PromiseLike<Record<string, RegExp[]>>,
   ) {}
+
+  /** The URLs all delegates take; the AI SDK downloads other files before the call. */
+  get supportedUrls(): PromiseLike<Record<string, RegExp[]>> {
+    return this.urls();
+  }
 
   doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
     return generateThroughEngine(this.engine, this.modelId, options);
