@@ -1,5 +1,5 @@
 import { APICallError, NoSuchModelError, type LanguageModelV4CallOptions, type LanguageModelV4StreamPart } from '@ai-sdk/provider';
-import { BudgetExceededError, ConfigurationError, type ModelInfo, type Receipt } from '@routekit/core';
+import { BudgetExceededError, ConfigurationError, RateLimitedError, type ModelInfo, type Receipt } from '@routekit/core';
 import { generateText, isStepCount, Output, streamText, tool } from 'ai';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { createRoutekit } from './index.js';
 import { answering, generated, lastUserText, streamed, usage } from './test-models.js';
 
 const receiptOf = (metadata: unknown) => (metadata as { routekit: Receipt }).routekit;
+// One test passes a delegate warning through on purpose; the AI SDK would print it.
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 
 /** A catalog model cheaper than every shipped one, without tools or JSON mode. */
 const plainModel: ModelInfo = {
@@ -322,6 +324,16 @@ describe('createRoutekit with MockLanguageModelV4 delegates', () => {
     const routekit = createRoutekit({ models: { 'openai/gpt-4.1': model }, spendLimits: { global: { limits: { per_request_usd: 0.000001 } } } });
     await expect(generateText({ model: routekit('auto'), prompt: 'Write a long essay.', maxRetries: 0 })).rejects.toBeInstanceOf(BudgetExceededError);
     expect(model.doGenerateCalls).toHaveLength(0);
+  });
+
+  it('a rate limit refuses the call past the limit, per tenant', async () => {
+    const model = answering('ok', 'gpt-4.1-mini');
+    const routekit = createRoutekit({ models: { 'openai/gpt-4.1-mini': model }, rateLimits: { perTenant: { requestsPerMinute: 1 } } });
+    await generateText({ model: routekit('auto'), prompt: 'One' });
+    await expect(generateText({ model: routekit('auto'), prompt: 'Two', maxRetries: 0 })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(model.doGenerateCalls).toHaveLength(1);
+    const other = await generateText({ model: routekit('auto'), prompt: 'Two', providerOptions: { routekit: { tenant: 'team-b' } } });
+    expect(other.text).toBe('ok');
   });
 
   it('is an AI SDK provider: v4, languageModel, NoSuchModelError for other model kinds', () => {
