@@ -14,7 +14,7 @@ const weak = 'openai/gpt-4.1-mini';
 const email = 'jane.doe@example.com';
 
 function receiptOf(message: BaseMessage): Receipt {
-  return message.response_metadata.routekit as Receipt;
+  return (message.response_metadata as Record<string, unknown>).routekit as Receipt;
 }
 
 function statusError(status: number): Error {

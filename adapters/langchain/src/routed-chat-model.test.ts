@@ -19,7 +19,7 @@ const tiny: ModelInfo = {
 };
 
 function receiptOf(message: BaseMessage): Receipt {
-  return message.response_metadata.routekit as Receipt;
+  return (message.response_metadata as Record<string, unknown>).routekit as Receipt;
 }
 
 describe('RoutedChatModel: init', () => {
@@ -142,11 +142,19 @@ describe('RoutedChatModel: tracing and serialisation', () => {
     const model = new RoutedChatModel({ models: { [weak]: new FakeListChatModel({ responses: ['x'] }) }, model: 'router@q:1|c:1' });
     expect(model.getLsParams({} as never)).toEqual({ ls_provider: 'routekit', ls_model_name: 'router@q:1|c:1', ls_model_type: 'chat' });
     const seen: Record<string, unknown>[] = [];
-    const handler = BaseCallbackHandler.fromMethods({ handleChatModelStart: (_llm, _messages, _runId, _parent, extra, _tags, metadata) => void seen.push({ ...metadata, ...extra }) });
+    let tokenUsage: unknown;
+    const handler = BaseCallbackHandler.fromMethods({
+      handleChatModelStart: (_llm, _messages, _runId, _parent, extra, _tags, metadata) => void seen.push({ ...metadata, ...extra }),
+      handleLLMEnd: (output) => void (tokenUsage = output.llmOutput?.tokenUsage),
+    });
     const answer = await model.invoke('hi', { callbacks: [handler], stop: ['END'] });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ ls_provider: 'routekit', ls_model_name: 'router@q:1|c:1', ls_model_type: 'chat', ls_stop: ['END'] });
     expect(answer.response_metadata.model_name).toBe(weak);
+    // FakeListChatModel reports no usage: the receipt's estimate stands in, the same in the message and in llmOutput.
+    expect(receiptOf(answer).tokens.estimated).toBe(true);
+    expect(answer.usage_metadata?.total_tokens).toBe(receiptOf(answer).tokens.total);
+    expect(tokenUsage).toEqual({ promptTokens: answer.usage_metadata?.input_tokens, completionTokens: answer.usage_metadata?.output_tokens, totalTokens: answer.usage_metadata?.total_tokens });
   });
 
   it('serialises to a constructor record without secrets', () => {

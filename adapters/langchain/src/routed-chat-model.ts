@@ -74,7 +74,10 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
     const { exchange, result } = await this.#run(messages, options, false);
     if (result.type !== 'response') throw new Error('RoutedChatModel: the engine answered a call without stream: true with a stream.');
     const message = toAIMessageChunk(result.response, exchange.receipt);
-    return { generations: [{ text: message.text, message }], llmOutput: { tokenUsage: message.usage_metadata } };
+    const usage = message.usage_metadata!;
+    // llmOutput.tokenUsage in LangChain's own camel-case shape, which handleLLMEnd consumers read.
+    const tokenUsage = { promptTokens: usage.input_tokens, completionTokens: usage.output_tokens, totalTokens: usage.total_tokens };
+    return { generations: [{ text: message.text, message }], llmOutput: { tokenUsage } };
   }
 
   override async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {

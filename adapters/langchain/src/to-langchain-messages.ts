@@ -40,7 +40,7 @@ function toLangChainContent(content: ChatMessage['content']): MessageContent {
 }
 
 /** Tool-call arguments as an object; text that is not a JSON object is kept under `input`. */
-export function parseArguments(text: string): Record<string, unknown> {
+function parseArguments(text: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(text === '' ? '{}' : text);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { input: parsed };

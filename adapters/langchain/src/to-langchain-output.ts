@@ -24,7 +24,7 @@ export function toAIMessageChunk(response: ChatResponse, receipt: Receipt): AIMe
     content: choice?.message.content ?? '',
     tool_calls: toolCalls,
     invalid_tool_calls: invalidToolCalls,
-    ...(response.usage !== undefined && { usage_metadata: toUsageMetadata(response.usage) }),
+    usage_metadata: toUsageMetadata(response.usage ?? usageOfReceipt(receipt)),
     response_metadata: { model_name: response.model, finish_reason: choice?.finish_reason ?? 'stop', routekit: receipt },
   });
 }
@@ -54,7 +54,7 @@ export function toGenerationChunk(chunk: ChatChunk): ChatGenerationChunk | undef
  * They ride on one chunk only, because concatenating chunks joins string metadata.
  */
 export function toClosingChunk(id: string, usage: Usage | undefined, receipt: Receipt): ChatGenerationChunk {
-  const tokens = usage ?? { prompt_tokens: receipt.tokens.prompt, completion_tokens: receipt.tokens.completion, total_tokens: receipt.tokens.total };
+  const tokens = usage ?? usageOfReceipt(receipt);
   const message = new AIMessageChunk({
     id,
     content: '',
@@ -62,6 +62,11 @@ export function toClosingChunk(id: string, usage: Usage | undefined, receipt: Re
     response_metadata: { model_name: receipt.winner ?? receipt.model_requested, routekit: receipt },
   });
   return new ChatGenerationChunk({ text: '', message });
+}
+
+/** The receipt's tokens (estimated from text length when the delegate reported none). */
+function usageOfReceipt(receipt: Receipt): Usage {
+  return { prompt_tokens: receipt.tokens.prompt, completion_tokens: receipt.tokens.completion, total_tokens: receipt.tokens.total };
 }
 
 function toUsageMetadata(usage: Usage): UsageMetadata {
