@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../chat/chat-request.js';
 import type { FinishReason, Usage } from '../chat/chat-response.js';
 import type { MockApi, MockReply, MockUpstreamOptions } from './mock-upstream-options.js';
+import { schemaInstance } from './schema-instance.js';
 
 /** A reply cut into the pieces the mock streams, with its usage. */
 export interface ReplyPlan {
@@ -17,9 +18,20 @@ export function defaultReply(request: ChatRequest): MockReply {
   const last = request.messages.at(-1);
   if (tools.length > 0 && request.tool_choice !== 'none' && last?.role !== 'tool') {
     const name = typeof request.tool_choice === 'object' ? request.tool_choice.function.name : tools[0]!.function.name;
-    return { tool_calls: [{ name, arguments: '{}' }] };
+    // Arguments valid for the tool's parameters schema, so a client that validates them (zod tools,
+    // LangChain, the AI SDK) runs its tool and the loop goes on.
+    const parameters = tools.find((tool) => tool.function.name === name)?.function.parameters;
+    return { tool_calls: [{ name, arguments: JSON.stringify(parameters === undefined ? {} : schemaInstance(parameters)) }] };
   }
-  return `Mock answer from ${request.model}.`;
+  return structuredAnswer(request) ?? `Mock answer from ${request.model}.`;
+}
+
+/** The answer `response_format` asks for: JSON (`json_object`), JSON valid for the schema (`json_schema`). */
+function structuredAnswer(request: ChatRequest): string | undefined {
+  const format = request.response_format;
+  if (format?.type === 'json_object') return JSON.stringify({ answer: `Mock answer from ${request.model}.` });
+  if (format?.type === 'json_schema') return JSON.stringify(schemaInstance(format.json_schema?.schema ?? { type: 'object' }));
+  return undefined;
 }
 
 /** Word-ish tokens that join back to the text exactly: each carries its leading whitespace. */

@@ -31,8 +31,10 @@ export interface MockUpstreamOptions {
   tokensPerSecond?: number;
   /**
    * Chooses the answer. Anthropic requests arrive translated to a ChatRequest. By default: a call
-   * to the chosen (or first) tool with arguments `{}` when the request has tools, `tool_choice` is
-   * not `none` and the last message is not a tool result; otherwise `Mock answer from <model>.`
+   * to the chosen (or first) tool, with arguments valid for its parameters schema (see
+   * `schemaInstance`), when the request has tools, `tool_choice` is not `none` and the last message
+   * is not a tool result; otherwise `Mock answer from <model>.`, or with `response_format` JSON:
+   * `{"answer": "Mock answer from <model>."}` for `json_object`, an instance of the schema for `json_schema`.
    */
   reply?: (request: ChatRequest, api: MockApi) => MockReply;
   /** Failures that always happen for a model, by the model name in the request body. */

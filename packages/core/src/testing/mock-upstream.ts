@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatRequest } from '../chat/chat-request.js';
+import { InvalidRequestError } from '../errors.js';
 import { anthropicErrorBody, chatRequestOfMessages, invalidMessagesField, messageEvents, messageOf } from './mock-anthropic-wire.js';
 import { chatCompletionEvents, chatCompletionOf, openAiErrorBody } from './mock-openai-wire.js';
 import { planReply } from './mock-reply.js';
@@ -48,7 +49,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     try {
       await handle(recorded, response);
     } catch (error) {
-      if (!response.headersSent) sendJson(response, 500, openAiErrorBody(500, `Mock upstream failed: ${(error as Error).message}`));
+      // A request the mock cannot answer (a JSON schema it cannot satisfy) is the client's error, as upstream.
+      const status = error instanceof InvalidRequestError ? 400 : 500;
+      if (!response.headersSent) sendJson(response, status, openAiErrorBody(status, status === 400 ? (error as Error).message : `Mock upstream failed: ${(error as Error).message}`));
       else response.destroy();
     }
   }
