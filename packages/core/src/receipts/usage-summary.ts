@@ -142,15 +142,22 @@ function figures(group: string, receipts: readonly Receipt[]): UsageFigures {
 }
 
 /** The nearest-rank percentile of sorted values; 0 for none. */
-function percentile(sorted: readonly number[], share: number): number {
+export function percentile(sorted: readonly number[], share: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
 }
 
-function ratio(part: number, whole: number): number {
+/** A rate as usage reports give it: four decimals, 0 for an empty group. */
+export function ratio(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 }
 
-function money(value: number): number {
+/** USD as usage reports give it: eight decimals, so sums of many tiny costs do not drift. */
+export function money(value: number): number {
   return Math.round(value * 1e8) / 1e8;
+}
+
+/** The figures of a range with no requests. */
+export function emptyUsageFigures(group = 'all'): UsageFigures {
+  return figures(group, []);
 }

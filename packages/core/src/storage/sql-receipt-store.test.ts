@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Receipt } from '../receipts/receipt.js';
+import { summarizeUsage, type UsageGrouping } from '../receipts/usage-summary.js';
+import { openPostgresDatabase } from './postgres-database.js';
+import type { SqlDatabase } from './sql-database.js';
+import { createSqlReceiptStore } from './sql-receipt-store.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+
+// Generated traffic over three hours: several tenants, keys and models, errors of each kind, cache
+// hits and misses, fallbacks, streams. The SQL figures must equal the in-memory reference's.
+const base = Date.parse('2026-11-30T09:00:00.000Z');
+const run = `${process.pid}-${Date.now().toString(36)}`;
+function traffic(count: number): Receipt[] {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const models = ['openai/gpt-4.1', 'openai/gpt-4.1-mini', 'anthropic/claude-haiku-4-5'];
+  return Array.from({ length: count }, (_, index) => {
+    const roll = random();
+    const failed = roll < 0.1;
+    const error = !failed ? undefined : roll < 0.04 ? { status: 429, code: 'rate_limit_exceeded' } : roll < 0.07 ? { status: 402, code: 'budget_exceeded' } : { status: 429, code: 'provider_rate_limited' };
+    const cost = failed ? 0 : Math.round(random() * 1e6) / 1e9;
+    return {
+      request_id: `${run}-${index}`, timestamp: new Date(base + Math.floor(random() * 3 * 3_600_000)).toISOString(), tenant: `tenant-${index % 3}`, api_key_id: index % 5 === 0 ? null : `key-${index % 4}`,
+      model_requested: 'auto', strategy: 'auto', candidates: [], winner: failed ? null : models[index % 3]!, reason: 'r', stream: index % 2 === 0, routing_overhead_ms: 0.1,
+      duration_ms: Math.round(random() * 5000) / 10, upstream_latency_ms: 1, time_to_first_token_ms: null,
+      tokens: { prompt: failed ? 0 : 100 + index, completion: failed ? 0 : 20 + (index % 7), total: failed ? 0 : 120 + index + (index % 7), estimated: false },
+      cost_usd: cost, default_model: 'openai/gpt-4.1', default_cost_usd: failed ? null : cost * 3, savings_usd: failed ? 0 : cost * 2,
+      attempts: [], fallback_attempts: index % 11 === 0 ? 1 : 0, status: failed ? 'error' : 'ok', ...(error && { error }),
+      ...(index % 4 === 0 ? { cache: { status: 'hit' as const } } : index % 4 === 1 ? { cache: { status: 'miss' as const } } : {}),
+    };
+  });
+}
+
+function rounded(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value), (_key, entry: unknown) => (typeof entry === 'number' ? Math.round(entry * 1e6) / 1e6 : entry));
+}
+
+const databases: Array<[string, () => Promise<SqlDatabase>]> = [
+  ['SQLite file', async () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-receipts-')), 'routekit.db') })],
+  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
+];
+
+describe.each(databases)('durable receipts on %s', (_name, open) => {
+  const opened: SqlDatabase[] = [];
+  afterAll(async () => {
+    for (const database of opened) {
+      await database.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
+      await database.close();
+    }
+  });
+
+  it('answers usage exactly as the in-memory reference does, for every grouping and a tenant scope', async () => {
+    const database = await open();
+    opened.push(database);
+    const store = await createSqlReceiptStore({ database });
+    const receipts = traffic(400);
+    for (const receipt of receipts) await store.put(receipt);
+    await store.flush();
+    const range = { from: base, to: base + 3 * 3_600_000 };
+    // Other runs' rows may share a shared PostgreSQL: scope by this run's tenants through the reference.
+    for (const groupBy of ['none', 'model', 'key', 'tenant', 'hour', 'day'] as UsageGrouping[]) {
+      for (const tenant of ['tenant-1', undefined]) {
+        if (tenant === undefined && database.dialect === 'postgres') continue;
+        const query = { ...range, groupBy, ...(tenant !== undefined && { tenant }) };
+        const expected = summarizeUsage(receipts, query);
+        const actual = await store.usage(query);
+        // Sums of floating-point costs may differ in the last place with the order of addition.
+        expect(rounded(actual), `${groupBy} ${tenant ?? 'all tenants'}`).toEqual(rounded(expected));
+      }
+    }
+    await store.close();
+  });
+
+  it('serves a receipt at once, keeps it across a reopen, and lists the newest first', async () => {
+    const database = await open();
+    opened.push(database);
+    const store = await createSqlReceiptStore({ database, flushIntervalMs: 60_000 });
+    const [first, second] = traffic(2).map((receipt, index) => ({ ...receipt, request_id: `${run}-keep-${index}`, timestamp: new Date(Date.now() + index).toISOString(), tenant: `${run}-tenant` }));
+    await store.put(first!);
+    await store.put(second!);
+    expect(await store.get(first!.request_id)).toEqual(first);
+    await store.close();
+    const reopened = await createSqlReceiptStore({ database });
+    expect(await reopened.get(second!.request_id)).toEqual(second);
+    expect((await reopened.recent({ limit: 5, tenant: `${run}-tenant` })).map((receipt) => receipt.request_id)).toEqual([second!.request_id, first!.request_id]);
+    await reopened.close();
+  });
+});
