@@ -1,5 +1,5 @@
 import { APICallError } from '@ai-sdk/provider';
-import { ProviderFailedError, RoutekitError, type Attempt, type ProviderFailure } from '@routekit/core';
+import { parseRetryAfter, ProviderFailedError, RoutekitError, type Attempt, type ProviderFailure } from '@routekit/core';
 
 /**
  * A delegate's error in the engine's terms, so that the engine can decide whether the next
@@ -11,15 +11,19 @@ export class DelegateFailedError extends ProviderFailedError {}
 export function toDelegateFailure(error: unknown, attempt: Attempt, signal: AbortSignal): unknown {
   if (signal.aborted || error instanceof RoutekitError) return error;
   const status = APICallError.isInstance(error) ? error.statusCode : undefined;
+  const failure = failureOf(error, status);
+  const headers = APICallError.isInstance(error) ? (error.responseHeaders ?? {}) : {};
   return new DelegateFailedError(`The model ${attempt.model.id} failed.`, {
     provider: attempt.model.provider,
     model: attempt.model.id,
-    failure: failureOf(error, status),
+    failure,
     upstreamStatus: status ?? null,
+    retryAfterSeconds: failure === 'rate_limited' || status === 503 ? parseRetryAfter(headers) : null,
     cause: error,
   });
 }
 
+// The same classes as the gateway's HTTP client (core's failureOfStatus), so fallback behaves alike.
 function failureOf(error: unknown, status: number | undefined): ProviderFailure {
   // An APICallError without a status never reached the provider; any other error is the model's
   // own (a bad response, a bug in a custom model): both may succeed on another candidate.

@@ -1,5 +1,5 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
-import { BudgetExceededError, ConfigurationError, type Receipt } from '@routekit/core';
+import { BudgetExceededError, ConfigurationError, RateLimitedError, type Receipt } from '@routekit/core';
 import { generateText, isStepCount, Output, streamText, tool, wrapLanguageModel } from 'ai';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
@@ -134,12 +134,16 @@ describe('routekitMiddleware around one MockLanguageModelV4', () => {
     expect(() => routekitMiddleware({ models: {} } as never)).toThrow(ConfigurationError);
   });
 
-  it('shares one cache between the models it wraps, each answering as itself', async () => {
-    const middleware = routekitMiddleware({ cache: true });
+  it('wraps several models, each answering as itself, under one set of limits', async () => {
+    const middleware = routekitMiddleware({ cache: true, rateLimits: { global: { requestsPerMinute: 2 } } });
     const mini = wrapLanguageModel({ model: answering('from mini', 'gpt-4.1-mini'), middleware });
     const full = wrapLanguageModel({ model: new MockLanguageModelV4({ provider: 'openai.chat', modelId: 'gpt-4.1', doGenerate: async () => generated('from full') }), middleware });
     expect((await generateText({ model: mini, prompt: 'Same question?' })).text).toBe('from mini');
     // The cache key includes the model asked for: the other model does not get mini's answer.
-    expect((await generateText({ model: full, prompt: 'Same question?' })).text).toBe('from full');
+    const answer = await generateText({ model: full, prompt: 'Same question?' });
+    expect(answer.text).toBe('from full');
+    expect(receiptOf(answer.providerMetadata).winner).toBe('openai/gpt-4.1');
+    // The two models share the middleware's one rate limit.
+    await expect(generateText({ model: mini, prompt: 'Third call', maxRetries: 0 })).rejects.toBeInstanceOf(RateLimitedError);
   });
 });

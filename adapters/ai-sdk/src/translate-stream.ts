@@ -20,13 +20,18 @@ function chunk(delta: ChunkChoice['delta'], part: LanguageModelV4StreamPart, ext
 export async function* toChatChunks(stream: ReadableStream<LanguageModelV4StreamPart>, modelId: string, fail: (error: unknown) => unknown): AsyncGenerator<ChatChunk> {
   const toolIndexes = new Map<string, number>();
   let answered = false;
+  let announced = false;
   try {
     for await (const part of stream) {
+      // The app's `response.modelId` names the model that answered, even when its stream does not
+      // say; a `response-metadata` part of the delegate's own comes later and wins.
+      if (!announced && part.type !== 'stream-start') {
+        announced = true;
+        yield chunk({}, { type: 'response-metadata', modelId });
+      }
       switch (part.type) {
         case 'stream-start':
-          // The app's `response.modelId` names the model that answered, even when its stream does not say.
           yield chunk({}, part);
-          yield chunk({}, { type: 'response-metadata', modelId });
           continue;
         case 'text-start':
         case 'text-end':
