@@ -297,6 +297,33 @@ describe('createRoutekit with MockLanguageModelV4 delegates', () => {
     expect(lastUserText(echo.doStreamCalls[0]!)).not.toContain('bob@example.org');
   });
 
+  it('PII in streamed tool input: placeholders split across deltas are restored in the deltas and the tool call', async () => {
+    const model = new MockLanguageModelV4({
+      modelId: 'gpt-4.1-mini',
+      doStream: async (options) => {
+        const input = JSON.stringify({ to: lastUserText(options).match(/<EMAIL_[^>]+>/)?.[0] ?? 'none' });
+        return {
+          stream: convertArrayToReadableStream<LanguageModelV4StreamPart>([
+            { type: 'stream-start', warnings: [] },
+            { type: 'tool-input-start', id: 'c1', toolName: 'send' },
+            { type: 'tool-input-delta', id: 'c1', delta: input.slice(0, 12) },
+            { type: 'tool-input-delta', id: 'c1', delta: input.slice(12) },
+            { type: 'tool-input-end', id: 'c1' },
+            { type: 'tool-call', toolCallId: 'c1', toolName: 'send', input },
+            { type: 'finish', usage, finishReason: { unified: 'tool-calls', raw: 'tool_calls' } },
+          ]),
+        };
+      },
+    });
+    const routekit = createRoutekit({ models: { 'openai/gpt-4.1-mini': model }, pii: true });
+    const result = streamText({ model: routekit('auto'), prompt: 'Mail ana@example.com', tools: { send: tool({ inputSchema: z.object({ to: z.string() }) }) } });
+    let streamedInput = '';
+    for await (const part of result.fullStream) if (part.type === 'tool-input-delta') streamedInput += part.delta;
+    expect(streamedInput).toBe('{"to":"ana@example.com"}');
+    expect((await result.toolCalls)[0]?.input).toEqual({ to: 'ana@example.com' });
+    expect(JSON.stringify(model.doStreamCalls[0]?.prompt)).not.toContain('ana@example.com');
+  });
+
   it('a cache hit never calls the delegate (generate and stream)', async () => {
     const model = answering('Paris.', 'gpt-4.1-mini');
     const routekit = createRoutekit({ models: { 'openai/gpt-4.1-mini': model }, cache: true });
