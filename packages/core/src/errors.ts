@@ -90,6 +90,19 @@ export class BudgetExceededError extends RoutekitError {
   }
 }
 
+/** The shared store behind limits (e.g. Redis) did not answer in time; the feature fails closed. */
+export class StoreUnavailableError extends RoutekitError {
+  readonly retryAfterSeconds: number;
+  /** Which feature refused, e.g. `spend_limits`. */
+  readonly feature: string;
+
+  constructor(message: string, options: { feature: string; retryAfterSeconds?: number; cause?: unknown }) {
+    super(message, { status: 503, type: 'server_error', code: 'store_unavailable', cause: options.cause });
+    this.feature = options.feature;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+  }
+}
+
 /** What went wrong with a provider, as far as deciding whether to try another model goes. */
 export type ProviderFailure = 'rate_limited' | 'server_error' | 'timeout' | 'connection' | 'bad_response' | 'client_error';
 

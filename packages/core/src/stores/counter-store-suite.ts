@@ -79,6 +79,53 @@ export function describeCounterStore(name: string, open: () => CounterStore): vo
       expect((await store.reserve([{ key: counter, amount: 1, limit: 1, ttlMs: 40 }])).allowed).toBe(true);
     });
 
+    it('with a minimum, takes as much as the tightest counter has room for, the same on every counter', async () => {
+      const store = open();
+      const [a, b] = [key('flex-a'), key('flex-b')];
+      await store.reserve([{ key: a, amount: 60, limit: 100, ttlMs: minute }]);
+      await store.reserve([{ key: b, amount: 70, limit: 100, ttlMs: minute }]);
+      const outcome = await store.reserve(
+        [
+          { key: a, amount: 50, limit: 100, ttlMs: minute },
+          { key: b, amount: 50, limit: 100, ttlMs: minute },
+        ],
+        { minimum: 10 },
+      );
+      expect(outcome).toMatchObject({ allowed: true, granted: 30, refusedIndex: -1 });
+      expect(outcome.counters.map((counter) => counter.total)).toEqual([90, 100]);
+      // A full amount that fits is granted whole.
+      expect(await store.reserve([{ key: a, amount: 5, limit: 100, ttlMs: minute }], { minimum: 1 })).toMatchObject({ allowed: true, granted: 5 });
+    });
+
+    it('with a minimum, refuses when even the minimum does not fit and names the tightest counter', async () => {
+      const store = open();
+      const [a, b] = [key('floor-a'), key('floor-b')];
+      await store.reserve([{ key: b, amount: 95, limit: 100, ttlMs: minute }]);
+      const outcome = await store.reserve(
+        [
+          { key: a, amount: 50, limit: 100, ttlMs: minute },
+          { key: b, amount: 50, limit: 100, ttlMs: minute },
+        ],
+        { minimum: 6 },
+      );
+      expect(outcome).toMatchObject({ allowed: false, granted: 0, refusedIndex: 1 });
+      expect([await store.get(a), await store.get(b)]).toEqual([0, 95]);
+      await expect(store.reserve([{ key: a, amount: 5, limit: 9, ttlMs: minute }, { key: b, amount: 4, limit: 9, ttlMs: minute }], { minimum: 1 })).rejects.toThrow(RangeError);
+    });
+
+    it('never passes the limit with 200 concurrent shortened reservations over two handles', async () => {
+      const [first, second] = [open(), open()];
+      const counter = key('flex-race');
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? first : second).reserve([{ key: counter, amount: 10, limit: 1005, ttlMs: minute }], { minimum: 3 })),
+      );
+      const granted = outcomes.reduce((sum, outcome) => sum + (outcome.granted ?? 0), 0);
+      expect(await first.get(counter)).toBe(granted);
+      // 100 full grants, one of 5, and every later one refused.
+      expect(granted).toBe(1005);
+      expect(outcomes.filter((outcome) => outcome.allowed)).toHaveLength(101);
+    });
+
     it('rejects amounts that are not integers', async () => {
       const store = open();
       await expect(store.reserve([{ key: key('float'), amount: 0.5, limit: 1, ttlMs: minute }])).rejects.toThrow(RangeError);

@@ -20,9 +20,21 @@ export interface CounterSnapshot {
   remaining: number;
 }
 
+/** How a reservation may be shortened to fit. */
+export interface ReserveOptions {
+  /**
+   * Take less than the amount when that is all that fits, but at least `minimum`: every counter
+   * then takes the same amount, the largest that keeps all of them within their limits (so every
+   * reservation of the call must have the same amount). Without it a reservation is all or nothing.
+   */
+  minimum?: number;
+}
+
 export interface ReserveOutcome {
-  /** True when every counter took its amount; false when none did. */
+  /** True when every counter took its amount (or, with a minimum, its granted amount); false when none did. */
   allowed: boolean;
+  /** With a `minimum`: the amount each counter took, 0 when refused. Absent otherwise, and from a store that predates minimums (which then took the full amount when allowed). */
+  granted?: number;
   /** The index of the first counter that refused, or -1. */
   refusedIndex: number;
   /** One snapshot per requested counter, in order. */
@@ -39,13 +51,27 @@ export interface CounterStore {
    * Adds each amount to its counter if every counter stays within its limit, all or nothing,
    * atomically: two gateways sharing one store never admit more than the limit together.
    */
-  reserve(reservations: readonly CounterReservation[]): Promise<ReserveOutcome>;
+  reserve(reservations: readonly CounterReservation[], options?: ReserveOptions): Promise<ReserveOutcome>;
   /** Adds `delta` (may be negative) to a counter, e.g. to settle a reservation; returns the new total. A missing counter is not created by a negative delta. */
   adjust(key: string, delta: number, ttlMs: number): Promise<number>;
   /** The current total of a counter, 0 when it does not exist. */
   get(key: string): Promise<number>;
   /** Releases connections the store opened itself. */
   close(): Promise<void>;
+}
+
+/**
+ * Checks a flexible reservation's arguments and returns its minimum, or undefined for an all or
+ * nothing one. Throws a RangeError when the amounts differ or the minimum is above them.
+ */
+export function flexibleMinimum(reservations: readonly CounterReservation[], options: ReserveOptions | undefined): number | undefined {
+  const minimum = options?.minimum;
+  if (minimum === undefined || reservations.length === 0) return undefined;
+  assertCounterAmount(minimum, 'minimum');
+  const amount = reservations[0]!.amount;
+  if (reservations.some((reservation) => reservation.amount !== amount)) throw new RangeError('a reservation with a minimum needs the same amount for every counter');
+  if (minimum < 0 || minimum > amount) throw new RangeError(`minimum must be between 0 and the amount ${amount}, got ${minimum}`);
+  return minimum;
 }
 
 /** Throws unless `value` is an integer a store can add exactly. */

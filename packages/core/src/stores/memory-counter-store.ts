@@ -1,4 +1,4 @@
-import { assertCounterAmount, type CounterReservation, type CounterStore, type ReserveOutcome } from './counter-store.js';
+import { assertCounterAmount, flexibleMinimum, type CounterReservation, type CounterStore, type ReserveOptions, type ReserveOutcome } from './counter-store.js';
 
 export interface MemoryCounterStoreOptions {
   /** The clock used for expiry, in epoch milliseconds; tests pass a fake one. */
@@ -39,22 +39,37 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
 
   let operations = 0;
   return {
-    async reserve(reservations: readonly CounterReservation[]): Promise<ReserveOutcome> {
+    async reserve(reservations: readonly CounterReservation[], options?: ReserveOptions): Promise<ReserveOutcome> {
       if (++operations % 1000 === 0) sweep();
       for (const reservation of reservations) assertCounterAmount(reservation.amount, 'amount');
+      const minimum = flexibleMinimum(reservations, options);
       const totals = reservations.map((reservation) => live(reservation.key)?.total ?? 0);
-      const refusedIndex = reservations.findIndex((reservation, index) => totals[index]! + reservation.amount > reservation.limit);
+      let granted = reservations[0]?.amount ?? 0;
+      let refusedIndex: number;
+      if (minimum === undefined) {
+        refusedIndex = reservations.findIndex((reservation, index) => totals[index]! + reservation.amount > reservation.limit);
+      } else {
+        // The tightest counter decides how much every counter takes.
+        let tightest = -1;
+        reservations.forEach((reservation, index) => {
+          const room = reservation.limit - totals[index]!;
+          if (room < granted) [granted, tightest] = [room, index];
+        });
+        refusedIndex = granted < minimum ? tightest : -1;
+      }
       const allowed = refusedIndex === -1;
       if (allowed) {
         reservations.forEach((reservation, index) => {
+          const amount = minimum === undefined ? reservation.amount : granted;
           const counter = live(reservation.key);
-          if (counter === undefined) counters.set(reservation.key, { total: reservation.amount, expiresAt: now() + reservation.ttlMs });
-          else counter.total += reservation.amount;
-          totals[index] = totals[index]! + reservation.amount;
+          if (counter === undefined) counters.set(reservation.key, { total: amount, expiresAt: now() + reservation.ttlMs });
+          else counter.total += amount;
+          totals[index] = totals[index]! + amount;
         });
       }
       return {
         allowed,
+        ...(minimum !== undefined && { granted: allowed ? granted : 0 }),
         refusedIndex,
         counters: reservations.map((reservation, index) => ({
           key: reservation.key,

@@ -26,3 +26,23 @@ export function scopedSchema<Rule extends z.ZodType>(rule: Rule) {
     global: rule.optional(),
   });
 }
+
+/** What to do when the shared store does not answer: refuse (`closed`, 503) or let requests through uncounted (`open`). */
+export const storeFailureSchema = z.enum(['open', 'closed']);
+
+/** The rate limiter's options besides its rules, store and clock: spread into a strict config schema. */
+export const rateLimitOptionFields = {
+  defaultMaxTokens: z.number().int().positive().optional(),
+  prefix: z.string().min(1).optional(),
+  onStoreFailure: storeFailureSchema.optional(),
+};
+
+/** The spend limiter's options besides its rules, store, callbacks and clock: spread into a strict config schema. */
+export const spendLimitOptionFields = {
+  defaultMaxOutputTokens: z.number().int().positive().optional(),
+  minOutputTokens: z.number().int().positive().optional(),
+  imageTokens: z.number().int().nonnegative().optional(),
+  onStoreFailure: storeFailureSchema.optional(),
+  webhookTimeoutMs: z.number().int().positive().optional(),
+  prefix: z.string().min(1).optional(),
+};

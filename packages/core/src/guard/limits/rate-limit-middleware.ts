@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { RateLimitedError } from '../../errors.js';
+import { RateLimitedError, StoreUnavailableError } from '../../errors.js';
 import type { EngineMiddleware } from '../../pipeline/engine-middleware.js';
 import type { Exchange } from '../../pipeline/exchange.js';
 import { estimateTokens, requestCharacters } from '../../routing/request-profile.js';
@@ -7,7 +6,7 @@ import type { CounterReservation, CounterStore } from '../../stores/counter-stor
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { describeScope, keyPart, rulesFor, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
-import { rateLimitRuleSchema, scopedSchema } from './limit-schemas.js';
+import { rateLimitOptionFields, rateLimitRuleSchema, scopedSchema } from './limit-schemas.js';
 import { ttlOf, windowOf } from './limit-window.js';
 import { setRateLimitHeaders, type CounterView } from './rate-limit-headers.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
@@ -27,14 +26,17 @@ export interface RateLimitOptions extends ScopedLimits<RateLimitRule> {
   defaultMaxTokens?: number;
   /** Prepended to counter keys; default `rl`. */
   prefix?: string;
+  /**
+   * When the store does not answer: `open` (default) lets requests through uncounted, since a
+   * rate limit protects capacity and a short outage should not take the API down with it;
+   * `closed` refuses them with 503 `store_unavailable`.
+   */
+  onStoreFailure?: 'open' | 'closed';
   /** The clock, epoch ms; tests pass a fixed one. */
   now?: () => number;
 }
 
-const optionsSchema = scopedSchema(rateLimitRuleSchema).extend({
-  defaultMaxTokens: z.number().int().positive().optional(),
-  prefix: z.string().min(1).optional(),
-});
+const optionsSchema = scopedSchema(rateLimitRuleSchema).extend(rateLimitOptionFields);
 
 const measures = [
   { field: 'requestsPerMinute', name: 'requests_per_minute', period: 'minute', kind: 'requests' },
@@ -91,7 +93,18 @@ export function createRateLimitMiddleware(options: RateLimitOptions): EngineMidd
       const planned = plan(exchange, options, prefix, estimate, now);
       if (planned.length === 0) return next();
 
-      const outcome = await store.reserve(planned.map((counter) => counter.reservation));
+      let outcome;
+      try {
+        outcome = await store.reserve(planned.map((counter) => counter.reservation));
+      } catch (error) {
+        if (error instanceof RangeError) throw error;
+        if (options.onStoreFailure !== 'closed') return next();
+        throw new StoreUnavailableError('Rate limits cannot be checked right now because the shared store is unavailable; retry shortly.', {
+          feature: 'rate_limits',
+          retryAfterSeconds: error instanceof StoreUnavailableError ? error.retryAfterSeconds : 1,
+          cause: error,
+        });
+      }
       const views = (kind: 'requests' | 'tokens'): CounterView[] =>
         planned.flatMap((counter, index) => (counter.measure.kind === kind ? [{ snapshot: outcome.counters[index]!, resetAt: counter.resetAt }] : []));
       setRateLimitHeaders(exchange.responseHeaders, views('requests'), views('tokens'), now);

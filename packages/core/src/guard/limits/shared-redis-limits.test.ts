@@ -41,7 +41,7 @@ describe('limits shared by two gateway instances through one Redis', () => {
     const observer = createRedisCounterStore({ url, prefix });
     stores.push(observer);
     const spendKey = `spend:global:*:daily_usd:${windowOf('day', now()).id}`;
-    // 100 input tokens at $100 per million and up to 100 output tokens at $200 per million: $0.03 reserved per call.
+    // A prompt bounded at 100 tokens at $100 per million and up to 100 output tokens at $200 per million: $0.03 reserved per call.
     const model = testModel({ inputPricePerMillion: 100, outputPricePerMillion: 200 });
     let spentMicros = 0;
     let highestCounter = 0;
@@ -50,7 +50,7 @@ describe('limits shared by two gateway instances through one Redis', () => {
       Array.from({ length: 200 }, async (_, index) => {
         const { rateLimit, spend } = instances[index % 2]!;
         await sleep(index % 20);
-        const exchange = createExchange({ request: testRequest(396, { max_tokens: 100 }) });
+        const exchange = createExchange({ request: testRequest(72, { max_tokens: 100 }) });
         try {
           await rateLimit.wrapRequest!(exchange, () =>
             spend.wrapCall!(testAttempt(exchange, model), async () => {

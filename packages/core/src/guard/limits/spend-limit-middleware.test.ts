@@ -1,10 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { LatencyTracker } from '../../catalog/latency-tracker.js';
-import { BudgetExceededError } from '../../errors.js';
-import { compose } from '../../pipeline/compose.js';
-import { executeCandidates } from '../../pipeline/execute-candidates.js';
+import type { ChatRequest } from '../../chat/chat-request.js';
+import { BudgetExceededError, StoreUnavailableError } from '../../errors.js';
+import type { CounterStore } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { drain, responseWith, streamWith, testAttempt, testExchange, testModel, testRequest, usage } from './limit-test-helpers.js';
 import type { SpendAlert } from './spend-alerts.js';
@@ -18,23 +17,114 @@ function spender(options: Omit<SpendLimitOptions, 'now'>) {
   return createSpendLimitMiddleware({ store: createMemoryCounterStore({ now: () => now }), now: () => now, ...options });
 }
 
-// 396 characters plus 4 of overhead are 100 input tokens; max_tokens 100: the worst case is $0.30.
-const request = testRequest(396, { max_tokens: 100 });
+// 72 bytes of text and 28 of overhead bound the prompt at 100 tokens; max_tokens 100: the worst case is $0.30.
+const request = testRequest(72, { max_tokens: 100 });
+
+/** The request as the middleware sent it on, as `next` sees it. */
+function sentRequest(attempt: { request: ChatRequest }): ChatRequest {
+  return attempt.request;
+}
 
 describe('spend limit middleware', () => {
-  it('reserves the worst case before the call and settles the real cost after', async () => {
+  it('reserves the worst case before the call, shortens a call to what is left, and settles the real cost after', async () => {
     const spend = spender({ perKey: { limits: { daily_usd: 1 } } });
     const exchange = testExchange({ apiKeyId: 'k1', request });
-    const probe = testExchange({ apiKeyId: 'k1', request: testRequest(396, { max_tokens: 350 }) });
+    const probe = testExchange({ apiKeyId: 'k1', request: testRequest(72, { max_tokens: 350 }) });
     await spend.wrapCall!(testAttempt(exchange, pricey), async () => {
-      // $0.30 reserved: the probe's $0.80 worst case does not fit beside it.
-      await expect(spend.wrapCall!(testAttempt(probe, pricey), async () => responseWith(usage(0, 0)))).rejects.toBeInstanceOf(BudgetExceededError);
+      // $0.30 reserved: the probe's $0.80 worst case does not fit beside it, 300 output tokens ($0.70) do.
+      const probeAttempt = testAttempt(probe, pricey);
+      await spend.wrapCall!(probeAttempt, async () => {
+        expect(sentRequest(probeAttempt).max_tokens).toBe(300);
+        return responseWith(usage(0, 0));
+      });
+      expect(probe.receipt.max_tokens_capped_to).toBe(300);
       return responseWith(usage(100, 50));
     });
-    // $0.10 + $0.10 settled; now the $0.80 worst case fits exactly.
+    // $0.10 + $0.10 settled; now the $0.80 worst case fits exactly and is not shortened.
     expect(exchange.receipt.limits?.['key.daily_usd']).toEqual({ limit: 1, remaining: 0.8 });
-    await spend.wrapCall!(testAttempt(probe, pricey), async () => responseWith(usage(100, 250)));
-    expect(probe.receipt.limits?.['key.daily_usd']).toEqual({ limit: 1, remaining: 0.2 });
+    const full = testExchange({ apiKeyId: 'k1', request: testRequest(72, { max_tokens: 350 }) });
+    const fullAttempt = testAttempt(full, pricey);
+    await spend.wrapCall!(fullAttempt, async () => responseWith(usage(100, 250)));
+    expect(sentRequest(fullAttempt).max_tokens).toBe(350);
+    expect(full.receipt.max_tokens_capped_to).toBeUndefined();
+    expect(full.receipt.limits?.['key.daily_usd']).toEqual({ limit: 1, remaining: 0.2 });
+  });
+
+  it("reserves the model's maximum output when the request sets none, and sends that cap upstream", async () => {
+    const spend = spender({ global: { limits: { daily_usd: 100 } } });
+    const model = testModel({ inputPricePerMillion: 1000, outputPricePerMillion: 1000, maxOutputTokens: 4000 });
+    const exchange = testExchange({ request: testRequest(72) });
+    const attempt = testAttempt(exchange, model);
+    await spend.wrapCall!(attempt, async () => {
+      // $0.10 of prompt and 4,000 output tokens at $0.001: $4.10 held while the call runs.
+      expect(exchange.receipt.limits).toBeUndefined();
+      expect(sentRequest(attempt).max_tokens).toBe(4000);
+      return responseWith(usage(90, 10));
+    });
+    expect(exchange.receipt.limits?.['global.daily_usd']).toEqual({ limit: 100, remaining: 99.9 });
+    // OpenAI gets max_completion_tokens, which its reasoning models require.
+    const openai = testAttempt(testExchange({ request: testRequest(72) }), testModel({ provider: 'openai', maxOutputTokens: 4000 }));
+    await spend.wrapCall!(openai, async () => responseWith(usage(1, 1)));
+    expect(sentRequest(openai)).toMatchObject({ max_completion_tokens: 4000 });
+    expect(sentRequest(openai).max_tokens).toBeUndefined();
+  });
+
+  it('bounds the worst case of one request by per_request_usd, whatever the model could write (regression: $5 let one request cost $10)', async () => {
+    const spend = spender({ perTenant: { limits: { per_request_usd: 5 } } });
+    // $0.001 an output token, up to 16,384 of them: $16.38 unless capped.
+    const model = testModel({ inputPricePerMillion: 1000, outputPricePerMillion: 1000, maxOutputTokens: 16_384 });
+    const exchange = testExchange({ request: testRequest(72, { n: 2 }) });
+    const attempt = testAttempt(exchange, model);
+    await spend.wrapCall!(attempt, async () => responseWith(usage(100, 4900)));
+    // Two choices share the $4.90 left after the prompt's $0.10: 2,450 tokens each.
+    expect(sentRequest(attempt).max_tokens).toBe(2450);
+    expect(exchange.receipt.max_tokens_capped_to).toBe(2450);
+  });
+
+  it('refuses with 402 when the budget left cannot pay for a minimal answer', async () => {
+    const spend = spender({ global: { limits: { daily_usd: 0.6 } }, minOutputTokens: 200 });
+    await spend.wrapCall!(testAttempt(testExchange({ request }), pricey), async () => responseWith(usage(100, 50)));
+    // $0.40 left: 150 output tokens would fit beside the prompt, fewer than the 200 asked as a minimum.
+    const error = await spend.wrapCall!(testAttempt(testExchange({ request: testRequest(72) }), pricey), async () => responseWith(usage(1, 1))).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 402, code: 'budget_exceeded', limit: 'global.daily_usd' });
+    // A request that asks for less than the minimum needs only what it asks for.
+    await expect(spend.wrapCall!(testAttempt(testExchange({ request: testRequest(72, { max_tokens: 150 }) }), pricey), async () => responseWith(usage(100, 150)))).resolves.toBeDefined();
+  });
+
+  it('counts CJK prompts by their bytes, never fewer tokens than a real tokenizer finds', async () => {
+    const store = createMemoryCounterStore({ now: () => now });
+    const spend = createSpendLimitMiddleware({ store, now: () => now, global: { limits: { daily_usd: 1 } } });
+    // 110 CJK characters are 330 bytes (cl100k finds about 140 tokens); characters / 4 said 28.
+    const exchange = testExchange({ request: { model: 'auto', messages: [{ role: 'user', content: '東京の天気は晴れです。'.repeat(10) }], max_tokens: 1 } });
+    let held = 0;
+    await spend.wrapCall!(testAttempt(exchange, pricey), async () => {
+      held = await store.get(`spend:global:*:daily_usd:d${Math.floor(now / 86_400_000)}`);
+      return responseWith(usage(140, 1));
+    });
+    // 330 + 28 prompt tokens at $0.001 and one output token at $0.002 held during the call; the real cost after.
+    expect(held).toBe(360_000);
+    expect(await store.get(`spend:global:*:daily_usd:d${Math.floor(now / 86_400_000)}`)).toBe(142_000);
+  });
+
+  it('fails closed with 503 store_unavailable when the store does not answer, or open when told to', async () => {
+    const down: CounterStore = {
+      reserve: () => Promise.reject(new StoreUnavailableError('The counter store on Redis is unavailable.', { feature: 'store', retryAfterSeconds: 2 })),
+      adjust: () => Promise.reject(new Error('down')),
+      get: () => Promise.reject(new Error('down')),
+      close: async () => undefined,
+    };
+    let called = 0;
+    const closed = createSpendLimitMiddleware({ store: down, global: { limits: { daily_usd: 1 } } });
+    const error = await closed.wrapCall!(testAttempt(testExchange({ request }), pricey), async () => (called++, responseWith(usage(1, 1)))).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toMatchObject({ status: 503, code: 'store_unavailable', feature: 'spend_limits', retryAfterSeconds: 2 });
+    expect(called).toBe(0);
+    const open = createSpendLimitMiddleware({ store: down, onStoreFailure: 'open', minOutputTokens: 50, global: { limits: { daily_usd: 1, per_request_usd: 0.25 } } });
+    const attempt = testAttempt(testExchange({ request: testRequest(72) }), pricey);
+    await open.wrapCall!(attempt, async () => (called++, responseWith(usage(1, 1))));
+    expect(called).toBe(1);
+    // Per-request limits need no store: they still cap the call ($0.15 of output at $0.002 a token).
+    expect(sentRequest(attempt).max_tokens).toBe(75);
   });
 
   it('refuses with a 402 that names the limit and never the prompt', async () => {
@@ -70,28 +160,19 @@ describe('spend limit middleware', () => {
     const result = await spend.wrapCall!(testAttempt(exchange, pricey), async () => streamWith(undefined, ['abcd', 'efgh', 'ijkl']));
     if (result.type !== 'stream') throw new Error('expected a stream');
     for await (const _chunk of result.stream) break;
-    // 100 estimated input tokens ($0.10) and one output token seen ($0.002), not the $0.30 reserved.
-    expect(exchange.receipt.limits?.['global.daily_usd']).toEqual({ limit: 1, remaining: 0.898 });
+    // The prompt's bound of 100 tokens ($0.10) and the 4 bytes seen bound as 4 output tokens ($0.008), not the $0.30 reserved.
+    expect(exchange.receipt.limits?.['global.daily_usd']).toEqual({ limit: 1, remaining: 0.892 });
   });
 
-  it('lets the engine fall back to a cheaper candidate when the first would break the budget', async () => {
+  it('refuses an attempt it cannot afford before calling the model, so the engine can try a cheaper one', async () => {
     const spend = spender({ perKey: { limits: { daily_usd: 0.1 } } });
     const cheap = testModel({ id: 'test/cheap' });
     const exchange = testExchange({ apiKeyId: 'k1', request });
     const called: string[] = [];
-    const result = await executeCandidates({
-      exchange,
-      candidates: [pricey, cheap],
-      latency: new LatencyTracker(),
-      defaultModel: undefined,
-      call: (attempt) => compose([(next) => spend.wrapCall!(attempt, next)], async () => (called.push(attempt.model.id), responseWith(usage(100, 10))))(),
-    });
-    expect(result.type).toBe('response');
+    const call = (model: typeof pricey) => spend.wrapCall!(testAttempt(exchange, model), async () => (called.push(model.id), responseWith(usage(100, 10))));
+    await expect(call(pricey)).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(call(cheap)).resolves.toMatchObject({ type: 'response' });
     expect(called).toEqual(['test/cheap']);
-    expect(exchange.receipt.attempts.map((attempt) => [attempt.model, attempt.outcome])).toEqual([
-      ['test/pricey', 'skipped'],
-      ['test/cheap', 'ok'],
-    ]);
   });
 
   it('alerts once per window past the threshold, by webhook and callback', async () => {
@@ -127,5 +208,6 @@ describe('spend limit middleware', () => {
   it('rejects bad policies naming the field', () => {
     expect(() => createSpendLimitMiddleware({ perKey: { limits: { daily_usd: -1 } } })).toThrow(/perKey\.limits\.daily_usd/);
     expect(() => createSpendLimitMiddleware({ global: { limits: {}, alerts: { threshold_percent: 150 } } })).toThrow(/global\.alerts\.threshold_percent/);
+    expect(() => createSpendLimitMiddleware({ global: { limits: {} }, onStoreFailure: 'ajar' as 'open' })).toThrow(/onStoreFailure/);
   });
 });

@@ -1,18 +1,23 @@
-import { z } from 'zod';
-import type { ChatRequest } from '../../chat/chat-request.js';
-import type { ModelInfo } from '../../catalog/model-info.js';
-import { BudgetExceededError } from '../../errors.js';
+import { BudgetExceededError, StoreUnavailableError } from '../../errors.js';
 import type { EngineMiddleware } from '../../pipeline/engine-middleware.js';
 import type { Attempt } from '../../pipeline/exchange.js';
-import { estimateTokens, requestCharacters } from '../../routing/request-profile.js';
-import type { CounterStore } from '../../stores/counter-store.js';
+import type { CounterStore, ReserveOutcome } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { describeScope, keyPart, rulesFor, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
-import { scopedSchema, spendPolicySchema } from './limit-schemas.js';
+import { scopedSchema, spendLimitOptionFields, spendPolicySchema } from './limit-schemas.js';
 import { ttlOf, windowOf, type LimitWindow } from './limit-window.js';
+import { promptTokenBound } from './prompt-token-bound.js';
 import { postAlert, type SpendAlert } from './spend-alerts.js';
+import { affordableOutputTokens, choicesOf, costMicros, dollars, formatUsd, micros, requestedOutputTokens, withOutputCap } from './spend-cost.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
+
+declare module '../../receipts/receipt.js' {
+  interface Receipt {
+    /** The output cap sent upstream when the spend left could not pay for the request's (or the model's) maximum. */
+    max_tokens_capped_to?: number;
+  }
+}
 
 /** Spend limits of one scope in USD; a missing field is no limit. */
 export interface SpendPolicy {
@@ -24,8 +29,14 @@ export interface SpendPolicy {
 export interface SpendLimitOptions extends ScopedLimits<SpendPolicy> {
   /** Where spend counters live; share one Redis store between gateway instances. Default: in memory. */
   store?: CounterStore;
-  /** The cap on output tokens reserved when a request sets no max_tokens (the model's own maximum otherwise); default 4096. */
+  /** The output cap sent upstream when a request sets no max_tokens. Default: the model's own maximum (the catalog's `maxOutputTokens`). */
   defaultMaxOutputTokens?: number;
+  /** The fewest output tokens worth a call: below this (or the request's own max_tokens if lower) the budget left refuses with 402 instead of shortening the answer. Default 256. */
+  minOutputTokens?: number;
+  /** Tokens reserved per image in the prompt; default 1,600 (see `promptTokenBound`). */
+  imageTokens?: number;
+  /** When the store does not answer: `closed` (default) refuses with 503 `store_unavailable`; `open` calls the model without counting it. */
+  onStoreFailure?: 'open' | 'closed';
   /** Called with every alert, besides the webhook. */
   onAlert?: (alert: SpendAlert) => void;
   /** How long a webhook POST may take; default 3000 ms. */
@@ -36,31 +47,13 @@ export interface SpendLimitOptions extends ScopedLimits<SpendPolicy> {
   now?: () => number;
 }
 
-const optionsSchema = scopedSchema(spendPolicySchema).extend({
-  defaultMaxOutputTokens: z.number().int().positive().optional(),
-  webhookTimeoutMs: z.number().int().positive().optional(),
-  prefix: z.string().min(1).optional(),
-});
+const optionsSchema = scopedSchema(spendPolicySchema).extend(spendLimitOptionFields);
 
 const periods = [
   { field: 'daily_usd', period: 'day' },
   { field: 'weekly_usd', period: 'week' },
   { field: 'monthly_usd', period: 'month' },
 ] as const;
-
-/** Spend is counted in micro-dollars: integers add up exactly in every store. */
-const micros = (usd: number) => Math.round(usd * 1_000_000);
-const dollars = (amount: number) => amount / 1_000_000;
-const formatUsd = (usd: number) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
-
-/** Prices are per million tokens, so tokens times price is the cost in micro-dollars. */
-function costMicros(model: ModelInfo, promptTokens: number, completionTokens: number): number {
-  return Math.ceil(promptTokens * model.inputPricePerMillion + completionTokens * model.outputPricePerMillion);
-}
-
-function maxOutputTokens(request: ChatRequest, model: ModelInfo, cap: number): number {
-  return request.max_completion_tokens ?? request.max_tokens ?? Math.min(model.maxOutputTokens, cap);
-}
 
 interface SpendCounter {
   key: string;
@@ -75,10 +68,13 @@ interface SpendCounter {
 
 /**
  * Daily, weekly, monthly and per-request spend limits per API key, per tenant and global. Before
- * each attempt it reserves the worst case (input estimate and maximum output at the model's
- * prices) and settles the real cost after, so concurrent requests cannot overshoot a limit
- * together. A refusal is a BudgetExceededError (402): the engine then tries the next, often
- * cheaper, candidate.
+ * each attempt it reserves the true worst case: an upper bound of the prompt's tokens (UTF-8
+ * bytes, so CJK and emoji are never under-counted) and the output cap, which is the request's
+ * max_tokens or the model's maximum, lowered to what the budget left can pay for and sent
+ * upstream so the provider cannot run past it (`max_tokens_capped_to` in the receipt). After the
+ * call it settles the real cost. So concurrent requests on any number of instances cannot spend
+ * past a limit together. A refusal is a BudgetExceededError (402): the engine then tries the
+ * next, often cheaper, candidate. When the store is down it fails closed (503) unless told not to.
  *
  * @example
  * const spend = createSpendLimitMiddleware({
@@ -90,9 +86,10 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
   parseOptions(optionsSchema, options, 'spend limit');
   const store = options.store ?? createMemoryCounterStore();
   const prefix = options.prefix ?? 'spend';
-  const cap = options.defaultMaxOutputTokens ?? 4096;
+  const minOutputTokens = options.minOutputTokens ?? 256;
   const clock = options.now ?? Date.now;
   const timeoutMs = options.webhookTimeoutMs ?? 3000;
+  const failOpen = options.onStoreFailure === 'open';
 
   async function alertIfCrossed(counter: SpendCounter, total: number): Promise<void> {
     const alerts = counter.alerts;
@@ -114,6 +111,24 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
     options.onAlert?.(alert);
   }
 
+  /** Reserves up to `amount` and at least `minimum` on every counter; null when the store is down and the limit fails open. */
+  async function reserve(counters: SpendCounter[], amount: number, minimum: number): Promise<ReserveOutcome | null> {
+    try {
+      return await store.reserve(
+        counters.map((counter) => ({ key: counter.key, amount, limit: counter.limit, ttlMs: counter.ttlMs })),
+        { minimum },
+      );
+    } catch (error) {
+      if (error instanceof RangeError) throw error;
+      if (failOpen) return null;
+      throw new StoreUnavailableError('Spend limits cannot be checked right now because the shared store is unavailable; retry shortly.', {
+        feature: 'spend_limits',
+        retryAfterSeconds: error instanceof StoreUnavailableError ? error.retryAfterSeconds : 1,
+        cause: error,
+      });
+    }
+  }
+
   return {
     name: 'spend-limit',
     async wrapCall(attempt: Attempt, next) {
@@ -121,22 +136,30 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
       const rules = rulesFor(exchange, options);
       if (rules.length === 0) return next();
       const now = clock();
-      const promptTokens = estimateTokens(requestCharacters(attempt.request));
-      const reserved = costMicros(attempt.model, promptTokens, maxOutputTokens(attempt.request, attempt.model, cap));
+      const { model, request } = attempt;
+      const promptTokens = promptTokenBound(request, options.imageTokens === undefined ? {} : { imageTokens: options.imageTokens });
+      const choices = choicesOf(request);
+      const wanted = requestedOutputTokens(request) ?? options.defaultMaxOutputTokens ?? model.maxOutputTokens;
+      const worstCase = (outputTokens: number) => costMicros(model, promptTokens, outputTokens * choices);
+      let amount = worstCase(wanted);
+      const minimum = worstCase(Math.min(wanted, minOutputTokens));
 
       const spentByRequest = (exchange.state.get('spend.request_micros') as number | undefined) ?? 0;
       for (const { scope, rule } of rules) {
         const limit = rule.limits.per_request_usd;
-        if (limit !== undefined && spentByRequest + reserved > micros(limit)) {
-          throw new BudgetExceededError(`Spend limit per_request_usd of ${formatUsd(limit)} for ${describeScope(scope)} would be exceeded by ${attempt.model.id}.`, {
+        if (limit === undefined) continue;
+        const room = micros(limit) - spentByRequest;
+        if (room < minimum) {
+          throw new BudgetExceededError(`Spend limit per_request_usd of ${formatUsd(limit)} for ${describeScope(scope)} would be exceeded by ${model.id}.`, {
             limit: `${scope}.per_request_usd`,
             limitUsd: limit,
             spentUsd: dollars(spentByRequest),
           });
         }
+        amount = Math.min(amount, room);
       }
 
-      const counters: SpendCounter[] = [];
+      let counters: SpendCounter[] = [];
       for (const { scope, id, rule } of rules) {
         for (const { field, period } of periods) {
           const limit = rule.limits[field];
@@ -145,21 +168,32 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
           counters.push({ key: `${prefix}:${scope}:${keyPart(id)}:${field}:${window.id}`, ttlMs: ttlOf(window, now), limit: micros(limit), scope, id, name: field, window, alerts: rule.alerts });
         }
       }
-      const outcome = await store.reserve(counters.map((counter) => ({ key: counter.key, amount: reserved, limit: counter.limit, ttlMs: counter.ttlMs })));
-      if (!outcome.allowed) {
-        const refused = counters[outcome.refusedIndex]!;
-        throw new BudgetExceededError(`Spend limit ${refused.name} of ${formatUsd(dollars(refused.limit))} for ${describeScope(refused.scope)} would be exceeded by ${attempt.model.id}.`, {
-          limit: `${refused.scope}.${refused.name}`,
-          limitUsd: dollars(refused.limit),
-          spentUsd: dollars(outcome.counters[outcome.refusedIndex]!.total),
-        });
+      let reserved = amount;
+      if (counters.length > 0) {
+        const outcome = await reserve(counters, amount, minimum);
+        if (outcome === null) counters = [];
+        else if (!outcome.allowed) {
+          const refused = counters[outcome.refusedIndex]!;
+          throw new BudgetExceededError(`Spend limit ${refused.name} of ${formatUsd(dollars(refused.limit))} for ${describeScope(refused.scope)} would be exceeded by ${model.id}.`, {
+            limit: `${refused.scope}.${refused.name}`,
+            limitUsd: dollars(refused.limit),
+            spentUsd: dollars(outcome.counters[outcome.refusedIndex]!.total),
+          });
+        } else reserved = outcome.granted ?? amount;
       }
+
+      // The call always carries an output cap: it is what makes the reservation a true worst case.
+      const outputTokens = affordableOutputTokens(model, promptTokens, choices, wanted, reserved);
+      attempt.request = withOutputCap(request, outputTokens, model);
+      if (outputTokens < wanted) exchange.receipt.max_tokens_capped_to = outputTokens;
+      else delete exchange.receipt.max_tokens_capped_to;
 
       let settled = false;
       const settle = async (cost: number) => {
         if (settled) return;
         settled = true;
         exchange.state.set('spend.request_micros', ((exchange.state.get('spend.request_micros') as number | undefined) ?? 0) + cost);
+        if (counters.length === 0) return;
         const totals = await Promise.all(counters.map((counter) => store.adjust(counter.key, cost - reserved, counter.ttlMs)));
         exchange.receipt.limits = {
           ...exchange.receipt.limits,
@@ -178,10 +212,10 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
       }
       if (result.type === 'response') {
         const { usage } = usageOfResponse(result.response, promptTokens);
-        await settle(costMicros(attempt.model, usage.prompt_tokens, usage.completion_tokens)).catch(ignoreSettleFailure);
+        await settle(costMicros(model, usage.prompt_tokens, usage.completion_tokens)).catch(ignoreSettleFailure);
         return result;
       }
-      return { type: 'stream', stream: trackStreamUsage(result.stream, promptTokens, (usage) => settle(costMicros(attempt.model, usage.prompt_tokens, usage.completion_tokens))) };
+      return { type: 'stream', stream: trackStreamUsage(result.stream, promptTokens, (usage) => settle(costMicros(model, usage.prompt_tokens, usage.completion_tokens))) };
     },
   };
 }

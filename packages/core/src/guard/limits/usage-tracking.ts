@@ -1,15 +1,18 @@
 import type { ChatChunk, ChatResponse, Usage } from '../../chat/chat-response.js';
-import { estimateTokens } from '../../routing/request-profile.js';
+import { textTokenBound } from './prompt-token-bound.js';
 
-/** Usage as reported, or estimated from the answer's text when the provider sent none. */
+/**
+ * Usage as reported, or bounded from the answer's text when the provider sent none: its UTF-8
+ * bytes, so a limit settles too high rather than too low.
+ */
 export function usageOfResponse(response: ChatResponse, promptTokensEstimate: number): { usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens'>; estimated: boolean } {
   if (response.usage) return { usage: response.usage, estimated: false };
-  let characters = 0;
+  let tokens = 0;
   for (const choice of response.choices) {
-    characters += choice.message.content?.length ?? 0;
-    for (const call of choice.message.tool_calls ?? []) characters += call.function.arguments.length;
+    tokens += textTokenBound(choice.message.content ?? '');
+    for (const call of choice.message.tool_calls ?? []) tokens += textTokenBound(call.function.name) + textTokenBound(call.function.arguments);
   }
-  return { usage: { prompt_tokens: promptTokensEstimate, completion_tokens: estimateTokens(characters) }, estimated: true };
+  return { usage: { prompt_tokens: promptTokensEstimate, completion_tokens: tokens }, estimated: true };
 }
 
 /**
@@ -22,14 +25,14 @@ export async function* trackStreamUsage(
   settle: (usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens'>) => Promise<void>,
 ): AsyncGenerator<ChatChunk> {
   let reported: Usage | undefined;
-  let characters = 0;
+  let outputTokens = 0;
   let failed = false;
   try {
     for await (const chunk of stream) {
       if (chunk.usage) reported = chunk.usage;
       for (const choice of chunk.choices) {
-        characters += choice.delta.content?.length ?? 0;
-        for (const call of choice.delta.tool_calls ?? []) characters += call.function?.arguments?.length ?? 0;
+        outputTokens += textTokenBound(choice.delta.content ?? '');
+        for (const call of choice.delta.tool_calls ?? []) outputTokens += textTokenBound(call.function?.name ?? '') + textTokenBound(call.function?.arguments ?? '');
       }
       yield chunk;
     }
@@ -38,8 +41,8 @@ export async function* trackStreamUsage(
     throw error;
   } finally {
     // A stream that failed before any output is not billed (and the engine may fall back).
-    const silentFailure = failed && characters === 0 && reported === undefined;
-    await settle(reported ?? (silentFailure ? { prompt_tokens: 0, completion_tokens: 0 } : { prompt_tokens: promptTokensEstimate, completion_tokens: estimateTokens(characters) })).catch(ignoreSettleFailure);
+    const silentFailure = failed && outputTokens === 0 && reported === undefined;
+    await settle(reported ?? (silentFailure ? { prompt_tokens: 0, completion_tokens: 0 } : { prompt_tokens: promptTokensEstimate, completion_tokens: outputTokens })).catch(ignoreSettleFailure);
   }
 }
 

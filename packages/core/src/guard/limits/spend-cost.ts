@@ -1,0 +1,53 @@
+import type { ChatRequest } from '../../chat/chat-request.js';
+import type { ModelInfo } from '../../catalog/model-info.js';
+
+/** Spend is counted in micro-dollars: integers add up exactly in every store. */
+export const micros = (usd: number) => Math.round(usd * 1_000_000);
+export const dollars = (amount: number) => amount / 1_000_000;
+export const formatUsd = (usd: number) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+
+/** Prices are per million tokens, so tokens times price is the cost in micro-dollars, rounded up. */
+export function costMicros(model: ModelInfo, promptTokens: number, completionTokens: number): number {
+  return Math.ceil(promptTokens * model.inputPricePerMillion + completionTokens * model.outputPricePerMillion);
+}
+
+/** The output cap the client set (`max_completion_tokens` first, as OpenAI reads it), if any. */
+export function requestedOutputTokens(request: ChatRequest): number | undefined {
+  return request.max_completion_tokens ?? request.max_tokens ?? undefined;
+}
+
+/** How many answers one call produces (`n`): each may run to the output cap. */
+export function choicesOf(request: ChatRequest): number {
+  return typeof request.n === 'number' && request.n > 1 ? Math.floor(request.n) : 1;
+}
+
+/**
+ * The most output tokens per choice, at most `wanted`, whose worst case fits in `budget`
+ * micro-dollars beside the prompt's bound.
+ */
+export function affordableOutputTokens(model: ModelInfo, promptTokens: number, choices: number, wanted: number, budget: number): number {
+  const perToken = model.outputPricePerMillion * choices;
+  if (perToken <= 0) return costMicros(model, promptTokens, 0) <= budget ? wanted : 0;
+  let tokens = Math.min(wanted, Math.max(0, Math.floor((budget - promptTokens * model.inputPricePerMillion) / perToken)));
+  // Floating point may put the rounded-up cost one micro-dollar over; step down until it fits.
+  while (tokens > 0 && costMicros(model, promptTokens, tokens * choices) > budget) tokens -= 1;
+  return tokens;
+}
+
+/**
+ * The request with its output capped at `tokens`, in the field the client used; without one,
+ * `max_completion_tokens` for OpenAI (its reasoning models reject `max_tokens`) and `max_tokens`
+ * for everyone else (OpenAI-compatible servers and the Anthropic translation read it).
+ */
+export function withOutputCap(request: ChatRequest, tokens: number, model: ModelInfo): ChatRequest {
+  const capped: ChatRequest = { ...request };
+  const hasCompletion = typeof request.max_completion_tokens === 'number';
+  const hasMax = typeof request.max_tokens === 'number';
+  if (hasCompletion) capped.max_completion_tokens = tokens;
+  if (hasMax) capped.max_tokens = tokens;
+  if (!hasCompletion && !hasMax) {
+    if (model.provider === 'openai') capped.max_completion_tokens = tokens;
+    else capped.max_tokens = tokens;
+  }
+  return capped;
+}

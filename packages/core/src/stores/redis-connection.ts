@@ -1,0 +1,44 @@
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+
+/**
+ * An ioredis client for a store: it never queues commands while disconnected, never replays a
+ * command after a reconnect (a reservation the caller already gave up on must not land later),
+ * gives up on a command after `timeoutMs`, reconnects in the background, and reports errors to
+ * the store's calls instead of printing a stack per reconnect attempt. It connects on first use.
+ */
+export function createRedisConnection(url: string | undefined, timeoutMs: number): Redis {
+  const redis = new Redis(url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: timeoutMs,
+    connectTimeout: Math.max(timeoutMs, 1000),
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  // Without a listener, ioredis prints every connection error with its stack; the store guard logs an outage once.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+// One pending wait per client, so that calls during a long outage do not pile up listeners.
+const readiness = new WeakMap<Redis, Promise<void>>();
+
+/**
+ * Resolves once the client is ready, starting a lazy connection if needed; rejects on the next
+ * connection error. Callers bound the wait (the store guard's timeout).
+ */
+export function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  if (redis.status === 'end') return Promise.reject(new Error('connection closed'));
+  let pending = readiness.get(redis);
+  if (pending === undefined) {
+    if (redis.status === 'wait') redis.connect().catch(() => undefined);
+    pending = once(redis, 'ready').then(() => undefined);
+    const forget = () => readiness.delete(redis);
+    pending.then(forget, forget);
+    readiness.set(redis, pending);
+  }
+  return pending;
+}

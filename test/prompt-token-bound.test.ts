@@ -1,0 +1,61 @@
+import { getEncoding } from 'js-tiktoken';
+import { describe, expect, it } from 'vitest';
+import { estimateTokens, promptTokenBound, textTokenBound } from '@routekit/core';
+import { cl100k, generatedText, trueTokensOfMessages } from './truth-upstream.js';
+
+const o200k = getEncoding('o200k_base');
+
+// Character pools per script; the generator adds a separator every 3 to 18 characters.
+const scripts: Array<{ name: string; pool: string; separators: string }> = [
+  { name: 'English words', pool: 'etaoinshrdlucmfwypvbgkjqxz', separators: ' ' },
+  { name: 'code', pool: 'abcdefghijklmnopqrstuvwxyz_(){}[];=+-*/<>.,:"\'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', separators: ' \n\t' },
+  { name: 'digits', pool: '0123456789', separators: ' ,.' },
+  { name: 'Chinese', pool: '的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部', separators: '，。' },
+  { name: 'Japanese', pool: 'あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんアイウエオカキクケコ日本語東京大阪', separators: '、。' },
+  { name: 'Korean', pool: '가나다라마바사아자차카타파하한국어서울대학교사람시간', separators: ' ' },
+  { name: 'Cyrillic', pool: 'абвгдеёжзийклмнопрстуфхцчшщъыьэюя', separators: ' ' },
+  { name: 'Arabic', pool: 'ابتثجحخدذرزسشصضطظعغفقكلمنهوي', separators: ' ' },
+  { name: 'Hindi', pool: 'अआइईउऊएऐओऔकखगघचछजझटठडढणतथदधनपफबभमयरलवशषसह्ािीुूेैोौं', separators: ' ' },
+  { name: 'emoji', pool: '😀😂🥲😍🤔👍👎🙏🔥🎉🚀🌍🍕🐍🧠💡✅❌👩‍💻👨‍👩‍👧🏳️‍🌈', separators: ' ' },
+];
+
+describe('the prompt token bound against real tokenizers (cl100k, o200k), on generated text in several scripts', () => {
+  it('is never below the true count, and reports how loose it is per script', () => {
+    const rows: string[] = [];
+    for (const [index, script] of scripts.entries()) {
+      let worstRatio = Number.POSITIVE_INFINITY;
+      let bytes = 0;
+      let truth = 0;
+      let characters = 0;
+      for (let sample = 0; sample < 5; sample++) {
+        const text = generatedText(script.pool, 200 + sample * 150, index * 100 + sample + 1, script.separators);
+        const bound = textTokenBound(text);
+        const counts = [cl100k.encode(text).length, o200k.encode(text).length];
+        for (const count of counts) {
+          expect(bound).toBeGreaterThanOrEqual(count);
+          worstRatio = Math.min(worstRatio, bound / count);
+        }
+        bytes += bound;
+        truth += Math.max(...counts);
+        characters += [...text].length;
+      }
+      rows.push(`${script.name.padEnd(14)} bound/truth ${(bytes / truth).toFixed(2)} (tightest ${worstRatio.toFixed(2)}); characters/4 estimate/truth ${(estimateTokens(characters) / truth).toFixed(2)}`);
+    }
+    console.info(`prompt token bound (UTF-8 bytes) vs the larger of cl100k and o200k:\n${rows.join('\n')}`);
+  });
+
+  it('bounds whole chat requests, template overhead included', () => {
+    for (const [index, script] of scripts.entries()) {
+      const request = {
+        model: 'auto',
+        messages: [
+          { role: 'system' as const, content: 'You answer briefly.' },
+          { role: 'user' as const, content: generatedText(script.pool, 300, index + 7, script.separators) },
+          { role: 'assistant' as const, content: generatedText(script.pool, 40, index + 8, script.separators) },
+          { role: 'user' as const, content: 'ok' },
+        ],
+      };
+      expect(promptTokenBound(request)).toBeGreaterThanOrEqual(trueTokensOfMessages(request));
+    }
+  });
+});
