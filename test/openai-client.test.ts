@@ -20,6 +20,8 @@ describe.each<Framework>(['express', 'koa'])('the official openai client against
         { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
       ],
       defaultModel: 'openai/gpt-4.1',
+      // Error mapping and fallback across models are what this file tests; retries on the same model are test/resilience-faults.test.ts's.
+      resilience: { attempts: { retries: 0 } },
     });
     client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });

@@ -15,18 +15,18 @@ export interface RunningGateway {
 
 /**
  * Mounts routekit in a real Express 5 or Koa 3 app beside one route of the app's own, and listens
- * on 127.0.0.1, as a user's app would.
+ * on 127.0.0.1, as a user's app would. With no config, it is `app.use(routerMiddleware())`.
  */
-export async function startGateway(framework: Framework, config: RouterConfig): Promise<RunningGateway> {
+export async function startGateway(framework: Framework, config?: RouterConfig): Promise<RunningGateway> {
   let server: Server;
   if (framework === 'express') {
     const app = express();
-    app.use(expressRouter(config));
+    app.use(config === undefined ? expressRouter() : expressRouter(config));
     app.get('/health', (_request, response) => void response.json({ app: 'express' }));
     server = app.listen(0, '127.0.0.1');
   } else {
     const app = new Koa();
-    app.use(koaRouter(config));
+    app.use(config === undefined ? koaRouter() : koaRouter(config));
     app.use(async (context, next) => {
       if (context.path !== '/health') return next();
       context.body = { app: 'koa' };

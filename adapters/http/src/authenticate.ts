@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AuthenticationError } from '@routekit/core';
+import { AuthenticationError, ConfigurationError } from '@routekit/core';
 
 /** An API key the gateway accepts. Only its SHA-256 hash is kept. */
 export interface ApiKeyEntry {
@@ -17,25 +17,71 @@ export interface Caller {
   apiKeyId: string | null;
 }
 
+/** The gateway's accepted keys, indexed so that checking one costs the same with 10 keys or 10,000. */
+export interface ApiKeyIndex {
+  /** The caller a request's key belongs to; throws `AuthenticationError` (401) otherwise. */
+  authenticate(request: IncomingMessage): Caller;
+}
+
 /** The SHA-256 hex digest under which a key is stored. */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** Bytes of the digest the index is keyed by: 64 bits, so two stored keys never share a slot. */
+const slotBytes = 8;
+
 /**
- * Checks the bearer key against the stored hashes. With no keys configured the gateway is open
- * and every caller is the `default` tenant.
+ * Indexes API keys by the first bytes of their digest. A presented key is hashed once, its slot
+ * looked up, and its whole digest compared once in constant time with the slot's (or with a
+ * dummy when the slot is empty), so neither the number of keys nor which check failed shows in
+ * the time or the answer. Throws `ConfigurationError` for an empty list (it would lock every
+ * caller out: omit `apiKeys` for an open gateway) and for duplicate ids or hashes.
+ *
+ * @example
+ * const index = createApiKeyIndex([{ id: 'ci', hash: hashApiKey(process.env.CI_KEY!), tenant: 'acme' }]);
+ * const caller = index.authenticate(request); // { tenant: 'acme', apiKeyId: 'ci' }
  */
-export function authenticate(request: IncomingMessage, keys: readonly ApiKeyEntry[] | undefined): Caller {
-  if (keys === undefined || keys.length === 0) return { tenant: 'default', apiKeyId: null };
-  const header = request.headers.authorization ?? '';
-  const key = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : (request.headers['x-api-key'] as string | undefined);
-  if (key === undefined || key === '') throw new AuthenticationError('Missing API key: send Authorization: Bearer <key>.', { code: 'missing_api_key' });
-  const digest = Buffer.from(hashApiKey(key), 'hex');
-  const entry = keys.find((candidate) => {
-    const stored = Buffer.from(candidate.hash, 'hex');
-    return stored.length === digest.length && timingSafeEqual(stored, digest);
+export function createApiKeyIndex(keys: readonly ApiKeyEntry[]): ApiKeyIndex {
+  if (keys.length === 0) {
+    throw new ConfigurationError('apiKeys is empty, which would refuse every request; omit apiKeys for an open gateway, or add a key: { id, hash: hashApiKey(key), tenant }.', { key: 'apiKeys' });
+  }
+  const slots = new Map<string, { digest: Buffer; caller: Caller }>();
+  const ids = new Set<string>();
+  keys.forEach((entry, index) => {
+    if (!/^[0-9a-f]{64}$/i.test(entry.hash)) throw new ConfigurationError(`apiKeys[${index}].hash must be the 64-character SHA-256 hex digest from hashApiKey(key), not the key itself.`, { key: `apiKeys[${index}].hash` });
+    if (ids.has(entry.id)) throw new ConfigurationError(`apiKeys[${index}].id is used by an earlier key; key ids must be unique.`, { key: `apiKeys[${index}].id` });
+    ids.add(entry.id);
+    const digest = Buffer.from(entry.hash, 'hex');
+    const slot = digest.subarray(0, slotBytes).toString('hex');
+    if (slots.has(slot)) throw new ConfigurationError(`apiKeys[${index}].hash is the hash of an earlier key; every key must be different.`, { key: `apiKeys[${index}].hash` });
+    slots.set(slot, { digest, caller: { tenant: entry.tenant, apiKeyId: entry.id } });
   });
-  if (entry === undefined) throw new AuthenticationError('The API key is not valid.');
-  return { tenant: entry.tenant, apiKeyId: entry.id };
+  const dummy = Buffer.alloc(32);
+  return {
+    authenticate(request) {
+      const key = presentedKey(request);
+      if (key === undefined) throw new AuthenticationError('Missing API key: send Authorization: Bearer <key>.', { code: 'missing_api_key' });
+      const digest = createHash('sha256').update(key).digest();
+      const found = slots.get(digest.subarray(0, slotBytes).toString('hex'));
+      const equal = timingSafeEqual(found?.digest ?? dummy, digest);
+      if (found === undefined || !equal) throw new AuthenticationError('The API key is not valid.');
+      return found.caller;
+    },
+  };
+}
+
+/** The caller of a gateway without keys: open, and every request is the `default` tenant. */
+export const openCaller: Caller = Object.freeze({ tenant: 'default', apiKeyId: null });
+
+/**
+ * The key from `Authorization: Bearer <key>` (the scheme in any case, RFC 7235) or `x-api-key`
+ * (Anthropic's header, which some clients send).
+ */
+function presentedKey(request: IncomingMessage): string | undefined {
+  const authorization = request.headers.authorization;
+  const bearer = authorization === undefined ? undefined : /^bearer[ \t]+(\S.*)$/i.exec(authorization.trim())?.[1]?.trim();
+  const alternative = request.headers['x-api-key'];
+  const key = bearer ?? (typeof alternative === 'string' ? alternative.trim() : undefined);
+  return key === undefined || key === '' ? undefined : key;
 }

@@ -1,23 +1,9 @@
-import { createUpstreamCall, Engine, ModelCatalog, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ProviderConfig, type ReceiptStore } from '@routekit/core';
-import type { HttpBridgeOptions } from './http-bridge.js';
+import { createUpstreamCall, Engine, ModelCatalog, type FeatureOptions } from '@routekit/core';
+import type { RouterConfig } from './router-config.js';
 
-/** Everything `routerMiddleware(config)` accepts: the engine's parts and the HTTP API's. */
-export interface RouterConfig extends Omit<HttpBridgeOptions, 'engine'>, FeatureOptions {
-  /** A ready engine; when given, the engine fields below are ignored. */
-  engine?: Engine;
-  /** The providers to call; only their models are routable. */
-  providers?: ProviderConfig[];
-  /** Models to add to the shipped catalog (e.g. a local server's). */
-  models?: ModelInfo[];
-  /** The model receipts compare costs against, e.g. `openai/gpt-4.1`. */
-  defaultModel?: string;
-  /** Features on the request path, outermost first. */
-  middleware?: EngineMiddleware[];
-  /** Where receipts are kept; process memory when omitted. */
-  receipts?: ReceiptStore;
-}
+export type { RouterConfig } from './router-config.js';
 
-/** Builds the engine a server adapter runs on from its config: upstream client, catalog, features. */
+/** Builds the engine a server adapter runs on from its (validated) config: upstream client, catalog, features. */
 export function createEngine(config: RouterConfig): Engine {
   const providers = config.providers ?? [];
   return new Engine({
@@ -27,6 +13,8 @@ export function createEngine(config: RouterConfig): Engine {
     ...(config.defaultModel !== undefined && { defaultModel: config.defaultModel }),
     ...(config.middleware && { middleware: config.middleware }),
     ...(config.receipts && { receipts: config.receipts }),
+    ...(config.maxAttempts !== undefined && { maxAttempts: config.maxAttempts }),
+    ...(config.resilience && { resilience: config.resilience }),
   });
 }
 

@@ -1,4 +1,4 @@
-import { ProviderFailedError, RateLimitedError, RoutekitError } from '@routekit/core';
+import { AuthenticationError, ProviderFailedError, RateLimitedError, RoutekitError } from '@routekit/core';
 
 /** An error as the HTTP API answers it, in OpenAI's shape. */
 export interface HttpError {
@@ -18,5 +18,7 @@ export function toHttpError(error: unknown, requestId: string): HttpError {
   }
   const retryAfter = error instanceof RateLimitedError ? error.retryAfterSeconds : error instanceof ProviderFailedError ? error.retryAfterSeconds : null;
   if (retryAfter !== null) headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfter)));
+  // RFC 7235 requires the challenge on every 401; RFC 6750 adds invalid_token when a key was sent.
+  if (error instanceof AuthenticationError && error.status === 401) headers['www-authenticate'] = error.code === 'missing_api_key' ? 'Bearer realm="routekit"' : 'Bearer realm="routekit", error="invalid_token"';
   return { status: error.status, headers, body: { error: { message: error.message, type: error.type, code: error.code, param: error.param, request_id: requestId } } };
 }

@@ -1,18 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NotFoundError, parseChatRequest, type Engine, type Exchange } from '@routekit/core';
-import { authenticate, type ApiKeyEntry, type Caller } from './authenticate.js';
+import { InvalidRequestError, NotFoundError, parseChatRequest, type Engine, type Exchange } from '@routekit/core';
+import { createApiKeyIndex, openCaller, type ApiKeyEntry } from './authenticate.js';
 import { toHttpError } from './error-body.js';
-import { modelsResponse } from './models-response.js';
-import { readJsonBody } from './read-json-body.js';
+import { assertValueDepth } from './json-depth.js';
+import { matchRoute, type Route, type RouteContext } from './match-route.js';
+import { modelResponse, modelsResponse } from './models-response.js';
+import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
 import { writeSse } from './write-sse.js';
 
 export interface HttpBridgeOptions {
   /** The engine that decides and calls. */
   engine: Engine;
-  /** API keys (hashed) the gateway accepts; open when omitted. */
+  /** API keys (hashed) the gateway accepts; open when omitted. An empty list is a configuration error. */
   apiKeys?: ApiKeyEntry[];
-  /** Largest request body accepted, in bytes. Default 4 MiB (room for a few inline images). */
+  /** Largest request body accepted, in bytes, before and after decoding gzip/deflate/br. Default 4 MiB (room for a few inline images). */
   bodyLimitBytes?: number;
   /** Where the API is mounted, e.g. `/llm`; routes are `<prefix>/v1/...`. Default ''. */
   prefix?: string;
@@ -21,15 +23,17 @@ export interface HttpBridgeOptions {
 /** The OpenAI-compatible API over Node's own request and response objects. */
 export interface HttpBridge {
   /**
-   * Serves the request if it is one of the gateway's routes and resolves `true`; resolves `false`
-   * for any other path so the framework can pass it on. `body` is a body a framework already parsed.
+   * Serves every request under `<prefix>/v1/` and resolves `true` (an unknown path gets OpenAI's
+   * JSON 404); resolves `false` for any other path so the framework can pass it on. `body` is a
+   * body a framework already parsed.
    */
   handle(request: IncomingMessage, response: ServerResponse, body?: unknown): Promise<boolean>;
 }
 
 /**
- * The shared Node HTTP bridge every server adapter sits on: routing of the API paths, auth, body
- * limits, JSON and SSE responses, OpenAI-style errors.
+ * The shared Node HTTP bridge every server adapter sits on: the API's routes (one table, below),
+ * auth, body limits and content checks, JSON and SSE responses, OpenAI-style errors. The gateway
+ * owns `<prefix>/v1/*`: an app's own `/v1` routes go before it or under another prefix.
  *
  * @example
  * const bridge = createHttpBridge({ engine });
@@ -39,32 +43,43 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   const { engine } = options;
   const prefix = options.prefix ?? '';
   const limit = options.bodyLimitBytes ?? 4 * 1024 * 1024;
+  const keys = options.apiKeys === undefined ? undefined : createApiKeyIndex(options.apiKeys);
+
+  const routes: Route[] = [
+    { method: 'POST', path: '/v1/chat/completions', serve: chatCompletions },
+    { method: 'GET', path: '/v1/models', serve: async ({ response }) => sendJson(response, 200, modelsResponse(engine)) },
+    { method: 'GET', path: '/v1/models/{id}', serve: async ({ response, parameter }) => sendJson(response, 200, modelResponse(engine, parameter!)) },
+    { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },
+  ];
 
   return {
     async handle(request, response, body) {
       const path = (request.url ?? '/').split('?')[0]!;
       if (!path.startsWith(`${prefix}/v1/`)) return false;
-      const route = path.slice(prefix.length);
-      const method = request.method ?? 'GET';
-      if (method === 'POST' && route === '/v1/chat/completions') await serve(response, (caller) => chatCompletions(request, response, caller, body), request);
-      else if (method === 'GET' && route === '/v1/models') await serve(response, async () => sendJson(response, 200, modelsResponse(engine)), request);
-      else if (method === 'GET' && route.startsWith('/v1/receipts/')) await serve(response, (caller) => receipt(response, decodeURIComponent(route.slice('/v1/receipts/'.length)), caller), request);
-      else return false;
+      try {
+        const match = matchRoute(routes, request.method ?? 'GET', path.slice(prefix.length));
+        if (match.kind === 'none') {
+          throw new NotFoundError(`No API route at this path; the gateway serves ${routes.map((route) => `${route.method} ${prefix}${route.path}`).join(', ')}.`, { code: 'unknown_url' });
+        }
+        if (match.kind === 'wrong-method') {
+          response.setHeader('allow', match.allowed.join(', '));
+          throw new InvalidRequestError(`This path does not take ${request.method}; it takes ${match.allowed.join(', ')}.`, { code: 'method_not_allowed', status: 405 });
+        }
+        const caller = keys === undefined ? openCaller : keys.authenticate(request);
+        await match.route.serve({ request, response, caller, parameter: match.parameter, body });
+      } catch (error) {
+        sendError(response, error, `req-${Date.now().toString(36)}`);
+      }
       return true;
     },
   };
 
-  async function serve(response: ServerResponse, work: (caller: Caller) => Promise<void>, request: IncomingMessage): Promise<void> {
-    try {
-      await work(authenticate(request, options.apiKeys));
-    } catch (error) {
-      sendError(response, error, `req-${Date.now().toString(36)}`);
-    }
-  }
-
-  async function chatCompletions(request: IncomingMessage, response: ServerResponse, caller: Caller, preParsed: unknown): Promise<void> {
+  async function chatCompletions({ request, response, caller, body }: RouteContext): Promise<void> {
+    assertJsonContentType(request);
     // A framework body parser that ran first has consumed the stream; its result is then the body.
-    const raw = preParsed !== undefined && request.readableEnded ? preParsed : await readJsonBody(request, limit);
+    const preParsed = body !== undefined && request.readableEnded;
+    if (preParsed) assertValueDepth(body);
+    const raw = preParsed ? body : await readJsonBody(request, limit);
     const parsed = parseChatRequest(raw, { hintsHeader: header(request, 'x-routekit-hints') });
     const aborter = new AbortController();
     // 'close' on the response also fires after a normal end; only an unfinished response means the client left.
@@ -100,10 +115,10 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     await writeSse(response, result.stream, exchange.id);
   }
 
-  async function receipt(response: ServerResponse, id: string, caller: Caller): Promise<void> {
-    const found = await engine.receipts.get(id);
+  async function receipt({ response, parameter, caller }: RouteContext): Promise<void> {
+    const found = await engine.receipts.get(parameter!);
     // Another tenant's receipt is reported as missing, not as forbidden, so ids cannot be probed.
-    if (found === undefined || (options.apiKeys !== undefined && found.tenant !== caller.tenant)) {
+    if (found === undefined || (keys !== undefined && found.tenant !== caller.tenant)) {
       throw new NotFoundError('No receipt with this id (receipts are kept for a limited time).', { code: 'receipt_not_found', param: 'id' });
     }
     sendJson(response, 200, found);

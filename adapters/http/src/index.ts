@@ -1,6 +1,11 @@
 export { createHttpBridge, type HttpBridge, type HttpBridgeOptions } from './http-bridge.js';
-export { hashApiKey, authenticate, type ApiKeyEntry, type Caller } from './authenticate.js';
+export { createGateway } from './create-gateway.js';
+export { hashApiKey, createApiKeyIndex, type ApiKeyEntry, type ApiKeyIndex, type Caller } from './authenticate.js';
 export { toHttpError, type HttpError } from './error-body.js';
-export { readJsonBody } from './read-json-body.js';
-export { createEngine, type RouterConfig } from './create-engine.js';
+export { readJsonBody, assertJsonContentType } from './read-json-body.js';
+export { maxJsonDepth } from './json-depth.js';
+export { createEngine } from './create-engine.js';
+export { validateRouterConfig, type RouterConfig } from './router-config.js';
 export { providersFromEnvironment, type EnvironmentProviders } from './providers-from-environment.js';
+export { providersOrDemo, type GatewayProviders } from './demo-upstream.js';
+export type { Route, RouteContext } from './match-route.js';

@@ -1,4 +1,4 @@
-import type { Engine } from '@routekit/core';
+import { NotFoundError, type Engine } from '@routekit/core';
 
 /** GET /v1/models: OpenAI's model list, each entry extended with prices, capabilities and live latency. */
 export function modelsResponse(engine: Engine): { object: 'list'; data: unknown[] } {
@@ -31,4 +31,11 @@ export function modelsResponse(engine: Engine): { object: 'list'; data: unknown[
     };
   });
   return { object: 'list', data: [...routers, ...models] };
+}
+
+/** GET /v1/models/{id}: one entry of the list, or 404 `model_not_found` for an id it does not hold. */
+export function modelResponse(engine: Engine, id: string): unknown {
+  const found = modelsResponse(engine).data.find((model) => (model as { id: string }).id === id);
+  if (found === undefined) throw new NotFoundError('No routable model with this id; GET /v1/models lists them.', { code: 'model_not_found', param: 'model' });
+  return found;
 }

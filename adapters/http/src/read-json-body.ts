@@ -1,11 +1,41 @@
 import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
 import { InvalidRequestError } from '@routekit/core';
+import { assertJsonTextDepth } from './json-depth.js';
+
+type Decoder = (buffer: Buffer, options: ZlibOptions) => Promise<Buffer>;
+
+const decoders: ReadonlyMap<string, Decoder> = new Map([
+  ['gzip', promisify(gunzip) as Decoder],
+  ['x-gzip', promisify(gunzip) as Decoder],
+  ['deflate', promisify(inflate) as Decoder],
+  ['br', promisify(brotliDecompress) as Decoder],
+]);
 
 /**
- * Reads and parses a JSON body, refusing more than `limitBytes` as soon as it is exceeded rather
- * than after buffering it all.
+ * Refuses a body that is not declared as JSON with 415. A browser may send text/plain, form and
+ * multipart bodies to any origin without a preflight, so parsing those as JSON would let any web
+ * page drive a gateway on localhost; `application/json` cannot be sent cross-site without CORS.
+ */
+export function assertJsonContentType(request: IncomingMessage): void {
+  const [mediaType = '', ...parameters] = (request.headers['content-type'] ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  if (mediaType !== 'application/json') {
+    throw new InvalidRequestError('The request body must be JSON, sent with Content-Type: application/json.', { code: 'unsupported_media_type', status: 415 });
+  }
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new InvalidRequestError('JSON bodies must be UTF-8 (charset=utf-8).', { code: 'unsupported_media_type', status: 415 });
+  }
+}
+
+/**
+ * Reads, decodes (`Content-Encoding` gzip, deflate or br) and parses a JSON body. `limitBytes`
+ * bounds both what arrives and what it decodes to, so a small compressed bomb is refused with 413
+ * as soon as its output passes the limit; any other encoding is refused with 415.
  */
 export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const encodings = contentEncodings(request);
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
   const chunks: Buffer[] = [];
@@ -15,15 +45,40 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
     if (size > limitBytes) throw tooLarge(limitBytes);
     chunks.push(chunk as Buffer);
   }
-  return parseJson(Buffer.concat(chunks).toString('utf8'));
+  let body: Buffer = Buffer.concat(chunks);
+  // Codings are listed in the order they were applied, so they are undone from the last.
+  for (const encoding of encodings.toReversed()) body = await decode(body, encoding, limitBytes);
+  return parseJson(body.toString('utf8'));
 }
 
 export function parseJson(text: string): unknown {
   if (text.trim() === '') throw new InvalidRequestError('The request body is empty; send a JSON object.', { code: 'invalid_json' });
+  assertJsonTextDepth(text);
   try {
     return JSON.parse(text);
   } catch {
     throw new InvalidRequestError('The request body is not valid JSON.', { code: 'invalid_json' });
+  }
+}
+
+function contentEncodings(request: IncomingMessage): string[] {
+  const header = request.headers['content-encoding'] ?? '';
+  const encodings = header.split(',').map((encoding) => encoding.trim().toLowerCase()).filter((encoding) => encoding !== '' && encoding !== 'identity');
+  for (const encoding of encodings) {
+    if (!decoders.has(encoding)) {
+      throw new InvalidRequestError('The Content-Encoding is not supported; send the body uncompressed, or as gzip, deflate or br.', { code: 'unsupported_content_encoding', status: 415 });
+    }
+  }
+  return encodings;
+}
+
+async function decode(body: Buffer, encoding: string, limitBytes: number): Promise<Buffer> {
+  try {
+    // maxOutputLength stops decompression as soon as the output passes the limit.
+    return await decoders.get(encoding)!(body, { maxOutputLength: limitBytes });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limitBytes);
+    throw new InvalidRequestError(`The request body is not valid ${encoding} data.`, { code: 'invalid_encoding' });
   }
 }
 

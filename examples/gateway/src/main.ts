@@ -1,29 +1,19 @@
 import express from 'express';
 import { installGracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { providersFromEnvironment } from '@routekit/http';
-import { startMockUpstream } from '@routekit/core/testing';
+import { providersOrDemo } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? '127.0.0.1';
-const configured = providersFromEnvironment();
-let { providers } = configured;
-
-if (providers.length === 0) {
-  const mock = await startMockUpstream({ timeToFirstTokenMs: 150, tokensPerSecond: 40 });
-  providers = ['openai', 'google', 'mistral', 'groq', 'together'].map((id) => ({ id, kind: 'openai' as const, baseUrl: mock.url }));
-  providers.push({ id: 'anthropic', kind: 'anthropic', baseUrl: mock.url });
-  console.log('routekit: no provider configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, MISTRAL_API_KEY,');
-  console.log('          GROQ_API_KEY, TOGETHER_API_KEY, or ROUTEKIT_LOCAL_BASE_URL + ROUTEKIT_LOCAL_MODELS).');
-  console.log(`routekit: DEMO MODE: every provider is the mock upstream at ${mock.url}; answers are canned.`);
-}
+// The same resolution `routerMiddleware()` makes with no config (adapters/http/src/demo-upstream.ts).
+const { providers, models, defaultModel } = await providersOrDemo();
 
 const app = express();
-app.use(routerMiddleware({ providers, models: configured.models, defaultModel: process.env.ROUTEKIT_DEFAULT_MODEL ?? 'openai/gpt-4.1' }));
+app.use(routerMiddleware({ providers, models, defaultModel }));
 app.get('/', (_request, response) => {
-  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, GET /v1/models, GET /v1/receipts/:id\n');
+  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, GET /v1/models, GET /v1/models/:id, GET /v1/receipts/:id\n');
 });
 // Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
 // exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
