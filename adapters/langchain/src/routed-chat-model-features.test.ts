@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { AIMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
+import { RunnableLambda } from '@langchain/core/runnables';
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { fakeModel } from '@langchain/core/testing';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
@@ -134,8 +135,8 @@ describe('RoutedChatModel: callbacks', () => {
     AsyncLocalStorageProviderSingleton.initializeGlobalInstance(new AsyncLocalStorage());
   });
 
-  it('reports each token once, from one chat model run, inside a chain', async () => {
-    const model = new RoutedChatModel({ models: { [weak]: new FakeListChatModel({ responses: ['weak answer'] }) } });
+  it('reports each token once, from one chat model run, inside a chain and inside a graph-style node', async () => {
+    const model = new RoutedChatModel({ models: { [weak]: new FakeListChatModel({ responses: ['weak answer', 'weak answer'] }) } });
     const tokens: string[] = [];
     let modelRuns = 0;
     const handler = BaseCallbackHandler.fromMethods({
@@ -146,8 +147,28 @@ describe('RoutedChatModel: callbacks', () => {
     const streamed = await streamAll(await chain.stream({ question: 'Hello' }, { callbacks: [handler] }));
     expect(streamed.content).toBe('weak answer');
     expect(modelRuns).toBe(1);
-    // FakeListChatModel streams one character per chunk; the last token is the empty closing chunk.
-    expect(tokens.join('')).toBe('weak answer');
-    expect(tokens.filter((token) => token !== '')).toHaveLength('weak answer'.length);
+    // FakeListChatModel streams one character per chunk; the last token is the empty closing chunk with usage and the receipt.
+    expect(tokens).toEqual([...'weak answer', '']);
+
+    // A LangGraph node invokes the model with no config, so the model and (unless kept out) its delegate both inherit the
+    // node's callbacks through AsyncLocalStorage; a handler that prefers streaming (LangGraph's "messages" stream mode) turns
+    // invoke into a stream, and would then get every token twice.
+    tokens.length = 0;
+    modelRuns = 0;
+    class StreamingHandler extends BaseCallbackHandler {
+      name = 'streaming-handler';
+      lc_prefer_streaming = true;
+      override handleLLMNewToken(token: string): void {
+        tokens.push(token);
+      }
+      override handleChatModelStart(): void {
+        modelRuns += 1;
+      }
+    }
+    const node = RunnableLambda.from(async (question: string) => model.invoke(question));
+    const answer = await node.invoke('Hello', { callbacks: [new StreamingHandler()] });
+    expect(answer.content).toBe('weak answer');
+    expect(modelRuns).toBe(1);
+    expect(tokens).toEqual([...'weak answer', '']);
   });
 });

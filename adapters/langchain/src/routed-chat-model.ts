@@ -10,7 +10,7 @@ import type { Runnable } from '@langchain/core/runnables';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { SerializableSchema } from '@langchain/core/utils/standard_schema';
 import { getSchemaDescription, isInteropZodSchema, type InteropZodType } from '@langchain/core/utils/types';
-import { ConfigurationError, createInProcessEngine, parseModelSelector, type Engine, type Exchange, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
+import { ConfigurationError, createInProcessEngine, parseModelSelector, type Engine, type Exchange, type FinishReason, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
 import { callDelegate, delegateContexts, responseChunks } from './call-delegate.js';
 import { checkOptions, engineFields, langchainFields, serializableFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
 import { toChatRequest } from './to-chat-request.js';
@@ -83,15 +83,17 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
   override async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
     const { exchange, result } = await this.#run(messages, options, true);
     let usage: Usage | undefined;
+    let finishReason: FinishReason | null = null;
     for await (const chunk of result.type === 'stream' ? result.stream : responseChunks(result.response)) {
       if (chunk.usage) usage = chunk.usage;
+      finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
       const generation = toGenerationChunk(chunk);
       if (generation === undefined) continue;
       yield generation;
       await runManager?.handleLLMNewToken(generation.text, undefined, undefined, undefined, undefined, { chunk: generation });
     }
     // The engine has finished the receipt by now: the stream's end is where it writes it.
-    const closing = toClosingChunk(exchange.id, usage, exchange.receipt);
+    const closing = toClosingChunk(exchange.id, finishReason, usage, exchange.receipt);
     yield closing;
     await runManager?.handleLLMNewToken(closing.text, undefined, undefined, undefined, undefined, { chunk: closing });
   }

@@ -1,6 +1,6 @@
 import { AIMessageChunk, type InvalidToolCall, type ToolCall, type UsageMetadata } from '@langchain/core/messages';
 import { ChatGenerationChunk } from '@langchain/core/outputs';
-import type { ChatChunk, ChatResponse, Receipt, Usage } from '@routekit/core';
+import type { ChatChunk, ChatResponse, FinishReason, Receipt, Usage } from '@routekit/core';
 
 /**
  * The engine's answer as what the app gets. An AIMessageChunk, not an AIMessage: LangChain's own
@@ -29,42 +29,41 @@ export function toAIMessageChunk(response: ChatResponse, receipt: Receipt): AIMe
   });
 }
 
-/** One streamed chunk of text and tool-call fragments; the finish reason rides on the chunk that ends the choice. */
+/** One streamed chunk of text and tool-call fragments; undefined for a chunk with neither (a finish or usage chunk). */
 export function toGenerationChunk(chunk: ChatChunk): ChatGenerationChunk | undefined {
-  const choice = chunk.choices[0];
-  if (choice === undefined) return undefined;
-  const text = choice.delta.content ?? '';
+  const delta = chunk.choices[0]?.delta;
+  const text = delta?.content ?? '';
+  const toolCalls = delta?.tool_calls ?? [];
+  if (text === '' && toolCalls.length === 0) return undefined;
   const message = new AIMessageChunk({
     id: chunk.id,
     content: text,
-    tool_call_chunks: (choice.delta.tool_calls ?? []).map((call) => ({
+    tool_call_chunks: toolCalls.map((call) => ({
       index: call.index,
       ...(call.id !== undefined && { id: call.id }),
       ...(call.function?.name !== undefined && { name: call.function.name }),
       args: call.function?.arguments ?? '',
       type: 'tool_call_chunk' as const,
     })),
-    ...(choice.finish_reason !== null && { response_metadata: { finish_reason: choice.finish_reason } }),
   });
-  return new ChatGenerationChunk({ text, message, ...(choice.finish_reason !== null && { generationInfo: { finish_reason: choice.finish_reason } }) });
+  return new ChatGenerationChunk({ text, message });
 }
 
 /**
- * The stream's last chunk, once the engine finished it: usage, the chosen model and the receipt.
- * They ride on one chunk only, because concatenating chunks joins string metadata.
+ * The stream's last chunk, once the engine finished it: the finish reason, usage, the chosen model
+ * and the receipt. They ride on one chunk only, because concatenating chunks joins string metadata.
  */
-export function toClosingChunk(id: string, usage: Usage | undefined, receipt: Receipt): ChatGenerationChunk {
+export function toClosingChunk(id: string, finishReason: FinishReason | null, usage: Usage | undefined, receipt: Receipt): ChatGenerationChunk {
   const tokens = usage ?? usageOfReceipt(receipt);
   const message = new AIMessageChunk({
     id,
     content: '',
     usage_metadata: toUsageMetadata(tokens),
-    response_metadata: { model_name: receipt.winner ?? receipt.model_requested, routekit: receipt },
+    response_metadata: { model_name: receipt.winner ?? receipt.model_requested, finish_reason: finishReason ?? 'stop', routekit: receipt },
   });
-  return new ChatGenerationChunk({ text: '', message });
+  return new ChatGenerationChunk({ text: '', message, generationInfo: { finish_reason: finishReason ?? 'stop' } });
 }
 
-/** The receipt's tokens (estimated from text length when the delegate reported none). */
 function usageOfReceipt(receipt: Receipt): Usage {
   return { prompt_tokens: receipt.tokens.prompt, completion_tokens: receipt.tokens.completion, total_tokens: receipt.tokens.total };
 }
