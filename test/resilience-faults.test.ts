@@ -171,6 +171,29 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
     expect(Object.keys(flaky.requests[0]!.body as object)).not.toContain('x-fallback-chain');
   });
 
+  it('routes the last fallback of an auto request to another provider when the ranking is all one provider', async () => {
+    const twoProviders = await startResilienceGateway(
+      [
+        { id: 'openai', kind: 'openai', baseUrl: flaky.url },
+        { id: 'mistral', kind: 'openai', baseUrl: healthy.url },
+      ],
+      { resilience: { attempts: { backoffBaseMs: 2, backoffMaxMs: 5 } } },
+    );
+    try {
+      flaky.failNext({ type: 'status', status: 500 }, 6);
+      const answer = await chat(twoProviders.url, { model: 'auto', messages, 'x-routing-hints': { prefer_providers: ['openai'] } });
+      expect(answer.status).toBe(200);
+      const receipt = answer.body['x-routekit']!;
+      // The ranking puts every openai model first; the third place to try goes to the best mistral model.
+      expect(receipt.candidates.slice(0, 3).every((candidate) => candidate.model.startsWith('openai/'))).toBe(true);
+      expect(receipt.attempts.slice(0, 6).every((attempt) => attempt.model.startsWith('openai/') && attempt.outcome === 'failed')).toBe(true);
+      expect(receipt.winner!.startsWith('mistral/')).toBe(true);
+      expect(receipt.fallback_attempts).toBe(2);
+    } finally {
+      await twoProviders.close();
+    }
+  });
+
   it('follows a configured fallback chain of an explicit model', async () => {
     flaky.failNext({ type: 'status', status: 502 }, 3);
     const answer = await chat(gateway.url, { model: 'openai/gpt-4.1', messages });

@@ -30,8 +30,9 @@ export interface CandidatePlan {
 }
 
 /**
- * The models to try, in order. A routed request falls back down its ranking, after the models of
- * its `x-fallback-chain` when it names one. An explicit model gets no other model unless it opts in:
+ * The models to try, in order. A routed request falls back down its ranking (with at least one
+ * other provider when the ranking has one), after the models of its `x-fallback-chain` when it
+ * names one. An explicit model gets no other model unless it opts in:
  * with `x-fallback-chain`, or with a configured chain for that model. Chain models meet the same hard
  * constraints as ranked ones (tools, images, JSON mode, context, hints, open circuits), so a fallback
  * never silently drops what the request needs.
@@ -57,7 +58,19 @@ export function planCandidates(input: CandidatePlanInput): CandidatePlan {
   if (explicit) return { models: [...head, ...checked.eligible], rejected };
   const rest = ranked.slice(1).filter((model) => !seen.has(model.id));
   const limit = Math.max(input.maxCandidates, 1 + checked.eligible.length);
-  return { models: [...head, ...checked.eligible, ...rest].slice(0, limit), rejected };
+  return { models: acrossProviders([...head, ...checked.eligible, ...rest], limit), rejected };
+}
+
+/**
+ * The first `limit` models, except that when they all share one provider and the ranking holds a
+ * model of another, the best of those takes the last place: an outage of one provider must not
+ * take every fallback of a routed request with it.
+ */
+function acrossProviders(models: ModelInfo[], limit: number): ModelInfo[] {
+  const chosen = models.slice(0, limit);
+  if (chosen.length < 2 || chosen.some((model) => model.provider !== chosen[0]!.provider)) return chosen;
+  const other = models.slice(limit).find((model) => model.provider !== chosen[0]!.provider);
+  return other === undefined ? chosen : [...chosen.slice(0, -1), other];
 }
 
 function resolveRoutable(catalog: ModelCatalog, name: string, param: string): ModelInfo {
