@@ -142,7 +142,7 @@ describe('RoutedLLM features (the engine decides, the LLM only answers)', () => 
     const llm = routed({ pii: true });
     const response = await llm.chat({ messages: [user(`Write to ${email} please`)] });
     expect(JSON.stringify(sentBodies()[0])).not.toContain(email);
-    expect(sentBodies()[0]!.messages[0]!.content).toBe('Write to <EMAIL_1> please');
+    expect(sentBodies()[0]!.messages[0]!.content).toMatch(/^Write to <EMAIL_1\w*> please$/);
     expect(response.message.content).toBe(`Echo from gpt-4.1-mini: Write to ${email} please`);
     const { text, receipt } = await collect(await llm.chat({ messages: [user(`Write to ${email} please`)], stream: true }));
     expect(JSON.stringify(sentBodies()[1])).not.toContain(email);
@@ -169,13 +169,15 @@ describe('RoutedLLM features (the engine decides, the LLM only answers)', () => 
   });
 
   it('falls back to the next candidate when the chosen LLM fails before its first token, streaming and not', async () => {
+    // No same-model retries, so the one failure moves on to the next candidate.
+    const resilience = { attempts: { retries: 0 } };
     mock.failNext({ type: 'status', status: 503 }, 1);
-    const response = await routed().chat({ messages: [user('Hello there')] });
+    const response = await routed({ resilience }).chat({ messages: [user('Hello there')] });
     expect(response.message.content).toBe('Echo from gpt-4.1: Hello there');
     expect(receiptOf(response.raw)).toMatchObject({ winner: 'openai/gpt-4.1', fallback_attempts: 1, attempts: [{ model: 'openai/gpt-4.1-mini', outcome: 'failed', upstream_status: 503 }, { model: 'openai/gpt-4.1', outcome: 'ok' }] });
     mock.reset();
     mock.failNext({ type: 'status', status: 500 }, 1);
-    const { text, receipt } = await collect(await routed().chat({ messages: [user('Hello there')], stream: true }));
+    const { text, receipt } = await collect(await routed({ resilience }).chat({ messages: [user('Hello there')], stream: true }));
     expect(text).toBe('Echo from gpt-4.1: Hello there');
     expect(receipt.fallback_attempts).toBe(1);
   });

@@ -32,7 +32,7 @@ export interface RoutedLLMOptions extends Omit<InProcessEngineOptions<DelegateLL
   hints?: RoutingHints;
 }
 
-const optionNames = ['llms', 'model', 'tenant', 'hints', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'pair', 'middleware', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
+const optionNames = ['llms', 'model', 'tenant', 'hints', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'pair', 'middleware', 'resilience', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
 
 /**
  * A LlamaIndex LLM that routes each call to one of several LlamaIndex LLMs: the routekit engine

@@ -1,4 +1,4 @@
-import { ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, LatencyTracker, ModelCatalog, Router, toDelegateFailure, type Attempt, type ChatChunk, type ChatResponse, type ChatResult, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ProviderConfig, type ReceiptStore } from '@routekit/core';
+import { ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, LatencyTracker, ModelCatalog, Router, toDelegateFailure, type Attempt, type ChatChunk, type ChatResponse, type ChatResult, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 
 /** The part of an `openai` client a delegate needs; `new OpenAI({ apiKey, baseURL })` is one. */
@@ -26,6 +26,8 @@ export interface ClientEngineOptions extends FeatureOptions {
   maxAttempts?: number;
   /** Middleware of your own, after the built-in features. */
   middleware?: EngineMiddleware[];
+  /** Timeouts, same-model retries and circuit breakers; a delegate client's own `maxRetries` add to `attempts.retries`. */
+  resilience?: ResilienceOptions;
   /** RouteLLM's Controller: the strong model `router-<name>-<threshold>` chooses (a catalog id or unambiguous name). */
   strongModel?: string;
   /** RouteLLM's Controller: the weak model `router-<name>-<threshold>` chooses. */

@@ -46,7 +46,7 @@ export interface RoutedClient {
   readonly receipts: ReceiptStore;
 }
 
-const optionNames = ['providers', 'models', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'middleware', 'strongModel', 'weakModel', 'tenant', 'routers', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
+const optionNames = ['providers', 'models', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'middleware', 'resilience', 'strongModel', 'weakModel', 'tenant', 'routers', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
 
 /**
  * A drop-in for the `openai` client's `chat.completions.create` that routes each request with the

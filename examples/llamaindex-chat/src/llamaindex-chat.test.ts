@@ -17,7 +17,7 @@ describe('examples/llamaindex-chat (smoke)', () => {
       output += text;
     });
     expect(receipts).toHaveLength(3);
-    expect(receipts.every((receipt) => receipt.status === 'ok' && receipt.winner !== null && receipt.cache?.status === 'miss')).toBe(true);
+    expect(receipts.every((receipt) => receipt.status === 'ok' && receipt.winner !== null && receipt.cache?.status !== 'hit')).toBe(true);
     const [again] = await runConversation(chat, defaultQuestions.slice(0, 1), () => {});
     expect(again!.cache?.status).toBe('hit');
     expect(output).toContain('Mock answer from gpt-4.1');

@@ -3,6 +3,7 @@ import type { ModelInfo } from '../catalog/model-info.js';
 import { ConfigurationError } from '../errors.js';
 import { LatencyTracker } from '../catalog/latency-tracker.js';
 import type { ReceiptStore } from '../receipts/receipt-store.js';
+import type { ResilienceOptions } from '../resilience/resilience-options.js';
 import { Router } from '../routing/router.js';
 import type { ModelPair } from '../routing/threshold-strategy.js';
 import type { ChatResult } from './chat-result.js';
@@ -28,6 +29,8 @@ export interface InProcessEngineOptions<Delegate> extends FeatureOptions {
   pair?: ModelPair;
   /** Middleware of your own, after the built-in features. */
   middleware?: EngineMiddleware[];
+  /** Timeouts, same-model retries and circuit breakers; a delegate SDK's own retries add to `attempts.retries`. */
+  resilience?: ResilienceOptions;
 }
 
 /**
