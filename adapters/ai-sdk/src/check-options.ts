@@ -1,11 +1,22 @@
-import { ConfigurationError } from '@routekit/core';
+import { closestOption, ConfigurationError, engineOptionsShape, featureOptionsShape, parseRouterConfig } from '@routekit/core';
 
-/** The feature keys every routekit adapter accepts, as `routerMiddleware` names them. */
-export const featureKeys = ['pii', 'cache', 'rateLimits', 'spendLimits', 'store', 'defaultModel', 'maxAttempts', 'receipts', 'middleware'] as const;
-
-/** A misspelled option is an error naming it, not a feature silently left off. */
-export function checkOptions(options: object, allowed: readonly string[], factory: string): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new ConfigurationError(`${factory}: unknown option "${key}"; the options are ${allowed.join(', ')}.`, { key });
+/**
+ * Validates a factory's options strictly with core's config validator: the feature and engine keys
+ * that `routerMiddleware` takes, plus the adapter's own keys (which the adapter checks itself). A
+ * misspelled key is a `ConfigurationError` naming it and the key it most likely meant.
+ */
+export function checkOptions<Options extends object>(options: Options, ownKeys: readonly string[]): Options {
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError('The options must be an object.', { key: '(root)' });
+  const known = [...ownKeys, ...Object.keys(featureOptionsShape), ...Object.keys(engineOptionsShape)];
+  const shared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (ownKeys.includes(key)) continue;
+    if (!known.includes(key)) {
+      const suggestion = closestOption(key, known);
+      throw new ConfigurationError(`${key} is not an option; ${suggestion === undefined ? `the options are ${known.join(', ')}.` : `did you mean ${suggestion}?`}`, { key });
+    }
+    shared[key] = value;
   }
+  // In-process calls carry no API key, so per-key limits would never apply: the validator refuses them.
+  return { ...options, ...parseRouterConfig(shared, { apiKeys: false }) };
 }

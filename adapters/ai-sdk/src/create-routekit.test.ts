@@ -374,7 +374,10 @@ describe('createRoutekit with MockLanguageModelV4 delegates', () => {
   it('names a misspelled option, a model that is not V4 and an unknown per-call option', async () => {
     const models = { 'openai/gpt-4.1-mini': answering('x') };
     expect(() => createRoutekit({ models, caches: true } as never)).toThrow(ConfigurationError);
-    expect(() => createRoutekit({ models, caches: true } as never)).toThrow(/caches/);
+    expect(() => createRoutekit({ models, caches: true } as never)).toThrow(/caches is not an option; did you mean cache\?/);
+    expect(() => createRoutekit({ modles: models } as never)).toThrow(/did you mean models\?/);
+    // In-process calls carry no API key: a per-key limit could never apply.
+    expect(() => createRoutekit({ models, rateLimits: { perKey: { requestsPerMinute: 1 } } })).toThrow(/rateLimits.perKey/);
     expect(() => createRoutekit({ models: { 'openai/gpt-4.1-mini': { specificationVersion: 'v3' } } } as never)).toThrow(/models\["openai\/gpt-4.1-mini"\]/);
     const routekit = createRoutekit({ models });
     await expect(generateText({ model: routekit('auto'), prompt: 'Hi', providerOptions: { routekit: { tenat: 'x' } } })).rejects.toThrow(/tenat/);

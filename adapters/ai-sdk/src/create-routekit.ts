@@ -1,6 +1,6 @@
 import { NoSuchModelError, type LanguageModelV4, type ProviderV4 } from '@ai-sdk/provider';
 import { ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ReceiptStore } from '@routekit/core';
-import { checkOptions, featureKeys } from './check-options.js';
+import { checkOptions } from './check-options.js';
 import { commonSupportedUrls } from './common-supported-urls.js';
 import { RoutedLanguageModel } from './routed-language-model.js';
 import { callDelegate } from './run-through-engine.js';
@@ -30,8 +30,6 @@ export interface RoutekitProvider extends ProviderV4 {
   readonly engine: Engine;
 }
 
-const optionKeys = ['models', 'catalog', 'pair', ...featureKeys];
-
 /**
  * Creates the routekit provider: `routekit('auto')` is a LanguageModelV4 that picks one of
  * `models` per call (routing, cache, PII, limits, fallback before the first token, receipts).
@@ -41,13 +39,14 @@ const optionKeys = ['models', 'catalog', 'pair', ...featureKeys];
  * const { text } = await generateText({ model: routekit('auto'), prompt: 'Hello!' });
  */
 export function createRoutekit(options: RoutekitOptions): RoutekitProvider {
-  checkOptions(options, optionKeys, 'createRoutekit');
-  for (const [id, model] of Object.entries(options.models ?? {})) {
+  const config = checkOptions(options, ['models', 'catalog', 'pair']);
+  if (typeof config.models !== 'object' || config.models === null) throw new ConfigurationError('models must map catalog ids to AI SDK models, e.g. { "openai/gpt-4.1-mini": openai.chat("gpt-4.1-mini") }.', { key: 'models' });
+  for (const [id, model] of Object.entries(config.models)) {
     if (model?.specificationVersion !== 'v4') throw new ConfigurationError(`models["${id}"] must be an AI SDK LanguageModelV4 (ai@7 providers such as @ai-sdk/openai@4).`, { key: `models.${id}` });
   }
-  const engine = createInProcessEngine<LanguageModelV4>({ ...options, call: callDelegate });
+  const engine = createInProcessEngine<LanguageModelV4>({ ...config, call: callDelegate });
   let urls: Promise<Record<string, RegExp[]>> | undefined;
-  const supportedUrls = () => (urls ??= commonSupportedUrls(Object.values(options.models)));
+  const supportedUrls = () => (urls ??= commonSupportedUrls(Object.values(config.models)));
   const languageModel = (modelString: string): LanguageModelV4 => new RoutedLanguageModel(modelString, engine, supportedUrls);
   return Object.assign(languageModel, {
     specificationVersion: 'v4' as const,

@@ -130,7 +130,8 @@ describe('routekitMiddleware around one MockLanguageModelV4', () => {
   });
 
   it('names a misspelled option', () => {
-    expect(() => routekitMiddleware({ pi: true } as never)).toThrow(/"pi"/);
+    expect(() => routekitMiddleware({ pi: true } as never)).toThrow(/pi is not an option; did you mean pii\?/);
+    expect(() => routekitMiddleware({ cache: { similarityTreshold: 0.9 } } as never)).toThrow(/cache.similarityTreshold is not an option; did you mean similarityThreshold\?/);
     expect(() => routekitMiddleware({ models: {} } as never)).toThrow(ConfigurationError);
   });
 

@@ -1,6 +1,6 @@
 import type { LanguageModelV4, LanguageModelV4Middleware } from '@ai-sdk/provider';
-import { ConfigurationError, createInProcessEngine, featureStack, MemoryReceiptStore, ModelCatalog, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ReceiptStore } from '@routekit/core';
-import { checkOptions, featureKeys } from './check-options.js';
+import { ConfigurationError, createInProcessEngine, featureOptionsShape, featureStack, MemoryReceiptStore, ModelCatalog, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ReceiptStore } from '@routekit/core';
+import { checkOptions } from './check-options.js';
 import { callDelegate, generateThroughEngine, streamThroughEngine } from './run-through-engine.js';
 
 export interface RoutekitMiddlewareOptions extends FeatureOptions {
@@ -27,10 +27,13 @@ export interface RoutekitMiddlewareOptions extends FeatureOptions {
  * const model = wrapLanguageModel({ model: openai.chat('gpt-4.1-mini'), middleware: routekitMiddleware({ pii: true, cache: true }) });
  */
 export function routekitMiddleware(options: RoutekitMiddlewareOptions = {}): LanguageModelV4Middleware {
-  checkOptions(options, ['catalogId', 'catalog', ...featureKeys], 'routekitMiddleware');
+  const config = checkOptions(options, ['catalogId', 'catalog']);
+  if (config.catalogId !== undefined && typeof config.catalogId !== 'string') throw new ConfigurationError('catalogId must be a catalog id such as "openai/gpt-4.1-mini".', { key: 'catalogId' });
   // One set of features (caches, counters) and one receipt store for every model this middleware wraps.
-  const { pii, cache, rateLimits, spendLimits, store, middleware, catalogId, catalog, receipts, ...engineOptions } = options;
-  const shared = { ...engineOptions, catalog, receipts: receipts ?? new MemoryReceiptStore(), middleware: [...featureStack({ pii, cache, rateLimits, spendLimits, store }), ...(middleware ?? [])] };
+  const { middleware, catalogId, catalog, receipts, ...rest } = config;
+  const features = Object.fromEntries(Object.entries(rest).filter(([key]) => Object.hasOwn(featureOptionsShape, key))) as FeatureOptions;
+  const engineOptions = Object.fromEntries(Object.entries(rest).filter(([key]) => !Object.hasOwn(featureOptionsShape, key)));
+  const shared = { ...engineOptions, catalog, receipts: receipts ?? new MemoryReceiptStore(), middleware: [...featureStack(features), ...(middleware ?? [])] };
   const known = new ModelCatalog(catalog ? { models: catalog } : {});
   const engines = new Map<string, Engine>();
 
