@@ -1,6 +1,13 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { bodyParser } from '@koa/bodyparser';
+import express from 'express';
+import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { routerMiddleware as expressRouter } from '@routekit/express';
+import { routerMiddleware as koaRouter } from '@routekit/koa';
 import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
 
 // Issue 15, items 11 and 12: what a request body must be (JSON, declared as JSON, decodable, within
@@ -100,5 +107,54 @@ describe.each<Framework>(['express', 'koa'])('request bodies on the %s gateway',
       expect(response.status).toBe(400);
       expect(((await response.json()) as ErrorBody).error.code).toBe('invalid_path');
     }
+  });
+});
+
+describe.each<Framework>(['express', 'koa'])("behind the %s app's own body parsers", (framework) => {
+  let mock: MockUpstream;
+  let url: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    const config = { providers: [{ id: 'openai', kind: 'openai' as const, baseUrl: mock.url }] };
+    let server: Server;
+    if (framework === 'express') {
+      // A text parser first: without the Content-Type check its string would reach the gateway as the body.
+      const app = express();
+      app.use(express.json({ limit: '1mb' }), express.text({ type: 'text/plain' }));
+      app.use(expressRouter(config));
+      server = app.listen(0, '127.0.0.1');
+    } else {
+      const app = new Koa();
+      app.use(bodyParser({ enableTypes: ['json', 'form', 'text'] }));
+      app.use(koaRouter(config));
+      server = app.listen(0, '127.0.0.1');
+    }
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  afterAll(async () => {
+    await close();
+    await mock.close();
+  });
+
+  it('refuses a text or form body the framework already parsed with 415', async () => {
+    for (const [contentType, body] of [['text/plain', hello], ['application/x-www-form-urlencoded', 'model=auto&messages=hi']]) {
+      const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': contentType! }, body });
+      expect(response.status).toBe(415);
+    }
+  });
+
+  it('bounds the depth of a body the framework already parsed', async () => {
+    const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"model":"auto","messages":[{"role":"user","content":"hi"}],"x":${'['.repeat(5000)}${']'.repeat(5000)}}` });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.code).toBe('json_too_deep');
+  });
+
+  it('serves a JSON body the framework already parsed', async () => {
+    const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hello });
+    expect(response.status).toBe(200);
   });
 });
