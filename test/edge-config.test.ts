@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, type Receipt } from '@routekit/core';
+import { ConfigurationError, Engine, type Receipt } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { routerMiddleware as expressRouter } from '@routekit/express';
 import type { RouterConfig } from '@routekit/http';
@@ -65,6 +65,13 @@ describe.each<Framework>(['express', 'koa'])('configuration of the %s middleware
   ])('refuses the value in %j: "%s"', (config, message) => {
     expect(start(config)).toThrow(ConfigurationError);
     expect(start(config)).toThrow(message);
+  });
+
+  it('refuses a ready engine beside keys it already has, instead of ignoring them', () => {
+    const engine = new Engine({ call: async () => Promise.reject(new Error('not called')) });
+    expect(() => routers[framework]({ engine, cache: true })).toThrow('cache cannot be combined with engine');
+    expect(() => routers[framework]({ engine, maxAttempts: 2 })).toThrow('maxAttempts cannot be combined with engine');
+    expect(() => routers[framework]({ engine, apiKeys: undefined, prefix: '/llm' })).not.toThrow();
   });
 
   describe('with seed 002 names and lower-case PII types', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigurationError, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { ConfigurationError, engineOptionsShape, featureOptionsShape, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions } from './http-bridge.js';
 
@@ -49,7 +49,7 @@ const gatewayShape = {
 };
 
 /** The keys a ready `engine` already has; giving both is a contradiction, not a merge. */
-const engineKeys = ['providers', 'models', 'defaultModel', 'middleware', 'receipts', 'maxAttempts', 'resilience', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
+const engineKeys = ['providers', 'models', ...Object.keys(engineOptionsShape), ...Object.keys(featureOptionsShape)] as Array<keyof RouterConfig>;
 
 /**
  * Validates `routerMiddleware`'s config strictly, at startup: unknown or misspelled keys, wrong
