@@ -189,6 +189,7 @@ export class Engine {
       deadline,
       ...(breaker && { breaker }),
       ...(this.#resilience.random && { random: this.#resilience.random }),
+      ...(this.#resilience.hedging && { hedging: this.#resilience.hedging }),
       call: (attempt, signal) => compose(callWrappers.map((feature) => (next: () => Promise<ChatResult>) => feature.wrapCall!(attempt, next)), () => this.#options.call(attempt, signal))(),
       latency: this.latency,
       defaultModel: this.defaultModel,

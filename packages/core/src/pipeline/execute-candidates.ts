@@ -10,6 +10,7 @@ import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { CircuitOpenError } from '../resilience/circuit-open-error.js';
 import type { Deadline } from '../resilience/deadline.js';
 import { decideAfterFailure } from '../resilience/failure-decision.js';
+import { hedgeDelayMs, HedgeCancelledError, raceHedged, type HedgingPolicy } from '../resilience/hedging.js';
 import { estimateTokens, requestCharacters } from '../routing/request-profile.js';
 import type { ChatResult } from './chat-result.js';
 import type { ModelCall } from './engine-middleware.js';
@@ -30,10 +31,12 @@ export interface ExecuteCandidatesOptions {
   breaker?: CircuitBreaker;
   /** Source of the backoff jitter; tests pass their own. */
   random?: () => number;
+  /** Hedge latency-priority requests: start the second candidate when the first is slower than its p95 time to first token. */
+  hedging?: HedgingPolicy;
 }
 
 /** Receipt fields every record of one attempt carries. */
-type AttemptMeta = Pick<ReceiptAttempt, 'retry' | 'waited_ms' | 'wait' | 'circuit'>;
+type AttemptMeta = Pick<ReceiptAttempt, 'retry' | 'waited_ms' | 'wait' | 'circuit' | 'hedge'>;
 
 /**
  * Calls the candidates in turn until one answers, under the attempt policy: each attempt has a
@@ -66,7 +69,21 @@ export async function executeCandidates(options: ExecuteCandidatesOptions): Prom
       const started = performance.now();
       if (attempts === 0) receipt.routing_overhead_ms = round(started - exchange.startedAt);
       try {
-        return await attemptOnce(options, model, meta, attempts++, admission.probe, started);
+        const second = candidates[1];
+        const delayMs = index === 0 && retry === 0 && second !== undefined ? hedgeDelayMs(options.hedging, exchange, model, options.latency) : undefined;
+        if (delayMs === undefined) return await attemptOnce(options, model, meta, attempts++, admission.probe, started);
+        return await raceHedged({
+          delayMs,
+          signal: waitSignal,
+          first: (cancel) => attemptOnce(options, model, meta, attempts++, admission.probe, started, cancel),
+          second: async (cancel) => {
+            const hedgeAdmission = options.breaker === undefined ? { allowed: true, probe: false } : await options.breaker.admit(second!.id);
+            if (!hedgeAdmission.allowed) return undefined;
+            exchange.receipt.hedged = true;
+            return attemptOnce(options, second!, { hedge: true }, attempts++, hedgeAdmission.probe, performance.now(), cancel);
+          },
+          discard: closeLateResult,
+        });
       } catch (error) {
         lastError = error;
         if (exchange.signal.aborted || deadline.signal.aborted) throw error;
@@ -84,14 +101,14 @@ export async function executeCandidates(options: ExecuteCandidatesOptions): Prom
 }
 
 /** One call to one model, under its timeout; resolves with a response, or a stream past its first token. */
-async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, meta: AttemptMeta, index: number, probe: boolean, started: number): Promise<ChatResult> {
+async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, meta: AttemptMeta, index: number, probe: boolean, started: number, cancel?: AbortSignal): Promise<ChatResult> {
   const { exchange, policy, deadline } = options;
   const { receipt } = exchange;
   const attempt: Attempt = { exchange, model, request: { ...exchange.request, model: model.upstreamModel }, index };
   const streaming = exchange.request.stream === true;
   const limitMs = Math.max(1, Math.min(streaming ? policy.firstTokenTimeoutMs : policy.attemptTimeoutMs, Math.ceil(deadline.remainingMs())));
   const timeout = new AbortController();
-  const signal = AbortSignal.any([exchange.signal, deadline.signal, timeout.signal]);
+  const signal = AbortSignal.any([exchange.signal, deadline.signal, timeout.signal, ...(cancel ? [cancel] : [])]);
   const timer = setTimeout(() => timeout.abort(attemptTimedOut(model, limitMs, streaming)), limitMs);
   try {
     const result = await untilAborted(options.call(attempt, signal), signal, closeLateResult);
@@ -118,9 +135,9 @@ async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, 
     const failure = signal.aborted && !exchange.signal.aborted ? (signal.reason ?? error) : error;
     receipt.attempts.push({
       model: model.id,
-      outcome: failure instanceof BudgetExceededError ? 'skipped' : 'failed',
+      outcome: failure instanceof BudgetExceededError ? 'skipped' : failure instanceof HedgeCancelledError ? 'cancelled' : 'failed',
       latency_ms: round(performance.now() - started),
-      error_code: failure instanceof RoutekitError ? failure.code : 'internal_error',
+      error_code: failure instanceof RoutekitError ? failure.code : failure instanceof HedgeCancelledError ? 'hedge_lost' : 'internal_error',
       ...(failure instanceof ProviderFailedError && failure.upstreamStatus !== null && { upstream_status: failure.upstreamStatus }),
       ...(streaming && { phase: 'first_token' as const }),
       ...meta,

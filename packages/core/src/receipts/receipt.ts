@@ -14,7 +14,8 @@ export interface ReceiptCandidate {
 /** One call to one model. */
 export interface ReceiptAttempt {
   model: string;
-  outcome: 'ok' | 'failed' | 'skipped';
+  /** `cancelled`: the slower of two hedged calls, stopped when the other answered first (not billed). */
+  outcome: 'ok' | 'failed' | 'skipped' | 'cancelled';
   latency_ms: number;
   error_code?: string;
   upstream_status?: number | null;
@@ -27,6 +28,8 @@ export interface ReceiptAttempt {
   phase?: 'first_token' | 'stream';
   /** `probe` when a half-open circuit let this call through to test the model. */
   circuit?: 'probe';
+  /** True for the second call a latency-priority request started when the first was slow. */
+  hedge?: boolean;
 }
 
 export interface ReceiptTokens {
@@ -76,6 +79,8 @@ export interface Receipt {
   retries?: number;
   /** The request's overall deadline, in ms. */
   deadline_ms?: number;
+  /** True when a second candidate was started beside a slow first one (latency priority). */
+  hedged?: boolean;
   cache?: CacheReceipt;
   /** PII found and handled, counted by type; never the values. */
   pii?: { action: string; detected: Record<string, number> };

@@ -1,12 +1,12 @@
 /** Timeouts, deadline and retries of every call to a model; each option has a default. */
 export interface AttemptPolicyOptions {
-  /** Longest one call may take to return a whole JSON answer, in ms. Default 60,000. */
+  /** Longest one call may take to return a whole JSON answer, in ms. Default 60,000 (the provider's own response timeout). */
   attemptTimeoutMs?: number;
   /** Longest one streamed call may take to send its first token, in ms. Default 20,000. */
   firstTokenTimeoutMs?: number;
-  /** Overall deadline of a request (every attempt, every wait and the stream) when it names none, in ms. Default 120,000. */
+  /** Overall deadline of a request (every attempt, every wait and the whole stream) when it names none, in ms. Default 300,000: long answers stream for minutes. */
   deadlineMs?: number;
-  /** Largest deadline a request may ask for with `x-routekit-deadline-ms`, in ms. Default 600,000. */
+  /** Largest deadline a request may ask for with `x-routekit-deadline-ms`, in ms. Default 900,000. */
   maxDeadlineMs?: number;
   /** Retries of the same model after a retryable failure, before the next candidate. Default 2. */
   retries?: number;
@@ -23,8 +23,8 @@ export type AttemptPolicy = Required<AttemptPolicyOptions>;
 export const defaultAttemptPolicy: AttemptPolicy = {
   attemptTimeoutMs: 60_000,
   firstTokenTimeoutMs: 20_000,
-  deadlineMs: 120_000,
-  maxDeadlineMs: 600_000,
+  deadlineMs: 300_000,
+  maxDeadlineMs: 900_000,
   retries: 2,
   backoffBaseMs: 100,
   backoffMaxMs: 2_000,

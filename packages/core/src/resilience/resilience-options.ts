@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.js';
 import { resolveAttemptPolicy, type AttemptPolicy, type AttemptPolicyOptions } from './attempt-policy.js';
 import type { BreakerStore } from './breaker-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import type { HedgingPolicy } from './hedging.js';
 
 /** How the engine survives failing models: attempt policy, circuit breakers and where their state lives. */
 export interface ResilienceOptions {
@@ -12,6 +13,12 @@ export interface ResilienceOptions {
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Where breaker state lives: process memory by default; `createRedisBreakerStore()` shares it between instances. */
   breakerStore?: BreakerStore;
+  /**
+   * Hedging for requests with `priority: "latency"`: when the first model has sent no first token
+   * after its p95, the second candidate starts too; the first to answer wins, the other is cancelled
+   * and not billed in the receipt (a provider may still bill the tokens it generated). Off by default.
+   */
+  hedging?: HedgingPolicy | boolean;
   /** The breakers' clock in epoch ms; tests pass their own. */
   now?: () => number;
   /** Source of the backoff jitter in [0, 1); tests pass their own. */
@@ -43,6 +50,7 @@ const breakerSchema = z.strictObject({
 const optionsSchema = z.strictObject({
   attempts: attemptsSchema.optional(),
   circuitBreaker: z.union([z.literal(false), breakerSchema]).optional(),
+  hedging: z.union([z.boolean(), z.strictObject({ minimumSamples: z.number().int().positive().optional(), quantile: z.number().positive().max(1).optional() })]).optional(),
   breakerStore: z.custom<BreakerStore>((value) => typeof value === 'object' && value !== null && typeof (value as BreakerStore).admit === 'function', 'must be a BreakerStore').optional(),
   now: z.function().optional(),
   random: z.function().optional(),
@@ -53,6 +61,7 @@ export interface Resilience {
   policy: AttemptPolicy;
   breaker: CircuitBreaker | undefined;
   random: (() => number) | undefined;
+  hedging: HedgingPolicy | undefined;
 }
 
 /** Validates the options strictly (a misspelled key is an error naming it) and builds the breaker. */
@@ -70,5 +79,6 @@ export function createResilience(options: ResilienceOptions = {}): Resilience {
     options.circuitBreaker === false
       ? undefined
       : new CircuitBreaker({ ...(options.circuitBreaker && { options: options.circuitBreaker }), ...(options.breakerStore && { store: options.breakerStore }), ...(options.now && { now: options.now }) });
-  return { policy, breaker, random: options.random };
+  const hedging = options.hedging === true ? {} : options.hedging === false ? undefined : options.hedging;
+  return { policy, breaker, random: options.random, hedging };
 }
