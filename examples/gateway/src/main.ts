@@ -7,6 +7,10 @@ import { providersOrDemo } from '@routekit/http';
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? '127.0.0.1';
+if (!Number.isInteger(port) || port < 0 || port > 65535 || process.env.PORT?.trim() === '') {
+  console.error(`routekit: PORT must be a port number (0-65535), got ${JSON.stringify(process.env.PORT)}`);
+  process.exit(2);
+}
 // The same resolution `routerMiddleware()` makes with no config (adapters/http/src/demo-upstream.ts).
 const { providers, models, defaultModel } = await providersOrDemo();
 
