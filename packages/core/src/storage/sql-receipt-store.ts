@@ -179,8 +179,8 @@ async function usageOf(database: SqlDatabase, query: UsageQuery): Promise<UsageR
     parameters,
   );
   const latencies = await percentilesOf(database, query.groupBy, where, parameters);
-  const byGroup = (rows: Array<{ group_key: string | number }>) => {
-    const map = new Map<string, typeof rows>();
+  const byGroup = <Row extends { group_key: string | number }>(rows: Row[]) => {
+    const map = new Map<string, Row[]>();
     for (const row of rows) {
       const group = groupName(row.group_key, query.groupBy);
       map.set(group, [...(map.get(group) ?? []), row]);
@@ -195,7 +195,7 @@ async function usageOf(database: SqlDatabase, query: UsageQuery): Promise<UsageR
     const prompt = sum((row) => row.tokens_prompt);
     const completion = sum((row) => row.tokens_completion);
     const distribution = new Map<string, number>();
-    for (const row of (modelsByGroup.get(group) ?? []) as Array<{ winner: string; count: number | string }>) distribution.set(row.winner, (distribution.get(row.winner) ?? 0) + Number(row.count));
+    for (const row of modelsByGroup.get(group) ?? []) distribution.set(row.winner, (distribution.get(row.winner) ?? 0) + Number(row.count));
     return {
       group,
       requests,
@@ -213,7 +213,7 @@ async function usageOf(database: SqlDatabase, query: UsageQuery): Promise<UsageR
       spend_limited: sum((row) => row.spend_limited),
     };
   };
-  const groups = [...byGroup(aggregates).entries()].map(([group, rows]) => figuresOf(group, rows as AggregateRow[]));
+  const groups = [...byGroup(aggregates).entries()].map(([group, rows]) => figuresOf(group, rows));
   const totalsLatency = query.groupBy === 'none' ? undefined : (await percentilesOf(database, 'none', where, parameters)).get('all');
   const totals = figuresOf('all', aggregates);
   if (query.groupBy !== 'none') {
