@@ -27,10 +27,13 @@ const readiness = new WeakMap<Redis, Promise<void>>();
 
 /**
  * Resolves once the client is ready, starting a lazy connection if needed; rejects on the next
- * connection error. Callers bound the wait (the store guard's timeout).
+ * connection error, and at once while the client waits to reconnect. Callers bound the wait (the
+ * store guard's timeout).
  */
 export function whenReady(redis: Redis): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
+  // Between reconnect attempts nothing is coming soon: fail now, ioredis keeps retrying in the background.
+  if (redis.status === 'reconnecting' || redis.status === 'close') return Promise.reject(new Error(`connection ${redis.status}`));
   if (redis.status === 'end') return Promise.reject(new Error('connection closed'));
   let pending = readiness.get(redis);
   if (pending === undefined) {

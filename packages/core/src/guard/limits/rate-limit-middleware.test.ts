@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError, RateLimitedError } from '../../errors.js';
+import { InvalidRequestError, RateLimitedError, StoreUnavailableError } from '../../errors.js';
+import type { CounterStore } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { drain, responseWith, streamWith, testExchange, testRequest, usage } from './limit-test-helpers.js';
 import { createRateLimitMiddleware, type RateLimitOptions } from './rate-limit-middleware.js';
@@ -82,5 +83,23 @@ describe('rate limit middleware', () => {
   it('rejects bad options naming the field', () => {
     expect(() => createRateLimitMiddleware({ perKey: { requestsPerMinute: -1 } })).toThrow(InvalidRequestError);
     expect(() => createRateLimitMiddleware({ perKey: { requestsPerMinute: -1 } })).toThrow(/perKey\.requestsPerMinute/);
+  });
+
+  it('fails open when the store does not answer, or closed with 503 store_unavailable when configured so', async () => {
+    const down: CounterStore = {
+      reserve: () => Promise.reject(new StoreUnavailableError('The counter store on Redis is unavailable.', { feature: 'store', retryAfterSeconds: 3 })),
+      adjust: () => Promise.reject(new Error('down')),
+      get: () => Promise.reject(new Error('down')),
+      close: async () => undefined,
+    };
+    let called = 0;
+    const open = createRateLimitMiddleware({ store: down, global: { requestsPerMinute: 1 } });
+    await open.wrapRequest!(testExchange(), async () => (called++, responseWith(usage(1, 1))));
+    await open.wrapRequest!(testExchange(), async () => (called++, responseWith(usage(1, 1))));
+    expect(called).toBe(2);
+    const closed = createRateLimitMiddleware({ store: down, onStoreFailure: 'closed', global: { requestsPerMinute: 1 } });
+    const error = await closed.wrapRequest!(testExchange(), async () => (called++, responseWith(usage(1, 1)))).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 503, code: 'store_unavailable', feature: 'rate_limits', retryAfterSeconds: 3 });
+    expect(called).toBe(2);
   });
 });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../errors.js';
+import { createMemoryCounterStore } from './memory-counter-store.js';
+import { guardCounterStore } from './guard-counter-store.js';
+import { createStoreGuard } from './store-guard.js';
+
+function guarded(options: { timeoutMs?: number } = {}) {
+  const clock = { time: 1_000_000 };
+  const lines: string[] = [];
+  const guard = createStoreGuard({ name: 'test store', retryAfterFailureMs: 1000, now: () => clock.time, log: (line) => lines.push(line), ...options });
+  return { guard, clock, lines };
+}
+
+describe('store guard', () => {
+  it('turns an operation that never answers into a StoreUnavailableError after the timeout', async () => {
+    const { guard, lines } = guarded({ timeoutMs: 20 });
+    const error = await guard.run(() => new Promise(() => undefined)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toMatchObject({ status: 503, code: 'store_unavailable', retryAfterSeconds: 1 });
+    expect(lines).toEqual([expect.stringMatching(/^routekit: the test store is unavailable \(no answer within 20 ms\)/)]);
+    expect(guard.available).toBe(false);
+  });
+
+  it('fails fast during an outage, lets one probe through per pause, and logs the outage and the recovery once each', async () => {
+    const { guard, clock, lines } = guarded();
+    let calls = 0;
+    const failing = () => (calls++, Promise.reject(new Error('connect ECONNREFUSED')));
+    for (let index = 0; index < 5; index++) await expect(guard.run(failing)).rejects.toBeInstanceOf(StoreUnavailableError);
+    // Only the first call reached the store; the others failed without trying it.
+    expect(calls).toBe(1);
+    clock.time += 1000;
+    await expect(guard.run(failing)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(calls).toBe(2);
+    clock.time += 1500;
+    expect(await guard.run(async () => (calls++, 'back'))).toBe('back');
+    expect(guard.available).toBe(true);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('(connect ECONNREFUSED)');
+    expect(lines[1]).toBe('routekit: the test store answers again after 3 s; 6 operations failed meanwhile.');
+  });
+
+  it("passes a caller's RangeError through without calling it an outage", async () => {
+    const { guard, lines } = guarded();
+    await expect(guard.run(() => Promise.reject(new RangeError('amount must be a safe integer')))).rejects.toBeInstanceOf(RangeError);
+    expect(guard.available).toBe(true);
+    expect(lines).toEqual([]);
+  });
+
+  it('guards a store of your own behind the same interface', async () => {
+    const inner = createMemoryCounterStore();
+    const store = guardCounterStore({ ...inner, get: () => new Promise<number>(() => undefined) }, { timeoutMs: 20, log: () => undefined });
+    expect((await store.reserve([{ key: 'k', amount: 2, limit: 5, ttlMs: 60_000 }], { minimum: 1 })).granted).toBe(2);
+    await expect(store.get('k')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
