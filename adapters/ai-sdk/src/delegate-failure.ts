@@ -1,5 +1,5 @@
 import { APICallError } from '@ai-sdk/provider';
-import { parseRetryAfter, ProviderFailedError, RoutekitError, type Attempt, type ProviderFailure } from '@routekit/core';
+import { failureOfStatus, parseRetryAfter, ProviderFailedError, RoutekitError, type Attempt, type ProviderFailure } from '@routekit/core';
 
 /**
  * A delegate's error in the engine's terms, so that the engine can decide whether the next
@@ -23,14 +23,12 @@ export function toDelegateFailure(error: unknown, attempt: Attempt, signal: Abor
   });
 }
 
-// The same classes as the gateway's HTTP client (core's failureOfStatus), so fallback behaves alike.
+// The same classes as the gateway's HTTP client, so fallback behaves alike.
 function failureOf(error: unknown, status: number | undefined): ProviderFailure {
   // An APICallError without a status never reached the provider; any other error is the model's
   // own (a bad response, a bug in a custom model): both may succeed on another candidate.
   if (status === undefined) return APICallError.isInstance(error) ? 'connection' : 'bad_response';
-  if (status === 429) return 'rate_limited';
-  if (status === 408) return 'timeout';
-  return status >= 500 ? 'server_error' : 'client_error';
+  return failureOfStatus(status);
 }
 
 /** The app gets the delegate's own error (an APICallError it may already handle), not the wrapper. */
