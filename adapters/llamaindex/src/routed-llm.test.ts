@@ -129,7 +129,9 @@ describe('RoutedLLM over @llamaindex/openai on the mock upstream', () => {
 
   it('rejects a misspelled option by name, a bad model string, and responseFormat', async () => {
     expect(() => routed({ chache: true } as Partial<RoutedLLMOptions>)).toThrow(ConfigurationError);
-    expect(() => routed({ chache: true } as Partial<RoutedLLMOptions>)).toThrow(/"chache".*did you mean "cache"/);
+    expect(() => routed({ chache: true } as Partial<RoutedLLMOptions>)).toThrow(/chache is not an option; did you mean cache\?/);
+    expect(() => routed({ cache: { similarityTreshold: 0.95 } as never })).toThrow(/cache\.similarityTreshold.*similarityThreshold/);
+    expect(() => routed({ rateLimits: { perKey: { requestsPerMinute: 5 } } })).toThrow(/rateLimits\.perKey/);
     expect(() => routed({ model: 'router-lr-7' })).toThrow(/threshold/);
     await expect(routed().chat({ messages: [user('x')], responseFormat: z.object({ a: z.string() }) })).rejects.toThrow(InvalidRequestError);
   });

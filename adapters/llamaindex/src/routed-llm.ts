@@ -12,8 +12,8 @@ import {
   type LLMMetadata,
   type ToolCallLLMMessageOptions,
 } from '@llamaindex/core/llms';
-import { assertKnownOptions } from './assert-known-options.js';
 import { fromDelegateResponse, fromDelegateStream } from './from-delegate-result.js';
+import { parseAdapterOptions } from './parse-adapter-options.js';
 import { textOf, toChatRequest, type LlamaIndexChatParams } from './to-chat-request.js';
 import { toDelegateParams, type DelegateContext } from './to-delegate-params.js';
 import { toLlamaIndexResponse, toLlamaIndexStream } from './to-llamaindex-response.js';
@@ -32,7 +32,7 @@ export interface RoutedLLMOptions extends Omit<InProcessEngineOptions<DelegateLL
   hints?: RoutingHints;
 }
 
-const optionNames = ['llms', 'model', 'tenant', 'hints', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'pair', 'middleware', 'resilience', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
+const ownOptions = ['llms', 'model', 'tenant', 'hints', 'catalog', 'pair'] as const;
 
 /**
  * A LlamaIndex LLM that routes each call to one of several LlamaIndex LLMs: the routekit engine
@@ -56,8 +56,7 @@ export class RoutedLLM extends ToolCallLLM<object, ToolCallLLMMessageOptions> {
 
   constructor(options: RoutedLLMOptions) {
     super();
-    assertKnownOptions(options, optionNames, 'RoutedLLM');
-    const { llms, model = 'auto', tenant, hints, ...engineOptions } = options;
+    const { llms, model = 'auto', tenant, hints, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'RoutedLLM');
     parseModelSelector(model);
     this.model = model;
     this.#tenant = tenant;

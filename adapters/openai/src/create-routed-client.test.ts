@@ -146,7 +146,8 @@ describe('createRoutedClient over openai clients (models)', () => {
   });
 
   it('rejects a misspelled option by name, and both or neither of providers and models', () => {
-    expect(() => inProcess({ spendLimit: {} } as Partial<RoutedClientOptions>)).toThrow(/"spendLimit".*did you mean "spendLimits"/);
+    expect(() => inProcess({ spendLimit: {} } as Partial<RoutedClientOptions>)).toThrow(/spendLimit is not an option; did you mean spendLimits\?/);
+    expect(() => inProcess({ pii: { actoins: {} } as never })).toThrow(/pii\.actoins/);
     expect(() => createRoutedClient({})).toThrow(ConfigurationError);
     expect(() => createRoutedClient({ providers: [], models: {} })).toThrow(/exactly one/);
   });

@@ -1,8 +1,8 @@
 import { InvalidRequestError, parseChatRequest, parseModelSelector, type ChatChunk, type ChatResponse, type Engine, type Receipt, type ReceiptStore, type RoutingHints } from '@routekit/core';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import { assertKnownOptions } from './assert-known-options.js';
 import { createClientEngine, type ClientEngineOptions } from './create-client-engine.js';
+import { parseAdapterOptions } from './parse-adapter-options.js';
 import { toOpenAIError } from './to-openai-error.js';
 
 export interface RoutedClientOptions extends ClientEngineOptions {
@@ -46,7 +46,7 @@ export interface RoutedClient {
   readonly receipts: ReceiptStore;
 }
 
-const optionNames = ['providers', 'models', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'middleware', 'resilience', 'strongModel', 'weakModel', 'tenant', 'routers', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'] as const;
+const ownOptions = ['providers', 'models', 'catalog', 'strongModel', 'weakModel', 'tenant', 'routers'] as const;
 
 /**
  * A drop-in for the `openai` client's `chat.completions.create` that routes each request with the
@@ -60,8 +60,7 @@ const optionNames = ['providers', 'models', 'catalog', 'defaultModel', 'receipts
  * const completion = await client.chat.completions.create({ model: 'router-lr-0.3', messages: [{ role: 'user', content: 'Hello!' }] });
  */
 export function createRoutedClient(options: RoutedClientOptions): RoutedClient {
-  assertKnownOptions(options, optionNames, 'createRoutedClient');
-  const { tenant, routers, ...engineOptions } = options;
+  const { tenant, routers, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'createRoutedClient');
   const engine = createClientEngine(engineOptions);
 
   async function create(body: ChatCompletionCreateParamsBase & RoutekitFields, requestOptions: RoutedRequestOptions = {}): Promise<Stream<ChatCompletionChunk> | RoutedChatCompletion> {
