@@ -71,7 +71,8 @@ async function callClient(client: ChatCompletionsClient, attempt: Attempt, signa
   const body = attempt.request as unknown as ChatCompletionCreateParamsNonStreaming;
   try {
     if (attempt.request.stream === true) {
-      const chunks = await client.chat.completions.create({ ...body, stream: true }, { signal });
+      // Usage always, so the receipt counts real tokens; the engine drops that chunk unless the app asked for it.
+      const chunks = await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, { signal });
       return { type: 'stream', stream: classifyFailures(chunks as AsyncIterable<unknown> as AsyncIterable<ChatChunk>, attempt, signal) };
     }
     const response = await client.chat.completions.create({ ...body, stream: false }, { signal });

@@ -60,6 +60,14 @@ describe('createRoutedClient over openai clients (models)', () => {
     expect((await client.receipts.get(chunks[0]!.id))?.status).toBe('ok');
   });
 
+  it('asks the delegate for stream usage so the receipt counts real tokens, and hides that chunk from an app that did not ask', async () => {
+    const client = inProcess();
+    const { chunks } = await collect(await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Say hello' }], stream: true }));
+    expect(sentBodies()[0]!.stream_options).toEqual({ include_usage: true });
+    expect(chunks.every((chunk) => chunk.choices.length > 0 && chunk.usage == null)).toBe(true);
+    expect((await client.receipts.get(chunks[0]!.id))?.tokens.estimated).toBe(false);
+  });
+
   it('passes tools through and returns tool calls, streaming and not', async () => {
     const client = inProcess();
     const completion = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] });
