@@ -24,7 +24,7 @@ describe('store guard', () => {
   it('fails fast during an outage, lets one probe through per pause, and logs the outage and the recovery once each', async () => {
     const { guard, clock, lines } = guarded();
     let calls = 0;
-    const failing = () => (calls++, Promise.reject(new Error('connect ECONNREFUSED')));
+    const failing = () => (calls++, Promise.reject(new Error('connect ECONNREFUSED redis://user:secret@10.0.0.1:6379')));
     for (let index = 0; index < 5; index++) await expect(guard.run(failing)).rejects.toBeInstanceOf(StoreUnavailableError);
     // Only the first call reached the store; the others failed without trying it.
     expect(calls).toBe(1);
@@ -35,8 +35,16 @@ describe('store guard', () => {
     expect(await guard.run(async () => (calls++, 'back'))).toBe('back');
     expect(guard.available).toBe(true);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('(connect ECONNREFUSED)');
+    expect(lines[0]).toContain('(connect ECONNREFUSED <url>)');
+    expect(lines[0]).not.toContain('secret');
     expect(lines[1]).toBe('routekit: the test store answers again after 3 s; 6 operations failed meanwhile.');
+  });
+
+  it('logs an error code rather than a message that names an address', async () => {
+    const { guard, lines } = guarded();
+    await expect(guard.run(() => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6390'), { code: 'ECONNREFUSED' })))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(lines[0]).toContain('(ECONNREFUSED)');
+    expect(lines[0]).not.toContain('6390');
   });
 
   it("passes a caller's RangeError through without calling it an outage", async () => {

@@ -56,9 +56,7 @@ export function createStoreGuard(options: StoreGuardOptions = {}): StoreGuard {
     if (!down) {
       down = true;
       downSince = now();
-      // The reason is the client's own message (a timeout, ECONNREFUSED), cut short: no keys, no values.
-      const reason = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 120) : 'unknown error';
-      log(`routekit: the ${name} is unavailable (${reason}); each feature now fails open or closed as configured (docs/limits.md) until it answers again.`);
+      log(`routekit: the ${name} is unavailable (${outageReason(error)}); each feature now fails open or closed as configured (docs/limits.md) until it answers again.`);
     }
     return error instanceof StoreUnavailableError ? error : unavailable(error);
   }
@@ -89,4 +87,20 @@ export function createStoreGuard(options: StoreGuardOptions = {}): StoreGuard {
       return !down;
     },
   };
+}
+
+/**
+ * Why an operation failed, fit for a log line: an error code (`ECONNREFUSED`) when there is one,
+ * else the first line of the message with URLs and host:port addresses taken out, since a URL may
+ * carry a password.
+ */
+function outageReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+  if (!(error instanceof Error)) return 'unknown error';
+  return error.message
+    .split('\n')[0]!
+    .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
+    .replace(/\b[\w.-]+:\d{2,5}\b/g, '<address>')
+    .slice(0, 120);
 }
