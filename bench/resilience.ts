@@ -45,8 +45,17 @@ interface Outcome {
   metFailure: boolean;
 }
 
+/** Calls that left the gateway while their model's circuit was not closed: the breaker's probes. */
+let callsWhileNotClosed = 0;
+
 async function startGateway(providers: ProviderConfig[], options: Omit<EngineOptions, 'call' | 'catalog'>) {
-  const engine = new Engine({ call: createUpstreamCall({ providers }), catalog: new ModelCatalog({ providers: providers.map((provider) => provider.id) }), ...options });
+  const upstream = createUpstreamCall({ providers });
+  const engine: Engine = new Engine({
+    call: (attempt, signal) => {
+      if (engine.health(attempt.model).circuit !== 'closed') callsWhileNotClosed += 1;
+      return upstream(attempt, signal);
+    },
+    catalog: new ModelCatalog({ providers: providers.map((provider) => provider.id) }), ...options });
   const app = express();
   app.use(routerMiddleware({ engine }));
   const server = app.listen(0, '127.0.0.1');
@@ -217,6 +226,7 @@ const countingStore: BreakerStore = {
 const lonely = await startGateway([{ id: 'openai', kind: 'openai', baseUrl: dead.url }], {
   resilience: { ...resilience, circuitBreaker: { windowMs: 10_000, minimumCalls: 10, failureRateThreshold: 0.5, openMs, halfOpenProbes }, breakerStore: countingStore },
 });
+callsWhileNotClosed = 0;
 const openedAt = new Map<string, number>();
 const models = lonely.engine.catalog.routable();
 const watcher = setInterval(() => {
@@ -247,5 +257,5 @@ console.log(`\nno healthy upstream, ${((deadEnded - deadStarted) / 1000).toFixed
 console.log(`  ${deadOutcomes.length} requests; clean OpenAI-style errors: ${clean.length}; seen by the client later than the deadline + 250 ms: ${late.length} (max ${format(Math.max(...deadOutcomes.map((outcome) => outcome.milliseconds)))}); inside the gateway: max ${format(Math.max(...lonely.serverMilliseconds))}, ${lonely.serverMilliseconds.filter((milliseconds) => milliseconds > deadlineMs + 250).length} over the deadline + 250 ms`);
 console.log('  error codes:', Object.fromEntries(codes));
 console.log(`  upstream requests: ${[...requestTimes.values()].reduce((sum, times) => sum + times.length, 0)} in all; ${probes} arrived after their endpoint's circuit first opened (calls already admitted and in flight then, or their retries' probes)`);
-console.log(`  probes the breakers let through: ${probesAdmitted}; the most they may: ${allowed} (${halfOpenProbes} per ${openMs} ms cool-down round per open endpoint, ${openedAt.size} endpoints opened)`);
+console.log(`  calls the gateway sent while their circuit was open or half-open: ${callsWhileNotClosed}; probes the breakers admitted: ${probesAdmitted}; the most they may: ${allowed} (${halfOpenProbes} per ${openMs} ms cool-down round per open endpoint, ${openedAt.size} endpoints opened)`);
 await Promise.all([flaky.close(), healthy.close(), dead.close()]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockFailure, type MockUpstream } from '@routekit/core/testing';
 import { chat, chatStream, receiptOf, startResilienceGateway, type ResilienceGateway } from './resilience-gateway.js';
+import { startGateway } from './start-gateway.js';
 
 const messages = [{ role: 'user', content: 'hi' }];
 const explicit = { model: 'openai/gpt-4.1-mini', messages };
@@ -24,8 +25,11 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
       ],
       {
         // Tiny timeouts and backoff keep the test fast; the breaker stays out of the way here.
-        resilience: { attempts: { attemptTimeoutMs: 300, firstTokenTimeoutMs: 300, backoffBaseMs: 2, backoffMaxMs: 5, maxRetryAfterMs: 1500 }, circuitBreaker: { minimumCalls: 1000 } },
-        fallbacks: { 'openai/gpt-4.1': [healthyModel] },
+        resilience: {
+          attempts: { attemptTimeoutMs: 300, firstTokenTimeoutMs: 300, backoffBaseMs: 2, backoffMaxMs: 5, maxRetryAfterMs: 1500 },
+          circuitBreaker: { minimumCalls: 1000 },
+          fallbacks: { 'openai/gpt-4.1': [healthyModel] },
+        },
       },
     );
   });
@@ -199,6 +203,25 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
     const answer = await chat(gateway.url, { model: 'openai/gpt-4.1', messages });
     expect(answer.status).toBe(200);
     expect(answer.body['x-routekit']!.winner).toBe(healthyModel);
+  });
+
+  it('takes resilience options (a configured chain here) through routerMiddleware config, and names a misspelled one', async () => {
+    const configured = await startGateway('express', {
+      providers: [
+        { id: 'openai', kind: 'openai', baseUrl: flaky.url },
+        { id: 'mistral', kind: 'openai', baseUrl: healthy.url },
+      ],
+      resilience: { attempts: { retries: 0 }, fallbacks: { 'openai/gpt-4.1': [healthyModel] } },
+    });
+    try {
+      flaky.failNext({ type: 'status', status: 500 });
+      const answer = await chat(configured.url, { model: 'openai/gpt-4.1', messages });
+      expect(answer.body['x-routekit']!.winner).toBe(healthyModel);
+      expect(flaky.requests).toHaveLength(1);
+    } finally {
+      await configured.close();
+    }
+    await expect(startGateway('express', { providers: [{ id: 'openai', kind: 'openai', baseUrl: flaky.url }], resilience: { attempts: { retriez: 1 } } as never })).rejects.toThrow(/resilience\.attempts\.retriez/);
   });
 
   it('rejects a fallback chain that names no model, naming the entry', async () => {

@@ -35,10 +35,8 @@ export interface EngineOptions extends FeatureOptions {
   receipts?: ReceiptStore;
   /** How many ranked candidates one request may try before it fails (its own `x-fallback-chain` may add more). Default 3. */
   maxAttempts?: number;
-  /** Attempt policy (timeouts, deadline, retries), circuit breakers and where their state lives. */
+  /** Attempt policy (timeouts, deadline, retries), fallback chains, circuit breakers and where their state lives. */
   resilience?: ResilienceOptions;
-  /** Fallback chains of explicitly requested models, e.g. `{ 'openai/gpt-4.1': ['anthropic/claude-sonnet-4-5'] }`; without one an explicit model gets no other. */
-  fallbacks?: Record<string, string[]>;
 }
 
 /**
@@ -73,7 +71,7 @@ export class Engine {
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
     this.#middleware = [...featureStack(options), ...(options.middleware ?? [])];
     this.#resilience = createResilience(options.resilience);
-    this.#fallbacks = resolveConfiguredFallbacks(options.fallbacks, this.catalog);
+    this.#fallbacks = resolveConfiguredFallbacks(options.resilience?.fallbacks, this.catalog);
     const breaker = this.#resilience.breaker;
     if (breaker !== undefined) this.latency.setAvailability((modelId) => (breaker.state(modelId) === 'open' ? 'circuit_open' : undefined));
   }

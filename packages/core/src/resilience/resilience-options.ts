@@ -9,6 +9,8 @@ import type { HedgingPolicy } from './hedging.js';
 export interface ResilienceOptions {
   /** Timeouts, the default deadline, retries and backoff of every call. */
   attempts?: AttemptPolicyOptions;
+  /** Fallback chains of explicitly requested models, e.g. `{ 'openai/gpt-4.1': ['anthropic/claude-sonnet-4-5'] }`; without one an explicit model gets no other (unless the request sends `x-fallback-chain`). */
+  fallbacks?: Record<string, string[]>;
   /** Thresholds of the circuit breaker per endpoint; `false` turns breakers off. */
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Where breaker state lives: process memory by default; `createRedisBreakerStore()` shares it between instances. */
@@ -49,6 +51,7 @@ const breakerSchema = z.strictObject({
 });
 const optionsSchema = z.strictObject({
   attempts: attemptsSchema.optional(),
+  fallbacks: z.record(z.string(), z.array(z.string()).min(1).max(8)).optional(),
   circuitBreaker: z.union([z.literal(false), breakerSchema]).optional(),
   hedging: z.union([z.boolean(), z.strictObject({ minimumSamples: z.number().int().positive().optional(), quantile: z.number().positive().max(1).optional() })]).optional(),
   breakerStore: z.custom<BreakerStore>((value) => typeof value === 'object' && value !== null && typeof (value as BreakerStore).admit === 'function', 'must be a BreakerStore').optional(),
