@@ -1,24 +1,16 @@
 import type { BaseChatModel, BaseChatModelCallOptions, BaseChatModelParams, BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { ConfigurationError, type EngineMiddleware, type FeatureOptions, type InProcessEngineOptions, type ModelInfo, type ModelPair, type ReceiptStore, type ResponseFormat, type RoutingHints } from '@routekit/core';
+import { closestOption, ConfigurationError, engineOptionsShape, featureOptionsShape, parseFeatureOptions, type InProcessEngineOptions, type ResponseFormat, type RoutingHints } from '@routekit/core';
 
-/** The options of `new RoutedChatModel(...)`: routekit's (the same keys as `routerMiddleware`) and LangChain's own. */
-export interface RoutedChatModelOptions extends Omit<BaseChatModelParams, 'cache'>, FeatureOptions {
+/**
+ * The options of `new RoutedChatModel(...)`: the in-process engine's (the same feature keys as
+ * `routerMiddleware`: `rateLimits`, `pii`, `cache`, `spendLimits`, `store`, `defaultModel`,
+ * `maxAttempts`, `receipts`, `resilience`, `middleware`, plus `models`, `catalog`, `pair`) and LangChain's own.
+ */
+export interface RoutedChatModelOptions extends Omit<BaseChatModelParams, 'cache'>, Omit<InProcessEngineOptions<BaseChatModel>, 'call'> {
   /** The chat models to route between, by routekit id, e.g. `{ 'openai/gpt-4.1-mini': new ChatOpenAI({ model: 'gpt-4.1-mini' }) }`. */
   models: Readonly<Record<string, BaseChatModel>>;
   /** The model string: `auto` (default), `router-lr-0.3`, `router@q:1|c:0.5`, or one id of `models`. */
   model?: string;
-  /** Catalog entries (prices, capabilities, quality) for ids of `models` the shipped catalog does not know. */
-  catalog?: ModelInfo[];
-  /** The model receipts compare costs against; the most expensive of `models` when omitted. */
-  defaultModel?: string;
-  /** Where finished receipts go; process memory when omitted. */
-  receipts?: ReceiptStore;
-  /** How many ranked candidates one call may try before it fails. Default 3. */
-  maxAttempts?: number;
-  /** The strong/weak pair `router-<scorer>-<threshold>` chooses between; default the highest-quality and the cheapest of `models`. */
-  pair?: ModelPair;
-  /** Middleware of your own, after the built-in features. */
-  middleware?: EngineMiddleware[];
 }
 
 /** Per-call options: LangChain's, plus whose call this is and how to route it. */
@@ -35,15 +27,22 @@ export interface RoutedChatModelCallOptions extends BaseChatModelCallOptions {
   cache?: boolean;
 }
 
-const routekitKeys = ['models', 'model', 'catalog', 'defaultModel', 'receipts', 'maxAttempts', 'pair', 'middleware', 'rateLimits', 'pii', 'cache', 'spendLimits', 'store'];
+const ownKeys = ['models', 'model', 'catalog', 'pair'];
 const langchainKeys = ['callbacks', 'callbackManager', 'tags', 'metadata', 'verbose', 'maxConcurrency', 'maxRetries', 'onFailedAttempt', 'disableStreaming', 'outputVersion'];
-const knownKeys = new Set([...routekitKeys, ...langchainKeys]);
 
-/** Rejects what the engine would not catch: a misspelled key, and a model map that holds no chat models. */
-export function checkOptions(options: RoutedChatModelOptions): void {
-  if (typeof options !== 'object' || options === null) throw new ConfigurationError('RoutedChatModel needs an options object with `models`.', { key: 'models' });
+/**
+ * Strict options under routerMiddleware's rules: an unknown key is a ConfigurationError naming it and
+ * the option it most likely meant; the features are validated by core key by key (seed names
+ * included), and the model map must hold chat models. Returns the options with the parsed features.
+ */
+export function parseOptions(options: RoutedChatModelOptions): RoutedChatModelOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigurationError('RoutedChatModel takes one options object with `models`.', { key: 'models' });
+  const featureKeys = Object.keys(featureOptionsShape);
+  const known = [...ownKeys, ...langchainKeys, ...featureKeys, ...Object.keys(engineOptionsShape)];
   for (const key of Object.keys(options)) {
-    if (!knownKeys.has(key)) throw new ConfigurationError(`Unknown option "${key}" for RoutedChatModel; known options: ${[...knownKeys].join(', ')}.`, { key });
+    if (known.includes(key)) continue;
+    const near = closestOption(key, known);
+    throw new ConfigurationError(`RoutedChatModel: ${key} is not an option${near === undefined ? '' : `; did you mean ${near}?`}`, { key });
   }
   if (typeof options.models !== 'object' || options.models === null) throw new ConfigurationError('`models` must map routekit ids to LangChain chat models.', { key: 'models' });
   for (const [id, model] of Object.entries(options.models)) {
@@ -52,6 +51,14 @@ export function checkOptions(options: RoutedChatModelOptions): void {
     }
   }
   if (options.model !== undefined && typeof options.model !== 'string') throw new ConfigurationError('`model` must be a model string such as "auto".', { key: 'model' });
+  const features: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => featureKeys.includes(key)));
+  for (const feature of ['rateLimits', 'spendLimits']) {
+    const limits = features[feature] as { perKey?: unknown; keys?: unknown } | undefined;
+    const field = limits?.perKey !== undefined ? 'perKey' : limits?.keys !== undefined ? 'keys' : undefined;
+    // In-process calls carry no API key, so a per-key limit would never apply.
+    if (field !== undefined) throw new ConfigurationError(`RoutedChatModel: ${feature}.${field} limits API keys, which in-process calls do not have; use perTenant (with the tenant call option) or global.`, { key: `${feature}.${field}` });
+  }
+  return { ...options, ...parseFeatureOptions(features) };
 }
 
 /** LangChain's own constructor fields, for BaseChatModel; routekit's `cache` must not reach LangChain's. */
@@ -69,7 +76,7 @@ export function engineFields(options: RoutedChatModelOptions): Omit<InProcessEng
  * only which features are on: their settings can hold webhook URLs, stores and clients.
  */
 export function serializableFields(options: RoutedChatModelOptions): Record<string, unknown> {
-  const features = ['rateLimits', 'pii', 'cache', 'spendLimits'] as const;
+  const features = ['rateLimits', 'pii', 'cache', 'spendLimits', 'tracing', 'resilience'] as const;
   return {
     model: options.model ?? 'auto',
     models: options.models,

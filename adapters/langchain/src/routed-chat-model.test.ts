@@ -35,6 +35,9 @@ describe('RoutedChatModel: init', () => {
     const error = (() => { try { new RoutedChatModel({ models, chache: true } as never); } catch (caught) { return caught; } })();
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).key).toBe('chache');
+    expect((error as ConfigurationError).message).toMatch(/did you mean cache\?/);
+    expect(() => new RoutedChatModel({ models, cache: { similarityTreshold: 0.95 } as never })).toThrow(/cache\.similarityTreshold/);
+    expect(() => new RoutedChatModel({ models, rateLimits: { perKey: { requestsPerMinute: 1 } } })).toThrow(/rateLimits\.perKey/);
     expect(() => new RoutedChatModel({ models: { [weak]: { invoke: 1 } as never } })).toThrow(/models\["openai\/gpt-4.1-mini"\]/);
     expect(() => new RoutedChatModel({ models, model: 'router-lr-7' })).toThrow(ConfigurationError);
     expect(() => new RoutedChatModel({ models, model: 'router-nope-0.5' })).toThrow(/unknown router scorer "nope"/);

@@ -12,7 +12,7 @@ import type { SerializableSchema } from '@langchain/core/utils/standard_schema';
 import { getSchemaDescription, isInteropZodSchema, type InteropZodType } from '@langchain/core/utils/types';
 import { ConfigurationError, createInProcessEngine, parseModelSelector, type Engine, type Exchange, type FinishReason, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
 import { callDelegate, delegateContexts, responseChunks } from './call-delegate.js';
-import { checkOptions, engineFields, langchainFields, serializableFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
+import { engineFields, parseOptions, langchainFields, serializableFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
 import { toChatRequest } from './to-chat-request.js';
 import { toAIMessageChunk, toClosingChunk, toGenerationChunk } from './to-langchain-output.js';
 
@@ -44,8 +44,8 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
   override lc_serializable = true;
   override lc_namespace = ['routekit', 'chat_models'];
 
-  constructor(options: RoutedChatModelOptions) {
-    checkOptions(options);
+  constructor(input: RoutedChatModelOptions) {
+    const options = parseOptions(input);
     super(langchainFields(options));
     this.lc_kwargs = serializableFields(options);
     this.model = options.model ?? 'auto';
