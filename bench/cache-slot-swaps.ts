@@ -138,13 +138,153 @@ const CONTROL_REWRITES: Record<string, (question: string) => string> = {
   'drop trailing ?': (question) => question.replace(/\?+\s*$/, ''),
 };
 
+// (f) and (g): generated prompts, not QQP. A small seeded generator (no Math.random) builds maths
+// and code prompts and swaps ONE operator ("x^2 + 2x + 1" / "x^2 - 2x + 1", "a < b" / "a > b",
+// "i++" / "i--"), and A-relation-B prompts and swaps the two arguments ("convert benzene into
+// toluene" / "toluene into benzene", "from the airport to the station" / the reverse). Each
+// generated prompt also gets meaning-preserving rewords for the control, and symmetric relations
+// ("difference between A and B", "A vs B") get their reorder as a control too (they ask the same).
+function generator(seed: number): (count: number) => number {
+  let state = seed >>> 0 || 1;
+  return (count) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % count;
+  };
+}
+const GENERATED = 1500;
+const choose = <T,>(random: (count: number) => number, items: readonly T[]): T => items[random(items.length)]!;
+
+const OPERATOR_FLIPS = new Map<string, string>([['+', '-'], ['-', '+'], ['*', '/'], ['/', '*'], ['<', '>'], ['>', '<'], ['<=', '>='], ['>=', '<='], ['==', '!='], ['!=', '=='], ['++', '--'], ['--', '++'], ['+=', '-='], ['-=', '+='], ['&&', '||'], ['||', '&&'], ['<<', '>>'], ['>>', '<<'], ['^', '*'], ['&', '|'], ['|', '&']]);
+const VARIABLES = ['x', 'y', 'z', 'a', 'b', 'n', 't'];
+const IDENTIFIERS = ['i', 'j', 'count', 'total', 'index', 'left', 'right', 'value', 'flags', 'mask', 'n'];
+const LANGUAGES_FOR_CODE = ['C', 'C++', 'Java', 'JavaScript', 'Python', 'Rust', 'Go'];
+
+/** A random polynomial-like expression, with its operator positions. */
+function expression(random: (count: number) => number): string {
+  const variable = choose(random, VARIABLES);
+  const terms = 2 + random(3);
+  let text = `${variable}^${2 + random(3)}`;
+  for (let term = 1; term < terms; term += 1) {
+    const coefficient = 1 + random(9);
+    const power = terms - term - 1;
+    const body = power === 0 ? `${coefficient}` : power === 1 ? `${coefficient}${variable}` : `${coefficient}${variable}^${power}`;
+    text += ` ${choose(random, ['+', '-', '+', '-', '*', '/'])} ${body}`;
+  }
+  return text;
+}
+
+const MATH_TEMPLATES = ['Simplify {e}', 'Factor {e}', 'Solve {e} = 0', 'What is the derivative of {e}?', 'Integrate {e} dx', 'Find the roots of {e}', 'Expand ({e})^2', 'Is {v} {c} {w} when {v} = {w} + 1?', 'Prove that {v} {c} {w} implies {v}^2 {c} {w}^2 for positive numbers'];
+const CODE_TEMPLATES = [
+  'What does {i}++ do in {l}?', 'Why does {i}-- behave differently from --{i} in {l}?', 'What is the output of for ({i} = 0; {i} < n; {i}++) in {l}?',
+  'Explain {i} += {j} in {l}', 'Is {i} == {j} the same as {j} == {i} in {l}?', 'What does {i} && {j} return in {l}?', 'What does {i} << 2 mean in {l}?',
+  'Why is {i} & {j} zero in {l}?', 'When is {i} <= {j} true in {l}?', 'What does while ({i} != {j}) {i}++; do in {l}?',
+];
+
+/** The operator tokens of a prompt with where they are, so one can be flipped. */
+function operatorSpans(text: string): Array<{ index: number; operator: string }> {
+  const spans: Array<{ index: number; operator: string }> = [];
+  for (const match of text.matchAll(/\+\+|--|\+=|-=|<=|>=|==|!=|&&|\|\||<<|>>|[-+*/<>^&|]/g)) {
+    // A hyphen inside a word is not an operator.
+    if (match[0] === '-' && /[A-Za-z]/.test(text[match.index - 1] ?? '') && /[A-Za-z]/.test(text[match.index + 1] ?? '')) continue;
+    if (OPERATOR_FLIPS.has(match[0])) spans.push({ index: match.index, operator: match[0] });
+  }
+  return spans;
+}
+
+function operatorVariant(kind: string, original: string, random: (count: number) => number): Variant | null {
+  const spans = operatorSpans(original);
+  if (spans.length === 0) return null;
+  const span = choose(random, spans);
+  const variant = original.slice(0, span.index) + OPERATOR_FLIPS.get(span.operator)! + original.slice(span.index + span.operator.length);
+  return { kind, original, variant };
+}
+
+function fillCode(template: string, random: (count: number) => number): string {
+  const first = choose(random, IDENTIFIERS);
+  const second = choose(random, IDENTIFIERS.filter((name) => name !== first));
+  return template.replaceAll('{i}', first).replaceAll('{j}', second).replaceAll('{l}', choose(random, LANGUAGES_FOR_CODE));
+}
+
+function fillMath(template: string, random: (count: number) => number): string {
+  const left = choose(random, VARIABLES);
+  const right = choose(random, VARIABLES.filter((name) => name !== left));
+  return template.replaceAll('{e}', expression(random)).replaceAll('{v}', left).replaceAll('{w}', right).replaceAll('{c}', choose(random, ['<', '>', '<=', '>=']));
+}
+
+// Lower-case arguments on purpose: capitalised ones are names, whose order the guard already checks.
+const ARGUMENTS: Record<string, readonly string[]> = {
+  chemical: ['benzene', 'toluene', 'phenol', 'aniline', 'ethanol', 'methanol', 'acetone', 'glucose', 'ethylene', 'propane', 'nitrobenzene', 'cyclohexane', 'ammonia', 'urea'],
+  unit: ['celsius', 'fahrenheit', 'kelvin', 'miles', 'kilometers', 'pounds', 'kilograms', 'inches', 'centimeters', 'feet', 'meters', 'ounces', 'grams', 'liters', 'gallons'],
+  format: ['pdf', 'docx', 'jpeg', 'png', 'csv', 'json', 'xml', 'yaml', 'mp3', 'wav', 'markdown', 'html'],
+  animal: ['cats', 'dogs', 'mice', 'snakes', 'frogs', 'hawks', 'wolves', 'sheep', 'foxes', 'rabbits', 'owls', 'spiders'],
+  food: ['butter', 'margarine', 'honey', 'sugar', 'olive oil', 'flour', 'yogurt', 'cream', 'milk', 'eggs', 'cornstarch', 'baking soda'],
+  metal: ['copper', 'iron', 'steel', 'aluminium', 'gold', 'silver', 'lead', 'zinc', 'titanium', 'tungsten'],
+  place: ['airport', 'station', 'hotel', 'museum', 'harbour', 'university', 'stadium', 'hospital', 'city centre', 'beach'],
+};
+// Asymmetric relations: swapping A and B asks another question.
+const ASYMMETRIC: ReadonlyArray<readonly [string, string]> = [
+  ['chemical', 'How do you convert {A} into {B}?'], ['chemical', 'How can {A} be synthesized from {B}?'], ['chemical', 'What reagent turns {A} into {B}?'],
+  ['unit', 'How do I convert {A} to {B}?'], ['unit', 'What is the formula to go from {A} to {B}?'], ['format', 'How do I convert a {A} file to {B}?'], ['format', 'What is the best tool to turn {A} into {B}?'],
+  ['animal', 'Do {A} eat {B}?'], ['animal', 'Why do {A} chase {B}?'], ['animal', 'Can {A} kill {B}?'],
+  ['food', 'Can I use {A} instead of {B} in a cake?'], ['food', 'How much {A} replaces one cup of {B}?'],
+  ['metal', 'Why is {A} heavier than {B}?'], ['metal', 'Is {A} a better conductor than {B}?'], ['metal', 'Can {A} be plated onto {B}?'],
+  ['place', 'How do I get from the {A} to the {B}?'], ['place', 'How long does it take to walk from the {A} to the {B}?'],
+];
+// Symmetric relations: the reorder asks the same question (a control, like the rewords).
+const SYMMETRIC: ReadonlyArray<readonly [string, string]> = [
+  ['chemical', 'What is the difference between {A} and {B}?'], ['metal', 'Which is cheaper, {A} or {B}?'], ['format', '{A} vs {B}: which should I use?'],
+  ['animal', 'Can {A} and {B} live together?'], ['food', 'Is it safe to mix {A} and {B}?'],
+];
+const REWORDS: ReadonlyArray<(prompt: string) => string> = [
+  (prompt) => prompt.toLowerCase(),
+  (prompt) => prompt.replace(/\?$/, ''),
+  (prompt) => `${prompt.replace(/\?$/, '')} please?`,
+  (prompt) => prompt.replace(/^How do (I|you)\b/, 'How can $1').replace(/^What is\b/, "What's").replace(/^Why is\b/, 'Why is it that'),
+];
+
+function generated(): { variants: Variant[]; controls: Variant[] } {
+  const random = generator(SEED);
+  const variants: Variant[] = [];
+  const controls: Variant[] = [];
+  const reword = (kind: string, original: string) => {
+    const rewrite = choose(random, REWORDS);
+    controls.push({ kind, original, variant: rewrite(original) });
+  };
+  for (let index = 0; index < GENERATED; index += 1) {
+    const math = fillMath(choose(random, MATH_TEMPLATES), random);
+    const code = fillCode(choose(random, CODE_TEMPLATES), random);
+    for (const [kind, prompt] of [['operator swap, maths', math], ['operator swap, code', code]] as const) {
+      const variant = operatorVariant(kind, prompt, random);
+      if (variant) variants.push(variant);
+      reword(`${kind} (reworded)`, prompt);
+    }
+    const [category, template] = choose(random, ASYMMETRIC);
+    const values = ARGUMENTS[category]!;
+    const first = choose(random, values);
+    const second = choose(random, values.filter((value) => value !== first));
+    const fill = (a: string, b: string) => template.replaceAll('{A}', a).replaceAll('{B}', b);
+    variants.push({ kind: 'argument order swap', original: fill(first, second), variant: fill(second, first) });
+    reword('argument order (reworded)', fill(first, second));
+    const [symmetricCategory, symmetricTemplate] = choose(random, SYMMETRIC);
+    const symmetricValues = ARGUMENTS[symmetricCategory]!;
+    const left = choose(random, symmetricValues);
+    const right = choose(random, symmetricValues.filter((value) => value !== left));
+    const fillSymmetric = (a: string, b: string) => symmetricTemplate.replaceAll('{A}', a).replaceAll('{B}', b);
+    controls.push({ kind: 'symmetric relation reordered', original: fillSymmetric(left, right), variant: fillSymmetric(right, left) });
+  }
+  return { variants, controls };
+}
+
 const questions = [...new Set(readPairs('qqp.train.jsonl').filter(isHeldOut).flatMap((pair) => [pair.a.trim(), pair.b.trim()]))].filter((question) => question.length > 0);
 const swaps: ((question: string) => Variant | null)[] = [
   swapNumber, swapNumberWord, ...Object.entries(NAME_LISTS).map(([kind, names]) => (question: string) => swapName(question, kind, names)), swapLanguage, swapPolar, negate,
 ];
 const dedupe = (variants: Variant[]) => [...new Map(variants.filter((item) => item.variant !== item.original).map((item) => [`${item.kind}\n${item.original}\n${item.variant}`, item])).values()];
-const variants = dedupe(questions.flatMap((question) => swaps.map((swap) => swap(question)).filter((item): item is Variant => item !== null)));
-const controls = dedupe(questions.flatMap((question) => Object.entries(CONTROL_REWRITES).map(([kind, rewrite]) => ({ kind, original: question, variant: rewrite(question) }))));
+const synthetic = generated();
+const variants = dedupe([...questions.flatMap((question) => swaps.map((swap) => swap(question)).filter((item): item is Variant => item !== null)), ...synthetic.variants]);
+const controls = dedupe([...questions.flatMap((question) => Object.entries(CONTROL_REWRITES).map(([kind, rewrite]) => ({ kind, original: question, variant: rewrite(question) }))), ...synthetic.controls]);
 
 // One embedder for all caches, remembering embeddings, so every text is embedded once across the nine configurations.
 const base = createHashedEmbedder();
@@ -166,6 +306,10 @@ const configurations: Configuration[] = THRESHOLDS.flatMap((threshold) =>
   Object.entries(MODES).map(([mode, options]) => ({ threshold, mode, cache: createSemanticCache<number>({ similarityThreshold: threshold, embedder, ...options }) })),
 );
 
+// QQP-derived and generated items are totalled apart, so the QQP figure stays comparable with earlier runs.
+const GENERATED_KIND = /operator swap|argument order|symmetric relation/;
+const totalOf = (item: Variant) => (GENERATED_KIND.test(item.kind) ? 'all generated' : 'all QQP');
+
 interface Tally { total: number; hits: Map<Configuration, number>; rejections: Map<string, number> }
 const REPORTED = configurations.find((configuration) => configuration.threshold === 0.95 && configuration.mode === 'guard on')!;
 const guardedHits: Variant[] = [];
@@ -174,13 +318,13 @@ function run(items: Variant[], onGuardedHit?: (item: Variant) => void, onGuarded
   const tallies = new Map<string, Tally>();
   const tallyOf = (kind: string) => tallies.get(kind) ?? tallies.set(kind, { total: 0, hits: new Map(), rejections: new Map() }).get(kind)!;
   items.forEach((item, position) => {
-    for (const kind of [item.kind, 'all']) tallyOf(kind).total += 1;
+    for (const kind of [item.kind, totalOf(item)]) tallyOf(kind).total += 1;
     for (const configuration of configurations) {
       // A fresh scope per item, holding only the original; removed again to keep memory flat.
       const handle = configuration.cache.store(`item-${position}`, item.original, position);
       const match = configuration.cache.lookup(`item-${position}`, item.variant);
       configuration.cache.remove(handle);
-      for (const kind of [item.kind, 'all']) {
+      for (const kind of [item.kind, totalOf(item)]) {
         const tally = tallyOf(kind);
         if (match?.hit) tally.hits.set(configuration, (tally.hits.get(configuration) ?? 0) + 1);
         if (configuration === REPORTED && match && !match.hit) tally.rejections.set(match.rejected, (tally.rejections.get(match.rejected) ?? 0) + 1);
@@ -196,7 +340,7 @@ function table(title: string, tallies: Map<string, Tally>): void {
   console.log(`\n${title}`);
   console.log(`| kind | n | ${THRESHOLDS.map((threshold) => Object.keys(MODES).map((mode) => `${threshold.toFixed(2)} ${mode}`).join(' | ')).join(' | ')} |`);
   console.log(`|---|---:|${configurations.map(() => '---:').join('|')}|`);
-  const kinds = [...tallies.keys()].filter((kind) => kind !== 'all').concat('all');
+  const kinds = [...tallies.keys()].filter((kind) => !kind.startsWith('all ')).concat(['all QQP', 'all generated'].filter((kind) => tallies.has(kind)));
   for (const kind of kinds) {
     const tally = tallies.get(kind)!;
     const rates = configurations.map((configuration) => `${((100 * (tally.hits.get(configuration) ?? 0)) / tally.total).toFixed(1)}%`);
@@ -213,7 +357,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 const started = performance.now();
-console.log(`${questions.length} held-out QQP questions; ${variants.length} slot-swapped variants, ${controls.length} meaning-preserving rewrites`);
+console.log(`${questions.length} held-out QQP questions and ${GENERATED} generated prompts per class; ${variants.length} slot-swapped variants, ${controls.length} meaning-preserving rewrites`);
 table('False hits (variant answered with the original\'s answer; lower is better)', run(variants, (item) => guardedHits.push(item)));
 table('Control hits (same question reworded; higher is better)', run(controls, undefined, (item, reason) => controlRefusals.push({ ...item, reason })));
 console.log('Control rewrites the guard refused at 0.95 (examples):');

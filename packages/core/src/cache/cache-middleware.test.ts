@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../errors.js';
+import { createExchange } from '../pipeline/create-exchange.js';
 import { createCacheMiddleware } from './cache-middleware.js';
 import { answer, chunksOf, collectText, question, runThrough } from './cache-test-helpers.js';
 
 const respond = (text: string) => () => ({ type: 'response' as const, response: answer(text) });
+
+/** A request the PII middleware handled with `action` before the cache sees it (it sets the receipt's `pii`). */
+async function runThroughWithPii(cache: ReturnType<typeof createCacheMiddleware>, action: 'redact' | 'mask') {
+  const exchange = createExchange({ request: question(action === 'redact' ? 'Mail <EMAIL_1_k3x9q2> now' : 'Charge ****1111 now') });
+  exchange.receipt.pii = { action, detected: action === 'redact' ? { EMAIL: 1 } : { CREDIT_CARD: 1 } };
+  await cache.wrapRequest!(exchange, async () => ({ type: 'response', response: answer('ok') }));
+  return { exchange };
+}
 
 describe('createCacheMiddleware', () => {
   it('answers an identical request from the exact cache, with the saved cost in the receipt', async () => {
@@ -34,6 +43,28 @@ describe('createCacheMiddleware', () => {
     expect(negated.upstreamCalls).toBe(1);
     expect(negated.exchange.receipt.cache).toMatchObject({ status: 'miss', reason: 'guard: negation' });
     expect(negated.exchange.receipt.cache!.similarity).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // Issue 15 item 2: "Simplify x^2 - 2x + 1" used to hit "Simplify x^2 + 2x + 1" at similarity 1.000.
+  it('does not answer a maths prompt with another operator, or a relation with its arguments swapped', async () => {
+    const cache = createCacheMiddleware({ similarityThreshold: 0.9 });
+    await runThrough(cache, { request: question('Simplify x^2 + 2x + 1') }, respond('(x + 1)^2'));
+    const minus = await runThrough(cache, { request: question('Simplify x^2 - 2x + 1') }, respond('(x - 1)^2'));
+    expect(minus.upstreamCalls).toBe(1);
+    expect(minus.exchange.receipt.cache).toMatchObject({ status: 'miss', similarity: 1, reason: 'guard: symbols' });
+    await runThrough(cache, { request: question('How do you convert benzene into toluene?') }, respond('Friedel-Crafts methylation.'));
+    const reversed = await runThrough(cache, { request: question('How do you convert toluene into benzene?') }, respond('Dealkylation.'));
+    expect(reversed.exchange.receipt.cache).toMatchObject({ status: 'miss', reason: 'guard: word order' });
+    expect((await runThrough(cache, { request: question('how do you convert benzene into toluene') }, respond('x'))).exchange.receipt.cache).toMatchObject({ status: 'hit' });
+  });
+
+  // Issue 15 item 8: placeholders carry a nonce per request, so such a request never matches another one.
+  it('bypasses requests whose PII was replaced by placeholders, and keeps masked ones', async () => {
+    const flagged = createCacheMiddleware();
+    const first = await runThroughWithPii(flagged, 'redact');
+    expect(first.exchange.receipt.cache).toEqual({ status: 'bypass', reason: 'pii placeholders' });
+    const masked = await runThroughWithPii(flagged, 'mask');
+    expect(masked.exchange.receipt.cache).toEqual({ status: 'miss' });
   });
 
   it('refuses another target language or year above a 0.90 threshold', async () => {

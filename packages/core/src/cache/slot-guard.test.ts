@@ -58,4 +58,36 @@ describe('compareSlots', () => {
     expect(verdict('Why do I love my job?', 'Why do I hate my job?')).toBe('keywords');
     expect(verdict('What toys do girls like?', 'What toys do boys like?')).toBe('keywords');
   });
+
+  // Issue 15 item 2: the tokenizer drops operators, so these scored similarity 1.000 and hit.
+  it('refuses another operator or symbol: maths, comparisons and code', () => {
+    expect(verdict('Simplify x^2 + 2x + 1', 'Simplify x^2 - 2x + 1')).toBe('symbols');
+    expect(verdict('Prove that a < b', 'Prove that a > b')).toBe('symbols');
+    expect(verdict('What does i++ do in C?', 'What does i-- do in C?')).toBe('symbols');
+    expect(verdict('Why is x == y true?', 'Why is x === y true?')).toBe('symbols');
+    expect(verdict('Solve x = -5', 'Solve x = 5')).toBe('symbols');
+    expect(verdict('What does a && b return?', 'What does a || b return?')).toBe('symbols');
+  });
+
+  it('does not read hyphens and slashes inside words, or an exclamation mark, as operators', () => {
+    expect(verdict('Is this a well-known and/or self-evident fact?', 'is this a well-known and/or self-evident fact')).toBeNull();
+    expect(verdict('What is/will be needed for SAP?', "What's/will be needed for SAP?")).toBeNull();
+    expect(verdict('Help me plan a trip!', 'Help me plan a trip')).toBeNull();
+    expect(verdict('Is 50% a pass?', 'is 50% a pass')).toBeNull();
+  });
+
+  it('refuses two things swapping roles around the same word, in lower case too', () => {
+    expect(verdict('How do you convert benzene into toluene?', 'How do you convert toluene into benzene?')).toBe('word order');
+    expect(verdict('How do I get from the airport to the station?', 'How do I get from the station to the airport?')).toBe('word order');
+    expect(verdict('Do cats eat mice?', 'Do mice eat cats?')).toBe('word order');
+    expect(verdict('Why is iron heavier than copper?', 'Why is copper heavier than iron?')).toBe('word order');
+    expect(verdict('Can I use honey instead of sugar?', 'Can I use sugar instead of honey?')).toBe('word order');
+  });
+
+  it('lets reorders through where the roles stay: symmetric relations and possessives', () => {
+    expect(verdict('What is the difference between benzene and toluene?', 'What is the difference between toluene and benzene?')).toBeNull();
+    expect(verdict('Is it safe to mix bleach with vinegar?', 'Is it safe to mix vinegar with bleach?')).toBeNull();
+    expect(verdict("What is the capital's population of the country?", 'What is the population of the capital of the country?')).toBeNull();
+    expect(verdict('How do you make benzene from toluene?', 'How do you turn toluene into benzene?')).toBeNull();
+  });
 });

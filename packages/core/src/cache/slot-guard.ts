@@ -1,3 +1,4 @@
+import { contentWords } from './content-words.js';
 import { tokenize } from './text-features.js';
 
 /**
@@ -20,10 +21,14 @@ export interface PromptSlots {
   readonly negations: number;
   /** Whether the prompt opens as a yes/no question ("Should I…"), a wh-question ("How should I…") or neither. */
   readonly form: 'yes-no' | 'wh' | 'other';
+  /** Operators and symbols in order ("x^2 + 2x + 1": `^ +  +`): the tokenizer drops them, the answer depends on them. */
+  readonly symbols: readonly string[];
+  /** Content words (articles and the copula dropped, stemmed) joined by spaces, to compare who does what to whom. */
+  readonly roles: string;
 }
 
 /** Why two prompts were judged to ask different things, or null when every slot agrees. */
-export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form';
+export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form' | 'symbols' | 'word order';
 
 // A Map: prompt words are looked up in it (an object literal would answer "constructor").
 const NUMBER_WORDS = new Map<string, string>(Object.entries({
@@ -50,6 +55,9 @@ const KEYWORDS = new Set([
   'thai', 'indonesian', 'persian', 'ukrainian', 'python', 'java', 'javascript', 'typescript', 'ruby', 'php', 'rust', 'go', 'golang',
   'c', 'c++', 'c#', 'swift', 'kotlin', 'scala', 'haskell', 'perl', 'sql', 'html', 'css', 'bash', 'r', 'matlab', 'dart', 'lua',
   'yesterday', 'today', 'tomorrow', 'daily', 'weekly', 'monthly', 'yearly', 'morning', 'evening', 'night', 'summer', 'winter',
+  // Operators written as words: "x plus 2" / "x minus 2", "encode" / "decode".
+  'plus', 'minus', 'multiply', 'multiplied', 'divide', 'divided', 'greater', 'smaller', 'increment', 'decrement', 'ascending', 'descending',
+  'encrypt', 'decrypt', 'encode', 'decode', 'compress', 'decompress', 'push', 'pop', 'union', 'intersection', 'inner', 'outer',
 ]);
 const NEGATIONS = new Set(['not', 'no', 'never', 'without', 'none', 'neither', 'nor', 'nothing', 'nobody', 'cannot', 'unable']);
 
@@ -70,6 +78,38 @@ const NUMBER_PATTERN = /[$£€¥₹]?\d[\d,]*(?:\.\d+)?%?/g;
 const YES_NO_OPENERS = new Set(['should', 'can', 'could', 'is', 'are', 'was', 'were', 'do', 'does', 'did', 'will', 'would', 'has', 'have', 'had', 'am', 'may', 'might', 'must', 'shall']);
 const WH_OPENERS = new Set(['how', 'what', 'why', 'where', 'when', 'who', 'whom', 'whose', 'which']);
 const CAPITALISED_PATTERN = /\b\p{Lu}[\p{L}\p{N}]*/gu;
+// Longest first, so "===" is one operator and not "==" and "=".
+const OPERATOR_PATTERN = /===|!==|\*\*=|<<=|>>=|==|!=|<=|>=|=>|->|<-|<<|>>|\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|&&|\|\||\*\*|\/\/|::|[-+*\/^%=<>!&|~]/g;
+const LETTER = /\p{L}/u;
+
+/**
+ * Whether `-`, `/` or `|` at `index` joins two words ("well-known", "e-commerce", "JEE - Mains",
+ * "and/or", "Wolfram|Alpha") rather than operands ("x-y", "a - b", "a/b"): letters on both sides,
+ * one space allowed, with at least three letters after or two on each side.
+ */
+function joinsWords(text: string, index: number, length: number): boolean {
+  // An apostrophe belongs to the word ("what's/will").
+  const before = /([\p{L}'’]*) ?$/u.exec(text.slice(Math.max(0, index - 4), index))![1]!.replace(/['’]/g, '').length;
+  const after = /^ ?([\p{L}'’]*)/u.exec(text.slice(index + length, index + length + 4))![1]!.replace(/['’]/g, '').length;
+  return before >= 1 && after >= 1 && (after >= 3 || (before >= 2 && after >= 2));
+}
+
+/**
+ * The operators of a text in order. Hyphens and slashes inside words, sentence-final `!`, a `%`
+ * after a number (part of the number slot) and `<`/`>` of an HTML-like tag name stay out.
+ */
+function extractSymbols(text: string): string[] {
+  const symbols: string[] = [];
+  for (const match of text.matchAll(OPERATOR_PATTERN)) {
+    const operator = match[0];
+    const index = match.index;
+    if ((operator === '-' || operator === '/' || operator === '|') && joinsWords(text, index, 1)) continue;
+    if (operator === '!' && !/[\w(]/.test(text[index + 1] ?? '')) continue;
+    if (operator === '%' && /\d/.test(text[index - 1] ?? '')) continue;
+    symbols.push(operator);
+  }
+  return symbols;
+}
 
 /** Extracts the slots of one prompt. Cheap: a few regular expressions over the text. */
 export function extractSlots(text: string): PromptSlots {
@@ -89,7 +129,7 @@ export function extractSlots(text: string): PromptSlots {
   const negations = tokens.filter((token) => NEGATIONS.has(token)).length;
   const opener = tokens[0] ?? '';
   const form = YES_NO_OPENERS.has(opener) ? 'yes-no' : WH_OPENERS.has(opener) ? 'wh' : 'other';
-  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negations, form };
+  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negations, form, symbols: extractSymbols(normalised), roles: contentWords(normalised, 'strict').join(' ') };
 }
 
 function namesInOrder(tokens: string, names: ReadonlySet<string>): string[] {
@@ -98,6 +138,70 @@ function namesInOrder(tokens: string, names: ReadonlySet<string>): string[] {
 
 function sameSequence(left: readonly string[], right: readonly string[]): boolean {
   return left.length === right.length && left.every((value, index) => value === right[index]);
+}
+
+// Words that relate two things in no particular order: swapping the things around them asks the
+// same ("the difference between A and B", "A vs B", "mix A with B").
+const SYMMETRIC_WORDS = new Set(['and', 'or', 'vs', 'versus', 'v', 'between', 'both', 'either', 'neither', 'nor', 'with', 'together', 'compare', 'comparison', 'difference', 'differ', 'same', 'similar', 'mix', 'combine', 'relationship', 'like']);
+// Words that give the things on either side different roles: "A into B", "from A to B", "A than B".
+// Only the strong ones: "in", "on", "for" also attach a phrase anywhere ("rare in competition in
+// snooker" / "snooker … rare in competition") and would refuse real paraphrases.
+const ROLE_MARKERS = new Set(['to', 'into', 'onto', 'from', 'than', 'instead', 'toward', 'towards']);
+// Words that frame a question and say nothing about who does what.
+const FRAME_WORDS = new Set(
+  ('i me my you your we us our it its they them their he she his her this that these those there here what which who whom whose when where why how ' +
+    'do does did can could should would will shall may might must have has had been being not no to a an the of is are was were be am ' +
+    'so also just very really some any all each every one get got please in on at for by with about as into onto from than instead ' +
+    'toward towards over under after before during through via against without within upon off out up down if then else').split(' '),
+);
+// Prompts longer than this many content words are compared on their first ones only: the check is cubic in the worst case.
+const MAXIMUM_ROLE_WORDS = 64;
+
+function positionsOf(words: readonly string[]): Map<string, number[]> {
+  const positions = new Map<string, number[]>();
+  words.forEach((word, index) => {
+    const list = positions.get(word);
+    if (list) list.push(index);
+    else positions.set(word, [index]);
+  });
+  return positions;
+}
+
+const occursBetween = (positions: readonly number[], from: number, to: number) => positions.some((position) => position > from && position < to);
+
+/**
+ * Whether two things swap roles: a pair of shared content words X, Y that the two prompts put in
+ * opposite order with the same word between them on both sides (a verb, "into", "than", "to"):
+ * "convert benzene into toluene" / "toluene into benzene", "do cats eat mice" / "do mice eat cats".
+ * A reorder around a symmetric word on both sides ("A and B") or without a shared word between
+ * ("France's capital" / "capital of France") is no swap.
+ */
+function rolesSwapped(left: string, right: string): boolean {
+  if (left === right) return false;
+  const leftWords = left.split(' ').slice(0, MAXIMUM_ROLE_WORDS);
+  const rightWords = right.split(' ').slice(0, MAXIMUM_ROLE_WORDS);
+  const leftPositions = positionsOf(leftWords);
+  const rightPositions = positionsOf(rightWords);
+  const shared = [...leftPositions.keys()].filter((word) => rightPositions.has(word));
+  const things = shared.filter((word) => !FRAME_WORDS.has(word) && !SYMMETRIC_WORDS.has(word) && !ROLE_MARKERS.has(word));
+  const pivots = shared.filter((word) => !SYMMETRIC_WORDS.has(word) && (ROLE_MARKERS.has(word) || !FRAME_WORDS.has(word)));
+  const symmetric = shared.filter((word) => SYMMETRIC_WORDS.has(word));
+  for (const first of things) {
+    const leftFirst = leftPositions.get(first)![0]!;
+    const rightFirst = rightPositions.get(first)![0]!;
+    for (const second of things) {
+      const leftSecond = leftPositions.get(second)![0]!;
+      const rightSecond = rightPositions.get(second)![0]!;
+      if (!(leftFirst < leftSecond && rightSecond < rightFirst)) continue;
+      // Two sides of an "and" (or "vs", "between") may come in either order, with their modifiers.
+      if (symmetric.some((word) => occursBetween(leftPositions.get(word)!, leftFirst, leftSecond) && occursBetween(rightPositions.get(word)!, rightSecond, rightFirst))) continue;
+      for (const pivot of pivots) {
+        if (pivot === first || pivot === second) continue;
+        if (occursBetween(leftPositions.get(pivot)!, leftFirst, leftSecond) && occursBetween(rightPositions.get(pivot)!, rightSecond, rightFirst)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /**
@@ -109,10 +213,12 @@ export function compareSlots(left: PromptSlots, right: PromptSlots): GuardVerdic
   if (!sameSequence(left.numbers, right.numbers)) return 'numbers';
   if (!sameSequence(left.quoted, right.quoted)) return 'quoted';
   if (!sameSequence(left.identifiers, right.identifiers)) return 'identifiers';
+  if (!sameSequence(left.symbols, right.symbols)) return 'symbols';
   if (left.negations !== right.negations) return 'negation';
   if (left.form !== right.form && left.form !== 'other' && right.form !== 'other') return 'question form';
   if (!sameSequence(left.keywords, right.keywords)) return 'keywords';
   const names = new Set([...left.names, ...right.names]);
   if (names.size > 0 && !sameSequence(namesInOrder(left.tokens, names), namesInOrder(right.tokens, names))) return 'names';
+  if (rolesSwapped(left.roles, right.roles)) return 'word order';
   return null;
 }

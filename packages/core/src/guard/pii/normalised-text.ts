@@ -21,6 +21,8 @@ const INVISIBLE = /[\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF]/;
 // full-width hyphen-minus: people and word processors write any of them inside phone numbers.
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/;
 const NEEDS_WORK = /[^\x00-\x7F]/;
+const NON_ASCII_RUNS = /[^\x00-\x7F]+/g;
+const INVISIBLE_OR_DASH = /[\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/;
 
 /** The text unchanged when it is plain ASCII (the common case costs one regex test). */
 function identity(text: string): NormalisedText {
@@ -28,39 +30,72 @@ function identity(text: string): NormalisedText {
 }
 
 /**
- * Normalises character by character (NFKC of each code point) so that every output character
- * maps to the input character it came from; linear in the length of the text.
+ * Normalises the non-ASCII characters one code point at a time (NFKC of each) so that every
+ * output character maps to the input character it came from; ASCII runs, and runs of non-ASCII
+ * text that NFKC leaves as they are (most CJK, accented Latin), are copied whole. The map back is
+ * a list of segments, each either copied (offset by a constant) or one replaced character; linear
+ * in the length of the text.
  */
 export function normaliseForDetection(original: string): NormalisedText {
   if (!NEEDS_WORK.test(original)) return identity(original);
   const pieces: string[] = [];
-  // starts[i] / ends[i]: the original span of output unit i.
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Segment i covers output [outputStarts[i], outputStarts[i + 1]) and came from original
+  // [originalStarts[i], originalEnds[i]); `copied` segments map unit for unit.
+  const outputStarts: number[] = [];
+  const originalStarts: number[] = [];
+  const originalEnds: number[] = [];
+  const copied: boolean[] = [];
   let length = 0;
-  for (let index = 0; index < original.length; ) {
-    const codePoint = original.codePointAt(index)!;
-    const width = codePoint > 0xffff ? 2 : 1;
-    const character = original.slice(index, index + width);
-    let replacement: string;
-    if (codePoint < 0x80) replacement = character;
-    else if (INVISIBLE.test(character)) replacement = '';
-    else if (DASHES.test(character)) replacement = '-';
-    else replacement = character.normalize('NFKC');
-    for (let unit = 0; unit < replacement.length; unit += 1) {
-      starts.push(index);
-      ends.push(index + width);
+  const push = (text: string, from: number, to: number, isCopy: boolean) => {
+    outputStarts.push(length);
+    originalStarts.push(from);
+    originalEnds.push(to);
+    copied.push(isCopy);
+    pieces.push(text);
+    length += text.length;
+  };
+  let cursor = 0;
+  for (const run of original.matchAll(NON_ASCII_RUNS)) {
+    if (run.index > cursor) push(original.slice(cursor, run.index), cursor, run.index, true);
+    const text = run[0];
+    if (!INVISIBLE_OR_DASH.test(text) && text.normalize('NFKC') === text) push(text, run.index, run.index + text.length, true);
+    else {
+      for (let index = 0; index < text.length; ) {
+        const codePoint = text.codePointAt(index)!;
+        const width = codePoint > 0xffff ? 2 : 1;
+        const character = text.slice(index, index + width);
+        const replacement = INVISIBLE.test(character) ? '' : DASHES.test(character) ? '-' : character.normalize('NFKC');
+        const from = run.index + index;
+        if (replacement.length > 0) push(replacement, from, from + width, replacement === character);
+        index += width;
+      }
     }
-    pieces.push(replacement);
-    length += replacement.length;
-    index += width;
+    cursor = run.index + text.length;
   }
-  const startTable = Int32Array.from(starts);
-  const endTable = Int32Array.from(ends);
+  if (cursor < original.length) push(original.slice(cursor), cursor, original.length, true);
+  const segmentOf = (index: number) => {
+    // The last segment whose output start is at or before `index`.
+    let low = 0;
+    let high = outputStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (outputStarts[middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
   return {
     original,
     text: pieces.join(''),
-    originalStart: (index) => (index < length ? startTable[index]! : original.length),
-    originalEnd: (index) => (index > 0 ? endTable[index - 1]! : 0),
+    originalStart(index) {
+      if (index >= length) return original.length;
+      const segment = segmentOf(index);
+      return copied[segment] ? originalStarts[segment]! + index - outputStarts[segment]! : originalStarts[segment]!;
+    },
+    originalEnd(index) {
+      if (index <= 0) return 0;
+      const segment = segmentOf(index - 1);
+      return copied[segment] ? originalStarts[segment]! + index - outputStarts[segment]! : originalEnds[segment]!;
+    },
   };
 }

@@ -8,6 +8,9 @@ const extension = /[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/i;
 const datePattern = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:$|[ T])|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$)/;
 const northAmerican = /^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[.-]\d{4}$/;
 const beforeWords = /\b(?:phone|phones|tel|telephone|call|called|calling|mobile|cell|cellphone|fax|desk|office|contact|number|reach|text|sms|whatsapp|dial|ring|messages? (?:to|from)|answering at|registered|hotline|landline)\b/i;
+const BARE_NORTH_AMERICAN = /^[2-9]\d{2}[2-9]\d{6}$/;
+// Ten bare digits after these are that kind of number, not a phone number.
+const otherNumberBefore = /\b(?:order|invoice|account|acct|ref|reference|ticket|tracking|id|customer|transaction|isbn|serial|routing)\W{0,3}(?:n(?:o|umber)\.?\W{0,3}|#\W{0,2})?$/i;
 const afterWords = /^\W{0,3}(?:office|fax|mobile|cell|home|work|phone|tel)\b/i;
 
 function digitCount(value: string): number {
@@ -26,7 +29,7 @@ function isSelfEvident(value: string, core: string, digits: number): boolean {
   if (northAmerican.test(core)) return true;
   // Ten bare digits with a valid North American area code and exchange (both start with 2-9):
   // "4155550123" is how phone numbers are stored and pasted; Unix times (1…) do not qualify.
-  if (/^[2-9]\d{2}[2-9]\d{6}$/.test(core)) return true;
+  if (BARE_NORTH_AMERICAN.test(core)) return true;
   // A trunk prefix and separators ("07911 123456", "06-12345678") are rarely anything but a phone.
   if (/^0[1-9]\d*[ .-]\d/.test(core) && digits >= 10) return true;
   const groups = core.split(/[ .-]/);
@@ -46,7 +49,7 @@ export const phoneDetector: PiiDetector = {
       if (digits < 7 || digits > 15 || datePattern.test(core)) continue;
       const start = match.index;
       const end = start + value.length;
-      const evident = isSelfEvident(value, core, digits);
+      const evident = isSelfEvident(value, core, digits) && !(BARE_NORTH_AMERICAN.test(core) && otherNumberBefore.test(text.slice(Math.max(0, start - 32), start)));
       if (evident || hasContext(text, start, end, beforeWords, 40, 0) || afterWords.test(text.slice(end, end + 12))) {
         matches.push({ type: 'PHONE', start, end, value });
       }
