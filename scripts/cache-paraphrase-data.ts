@@ -9,7 +9,7 @@ export interface LabelledPair { id: string; a: string; b: string; duplicate: boo
 export const PARAPHRASE_DIRECTORY = process.env.ROUTEKIT_PARAPHRASE_DATA ?? new URL('../../shared/data/paraphrase/', import.meta.url).pathname;
 
 export function readPairs(file: string): LabelledPair[] {
-  const path = requireDataFile(`${PARAPHRASE_DIRECTORY}/${file}`, 'ROUTEKIT_PARAPHRASE_DATA');
+  const path = requireDataFile(`${PARAPHRASE_DIRECTORY}/${file}`, 'set ROUTEKIT_PARAPHRASE_DATA to a folder that has them');
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as LabelledPair);
 }
 

@@ -5,12 +5,13 @@ import { existsSync } from 'node:fs';
 
 /**
  * Returns `path` when it exists; otherwise prints one line to stderr and exits with code 2.
+ * `pointAtCopy` says how to use a copy kept elsewhere: "set ROUTEKIT_ROUTING_DATA to a folder that has them".
  *
  * @example
- * readFileSync(requireDataFile(`${dataDirectory}mmlu.train.jsonl`, 'ROUTEKIT_ROUTING_DATA'), 'utf8');
+ * readFileSync(requireDataFile(`${dataDirectory}mmlu.train.jsonl`, 'set ROUTEKIT_ROUTING_DATA to a folder that has them'), 'utf8');
  */
-export function requireDataFile(path: string, overrideVariable: string): string {
+export function requireDataFile(path: string, pointAtCopy: string): string {
   if (existsSync(path)) return path;
-  process.stderr.write(`${path} is missing: this needs the datasets of ../shared/data, which are not in the repository (README, "Measured"); set ${overrideVariable} to a folder that has them.\n`);
+  process.stderr.write(`${path} is missing: this needs the datasets of ../shared/data, which are not in the repository (README, "Measured"); ${pointAtCopy}.\n`);
   process.exit(2);
 }

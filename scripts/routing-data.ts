@@ -9,5 +9,5 @@ export const weakModel = 'mixtral-8x7b-instruct-v0.1';
 export const benchSets = ['routerbench-arc-challenge', 'routerbench-mbpp', 'routerbench-winogrande'] as const;
 
 export function loadRows(name: string): TrainingRow[] {
-  return parseTrainingRows(readFileSync(requireDataFile(`${dataDirectory}${name}.train.jsonl`, 'ROUTEKIT_ROUTING_DATA'), 'utf8'), `${name}.train.jsonl`);
+  return parseTrainingRows(readFileSync(requireDataFile(`${dataDirectory}${name}.train.jsonl`, 'set ROUTEKIT_ROUTING_DATA to a folder that has them'), 'utf8'), `${name}.train.jsonl`);
 }
