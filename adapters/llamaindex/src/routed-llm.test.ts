@@ -132,6 +132,7 @@ describe('RoutedLLM over @llamaindex/openai on the mock upstream', () => {
     expect(() => routed({ chache: true } as Partial<RoutedLLMOptions>)).toThrow(/chache is not an option; did you mean cache\?/);
     expect(() => routed({ cache: { similarityTreshold: 0.95 } as never })).toThrow(/cache\.similarityTreshold.*similarityThreshold/);
     expect(() => routed({ rateLimits: { perKey: { requestsPerMinute: 5 } } })).toThrow(/rateLimits\.perKey/);
+    expect(() => routed({ maxAttempts: 0 })).toThrow(/maxAttempts/);
     expect(() => routed({ model: 'router-lr-7' })).toThrow(/threshold/);
     await expect(routed().chat({ messages: [user('x')], responseFormat: z.object({ a: z.string() }) })).rejects.toThrow(InvalidRequestError);
   });
