@@ -67,9 +67,8 @@ describe.each<Framework>(['express', 'koa'])('the OpenAI API surface of the %s g
 });
 
 describe.each<Framework>(['express', 'koa'])('rate limit headers on the %s gateway', (framework) => {
-  // Enabled once packages/core/src/guard/limits/rate-limit-headers.ts (not this test's owner's file) writes
-  // `String(Math.ceil(request.resetAt / 1000))`: seed 002's `X-RateLimit-Reset: 1704067260` is a Unix time.
-  it.skip('sends X-RateLimit-Reset as a Unix timestamp in seconds, as seed 002 shows', async () => {
+  // Seed 002's `X-RateLimit-Reset: 1704067260` is a Unix time.
+  it('sends X-RateLimit-Reset as a Unix timestamp in seconds, as seed 002 shows', async () => {
     const mock = await startMockUpstream();
     const gateway = await startGateway(framework, { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }], rateLimits: { global: { requestsPerMinute: 100 } } });
     try {

@@ -28,7 +28,8 @@ export function tightest(views: readonly CounterView[]): CounterView | undefined
 
 /**
  * Sets OpenAI's `x-ratelimit-*-requests` and `-tokens` headers and the plain `X-RateLimit-*` ones
- * (which follow the request limit; `X-RateLimit-Reset` is in seconds from now).
+ * (which follow the request limit; `X-RateLimit-Reset` is the window's end as a Unix time in seconds,
+ * as seed 002 shows it: `X-RateLimit-Reset: 1704067260`).
  */
 export function setRateLimitHeaders(headers: Record<string, string>, requests: readonly CounterView[], tokens: readonly CounterView[], now: number): void {
   const request = tightest(requests);
@@ -38,7 +39,7 @@ export function setRateLimitHeaders(headers: Record<string, string>, requests: r
     headers['x-ratelimit-reset-requests'] = formatDuration(request.resetAt - now);
     headers['X-RateLimit-Limit'] = String(request.snapshot.limit);
     headers['X-RateLimit-Remaining'] = String(request.snapshot.remaining);
-    headers['X-RateLimit-Reset'] = String(Math.max(0, Math.ceil((request.resetAt - now) / 1000)));
+    headers['X-RateLimit-Reset'] = String(Math.ceil(request.resetAt / 1000));
   }
   const token = tightest(tokens);
   if (token !== undefined) {

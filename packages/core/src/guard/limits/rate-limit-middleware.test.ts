@@ -35,7 +35,8 @@ describe('rate limit middleware', () => {
       'x-ratelimit-reset-requests': '45s',
       'X-RateLimit-Limit': '100',
       'X-RateLimit-Remaining': '99',
-      'X-RateLimit-Reset': '45',
+      // The end of the minute window (12:01:00), as a Unix time in seconds.
+      'X-RateLimit-Reset': String(Date.UTC(2026, 10, 22, 12, 1, 0) / 1000),
       'x-ratelimit-limit-tokens': '10000',
       // 400 characters are 100 tokens, plus max_tokens 100.
       'x-ratelimit-remaining-tokens': '9800',
