@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 /**
  * An ioredis client for a store: it never queues commands while disconnected, never replays a
  * command after a reconnect (a reservation the caller already gave up on must not land later),
- * gives up on a command after `timeoutMs`, reconnects in the background, and reports errors to
+ * drops a command a silent server never answers, reconnects in the background, and reports errors to
  * the store's calls instead of printing a stack per reconnect attempt. It connects on first use.
  */
 export function createRedisConnection(url: string | undefined, timeoutMs: number): Redis {
@@ -13,7 +13,9 @@ export function createRedisConnection(url: string | undefined, timeoutMs: number
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: timeoutMs,
+    // Later than the store guard's own deadline, which allows for a blocked event loop; this one
+    // only clears commands a silent server will never answer out of the client's queue.
+    commandTimeout: timeoutMs * 4,
     connectTimeout: Math.max(timeoutMs, 1000),
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });

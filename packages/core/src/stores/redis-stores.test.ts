@@ -11,17 +11,19 @@ import { createRedisKeyValueStore } from './redis-key-value-store.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `routekit-test:${randomUUID()}:`;
+// The shared Redis serves eight busy sessions here: these suites test semantics, not outages (test/redis-outage.test.ts does).
+const timeoutMs = 2000;
 const opened: Array<CounterStore | KeyValueStore> = [];
 
 // Each handle opens its own connection, as two gateway instances would.
 describeCounterStore('redis', () => {
-  const store = createRedisCounterStore({ url, prefix });
+  const store = createRedisCounterStore({ url, prefix, timeoutMs });
   opened.push(store);
   return store;
 });
 
 describeKeyValueStore('redis', () => {
-  const store = createRedisKeyValueStore({ url, prefix });
+  const store = createRedisKeyValueStore({ url, prefix, timeoutMs });
   opened.push(store);
   return store;
 });

@@ -12,6 +12,8 @@ import { createSpendLimitMiddleware } from './spend-limit-middleware.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `routekit-test:${randomUUID()}:`;
+// The shared Redis serves eight busy sessions here: these suites test semantics, not outages (test/redis-outage.test.ts does).
+const timeoutMs = 2000;
 const stores: CounterStore[] = [];
 // A fixed clock keeps all 200 requests in one minute window whenever the test runs.
 const now = () => Date.UTC(2026, 10, 22, 12, 0, 30);
@@ -19,7 +21,7 @@ const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(reso
 
 /** One gateway instance: its own Redis connection, its own middleware objects. */
 function gatewayInstance() {
-  const store = createRedisCounterStore({ url, prefix });
+  const store = createRedisCounterStore({ url, prefix, timeoutMs });
   stores.push(store);
   return {
     rateLimit: createRateLimitMiddleware({ store, global: { requestsPerMinute: 100 }, now }),
@@ -38,7 +40,7 @@ afterAll(async () => {
 describe('limits shared by two gateway instances through one Redis', () => {
   it('admits exactly 100 of 200 concurrent requests by RPM and never spends past $1', async () => {
     const instances = [gatewayInstance(), gatewayInstance()];
-    const observer = createRedisCounterStore({ url, prefix });
+    const observer = createRedisCounterStore({ url, prefix, timeoutMs });
     stores.push(observer);
     const spendKey = `spend:global:*:daily_usd:${windowOf('day', now()).id}`;
     // A prompt bounded at 100 tokens at $100 per million and up to 100 output tokens at $200 per million: $0.03 reserved per call.
