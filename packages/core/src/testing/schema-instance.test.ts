@@ -71,6 +71,9 @@ describe('schemaInstance', () => {
       required: ['ratio', 'big', 'negative', 'step'],
     };
     expect(generateValid(schema)).toEqual({ ratio: 0.5, big: 12, negative: -5, step: 1.25 });
+    // Draft 4's boolean exclusive bounds.
+    expect(schemaInstance({ type: 'integer', minimum: 1, exclusiveMinimum: true })).toBe(2);
+    expect(schemaInstance({ type: 'number', maximum: 0, exclusiveMaximum: true })).toBe(-0.5);
   });
 
   it('meets minItems with unique items, tuples through prefixItems, and maxItems 0', () => {

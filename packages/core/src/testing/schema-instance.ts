@@ -300,8 +300,9 @@ function numberIn(node: Record<string, unknown>, integer: boolean, variant: numb
   const step = typeof node.multipleOf === 'number' && node.multipleOf > 0 ? node.multipleOf : integer ? 1 : undefined;
   let low = typeof node.minimum === 'number' ? node.minimum : Number.NEGATIVE_INFINITY;
   let high = typeof node.maximum === 'number' ? node.maximum : Number.POSITIVE_INFINITY;
-  const exclusiveLow = typeof node.exclusiveMinimum === 'number' ? node.exclusiveMinimum : undefined;
-  const exclusiveHigh = typeof node.exclusiveMaximum === 'number' ? node.exclusiveMaximum : undefined;
+  // Draft 4 wrote exclusive bounds as booleans beside minimum / maximum.
+  const exclusiveLow = typeof node.exclusiveMinimum === 'number' ? node.exclusiveMinimum : node.exclusiveMinimum === true && typeof node.minimum === 'number' ? node.minimum : undefined;
+  const exclusiveHigh = typeof node.exclusiveMaximum === 'number' ? node.exclusiveMaximum : node.exclusiveMaximum === true && typeof node.maximum === 'number' ? node.maximum : undefined;
   const above = (value: number) => value >= low && (exclusiveLow === undefined || value > exclusiveLow);
   const below = (value: number) => value <= high && (exclusiveHigh === undefined || value < exclusiveHigh);
   let value = 1 + variant;
