@@ -16,6 +16,8 @@ import { createMemoryBreakerStore, createUpstreamCall, Engine, ModelCatalog, typ
 import { startMockUpstream, type MockFailure } from '@routekit/core/testing';
 import { routerMiddleware } from '@routekit/express';
 
+// One log line per request would drown the figures (and cost CPU the load needs).
+process.env.ROUTEKIT_LOG_LEVEL ??= 'silent';
 const total = Number(process.env.REQUESTS ?? 2000);
 const concurrency = 50;
 const messages = [{ role: 'user', content: 'Summarise the plot of Hamlet in one sentence.' }];
