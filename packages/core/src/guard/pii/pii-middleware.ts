@@ -23,7 +23,8 @@ export interface PiiOptions {
   /** Put the original values back where the answer repeats a placeholder; default true. */
   restore?: boolean;
   /**
-   * Most characters of text checked per request (all fields together); a request with more is
+   * Most characters of text checked per request (all fields together, each string counted as at
+   * least 64, since every string checked has a fixed cost); a request with more is
    * refused with 413 `pii_scan_limit` rather than sent on unchecked. Default 1,000,000 (~0.2 s of
    * detection on a PII-dense log, bench/redaction.ts); the HTTP body limit is 4 MiB.
    */

@@ -11,6 +11,10 @@ export const placeholderPattern = /<([A-Z][A-Z0-9_]*_\d+(?:_[a-z0-9]{6})?)>/g;
 /** Characters of text one session scans by default: ~0.2 s of detection (bench/redaction.ts). */
 export const DEFAULT_MAX_SCAN_CHARACTERS = 1_000_000;
 
+// Each text checked costs a few microseconds whatever its length, so a body of many thousand tiny
+// strings (JSON keys, empty parts) is charged as if each had this many characters.
+const MINIMUM_CHARGE = 64;
+
 /** `****1234`: the last four characters stay, as card statements show them. */
 export function maskValue(value: string): string {
   return value.length >= 8 ? `****${value.slice(-4)}` : '****';
@@ -25,7 +29,7 @@ export interface PiiSessionOptions {
    * whose output is read by people and never restored).
    */
   nonce?: boolean | string;
-  /** Most characters of text the session scans in total; more is refused with 413 `pii_scan_limit`. Default 1,000,000. */
+  /** Most characters of text the session scans in total (each text counts as at least 64); more is refused with 413 `pii_scan_limit`. Default 1,000,000. */
   maxScanCharacters?: number;
 }
 
@@ -85,7 +89,7 @@ export class PiiSession {
    */
   redactPieces(pieces: readonly string[], path: string): string[] {
     const text = pieces.length === 1 ? pieces[0]! : pieces.join('');
-    this.#count(text.length, path);
+    this.#count(Math.max(text.length, MINIMUM_CHARGE), path);
     const matches = this.#detect(text);
     if (matches.length === 0) return [...pieces];
     const replacements: string[] = [];
@@ -118,7 +122,7 @@ export class PiiSession {
     return output;
   }
 
-  /** Counts text against the session's bound; strings that never leave (base64 image data) are not counted. */
+  /** Counts text against the session's bound (base64 payloads are never scanned, so never counted). */
   #count(characters: number, path: string): void {
     this.#scanned += characters;
     if (this.#scanned > this.#maxScanCharacters) {

@@ -118,7 +118,7 @@ describe('redactRequest covers every string that leaves (issue 15 item 6)', () =
     const session = createPiiPolicy().createSession();
     const redacted = redactRequest(request, session);
     expect(JSON.stringify(redacted)).toContain(payload);
-    expect(session.scanned).toBeLessThan(100);
+    expect(session.scanned).toBeLessThan(payload.length);
   });
 });
 
@@ -160,6 +160,13 @@ describe('work per request is bounded (issue 15 item 3)', () => {
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ status: 413, code: 'pii_scan_limit', param: 'user' });
     expect(() => redactRequest({ ...request, user: 'b' }, policy.createSession())).not.toThrow();
+  });
+
+  it('charges each string at least 64 characters, so many tiny strings are bounded too', () => {
+    const parts = Array.from({ length: 40 }, (_, index) => ({ type: 'image_url' as const, image_url: { url: `https://x.example/${index}.png` } }));
+    const request: ChatRequest = { model: 'auto', messages: [{ role: 'user', content: parts }] };
+    expect(() => redactRequest(request, createPiiPolicy({ maxScanCharacters: 64 * 39 }).createSession())).toThrow(/at most|more than/);
+    expect(() => redactRequest(request, createPiiPolicy({ maxScanCharacters: 64 * 40 }).createSession())).not.toThrow();
   });
 
   it('redacts every value of a PII-dense megabyte (a pasted log)', () => {

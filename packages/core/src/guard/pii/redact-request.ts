@@ -94,9 +94,11 @@ function redactParts(parts: Part[], session: PiiSession, path: string, json: boo
     : textIndexes.length > 0
       ? session.redactPieces(textIndexes.map((index) => parts[index]!.text as string), `${path}[${textIndexes[0]}].text`)
       : [];
+  // Where each text part's redacted text is: a Map, since a body may hold many thousands of parts.
+  const textAt = new Map(textIndexes.map((partIndex, at) => [partIndex, at]));
   return parts.map((part, index) => {
-    const at = textIndexes.indexOf(index);
-    if (at === -1) return redactOtherPart(part, session, `${path}[${index}]`);
+    const at = textAt.get(index);
+    if (at === undefined) return redactOtherPart(part, session, `${path}[${index}]`);
     const { type, text: _text, ...rest } = part;
     return { type, ...(redactJsonValue(rest, session, `${path}[${index}]`) as object), text: texts[at]! };
   });
