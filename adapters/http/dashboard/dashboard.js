@@ -17,6 +17,7 @@
   }
 
   const money = (value) => '$' + value.toFixed(value >= 1 ? 2 : 6);
+  // uPlot draws points and lines; a bucket with no requests has no latency (null), not 0 ms.
   const percent = (value) => (value * 100).toFixed(1) + '%';
   const cell = (row, text) => { const td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; };
 
@@ -40,18 +41,30 @@
     }
   }
 
-  function chart(target, series, data) {
+  function chart(target, series, data, range, format) {
     const element = byId(target);
     element.replaceChildren();
     const width = Math.max(320, element.clientWidth || 480);
-    charts.push(new uPlot({ width, height: 220, series: [{}, ...series], axes: [{}, {}] }, data, element));
+    const values = format ? { values: (_chart, ticks) => ticks.map(format) } : {};
+    charts.push(new uPlot({ width, height: 220, scales: { x: { time: true, range: () => range } }, series: [{}, ...series], axes: [{}, { size: 80, ...values }] }, data, element));
   }
 
-  function showTimeline(groups) {
-    const times = groups.map((group) => Date.parse(group.group) / 1000);
-    chart('chart-savings', [{ label: 'cost', stroke: '#2563eb' }, { label: 'default model cost', stroke: '#9ca3af' }, { label: 'saved', stroke: '#16a34a' }], [times, groups.map((g) => g.cost_usd), groups.map((g) => g.default_cost_usd), groups.map((g) => g.savings_usd)]);
-    chart('chart-requests', [{ label: 'requests', stroke: '#2563eb' }, { label: 'success rate %', stroke: '#16a34a' }], [times, groups.map((g) => g.requests), groups.map((g) => g.success_rate * 100)]);
-    chart('chart-latency', [{ label: 'p50', stroke: '#16a34a' }, { label: 'p95', stroke: '#f59e0b' }, { label: 'p99', stroke: '#dc2626' }], [times, groups.map((g) => g.latency_ms.p50), groups.map((g) => g.latency_ms.p95), groups.map((g) => g.latency_ms.p99)]);
+  // One point per bucket of the range, zero where nothing happened, so the lines read as time.
+  function showTimeline(groups, from, to, bucketMs) {
+    const byStart = new Map(groups.map((group) => [Date.parse(group.group), group]));
+    const starts = [];
+    for (let start = from - (from % bucketMs); start < to; start += bucketMs) starts.push(start);
+    const rows = starts.map((start) => byStart.get(start));
+    const times = starts.map((start) => start / 1000);
+    const range = [times[0], to / 1000];
+    let cost = 0;
+    let defaultCost = 0;
+    const cumulativeCost = rows.map((row) => (cost += row ? row.cost_usd : 0));
+    const cumulativeDefault = rows.map((row) => (defaultCost += row ? row.default_cost_usd : 0));
+    const usd = (value) => '$' + Number(value).toPrecision(2);
+    chart('chart-savings', [{ label: 'cost so far', stroke: '#2563eb' }, { label: 'on the default model', stroke: '#9ca3af' }, { label: 'saved', stroke: '#16a34a' }], [times, cumulativeCost, cumulativeDefault, cumulativeDefault.map((value, index) => value - cumulativeCost[index])], range, usd);
+    chart('chart-requests', [{ label: 'requests', stroke: '#2563eb' }, { label: 'success rate %', stroke: '#16a34a' }], [times, rows.map((row) => (row ? row.requests : 0)), rows.map((row) => (row ? row.success_rate * 100 : null))], range);
+    chart('chart-latency', [{ label: 'p50', stroke: '#16a34a' }, { label: 'p95', stroke: '#f59e0b' }, { label: 'p99', stroke: '#dc2626' }], [times, rows.map((row) => (row ? row.latency_ms.p50 : null)), rows.map((row) => (row ? row.latency_ms.p95 : null)), rows.map((row) => (row ? row.latency_ms.p99 : null))], range);
   }
 
   function showReceipts(receipts) {
@@ -116,7 +129,7 @@
       ]);
       sessionStorage.setItem('routekit-admin-key', keyInput.value.trim());
       showTotals(totals.totals);
-      showTimeline(timeline.groups);
+      showTimeline(timeline.groups, from, to, bucket === 'day' ? 86_400_000 : 3_600_000);
       showReceipts(recent.data);
       document.body.dataset.loaded = 'true';
     } catch (error) {

@@ -10,11 +10,15 @@ export interface ApiKeyEntry {
   hash: string;
   /** The organisation the key belongs to: caches, limits and spend are scoped to it. */
   tenant: string;
+  /** An admin key also sees every tenant's usage, the dashboard's data and /metrics. */
+  admin?: boolean;
 }
 
 export interface Caller {
   tenant: string;
   apiKeyId: string | null;
+  /** May read every tenant's usage and the gateway's metrics. */
+  admin: boolean;
 }
 
 /** The gateway's accepted keys, indexed so that checking one costs the same with 10 keys or 10,000. */
@@ -55,7 +59,7 @@ export function createApiKeyIndex(keys: readonly ApiKeyEntry[]): ApiKeyIndex {
     const digest = Buffer.from(entry.hash, 'hex');
     const slot = digest.subarray(0, slotBytes).toString('hex');
     if (slots.has(slot)) throw new ConfigurationError(`apiKeys[${index}].hash is the hash of an earlier key; every key must be different.`, { key: `apiKeys[${index}].hash` });
-    slots.set(slot, { digest, caller: { tenant: entry.tenant, apiKeyId: entry.id } });
+    slots.set(slot, { digest, caller: { tenant: entry.tenant, apiKeyId: entry.id, admin: entry.admin === true } });
   });
   const dummy = Buffer.alloc(32);
   return {
@@ -71,8 +75,8 @@ export function createApiKeyIndex(keys: readonly ApiKeyEntry[]): ApiKeyIndex {
   };
 }
 
-/** The caller of a gateway without keys: open, and every request is the `default` tenant. */
-export const openCaller: Caller = Object.freeze({ tenant: 'default', apiKeyId: null });
+/** The caller of a gateway without keys: open, every request is the `default` tenant, and anyone may read usage. */
+export const openCaller: Caller = Object.freeze({ tenant: 'default', apiKeyId: null, admin: true });
 
 /**
  * The key from `Authorization: Bearer <key>` (the scheme in any case, RFC 7235) or `x-api-key`

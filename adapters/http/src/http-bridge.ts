@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidRequestError, NotFoundError, parseChatRequest, type Engine, type Exchange } from '@routekit/core';
+import { AuthenticationError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger } from '@routekit/core';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry } from './authenticate.js';
+import { dashboardAsset, dashboardSecurityHeaders } from './dashboard-assets.js';
 import { toHttpError } from './error-body.js';
+import { createGatewayMetrics } from './gateway-metrics.js';
 import { assertValueDepth } from './json-depth.js';
 import { matchRoute, type Route, type RouteContext } from './match-route.js';
 import { modelResponse, modelsResponse } from './models-response.js';
 import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
+import { parseReceiptLimit, parseUsageQuery } from './usage-query.js';
 import { writeSse } from './write-sse.js';
 
 export interface HttpBridgeOptions {
@@ -18,6 +21,18 @@ export interface HttpBridgeOptions {
   bodyLimitBytes?: number;
   /** Where the API is mounted, e.g. `/llm`; routes are `<prefix>/v1/...`. Default ''. */
   prefix?: string;
+  /** One JSON line per request and every 5xx with its cause (never prompt text or secrets); default JSON to stderr at `ROUTEKIT_LOG_LEVEL`; `false` for none. Any pino-compatible logger. */
+  logger?: Logger | false;
+  /**
+   * `GET <prefix>/health` (the process is up) and `GET <prefix>/ready` (its stores answer). Off by
+   * default in an app's middleware, where they could shadow the app's own; `npm start` and
+   * `routekit serve` turn them on.
+   */
+  health?: boolean;
+  /** Prometheus metrics at `<prefix>/metrics` (an admin key when keys are set). Default off, as `health`. */
+  metrics?: boolean;
+  /** The dashboard at `<prefix>/dashboard` (its data needs an admin key when keys are set). Default off, as `health`. */
+  dashboard?: boolean;
 }
 
 /** The OpenAI-compatible API over Node's own request and response objects. */
@@ -44,18 +59,32 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   const prefix = options.prefix ?? '';
   const limit = options.bodyLimitBytes ?? 4 * 1024 * 1024;
   const keys = options.apiKeys === undefined ? undefined : createApiKeyIndex(options.apiKeys);
+  const logger = options.logger === false ? undefined : (options.logger ?? createJsonLogger());
+  const metrics = options.metrics === true ? createGatewayMetrics() : undefined;
+  if (logger !== undefined) engine.onReceipt((receipt) => logger.info(requestLogFields(receipt), 'request'));
+  if (metrics !== undefined) engine.onReceipt(metrics.observe);
+  const authenticate = (request: IncomingMessage) => (keys === undefined ? openCaller : keys.authenticate(request));
 
   const routes: Route[] = [
     { method: 'POST', path: '/v1/chat/completions', serve: chatCompletions },
     { method: 'GET', path: '/v1/models', serve: async ({ response }) => sendJson(response, 200, modelsResponse(engine)) },
     { method: 'GET', path: '/v1/models/{id}', serve: async ({ response, parameter }) => sendJson(response, 200, modelResponse(engine, parameter!)) },
     { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },
+    { method: 'GET', path: '/v1/receipts', serve: recentReceipts },
+    { method: 'GET', path: '/v1/usage', serve: usage },
+    { method: 'POST', path: '/v1/route', serve: route },
+  ];
+  // Outside /v1: for load balancers, scrapers and people. Each answers only its exact path.
+  const operationsRoutes: Route[] = [
+    ...(options.health === true ? [{ method: 'GET' as const, path: '/health', serve: health }, { method: 'GET' as const, path: '/ready', serve: ready }] : []),
+    ...(metrics === undefined ? [] : [{ method: 'GET' as const, path: '/metrics', serve: prometheus }]),
+    ...(options.dashboard === true ? [{ method: 'GET' as const, path: '/dashboard', serve: dashboard }, { method: 'GET' as const, path: '/dashboard/{file}', serve: dashboard }] : []),
   ];
 
   return {
     async handle(request, response, body) {
       const path = (request.url ?? '/').split('?')[0]!;
-      if (!path.startsWith(`${prefix}/v1/`)) return false;
+      if (!path.startsWith(`${prefix}/v1/`)) return serveOperations(request, response, path);
       try {
         const match = matchRoute(routes, request.method ?? 'GET', path.slice(prefix.length));
         if (match.kind === 'none') {
@@ -65,14 +94,93 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
           response.setHeader('allow', match.allowed.join(', '));
           throw new InvalidRequestError(`This path does not take ${request.method}; it takes ${match.allowed.join(', ')}.`, { code: 'method_not_allowed', status: 405 });
         }
-        const caller = keys === undefined ? openCaller : keys.authenticate(request);
+        const caller = authenticate(request);
         await match.route.serve({ request, response, caller, parameter: match.parameter, body });
       } catch (error) {
-        sendError(response, error, `req-${Date.now().toString(36)}`);
+        fail(response, error, `req-${Date.now().toString(36)}`);
       }
       return true;
     },
   };
+
+  async function serveOperations(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
+    if (!path.startsWith(`${prefix}/`)) return false;
+    const match = matchRoute(operationsRoutes, request.method ?? 'GET', path.slice(prefix.length));
+    if (match.kind !== 'route') return false;
+    try {
+      // The page itself holds no data; its files are public, what it reads is not.
+      // Load balancers probe without keys; the dashboard page holds no data (what it reads needs a key).
+      const caller = match.route.serve === prometheus ? authenticate(request) : openCaller;
+      await match.route.serve({ request, response, caller, parameter: match.parameter, body: undefined });
+    } catch (error) {
+      fail(response, error, `req-${Date.now().toString(36)}`);
+    }
+    return true;
+  }
+
+  /** Sends the error; a 5xx is logged with its request id and cause (never the request's text). */
+  function fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void {
+    const status = toHttpError(error, requestId).status;
+    if (logger !== undefined && status >= 500) logger.error({ request_id: requestId, status, error: describeError(error) }, 'request failed');
+    sendError(response, error, requestId, exchange);
+  }
+
+  async function health({ response }: RouteContext): Promise<void> {
+    sendJson(response, 200, { status: 'ok' });
+  }
+
+  async function ready({ response }: RouteContext): Promise<void> {
+    // Ready when the receipt store answers; a store outage is a 503 a load balancer can act on.
+    try {
+      await engine.receipts.get('routekit-readiness-probe');
+      sendJson(response, 200, { status: 'ready' });
+    } catch (error) {
+      sendJson(response, 503, { status: 'unavailable', reason: 'receipt store unreachable' }, { 'retry-after': '5' });
+      logger?.warn({ error: describeError(error) }, 'readiness probe failed');
+    }
+  }
+
+  async function prometheus({ response, caller }: RouteContext): Promise<void> {
+    requireAdmin(caller);
+    const text = await metrics!.registry.metrics();
+    response.writeHead(200, { 'content-type': metrics!.registry.contentType, 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+  }
+
+  async function dashboard({ response, parameter }: RouteContext): Promise<void> {
+    if (parameter === '') {
+      // The page's files are relative to /dashboard; with a trailing slash they would not resolve.
+      response.writeHead(301, { location: `${prefix}/dashboard` }).end();
+      return;
+    }
+    const asset = dashboardAsset(parameter === undefined ? '' : `/${parameter}`);
+    if (asset === undefined) throw new NotFoundError('No such dashboard file.', { code: 'unknown_url' });
+    response.writeHead(200, { ...dashboardSecurityHeaders, 'content-type': asset.contentType, 'content-length': asset.body.length });
+    response.end(asset.body);
+  }
+
+  async function usage({ request, response, caller }: RouteContext): Promise<void> {
+    if (engine.receipts.usage === undefined) throw new NotFoundError('This gateway\'s receipt store cannot answer usage queries; configure a durable store (SQLite or PostgreSQL).', { code: 'usage_unavailable' });
+    const query = parseUsageQuery(new URL(request.url ?? '/', 'http://gateway').searchParams, caller);
+    sendJson(response, 200, await engine.receipts.usage(query));
+  }
+
+  async function recentReceipts({ request, response, caller }: RouteContext): Promise<void> {
+    if (engine.receipts.recent === undefined) throw new NotFoundError('This gateway\'s receipt store cannot list receipts.', { code: 'listing_unavailable' });
+    const limit = parseReceiptLimit(new URL(request.url ?? '/', 'http://gateway').searchParams);
+    const data = await engine.receipts.recent({ limit, ...(!caller.admin && { tenant: caller.tenant }) });
+    sendJson(response, 200, { object: 'list', data });
+  }
+
+  async function route({ request, response, body }: RouteContext): Promise<void> {
+    assertJsonContentType(request);
+    const preParsed = body !== undefined && request.readableEnded;
+    if (preParsed) assertValueDepth(body);
+    const { request: chat, hints } = parseRouteRequest(preParsed ? body : await readJsonBody(request, limit));
+    const started = performance.now();
+    const decision = engine.router.decide(chat, hints);
+    sendJson(response, 200, routeDecisionResponse(decision, performance.now() - started));
+  }
 
   async function chatCompletions({ request, response, caller, body }: RouteContext): Promise<void> {
     assertJsonContentType(request);
@@ -103,7 +211,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     try {
       result = await engine.run(exchange);
     } catch (error) {
-      sendError(response, error, exchange.id, exchange);
+      fail(response, error, exchange.id, exchange);
       return;
     }
     if (result.type === 'response') {
@@ -118,11 +226,15 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   async function receipt({ response, parameter, caller }: RouteContext): Promise<void> {
     const found = await engine.receipts.get(parameter!);
     // Another tenant's receipt is reported as missing, not as forbidden, so ids cannot be probed.
-    if (found === undefined || (keys !== undefined && found.tenant !== caller.tenant)) {
+    if (found === undefined || (!caller.admin && found.tenant !== caller.tenant)) {
       throw new NotFoundError('No receipt with this id (receipts are kept for a limited time).', { code: 'receipt_not_found', param: 'id' });
     }
     sendJson(response, 200, found);
   }
+}
+
+function requireAdmin(caller: { admin: boolean }): void {
+  if (!caller.admin) throw new AuthenticationError('This needs an admin key.', { code: 'admin_required', status: 403 });
 }
 
 function headersOf(exchange: Exchange, final: boolean): Record<string, string> {

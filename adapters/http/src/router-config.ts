@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigurationError, engineOptionsShape, featureOptionsShape, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { ConfigurationError, engineOptionsShape, featureOptionsShape, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type FeatureOptions, type Logger, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions } from './http-bridge.js';
 
@@ -37,6 +37,7 @@ const apiKeySchema = z.strictObject({
   id: z.string().min(1),
   hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-character SHA-256 hex digest from hashApiKey(key), not the key itself'),
   tenant: z.string().min(1),
+  admin: z.boolean().optional(),
 });
 
 const gatewayShape = {
@@ -46,6 +47,10 @@ const gatewayShape = {
   apiKeys: z.array(apiKeySchema).optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
   prefix: z.string().regex(/^(\/[^/?#\s]+)*$/, 'must be empty or a path like /llm, without a trailing slash').optional(),
+  logger: z.union([z.literal(false), z.custom<Logger>((value) => typeof value === 'object' && value !== null && ['error', 'warn', 'info', 'debug'].every((level) => typeof (value as Record<string, unknown>)[level] === 'function'), 'must be a logger with error, warn, info and debug (pino\'s signature), or false')]).optional(),
+  health: z.boolean().optional(),
+  metrics: z.boolean().optional(),
+  dashboard: z.boolean().optional(),
 };
 
 /** The keys a ready `engine` already has; giving both is a contradiction, not a merge. */

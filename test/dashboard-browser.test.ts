@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { startGateway, type RunningGateway } from './start-gateway.js';
+
+// The dashboard in a real browser: Debian's chromium driven by playwright-core (.ci/run installs it),
+// against a gateway that served known traffic. Screenshots go to test-results/ as artifacts.
+const artifacts = new URL('../test-results/', import.meta.url).pathname;
+
+describe('the dashboard in chromium', () => {
+  let mock: MockUpstream;
+  let gateway: RunningGateway;
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    mock = await startMockUpstream();
+    gateway = await startGateway('express', { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }, { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url }], defaultModel: 'openai/gpt-4.1', dashboard: true, logger: false, cache: true });
+    const send = (content: string, model = 'auto') => fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content }] }) });
+    // Known traffic: 5 answered (one from the cache), 1 failed.
+    for (const content of ['Hello!', 'What is the capital of France?', 'Prove that there are infinitely many primes, step by step.', 'Write a haiku about rain.']) await send(content);
+    await send('Hello!');
+    mock.failNext({ type: 'status', status: 400 }, 10);
+    await send('This one fails', 'openai/gpt-4.1-mini');
+    mock.reset();
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await mock?.close();
+  });
+
+  it('shows the numbers of the traffic served, and opens one decision in full', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    await page.goto(`${gateway.url}/dashboard`);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 20_000 });
+    expect(await page.textContent('#requests')).toBe('6');
+    expect(await page.textContent('#success')).toBe('83.3%');
+    // Six lookups (the failed request looked too), one hit.
+    expect(await page.textContent('#cache')).toBe('16.7%');
+    expect(await page.locator('#receipts tbody tr').count()).toBe(6);
+    expect(await page.locator('#chart-savings canvas').count()).toBe(1);
+    await page.screenshot({ path: `${artifacts}dashboard.png`, fullPage: true });
+    // The failed request is the newest; open the proof request's decision instead.
+    const row = page.locator('#receipts tbody tr', { hasText: 'auto' }).nth(2);
+    await row.click();
+    await page.waitForSelector('dialog#receipt[open]');
+    expect(await page.locator('#receipt-candidates tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.textContent('#receipt-reason')).toMatch(/^auto: /);
+    expect(await page.locator('#receipt-attempts tbody tr').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: `${artifacts}dashboard-receipt.png`, fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { hashApiKey } from '@routekit/http';
+import type { Logger } from '@routekit/core';
+import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+
+function capturingLogger(): Logger & { lines: Array<{ level: string; fields: Record<string, unknown>; message?: string }> } {
+  const lines: Array<{ level: string; fields: Record<string, unknown>; message?: string }> = [];
+  const at = (level: string) => (fields: Record<string, unknown>, message?: string) => void lines.push({ level, fields, ...(message !== undefined && { message }) });
+  return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}
+
+const chat = (url: string, key: string, content: string, model = 'auto') =>
+  fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ model, messages: [{ role: 'user', content }] }) });
+
+describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gateway', (framework) => {
+  let mock: MockUpstream;
+  let gateway: RunningGateway;
+  const logger = capturingLogger();
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    gateway = await startGateway(framework, {
+      providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }],
+      apiKeys: [{ id: 'team-a', hash: hashApiKey('key-a'), tenant: 'acme' }, { id: 'team-b', hash: hashApiKey('key-b'), tenant: 'globex' }, { id: 'ops', hash: hashApiKey('key-admin'), tenant: 'acme', admin: true }],
+      defaultModel: 'openai/gpt-4.1',
+      logger,
+      health: true,
+      metrics: true,
+      dashboard: true,
+    });
+    // Known traffic: acme sends two requests, globex one, and one fails upstream.
+    await chat(gateway.url, 'key-a', 'Hello! My email is jane@example.com');
+    await chat(gateway.url, 'key-a', 'What is the capital of France?');
+    await chat(gateway.url, 'key-b', 'Hi');
+    mock.failNext({ type: 'status', status: 400 }, 10);
+    await chat(gateway.url, 'key-b', 'Fail please', 'openai/gpt-4.1-mini');
+    mock.reset();
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await mock.close();
+  });
+
+  it('answers /health and /ready without a key', async () => {
+    expect(await (await fetch(`${gateway.url}/health`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${gateway.url}/ready`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('reports usage scoped to the caller\'s tenant, and every tenant to an admin', async () => {
+    const own = await (await fetch(`${gateway.url}/v1/usage?group_by=tenant`, { headers: { authorization: 'Bearer key-a' } })).json();
+    expect(own.groups.map((group: { group: string }) => group.group)).toEqual(['acme']);
+    expect(own.totals.requests).toBe(2);
+    expect(own.totals.success_rate).toBe(1);
+    // A tenant cannot widen its own scope.
+    const widened = await (await fetch(`${gateway.url}/v1/usage?tenant=globex`, { headers: { authorization: 'Bearer key-a' } })).json();
+    expect(widened.totals.requests).toBe(2);
+    const all = await (await fetch(`${gateway.url}/v1/usage?group_by=tenant`, { headers: { authorization: 'Bearer key-admin' } })).json();
+    expect(all.groups.map((group: { group: string; requests: number }) => [group.group, group.requests])).toEqual([['acme', 2], ['globex', 2]]);
+    expect(all.totals.success_rate).toBe(0.75);
+    const bad = await fetch(`${gateway.url}/v1/usage?group_by=week`, { headers: { authorization: 'Bearer key-admin' } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.param).toBe('group_by');
+  });
+
+  it('lists recent receipts, newest first, for the caller\'s tenant', async () => {
+    const listed = await (await fetch(`${gateway.url}/v1/receipts?limit=10`, { headers: { authorization: 'Bearer key-b' } })).json();
+    expect(listed.object).toBe('list');
+    expect(listed.data).toHaveLength(2);
+    expect(listed.data.every((receipt: { tenant: string }) => receipt.tenant === 'globex')).toBe(true);
+    expect(listed.data[0].status).toBe('error');
+  });
+
+  it('decides without calling a model at POST /v1/route', async () => {
+    const before = mock.requests.length;
+    const response = await fetch(`${gateway.url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer key-a' }, body: JSON.stringify({ prompt: 'Prove that the square root of 2 is irrational, rigorously and step by step.', user_preferences: { priority: 'quality' } }) });
+    expect(response.status).toBe(200);
+    const decision = await response.json();
+    expect(decision.object).toBe('route.decision');
+    expect(decision.candidates[0].model).toBe(decision.model);
+    expect(typeof decision.candidates[0].predicted_quality).toBe('number');
+    expect(mock.requests.length).toBe(before);
+  });
+
+  it('serves Prometheus metrics to an admin only, with the requests counted by model and status', async () => {
+    expect((await fetch(`${gateway.url}/metrics`, { headers: { authorization: 'Bearer key-a' } })).status).toBe(403);
+    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(401);
+    const text = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: 'Bearer key-admin' } })).text();
+    expect(text).toMatch(/routekit_requests_total\{model="openai\/[^"]+",status="200",strategy="auto"\} 3/);
+    // The provider's 400 reaches the client as the gateway's 502.
+    expect(text).toMatch(/routekit_requests_total\{model="none",status="502",strategy="explicit"\} 1/);
+    expect(text).toMatch(/routekit_request_duration_seconds_bucket/);
+    expect(text).not.toMatch(/jane@example\.com|acme|globex/);
+  });
+
+  it('logs one line per request without prompt text or keys', () => {
+    const requests = logger.lines.filter((line) => line.message === 'request');
+    expect(requests.length).toBeGreaterThanOrEqual(4);
+    expect(requests.map((line) => line.fields.key_id)).toEqual(expect.arrayContaining(['team-a', 'team-b']));
+    const failed = requests.find((line) => line.fields.status === 'error' && line.fields.error_status === 502)!;
+    expect(failed).toBeDefined();
+    // The 5xx is logged again as an error, with its request id and cause.
+    const error = logger.lines.find((line) => line.level === 'error' && line.fields.request_id === failed.fields.request_id)!;
+    expect(error.fields.status).toBe(502);
+    expect(error.fields.error).toMatchObject({ name: 'ProviderFailedError', code: 'provider_client_error' });
+    expect(JSON.stringify(logger.lines)).not.toMatch(/jane@example|capital of France|key-a|key-admin/);
+  });
+
+  it('serves the dashboard page same-origin only, and its files from the package', async () => {
+    const page = await fetch(`${gateway.url}/dashboard`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(await page.text()).toContain('dashboard/uPlot.iife.min.js');
+    const library = await fetch(`${gateway.url}/dashboard/uPlot.iife.min.js`);
+    expect(library.status).toBe(200);
+    expect((await library.text()).length).toBeGreaterThan(10_000);
+    expect((await fetch(`${gateway.url}/dashboard/../package.json`)).status).toBe(404);
+  });
+});
