@@ -1,6 +1,6 @@
 import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, promptTokenBound, textTokenBound } from '@routekit/core';
+import { estimateTokens, profileRequest, promptTokenBound, textTokenBound } from '@routekit/core';
 import { cl100k, generatedText, trueTokensOfMessages } from './truth-upstream.js';
 
 const o200k = getEncoding('o200k_base');
@@ -45,6 +45,7 @@ describe('the prompt token bound against real tokenizers (cl100k, o200k), on gen
       let bytes = 0;
       let truth = 0;
       let characters = 0;
+      let routingEstimate = 0;
       for (let sample = 0; sample < 5; sample++) {
         const text = generatedText(script.pool, 200 + sample * 150, index * 100 + sample + 1, script.separators);
         const bound = textTokenBound(text);
@@ -56,10 +57,22 @@ describe('the prompt token bound against real tokenizers (cl100k, o200k), on gen
         bytes += bound;
         truth += Math.max(...counts);
         characters += [...text].length;
+        routingEstimate += profileRequest({ model: 'auto', messages: [{ role: 'user', content: text }] }).inputTokens - 1;
       }
-      rows.push(`${script.name.padEnd(14)} bound/truth ${(bytes / truth).toFixed(2)} (tightest ${worstRatio.toFixed(2)}); characters/4 estimate/truth ${(estimateTokens(characters) / truth).toFixed(2)}`);
+      rows.push(`${script.name.padEnd(14)} bound/truth ${(bytes / truth).toFixed(2)} (tightest ${worstRatio.toFixed(2)}); characters/4 estimate/truth ${(estimateTokens(characters) / truth).toFixed(2)}; routing estimate/truth ${(routingEstimate / truth).toFixed(2)}`);
+      // Routing's estimate is not a bound, but it must not read a non-Latin script at a fraction of its
+      // tokens (ASCII keeps characters / 4, right for prose; these random ASCII strings are worst cases).
+      if (/[^\x00-\x7f]/.test(script.pool)) expect(routingEstimate / truth).toBeGreaterThan(0.5);
     }
     console.info(`prompt token bound (UTF-8 bytes) vs the larger of cl100k and o200k:\n${rows.join('\n')}`);
+  });
+
+  it("keeps routing's estimate for ASCII text as it was, and sees a long Chinese prompt for what it is", () => {
+    const english = prose(300, 3);
+    expect(profileRequest({ model: 'auto', messages: [{ role: 'user', content: english }] }).inputTokens).toBe(estimateTokens(english.length + 4));
+    // 100,000 Chinese characters are over 100,000 tokens: too long for a 32k or 128k window, which characters / 4 (25,001) missed.
+    const chinese = generatedText(scripts.find((script) => script.name === 'Chinese')!.pool, 100_000, 5, '，。');
+    expect(profileRequest({ model: 'auto', messages: [{ role: 'user', content: chinese }] }).inputTokens).toBeGreaterThan(100_000);
   });
 
   it('bounds whole chat requests, template overhead included', () => {
