@@ -134,6 +134,15 @@ describe('every Object.prototype name over HTTP with cache and PII on (issue 15,
           }
         }
       }
+      // Routing hints and headers keyed by the name: refused or ignored, never a crash.
+      for (const [body, headers] of [
+        [{ model: 'auto', messages: [{ role: 'user', content: 'hi' }], 'x-routing-hints': { [name]: name } }, {}],
+        [{ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }, { 'x-routekit-hints': JSON.stringify({ [name]: 1 }), [`x-${name.replace(/_/g, '')}`]: name }],
+      ] as const) {
+        const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        const text = await response.text();
+        expect(response.status, `${name}: ${text}`).toBeLessThan(500);
+      }
     }
   });
 });
