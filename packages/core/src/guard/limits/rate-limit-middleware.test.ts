@@ -103,4 +103,14 @@ describe('rate limit middleware', () => {
     expect(error).toMatchObject({ status: 503, code: 'store_unavailable', feature: 'rate_limits', retryAfterSeconds: 3 });
     expect(called).toBe(2);
   });
+
+  it('counts a CJK prompt toward tokens per minute by its bytes, not at a quarter of its tokens', async () => {
+    const rateLimit = limiter({ global: { tokensPerMinute: 1000 } });
+    const exchange = testExchange({ request: { model: 'auto', messages: [{ role: 'user', content: '東'.repeat(100) }], max_tokens: 10 } });
+    await rateLimit.wrapRequest!(exchange, async () => {
+      // 300 bytes weigh 480 characters, plus 4 of overhead: 121 tokens, and max_tokens 10 (characters / 4 said 26).
+      expect(exchange.responseHeaders['x-ratelimit-remaining-tokens']).toBe('869');
+      return responseWith(usage(110, 10));
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { RateLimitedError, StoreUnavailableError } from '../../errors.js';
 import type { EngineMiddleware } from '../../pipeline/engine-middleware.js';
 import type { Exchange } from '../../pipeline/exchange.js';
-import { estimateTokens, requestCharacters } from '../../routing/request-profile.js';
+import { estimateTokens, requestCharacters, weightedCharacters } from '../../routing/request-profile.js';
 import type { CounterReservation, CounterStore } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { describeScope, keyPart, rulesFor, type LimitScope, type ScopedLimits } from './limit-scopes.js';
@@ -10,6 +10,8 @@ import { rateLimitOptionFields, rateLimitRuleSchema, scopedSchema } from './limi
 import { ttlOf, windowOf } from './limit-window.js';
 import { setRateLimitHeaders, type CounterView } from './rate-limit-headers.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
+import { crossedRateLimitWarnings } from '../../webhooks/webhook-notifier.js';
+import type { RateLimitWarning } from '../../webhooks/webhook-events.js';
 
 /** The limits of one scope; a missing field is no limit. */
 export interface RateLimitRule {
@@ -34,6 +36,8 @@ export interface RateLimitOptions extends ScopedLimits<RateLimitRule> {
   onStoreFailure?: 'open' | 'closed';
   /** The clock, epoch ms; tests pass a fixed one. */
   now?: () => number;
+  /** Called once per window when a counter passes 80% of its limit (the `rate_limit.warning` webhook). */
+  onWarning?: (warning: RateLimitWarning, tenant: string) => void;
 }
 
 const optionsSchema = scopedSchema(rateLimitRuleSchema).extend(rateLimitOptionFields);
@@ -47,6 +51,7 @@ const measures = [
 interface PlannedCounter {
   reservation: CounterReservation;
   scope: LimitScope;
+  id: string;
   measure: (typeof measures)[number];
   resetAt: number;
 }
@@ -61,6 +66,7 @@ function plan(exchange: Exchange, options: RateLimitOptions, prefix: string, tok
       planned.push({
         reservation: { key: `${prefix}:${scope}:${keyPart(id)}:${measure.name}:${window.id}`, amount: measure.kind === 'tokens' ? tokens : 1, limit, ttlMs: ttlOf(window, now) },
         scope,
+        id,
         measure,
         resetAt: window.end,
       });
@@ -88,7 +94,8 @@ export function createRateLimitMiddleware(options: RateLimitOptions): EngineMidd
     name: 'rate-limit',
     async wrapRequest(exchange, next) {
       const now = clock();
-      const promptTokens = estimateTokens(requestCharacters(exchange.request));
+      // The same estimate as routing's (CJK weighted by bytes): a TPM limit counts tokens as providers do, roughly.
+      const promptTokens = estimateTokens(requestCharacters(exchange.request, weightedCharacters));
       const estimate = promptTokens + (exchange.request.max_completion_tokens ?? exchange.request.max_tokens ?? defaultMaxTokens);
       const planned = plan(exchange, options, prefix, estimate, now);
       if (planned.length === 0) return next();
@@ -112,6 +119,10 @@ export function createRateLimitMiddleware(options: RateLimitOptions): EngineMidd
         ...exchange.receipt.limits,
         ...Object.fromEntries(planned.map((counter, index) => [`${counter.scope}.${counter.measure.name}`, { limit: counter.reservation.limit, remaining: outcome.counters[index]!.remaining }])),
       };
+      if (outcome.allowed && options.onWarning !== undefined) {
+        const counters = planned.map((counter, index) => ({ scope: counter.scope, id: counter.id, limit: counter.measure.name, limitValue: counter.reservation.limit, amount: counter.reservation.amount, total: outcome.counters[index]!.total, resetAt: counter.resetAt }));
+        for (const warning of crossedRateLimitWarnings(counters)) options.onWarning(warning, exchange.tenant);
+      }
       if (!outcome.allowed) {
         const refused = planned[outcome.refusedIndex]!;
         const retryAfterSeconds = Math.max(1, Math.ceil((refused.resetAt - now) / 1000));
