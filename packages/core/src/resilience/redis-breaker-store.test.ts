@@ -53,3 +53,20 @@ async function connected(created: BreakerStore): Promise<BreakerStore> {
 }
 
 breakerStoreSuite('redis breaker store', () => connected(store()), () => `openai/model-${(counter += 1)}-${randomUUID()}`);
+
+describe('redis breaker store without a Redis', () => {
+  it('answers from local state at once and logs the outage once', async () => {
+    const lines: string[] = [];
+    // Port 9 (discard) is closed on this machine: every connection is refused.
+    const unreachable = createRedisBreakerStore({ url: 'redis://127.0.0.1:9', prefix, commandTimeoutMs: 20, log: (line) => lines.push(line) });
+    stores.push(unreachable);
+    const target = 'openai/no-redis';
+    for (let call = 0; call < 4; call += 1) await unreachable.record(target, { failed: true, slow: false, probe: false }, 1000, settings);
+    expect(await unreachable.views([target], 2000, settings)).toEqual([{ state: 'open', openUntil: 6000 }]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    for (let call = 0; call < 5; call += 1) await unreachable.admit(target, 2000, settings);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('unreachable');
+    expect(lines[0]).not.toContain('127.0.0.1');
+  });
+});

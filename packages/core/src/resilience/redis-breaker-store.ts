@@ -20,6 +20,7 @@ export interface RedisBreakerStoreOptions {
 }
 
 const states: CircuitState[] = ['closed', 'open', 'half_open'];
+const failedStatuses = new Set(['reconnecting', 'close', 'end']);
 
 /**
  * Breaker state on Redis, so that every gateway instance skips the same open endpoints and the
@@ -58,7 +59,8 @@ export function createRedisBreakerStore(options: RedisBreakerStoreOptions = {}):
   /** Runs `remote` on Redis, or answers from local state while Redis is unreachable. */
   async function withRedis<T>(remote: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
     if (redis.status === 'ready') everReady = true;
-    else if (everReady) markDown(`connection ${redis.status}`);
+    // A Redis that never came up is an outage too, once a connection attempt has failed.
+    else if (everReady || failedStatuses.has(redis.status)) markDown(`connection ${redis.status}`);
     if (redis.status !== 'ready' || Date.now() < suspendedUntil) return fallback();
     try {
       const value = await withTimeout(remote(), timeoutMs);
