@@ -236,6 +236,25 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
     expect(answer.body.error?.code).toBe('invalid_deadline');
   });
 
+  it('aborts the upstream when the client goes away mid-stream, and records the receipt as aborted', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'groq/llama-3.1-8b-instant', messages, stream: true }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    for (let tries = 0; tries < 200 && !slow.requests[0]?.aborted; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(slow.requests[0]?.aborted).toBe(true);
+    const id = response.headers.get('x-request-id')!;
+    let receipt = await receiptOf(gateway.url, id);
+    for (let tries = 0; tries < 100 && receipt.status === undefined; tries += 1) receipt = await receiptOf(gateway.url, id);
+    expect(receipt.status).toBe('aborted');
+  });
+
   it('answers a clean 504 at the request deadline when the model never answers', async () => {
     flaky.failNext({ type: 'timeout' }, 10);
     const answer = await chat(gateway.url, explicit, { 'x-routekit-deadline-ms': '450' });
