@@ -9,3 +9,4 @@ export { validateRouterConfig, type RouterConfig } from './router-config.js';
 export { providersFromEnvironment, type EnvironmentProviders } from './providers-from-environment.js';
 export { providersOrDemo, type GatewayProviders } from './demo-upstream.js';
 export type { Route, RouteContext } from './match-route.js';
+export { openReceiptStore, type GatewayReceipts } from './open-receipt-store.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigurationError, engineOptionsShape, featureOptionsShape, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type FeatureOptions, type Logger, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { ConfigurationError, engineOptionsShape, featureOptionsShape, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, type Logger, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions } from './http-bridge.js';
 
@@ -21,6 +21,10 @@ export interface RouterConfig extends Omit<HttpBridgeOptions, 'engine'>, Feature
   maxAttempts?: number;
   /** Timeouts, deadlines, retries on the same model and circuit breakers (see `ResilienceOptions`). */
   resilience?: ResilienceOptions;
+  /** Trained routers (files from `routekit train`, or their contents), usable as `router-<name>-<threshold>`. */
+  routers?: EngineOptions['routers'];
+  /** Called with every finished receipt (your own exporter; the gateway's log and metrics are built in). */
+  onReceipt?: EngineOptions['onReceipt'];
 }
 
 const providerSchema = z.strictObject({

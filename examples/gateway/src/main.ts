@@ -1,7 +1,7 @@
 import express from 'express';
 import { installGracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { providersOrDemo } from '@routekit/http';
+import { createEngine, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
@@ -13,11 +13,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || process.env.PORT?.tri
 }
 // The same resolution `routerMiddleware()` makes with no config (adapters/http/src/demo-upstream.ts).
 const { providers, models, defaultModel } = await providersOrDemo();
+// Receipts and usage survive restarts: a SQLite file by default, PostgreSQL with ROUTEKIT_DATABASE_URL.
+const stored = await openReceiptStore();
+// ROUTEKIT_ROUTER_FILE: a router trained with `routekit train`, usable as router-<its name>-<threshold>.
+const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.env.ROUTEKIT_ROUTER_FILE.split(',');
+const engine = createEngine(validateRouterConfig({ providers, models, defaultModel, receipts: stored.receipts, routers }));
 
 const app = express();
-app.use(routerMiddleware({ providers, models, defaultModel }));
+app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true }));
 app.get('/', (_request, response) => {
-  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, GET /v1/models, GET /v1/models/:id, GET /v1/receipts/:id\n');
+  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
 });
 // Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
 // exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
@@ -28,7 +33,13 @@ const server = app.listen(port, host, (error?: Error) => {
     console.error(`routekit: ${host}:${port} ${reason}`);
     process.exit(1);
   }
-  console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')})`);
+  console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')}); dashboard at http://${host}:${port}/dashboard; receipts in ${stored.where}`);
 });
 // SIGTERM / SIGINT: stop accepting, let in-flight requests and streams finish (15 s at most), then exit.
-installGracefulShutdown({ servers: [server], timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000) });
+installGracefulShutdown({
+  servers: [server],
+  engines: [engine],
+  timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000),
+  // The last receipts are written before the process goes.
+  onDone: (code) => void stored.close().finally(() => process.exit(code)),
+});
