@@ -37,6 +37,7 @@ export const rateLimitsSchema = z.strictObject({
   prefix: z.string().min(1).optional(),
   now: callback<() => number>().optional(),
   onStoreFailure: z.enum(['open', 'closed']).optional(),
+  onWarning: callback<NonNullable<RateLimitOptions['onWarning']>>().optional(),
 });
 
 export const spendLimitsSchema = z.strictObject({
@@ -100,6 +101,9 @@ export const engineOptionsShape = {
   /** Retries, deadlines and circuit breakers; `createResilience` validates the inside strictly, naming `resilience.*` keys. */
   resilience: z.custom<NonNullable<EngineOptions['resilience']>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object of resilience options').optional(),
   middleware: z.array(z.custom<NonNullable<EngineOptions['middleware']>[number]>((value) => typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string', 'must be engine middleware (an object with a name)')).optional(),
+  onReceipt: z.array(callback<(receipt: unknown) => void>()).optional(),
+  /** Trained router files (paths or parsed files); `readRouterFiles` names a bad one as `routers[i]`. */
+  routers: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).optional(),
 };
 
 // A key added to an options interface but not here would be refused at startup as "not an option";

@@ -26,6 +26,8 @@ export interface CircuitBreakerConfig {
   store?: BreakerStore;
   /** The clock, in epoch ms; tests pass their own. */
   now?: () => number;
+  /** Called when a call recorded here changes an endpoint's state (the `service.status` webhook); other instances sharing the store do not repeat it. */
+  onStateChange?: (endpoint: string, from: CircuitState, to: CircuitState) => void;
 }
 
 const windowBuckets = 10;
@@ -45,6 +47,7 @@ export class CircuitBreaker {
   readonly slowCallMs: number;
   readonly store: BreakerStore;
   readonly #now: () => number;
+  readonly #onStateChange: CircuitBreakerConfig['onStateChange'];
   readonly #refreshMs: number;
   readonly #views = new Map<string, BreakerView>();
   #refreshedAt = -Infinity;
@@ -66,6 +69,7 @@ export class CircuitBreaker {
     this.#refreshMs = options.refreshMs ?? 200;
     this.store = config.store ?? createMemoryBreakerStore();
     this.#now = config.now ?? Date.now;
+    this.#onStateChange = config.onStateChange;
   }
 
   /** Re-reads a shared store's state of `endpoints` (at most every `refreshMs`; concurrent callers share one read). */
@@ -121,8 +125,10 @@ export class CircuitBreaker {
 
   /** Counts a finished call; the state after it becomes this instance's view at once. */
   async record(endpoint: string, outcome: CallOutcome): Promise<CircuitState> {
+    const before = this.state(endpoint);
     const view = await this.store.record(endpoint, outcome, this.#now(), this.settings);
     this.#views.set(endpoint, view);
+    if (view.state !== before) this.#onStateChange?.(endpoint, before, view.state);
     return view.state;
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
 import { resolveAttemptPolicy, type AttemptPolicy, type AttemptPolicyOptions } from './attempt-policy.js';
-import type { BreakerStore } from './breaker-store.js';
+import type { BreakerStore, CircuitState } from './breaker-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import type { HedgingPolicy } from './hedging.js';
 
@@ -21,6 +21,8 @@ export interface ResilienceOptions {
    * and not billed in the receipt (a provider may still bill the tokens it generated). Off by default.
    */
   hedging?: HedgingPolicy | boolean;
+  /** Told when a breaker opens, goes half-open or closes (e.g. `createWebhookNotifier(...).serviceStatus`). */
+  onBreakerStateChange?: (endpoint: string, from: CircuitState, to: CircuitState) => void;
   /** The breakers' clock in epoch ms; tests pass their own. */
   now?: () => number;
   /** Source of the backoff jitter in [0, 1); tests pass their own. */
@@ -55,6 +57,7 @@ const optionsSchema = z.strictObject({
   circuitBreaker: z.union([z.literal(false), breakerSchema]).optional(),
   hedging: z.union([z.boolean(), z.strictObject({ minimumSamples: z.number().int().positive().optional(), quantile: z.number().positive().max(1).optional() })]).optional(),
   breakerStore: z.custom<BreakerStore>((value) => typeof value === 'object' && value !== null && typeof (value as BreakerStore).admit === 'function', 'must be a BreakerStore').optional(),
+  onBreakerStateChange: z.function().optional(),
   now: z.function().optional(),
   random: z.function().optional(),
 });
@@ -81,7 +84,7 @@ export function createResilience(options: ResilienceOptions = {}): Resilience {
   const breaker =
     options.circuitBreaker === false
       ? undefined
-      : new CircuitBreaker({ ...(options.circuitBreaker && { options: options.circuitBreaker }), ...(options.breakerStore && { store: options.breakerStore }), ...(options.now && { now: options.now }) });
+      : new CircuitBreaker({ ...(options.circuitBreaker && { options: options.circuitBreaker }), ...(options.breakerStore && { store: options.breakerStore }), ...(options.now && { now: options.now }), ...(options.onBreakerStateChange && { onStateChange: options.onBreakerStateChange }) });
   const hedging = options.hedging === true ? {} : options.hedging === false ? undefined : options.hedging;
   return { policy, breaker, random: options.random, hedging };
 }

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { migrate } from '../storage/migrate.js';
+import type { SqlDatabase } from '../storage/sql-database.js';
+import type { WebhookEvent, WebhookEventMap, WebhookEventType } from './webhook-events.js';
+import { parseWebhookEndpoints, webhookOutboxMigrations, type WebhookEndpoint } from './webhook-outbox-schema.js';
+import { signWebhookPayload, webhookIdHeader, webhookSignatureHeader } from './webhook-signature.js';
+
+export interface WebhookOutboxOptions {
+  /** Where pending deliveries live (SQLite or PostgreSQL); migrated on creation. */
+  database: SqlDatabase;
+  /** The receivers; validated here, errors name the field. */
+  endpoints: WebhookEndpoint[];
+  /** Attempts before a delivery is marked dead. Default 8. */
+  maxAttempts?: number;
+  /** The first retry's delay, in ms; doubled per attempt, with jitter. Default 1,000. */
+  baseDelayMs?: number;
+  /** The longest delay between two attempts, in ms. Default 3,600,000 (an hour). */
+  maxDelayMs?: number;
+  /** Time allowed for one POST, in ms. Default 10,000. */
+  timeoutMs?: number;
+  /** How often `start()` looks for due deliveries, in ms. Default 1,000. */
+  pollIntervalMs?: number;
+  /** How long a claimed attempt is reserved for the instance sending it; after that a crashed sender's row is retried. Default 60,000. */
+  leaseMs?: number;
+  /** Rows sent per round. Default 50. */
+  batchSize?: number;
+  /** The clock, epoch ms; tests pass their own. */
+  now?: () => number;
+  /** Jitter source in [0, 1); tests pass their own. */
+  random?: () => number;
+}
+
+/** The fate of every row, for an admin view and for tests. */
+export interface WebhookDelivery {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+export interface WebhookOutbox {
+  /** Writes the event durably for every endpoint that takes it, then nudges delivery; resolves with the event id once written. */
+  enqueue<Type extends WebhookEventType>(type: Type, data: WebhookEventMap[Type], options?: { tenant?: string | null }): Promise<string>;
+  /** Sends every due delivery once (claimed first, so instances never double-send an attempt); resolves with how many were sent successfully. */
+  deliverDue(): Promise<number>;
+  /** Polls every `pollIntervalMs` until `close()`. */
+  start(): void;
+  /** The deliveries of this outbox's endpoints, newest first. */
+  deliveries(options?: { eventId?: string; limit?: number }): Promise<WebhookDelivery[]>;
+  /** Stops polling and waits for sends in flight; the database stays open. */
+  close(): Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  body: string;
+  attempts: number | string;
+  next_attempt_at: number | string;
+}
+
+/**
+ * Webhooks from a durable outbox: every event is a row before it is a request; each delivery is a
+ * signed POST (`x-routekit-signature: t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`),
+ * retried with exponential backoff and jitter until a 2xx marks it delivered or `maxAttempts`
+ * marks it dead. A new outbox on the same database (a restart) sends what was pending.
+ *
+ * @example
+ * const outbox = await createWebhookOutbox({ database, endpoints: [{ id: 'ops', url: 'https://ops.example.com/hook', secret: process.env.WEBHOOK_SECRET! }] });
+ * outbox.start();
+ * await outbox.enqueue('service.status', { endpoint: 'openai/gpt-4.1', from: 'closed', to: 'open', status: 'outage' });
+ */
+export async function createWebhookOutbox(options: WebhookOutboxOptions): Promise<WebhookOutbox> {
+  const endpoints = new Map(parseWebhookEndpoints(options.endpoints).map((endpoint) => [endpoint.id, endpoint]));
+  const { database } = options;
+  await migrate(database, webhookOutboxMigrations);
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const baseDelayMs = options.baseDelayMs ?? 1_000;
+  const maxDelayMs = options.maxDelayMs ?? 3_600_000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const batchSize = options.batchSize ?? 50;
+  const endpointIds = [...endpoints.keys()];
+  // Rows of endpoints no longer configured are left alone: another instance may still serve them.
+  const endpointFilter = (first: number) => endpointIds.map((_, index) => `$${index + first}`).join(', ');
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let again = false;
+  let closed = false;
+
+  /** Exponential backoff with "equal jitter": between half and all of the doubled delay, so retries of many rows spread out. */
+  const delayAfter = (attempts: number) => {
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  };
+
+  async function send(row: OutboxRow, attempts: number): Promise<boolean> {
+    const endpoint = endpoints.get(row.endpoint_id)!;
+    let failure: string | null = null;
+    try {
+      const response = await fetch(endpoint.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { 'content-type': 'application/json', 'user-agent': 'routekit-webhooks/1', [webhookIdHeader]: row.event_id, [webhookSignatureHeader]: signWebhookPayload(endpoint.secret, row.body, Math.floor(now() / 1000)) },
+        body: row.body,
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status < 200 || response.status >= 300) failure = `HTTP ${response.status}`;
+    } catch (error) {
+      // The error's name or code only: a message could carry the endpoint's URL and its credentials.
+      const cause = (error as { cause?: { code?: unknown } }).cause;
+      failure = typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.name : 'send_failed';
+    }
+    if (failure === null) {
+      await database.execute(`UPDATE routekit_webhook_outbox SET status = 'delivered', delivered_at = $1, last_error = NULL WHERE id = $2`, [now(), row.id]);
+      return true;
+    }
+    const dead = attempts >= maxAttempts;
+    await database.execute(`UPDATE routekit_webhook_outbox SET status = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4`, [dead ? 'dead' : 'pending', now() + (dead ? 0 : delayAfter(attempts)), failure, row.id]);
+    return false;
+  }
+
+  async function round(): Promise<number> {
+    if (endpointIds.length === 0) return 0;
+    const due = await database.query<OutboxRow>(
+      `SELECT id, endpoint_id, event_id, body, attempts, next_attempt_at FROM routekit_webhook_outbox
+       WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id IN (${endpointFilter(3)}) ORDER BY next_attempt_at LIMIT $2`,
+      [now(), batchSize, ...endpointIds],
+    );
+    const sent = await Promise.all(due.map(async (row) => {
+      const attempts = Number(row.attempts) + 1;
+      // The claim: only the instance whose compare-and-set changes the row sends this attempt.
+      const claimed = await database.execute(
+        `UPDATE routekit_webhook_outbox SET attempts = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'pending' AND attempts = $4 AND next_attempt_at = $5`,
+        [attempts, now() + leaseMs, row.id, Number(row.attempts), Number(row.next_attempt_at)],
+      );
+      return claimed === 1 ? send(row, attempts) : false;
+    }));
+    return sent.filter(Boolean).length;
+  }
+
+  function deliverDue(): Promise<number> {
+    if (running !== undefined) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let total = 0;
+      try {
+        do {
+          again = false;
+          total += await round();
+        } while (again && !closed);
+      } finally {
+        running = undefined;
+      }
+      return total;
+    })();
+    return running;
+  }
+
+  const nudge = () => {
+    if (timer !== undefined) deliverDue().catch(() => undefined);
+  };
+
+  return {
+    async enqueue(type, data, enqueueOptions = {}) {
+      const tenant = enqueueOptions.tenant ?? null;
+      const created = now();
+      const event: WebhookEvent = { id: `evt_${randomUUID().replaceAll('-', '')}`, object: 'event', type, created: Math.floor(created / 1000), tenant, data } as WebhookEvent;
+      const body = JSON.stringify(event);
+      const receivers = [...endpoints.values()].filter((endpoint) => (endpoint.events === undefined || endpoint.events.includes(type)) && (endpoint.tenant === undefined || tenant === null || endpoint.tenant === tenant));
+      await database.transaction(async (transaction) => {
+        for (const endpoint of receivers) {
+          await transaction.execute(
+            `INSERT INTO routekit_webhook_outbox (id, event_id, endpoint_id, event_type, tenant, body, status, attempts, next_attempt_at, last_error, created_at, delivered_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, NULL, $7, NULL)`,
+            [`${event.id}:${endpoint.id}`, event.id, endpoint.id, type, tenant, body, created],
+          );
+        }
+      });
+      nudge();
+      return event.id;
+    },
+    deliverDue,
+    start() {
+      if (timer !== undefined || closed) return;
+      timer = setInterval(() => void deliverDue().catch(() => undefined), options.pollIntervalMs ?? 1_000);
+      timer.unref();
+      nudge();
+    },
+    async deliveries(query = {}) {
+      if (endpointIds.length === 0) return [];
+      const rows = await database.query<WebhookDelivery & { attempts: number | string; next_attempt_at: number | string }>(
+        `SELECT id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, last_error FROM routekit_webhook_outbox
+         WHERE ($1 = '' OR event_id = $1) AND endpoint_id IN (${endpointFilter(2)}) ORDER BY created_at DESC, id LIMIT ${Math.max(1, Math.floor(query.limit ?? 100))}`,
+        [query.eventId ?? '', ...endpointIds],
+      );
+      return rows.map((row) => ({ ...row, attempts: Number(row.attempts), next_attempt_at: Number(row.next_attempt_at) }));
+    },
+    async close() {
+      closed = true;
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+  };
+}

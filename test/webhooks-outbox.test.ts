@@ -1,0 +1,237 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgresDatabase } from '../packages/core/src/storage/postgres-database.js';
+import type { SqlDatabase } from '../packages/core/src/storage/sql-database.js';
+import { openSqliteDatabase } from '../packages/core/src/storage/sqlite-database.js';
+import { CircuitBreaker } from '../packages/core/src/resilience/circuit-breaker.js';
+import { createRateLimitMiddleware } from '../packages/core/src/guard/limits/rate-limit-middleware.js';
+import { testExchange } from '../packages/core/src/guard/limits/limit-test-helpers.js';
+import type { ChatResult } from '../packages/core/src/pipeline/chat-result.js';
+import { createWebhookOutbox } from '../packages/core/src/webhooks/webhook-outbox.js';
+import { createWebhookNotifier, crossedRateLimitWarnings, keyExpiryNoticeDue } from '../packages/core/src/webhooks/webhook-notifier.js';
+import { verifyWebhookSignature, webhookIdHeader, webhookSignatureHeader } from '../packages/core/src/webhooks/webhook-signature.js';
+import type { WebhookEvent } from '../packages/core/src/webhooks/webhook-events.js';
+import type { RateLimitWarning } from '../packages/core/src/webhooks/webhook-events.js';
+
+const run = `${process.pid}-${Date.now().toString(36)}`;
+const secret = 'whsec_test_0123456789abcdef';
+let endpointCounter = 0;
+const endpointId = () => `test-${run}-${(endpointCounter += 1)}`;
+
+interface Received {
+  body: string;
+  headers: IncomingMessage['headers'];
+  verified: boolean;
+}
+
+/** A receiver on 127.0.0.1 that verifies each delivery and answers with the next planned status. */
+async function startReceiver(plan: Array<number | 'hang'> = []): Promise<{ url: string; received: Received[]; hung: ServerResponse[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const hung: ServerResponse[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const header = request.headers[webhookSignatureHeader];
+      const verified = verifyWebhookSignature({ secret, body, header: typeof header === 'string' ? header : undefined });
+      received.push({ body, headers: request.headers, verified });
+      const next = plan.shift() ?? 200;
+      if (next === 'hang') return void hung.push(response);
+      response.statusCode = verified ? next : 400;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    hung,
+    close: () => new Promise<void>((resolve) => {
+      for (const response of hung) response.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+const spendAlert = { type: 'spend_threshold' as const, scope: 'tenant' as const, id: 'acme', limit: 'daily_usd', limit_usd: 10, spent_usd: 8.2, threshold_percent: 80, window_start: '2026-12-02T00:00:00.000Z' };
+
+const sqliteFile = join(mkdtempSync(join(tmpdir(), 'routekit-webhooks-')), 'routekit.db');
+const databases: Array<[string, () => Promise<SqlDatabase>]> = [
+  ['SQLite file', async () => openSqliteDatabase({ path: sqliteFile })],
+  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
+];
+
+describe.each(databases)('webhook outbox on %s', (_name, open) => {
+  const opened: SqlDatabase[] = [];
+  const database = async () => {
+    const value = await open();
+    opened.push(value);
+    return value;
+  };
+  afterAll(async () => {
+    const cleanup = opened.at(-1);
+    if (cleanup !== undefined) await cleanup.execute('DELETE FROM routekit_webhook_outbox WHERE endpoint_id LIKE $1', [`test-${run}-%`]);
+    for (const value of opened) await value.close();
+  });
+
+  it('delivers a signed JSON event that the receiver verifies, and marks it delivered', async () => {
+    const receiver = await startReceiver();
+    const id = endpointId();
+    const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }] });
+    const notifier = createWebhookNotifier({ outbox });
+    const eventId = await outbox.enqueue('spend.alert', spendAlert, { tenant: 'acme' });
+    expect((await outbox.deliveries({ eventId }))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await outbox.deliverDue()).toBe(1);
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = receiver.received;
+    expect(delivery!.verified).toBe(true);
+    expect(delivery!.headers[webhookIdHeader]).toBe(eventId);
+    expect(delivery!.headers['content-type']).toBe('application/json');
+    const event = JSON.parse(delivery!.body) as WebhookEvent<'spend.alert'>;
+    expect(event).toMatchObject({ id: eventId, object: 'event', type: 'spend.alert', tenant: 'acme', data: spendAlert });
+    // The same signature must not verify under another secret, another body, or long after it was made.
+    const header = delivery!.headers[webhookSignatureHeader] as string;
+    expect(verifyWebhookSignature({ secret: 'another-secret-0123456789', body: delivery!.body, header })).toBe(false);
+    expect(verifyWebhookSignature({ secret, body: delivery!.body.replace('8.2', '1.2'), header })).toBe(false);
+    expect(verifyWebhookSignature({ secret, body: delivery!.body, header, now: Date.now() + 3_600_000 })).toBe(false);
+    expect(verifyWebhookSignature({ secret, body: delivery!.body, header: undefined })).toBe(false);
+    expect((await outbox.deliveries({ eventId }))[0]).toMatchObject({ status: 'delivered', attempts: 1, last_error: null });
+    // The notifier's callbacks write the other event types through the same outbox.
+    notifier.serviceStatus('openai/gpt-4.1', 'closed', 'open');
+    await notifier.keyExpiring({ key_id: 'key_1', tenant: 'acme', expires_at: '2026-12-09T00:00:00.000Z', days_left: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await outbox.deliverDue()).toBe(2);
+    const types = receiver.received.slice(1).map((entry) => (JSON.parse(entry.body) as WebhookEvent).type).sort();
+    expect(types).toEqual(['key.expiring', 'service.status']);
+    expect(receiver.received.every((entry) => entry.verified)).toBe(true);
+    await outbox.close();
+    await receiver.close();
+  });
+
+  it('retries with exponential backoff after two failures and delivers on the third attempt', async () => {
+    const receiver = await startReceiver([500, 503, 200]);
+    let now = Date.now();
+    const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id: endpointId(), url: receiver.url, secret }], baseDelayMs: 1_000, now: () => now, random: () => 0.5 });
+    const eventId = await outbox.enqueue('service.status', { endpoint: 'openai/gpt-4.1', from: 'closed', to: 'open', status: 'outage' });
+    expect(await outbox.deliverDue()).toBe(0);
+    let [row] = await outbox.deliveries({ eventId });
+    // Equal jitter with random 0.5: three quarters of the doubled delay (1 s, then 2 s).
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: now + 750, last_error: 'HTTP 500' });
+    expect(await outbox.deliverDue()).toBe(0);
+    expect(receiver.received).toHaveLength(1);
+    now += 750;
+    expect(await outbox.deliverDue()).toBe(0);
+    [row] = await outbox.deliveries({ eventId });
+    expect(row).toMatchObject({ status: 'pending', attempts: 2, next_attempt_at: now + 1_500, last_error: 'HTTP 503' });
+    now += 1_500;
+    expect(await outbox.deliverDue()).toBe(1);
+    [row] = await outbox.deliveries({ eventId });
+    expect(row).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(receiver.received.map((entry) => entry.headers[webhookIdHeader])).toEqual([eventId, eventId, eventId]);
+    expect(receiver.received.every((entry) => entry.verified)).toBe(true);
+    await outbox.close();
+    await receiver.close();
+  });
+
+  it('marks a delivery dead after maxAttempts and stops sending it', async () => {
+    const receiver = await startReceiver([500, 500, 500, 500]);
+    let now = Date.now();
+    const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id: endpointId(), url: receiver.url, secret }], maxAttempts: 2, baseDelayMs: 10, now: () => now });
+    const eventId = await outbox.enqueue('service.status', { endpoint: 'a/b', from: 'open', to: 'closed', status: 'operational' });
+    await outbox.deliverDue();
+    now += 60_000;
+    await outbox.deliverDue();
+    now += 60_000;
+    await outbox.deliverDue();
+    expect((await outbox.deliveries({ eventId }))[0]).toMatchObject({ status: 'dead', attempts: 2, last_error: 'HTTP 500' });
+    expect(receiver.received).toHaveLength(2);
+    await outbox.close();
+    await receiver.close();
+  });
+
+  it('loses nothing across a restart: a new outbox on the same database delivers what was pending', async () => {
+    const receiver = await startReceiver([503, 503]);
+    const id = endpointId();
+    let now = Date.now();
+    const first = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }], baseDelayMs: 1_000, now: () => now });
+    const failedOnce = [await first.enqueue('spend.alert', spendAlert), await first.enqueue('spend.alert', { ...spendAlert, spent_usd: 9 })];
+    await first.deliverDue();
+    // Written but never sent: the process "dies" before its next round.
+    const neverSent = await first.enqueue('key.expiring', { key_id: 'key_2', tenant: 'acme', expires_at: '2026-12-03T00:00:00.000Z', days_left: 0 });
+    await first.close();
+    now += 5_000;
+    const second = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }], baseDelayMs: 1_000, now: () => now });
+    expect(await second.deliverDue()).toBe(3);
+    const delivered = receiver.received.slice(2).map((entry) => entry.headers[webhookIdHeader]).sort();
+    expect(delivered).toEqual([...failedOnce, neverSent].sort());
+    expect((await second.deliveries()).every((row) => row.status === 'delivered')).toBe(true);
+    await second.close();
+    await receiver.close();
+  });
+
+  it('retries a delivery whose sender died mid-send once its lease runs out', async () => {
+    const receiver = await startReceiver(['hang', 200]);
+    const id = endpointId();
+    let now = Date.now();
+    const first = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }], leaseMs: 30_000, timeoutMs: 20_000, now: () => now });
+    const eventId = await first.enqueue('service.status', { endpoint: 'a/b', from: 'closed', to: 'open', status: 'outage' });
+    const stuck = first.deliverDue();
+    while (receiver.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }], now: () => now });
+    // Within the lease the claimed row is not sent again...
+    expect(await second.deliverDue()).toBe(0);
+    now += 30_001;
+    // ...after it, the new instance delivers it.
+    expect(await second.deliverDue()).toBe(1);
+    expect(receiver.received.map((entry) => entry.headers[webhookIdHeader])).toEqual([eventId, eventId]);
+    expect((await second.deliveries({ eventId }))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    await receiver.close();
+    await stuck;
+    await first.close();
+    await second.close();
+  });
+});
+
+describe('webhook event sources', () => {
+  it('a breaker reports opening and closing once each', async () => {
+    const changes: string[] = [];
+    let now = 1_000_000;
+    const breaker = new CircuitBreaker({ options: { minimumCalls: 2, failureRateThreshold: 0.5, openMs: 1_000, halfOpenProbes: 1 }, now: () => now, onStateChange: (endpoint, from, to) => changes.push(`${endpoint} ${from}->${to}`) });
+    await breaker.record('a/b', { failed: true, slow: false, probe: false });
+    await breaker.record('a/b', { failed: true, slow: false, probe: false });
+    now += 1_001;
+    const admission = await breaker.admit('a/b');
+    expect(admission.probe).toBe(true);
+    await breaker.record('a/b', { failed: false, slow: false, probe: true });
+    expect(changes).toEqual(['a/b closed->open', 'a/b half_open->closed']);
+  });
+
+  it('the rate limiter warns once, on the request that passes 80% of a limit', async () => {
+    const warnings: RateLimitWarning[] = [];
+    const limiter = createRateLimitMiddleware({ perKey: { requestsPerMinute: 5 }, now: () => 1_800_000_000_000, onWarning: (warning) => warnings.push(warning) });
+    const answer = async (): Promise<ChatResult> => ({ type: 'response', response: { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [] } });
+    for (let index = 0; index < 5; index += 1) {
+      await limiter.wrapRequest!(testExchange({ apiKeyId: 'key_a' }), answer);
+      expect(warnings, `after request ${index + 1}`).toHaveLength(index >= 3 ? 1 : 0);
+    }
+    expect(warnings[0]).toMatchObject({ scope: 'key', id: 'key_a', limit: 'requests_per_minute', limit_value: 5, used: 4, remaining: 1, threshold_percent: 80 });
+    expect(crossedRateLimitWarnings([{ scope: 'global', id: '*', limit: 'tokens_per_minute', limitValue: 1000, amount: 300, total: 900, resetAt: 0 }])).toHaveLength(1);
+    expect(crossedRateLimitWarnings([{ scope: 'global', id: '*', limit: 'tokens_per_minute', limitValue: 1000, amount: 50, total: 900, resetAt: 0 }])).toHaveLength(0);
+  });
+
+  it('key expiry notices are due once per mark (7 days, then the last day)', () => {
+    const now = Date.parse('2026-12-02T00:00:00.000Z');
+    const key = { key_id: 'key_1', tenant: 'acme', expires_at: '2026-12-06T12:00:00.000Z' };
+    expect(keyExpiryNoticeDue(key, now)).toMatchObject({ key_id: 'key_1', days_left: 4 });
+    expect(keyExpiryNoticeDue(key, now, 7)).toBeUndefined();
+    expect(keyExpiryNoticeDue(key, Date.parse('2026-12-06T01:00:00.000Z'), 7)).toMatchObject({ days_left: 0 });
+    expect(keyExpiryNoticeDue({ ...key, expires_at: '2027-01-30T00:00:00.000Z' }, now)).toBeUndefined();
+    expect(keyExpiryNoticeDue({ ...key, expires_at: null }, now)).toBeUndefined();
+  });
+});
