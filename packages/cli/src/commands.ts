@@ -13,6 +13,7 @@ export const commands = new Map<string, () => Promise<Command>>([
   ['evaluate', async () => (await import('./commands/evaluate.js')).evaluate],
   ['cache-eval', async () => (await import('./commands/cache-eval.js')).cacheEval],
   ['redact', async () => (await import('./commands/redact.js')).redact],
+  ['keys', async () => (await import('./commands/keys.js')).keys],
 ]);
 
 export function usage(): string {
@@ -26,6 +27,7 @@ export function usage(): string {
     '  evaluate    APGR, CPT(50%), CPT(80%) and the cost-quality curve of a router',
     '  cache-eval  precision and recall of the semantic cache on labelled pairs',
     '  redact      redact PII from stdin, line for line',
+    '  keys        create, list, revoke and rotate API keys; export the audit log',
     '',
     'Run `routekit <command> --help` for its options.',
     '',

@@ -28,6 +28,24 @@ export { featureStack, type FeatureOptions } from './pipeline/feature-stack.js';
 export type * from './receipts/receipt.js';
 export { MemoryReceiptStore, type ReceiptStore, type MemoryReceiptStoreOptions } from './receipts/receipt-store.js';
 export { costOfUsage } from './receipts/account-usage.js';
+// storage (durable stores: SQLite by default, PostgreSQL for many instances)
+export type { SqlDatabase, SqlDialect } from './storage/sql-database.js';
+export { openSqliteDatabase, type SqliteDatabaseOptions } from './storage/sqlite-database.js';
+export { openPostgresDatabase, type PostgresDatabaseOptions } from './storage/postgres-database.js';
+export { migrate, type Migration } from './storage/migrate.js';
+export { createSqlReceiptStore, receiptMigrations, type SqlReceiptStoreOptions, type DurableReceiptStore } from './storage/sql-receipt-store.js';
+// operations: API keys, tenant routing preferences, the audit log
+export { generateApiKey, parseApiKey, hashApiKeyToken, isApiKeyId, type ApiKeyEnvironment, type ParsedApiKey } from './operations/api-key-token.js';
+export { apiKeyPolicySchema, cidrListSchema, type ApiKeyPolicy } from './operations/api-key-policy.js';
+export { createSqlApiKeyStore, apiKeyStatus, apiKeyMigrations, type ApiKeyStore, type ApiKeyRecord, type ApiKeyStatus, type NewApiKey, type SqlApiKeyStoreOptions } from './operations/sql-api-key-store.js';
+export { createSqlAuditLog, auditEventsToJsonl, auditMigrations, type AuditLog, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditQuery } from './operations/sql-audit-log.js';
+export { createSqlTenantPreferenceStore, parseTenantPreferences, tenantPreferencesSchema, tenantPreferenceMigrations, type TenantPreferences, type TenantPreferenceStore } from './operations/tenant-preferences.js';
+export { applyAccessPolicy, isModelAllowed, type AccessRules } from './operations/access-policy.js';
+export { createKeyAuthenticator, invalidKeyMessage, type KeyAuthenticator, type KeyAuthenticatorOptions, type AuthenticatedKey, type PresentedCredentials } from './operations/key-authenticator.js';
+export { createKeyLimits, type KeyLimits, type KeyLimitsOptions } from './operations/key-limits.js';
+export { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './operations/failed-auth-lockout.js';
+export { createAddressMatcher, normaliseAddress, type AddressMatcher } from './operations/address-matcher.js';
+export { clientAddress } from './operations/client-address.js';
 // guard
 export type { PiiMatch, PiiDetector, BuiltInPiiType } from './guard/pii/pii-match.js';
 export { createPiiDetection, allPiiTypes, defaultPiiTypes, type CustomPiiPattern, type PiiDetectionOptions } from './guard/pii/pii-detection.js';

@@ -24,6 +24,7 @@ export function applyHardConstraints(
   const eligible: ModelInfo[] = [];
   const rejected: RejectedCandidate[] = [];
   const excluded = new Set(hints.exclude_providers ?? []);
+  const excludedModels = new Set(hints.exclude_models ?? []);
   for (const model of models) {
     const reason = rejection(model);
     if (reason === undefined) eligible.push(model);
@@ -36,6 +37,7 @@ export function applyHardConstraints(
     const unavailable = latency.unavailableReason(model.id);
     if (unavailable !== undefined) return unavailable;
     if (excluded.has(model.provider)) return 'provider excluded by hints';
+    if (excludedModels.has(model.id)) return 'model not allowed for this key or tenant';
     if (profile.needsTools && !model.capabilities.tools) return 'no tool support';
     if (profile.needsVision && !model.capabilities.vision) return 'no image input';
     if (profile.needsJson && !model.capabilities.jsonMode) return 'no JSON mode';

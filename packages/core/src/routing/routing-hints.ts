@@ -8,6 +8,8 @@ export interface RoutingHints {
   prefer_providers?: string[];
   /** Never use these providers. */
   exclude_providers?: string[];
+  /** Never use these models (ids); set by key policies and tenant preferences before routing (see operations/access-policy). */
+  exclude_models?: string[];
   /** Skip models whose (predicted) quality is below this, in 0..1. */
   min_quality_score?: number;
 }
