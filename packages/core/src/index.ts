@@ -54,17 +54,21 @@ export { createPiiMiddleware, createPiiPolicy, piiOptionsSchema, type PiiOptions
 export { redactRequest } from './guard/pii/redact-request.js';
 export { restoreResult, restoreStream, restoreResponse } from './guard/pii/restore-result.js';
 export { PlaceholderRestorer } from './guard/pii/placeholder-restorer.js';
-export type { CounterStore, CounterReservation, CounterSnapshot, ReserveOutcome } from './stores/counter-store.js';
+export type { CounterStore, CounterReservation, CounterSnapshot, ReserveOutcome, ReserveOptions } from './stores/counter-store.js';
 export { createMemoryCounterStore, type MemoryCounterStoreOptions } from './stores/memory-counter-store.js';
 export { createRedisCounterStore, type RedisCounterStoreOptions } from './stores/redis-counter-store.js';
 export type { KeyValueStore } from './stores/key-value-store.js';
 export { createMemoryKeyValueStore, type MemoryKeyValueStoreOptions } from './stores/memory-key-value-store.js';
 export { createRedisKeyValueStore, type RedisKeyValueStoreOptions } from './stores/redis-key-value-store.js';
+export { createStoreGuard, type StoreGuard, type StoreGuardOptions } from './stores/store-guard.js';
+export { guardCounterStore, guardKeyValueStore } from './stores/guard-counter-store.js';
+export { withTimeout, OperationTimeoutError } from './stores/with-timeout.js';
 export { createRateLimitMiddleware, type RateLimitOptions, type RateLimitRule } from './guard/limits/rate-limit-middleware.js';
 export { createSpendLimitMiddleware, type SpendLimitOptions, type SpendPolicy } from './guard/limits/spend-limit-middleware.js';
 export type { SpendAlert } from './guard/limits/spend-alerts.js';
 export type { ScopedLimits, LimitScope } from './guard/limits/limit-scopes.js';
-export { rateLimitRuleSchema, spendPolicySchema } from './guard/limits/limit-schemas.js';
+export { rateLimitRuleSchema, spendPolicySchema, storeFailureSchema, rateLimitOptionFields, spendLimitOptionFields } from './guard/limits/limit-schemas.js';
+export { promptTokenBound, textTokenBound, type PromptTokenBoundOptions } from './guard/limits/prompt-token-bound.js';
 export { windowOf, type LimitPeriod, type LimitWindow } from './guard/limits/limit-window.js';
 // cache
 export { createCacheMiddleware, type CacheMiddlewareOptions } from './cache/cache-middleware.js';
