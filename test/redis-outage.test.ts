@@ -23,7 +23,10 @@ async function freePort(): Promise<number> {
 /** Our own throw-away redis-server: the shared one on 6379 is never stopped. */
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  let failure: Error | undefined;
+  child.once('error', (error) => (failure = error));
   for (let tries = 0; tries < 100; tries++) {
+    if (failure !== undefined) throw new Error(`redis-server could not be started (${failure.message}); this test needs the redis-server binary`);
     const connected = await new Promise<boolean>((resolve) => {
       const probe = new Socket();
       probe.once('connect', () => (probe.destroy(), resolve(true)));
