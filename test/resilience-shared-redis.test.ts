@@ -74,9 +74,9 @@ describe('breaker state shared by two instances on Redis', () => {
     flaky.failNext({ type: 'status', status: 500 }, 3);
     for (let request = 0; request < 3; request += 1) await chat(first.url, { model, messages, 'x-fallback-chain': [healthyModel] });
     expect(flaky.requests).toHaveLength(3);
-    const answer = await chat(second.url, { model, messages, 'x-fallback-chain': [healthyModel] });
-    // The second instance re-reads the shared state before it routes, and shows it from then on.
+    // The second instance re-reads the shared state for GET /v1/models and before it routes.
     expect(await circuitOf(second, model)).toBe('open');
+    const answer = await chat(second.url, { model, messages, 'x-fallback-chain': [healthyModel] });
     expect(answer.body['x-routekit']!.winner).toBe(healthyModel);
     expect(answer.body['x-routekit']!.candidates).toContainEqual(expect.objectContaining({ model, rejected_because: 'circuit_open' }));
     expect((await chat(second.url, { model, messages })).status).toBe(503);

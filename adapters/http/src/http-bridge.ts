@@ -67,8 +67,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
 
   const routes: Route[] = [
     { method: 'POST', path: '/v1/chat/completions', serve: chatCompletions },
-    { method: 'GET', path: '/v1/models', serve: async ({ response }) => sendJson(response, 200, modelsResponse(engine)) },
-    { method: 'GET', path: '/v1/models/{id}', serve: async ({ response, parameter }) => sendJson(response, 200, modelResponse(engine, parameter!)) },
+    { method: 'GET', path: '/v1/models', serve: async ({ response }) => { await engine.refreshHealth(); sendJson(response, 200, modelsResponse(engine)); } },
+    { method: 'GET', path: '/v1/models/{id}', serve: async ({ response, parameter }) => { await engine.refreshHealth(); sendJson(response, 200, modelResponse(engine, parameter!)); } },
     { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },
     { method: 'GET', path: '/v1/receipts', serve: recentReceipts },
     { method: 'GET', path: '/v1/usage', serve: usage },

@@ -95,6 +95,11 @@ export class Engine {
     return endpointHealth(model, this.latency, this.#resilience.breaker);
   }
 
+  /** Re-reads a shared breaker store (Redis) so that `health()` shows the state every instance sees. */
+  async refreshHealth(): Promise<void> {
+    await this.#resilience.breaker?.refresh(this.catalog.routable().map((model) => model.id));
+  }
+
   /** Requests (and streams) still running. */
   get inFlight(): number {
     return this.#pendingRuns;
