@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger } from '@routekit/core';
-import { createApiKeyIndex, openCaller, type ApiKeyEntry } from './authenticate.js';
+import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { adminRoutes } from './admin-routes.js';
+import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
 import { dashboardAsset, dashboardSecurityHeaders } from './dashboard-assets.js';
 import { toHttpError } from './error-body.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
 import { assertValueDepth } from './json-depth.js';
+import type { KeyManagement } from './key-management.js';
 import { matchRoute, type Route, type RouteContext } from './match-route.js';
 import { modelResponse, modelsResponse } from './models-response.js';
 import { assertJsonContentType, readJsonBody } from './read-json-body.js';
@@ -17,6 +19,8 @@ export interface HttpBridgeOptions {
   engine: Engine;
   /** API keys (hashed) the gateway accepts; open when omitted. An empty list is a configuration error. */
   apiKeys?: ApiKeyEntry[];
+  /** Durable API keys, tenant routing preferences, the audit log and the admin API (`await createKeyManagement({ database })`); it authenticates every request instead of `apiKeys`. */
+  keyManagement?: KeyManagement;
   /** Largest request body accepted, in bytes, before and after decoding gzip/deflate/br. Default 4 MiB (room for a few inline images). */
   bodyLimitBytes?: number;
   /** Where the API is mounted, e.g. `/llm`; routes are `<prefix>/v1/...`. Default ''. */
@@ -63,7 +67,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   const metrics = options.metrics === true ? createGatewayMetrics() : undefined;
   if (logger !== undefined) engine.onReceipt((receipt) => logger.info(requestLogFields(receipt), 'request'));
   if (metrics !== undefined) engine.onReceipt(metrics.observe);
-  const authenticate = (request: IncomingMessage) => (keys === undefined ? openCaller : keys.authenticate(request));
+  const { keyManagement } = options;
+  const authenticate = async (request: IncomingMessage): Promise<Caller> => (keyManagement !== undefined ? keyManagement.authenticate(request) : keys === undefined ? openCaller : keys.authenticate(request));
 
   const routes: Route[] = [
     { method: 'POST', path: '/v1/chat/completions', serve: chatCompletions },
@@ -73,6 +78,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/receipts', serve: recentReceipts },
     { method: 'GET', path: '/v1/usage', serve: usage },
     { method: 'POST', path: '/v1/route', serve: route },
+    ...(keyManagement === undefined ? [] : adminRoutes(keyManagement)),
   ];
   // Outside /v1: for load balancers, scrapers and people. Each answers only its exact path.
   const operationsRoutes: Route[] = [
@@ -94,7 +100,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
           response.setHeader('allow', match.allowed.join(', '));
           throw new InvalidRequestError(`This path does not take ${request.method}; it takes ${match.allowed.join(', ')}.`, { code: 'method_not_allowed', status: 405 });
         }
-        const caller = authenticate(request);
+        const caller = await authenticate(request);
         await match.route.serve({ request, response, caller, parameter: match.parameter, body });
       } catch (error) {
         fail(response, error, `req-${Date.now().toString(36)}`);
@@ -110,7 +116,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     try {
       // The page itself holds no data; its files are public, what it reads is not.
       // Load balancers probe without keys; the dashboard page holds no data (what it reads needs a key).
-      const caller = match.route.serve === prometheus ? authenticate(request) : openCaller;
+      const caller = match.route.serve === prometheus ? await authenticate(request) : openCaller;
       await match.route.serve({ request, response, caller, parameter: match.parameter, body: undefined });
     } catch (error) {
       fail(response, error, `req-${Date.now().toString(36)}`);
@@ -118,10 +124,13 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     return true;
   }
 
-  /** Sends the error; a 5xx is logged with its request id and cause (never the request's text). */
+  /**
+   * Sends the error; a 5xx is logged with its request id and cause (never the request's text). A
+   * store outage's 503s are not: the store guard logs each outage once, not once per request.
+   */
   function fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void {
     const status = toHttpError(error, requestId).status;
-    if (logger !== undefined && status >= 500) logger.error({ request_id: requestId, status, error: describeError(error) }, 'request failed');
+    if (logger !== undefined && status >= 500 && !(error instanceof StoreUnavailableError)) logger.error({ request_id: requestId, status, error: describeError(error) }, 'request failed');
     sendError(response, error, requestId, exchange);
   }
 
@@ -194,7 +203,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     response.on('close', () => {
       if (!response.writableFinished) aborter.abort();
     });
-    const exchange = engine.createExchange({
+    const input: ExchangeInput = {
       ...parsed,
       tenant: caller.tenant,
       apiKeyId: caller.apiKeyId,
@@ -206,7 +215,9 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
         'x-fallback-chain': header(request, 'x-fallback-chain'),
         'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms'),
       },
-    });
+    };
+    // The key's and tenant's allowed models, blocked ones and default hints, applied before routing.
+    const exchange = engine.createExchange(keyManagement === undefined ? input : await keyManagement.prepare(input, caller, engine));
     let result;
     try {
       result = await engine.run(exchange);
