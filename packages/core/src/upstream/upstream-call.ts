@@ -8,6 +8,8 @@ import { createKeepAliveAgents } from './upstream-http.js';
 export interface UpstreamCallOptions {
   /** The providers models may name in `ModelInfo.provider`, validated here (errors name the field). */
   providers: ProviderConfig[];
+  /** Tenants' own provider keys (BYOK): when one exists for the attempt's tenant and provider, it replaces the configured `apiKey` for that call. */
+  providerKeys?: { keyFor(tenant: string, provider: string): Promise<string | undefined> };
 }
 
 /**
@@ -33,7 +35,8 @@ export function createUpstreamCall(options: UpstreamCallOptions): ModelCall {
         failure: 'client_error',
       });
     }
-    const input = { provider, request: attempt.request, signal, agents };
+    const tenantKey = await options.providerKeys?.keyFor(attempt.exchange.tenant, provider.id);
+    const input = { provider: tenantKey === undefined ? provider : { ...provider, apiKey: tenantKey }, request: attempt.request, signal, agents };
     return provider.kind === 'anthropic' ? callAnthropicMessages(input) : callOpenAiChatCompletions(input);
   };
 }
