@@ -104,7 +104,7 @@ describe('circuit breaker per endpoint, over real HTTP (on a test clock)', () =>
 
   it('opens on slow calls although every call succeeds', async () => {
     const model = 'openai/gpt-4o-mini';
-    flaky.failNext({ type: 'delay', ms: 200 }, 3);
+    flaky.failNext({ type: 'delay', ms: 400 }, 3);
     for (let request = 0; request < 3; request += 1) expect((await chat(gateway.url, { model, messages })).status).toBe(200);
     expect((await health(model)).circuit).toBe('open');
     const answer = await chat(gateway.url, { model, messages, 'x-fallback-chain': [healthyModel] });

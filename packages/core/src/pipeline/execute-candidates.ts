@@ -117,7 +117,9 @@ async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, 
       settle(options, model, result.response.usage ?? undefined, () => result.response.choices.map((choice) => choice.message.content ?? '').join(''), latencyMs);
       options.latency.record(model.id, { timeToFirstTokenMs: latencyMs, totalMs: latencyMs });
       receipt.attempts.push({ model: model.id, outcome: 'ok', latency_ms: round(latencyMs), ...meta });
-      await report(options, model, { failed: false, slow: latencyMs >= (options.breaker?.slowCallMs ?? Infinity), probe });
+      // A long answer is not a slow model: the time its tokens take at the model's usual speed is not held against it.
+      const generationMs = (result.response.usage?.completion_tokens ?? 0) * options.latency.expectedInterTokenMs(model);
+      await report(options, model, { failed: false, slow: latencyMs - generationMs >= (options.breaker?.slowCallMs ?? Infinity), probe });
       return { type: 'response', response: { ...result.response, id: exchange.id, model: model.id } };
     }
     const iterator = result.stream[Symbol.asyncIterator]();

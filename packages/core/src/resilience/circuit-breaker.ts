@@ -8,7 +8,7 @@ export interface CircuitBreakerOptions {
   minimumCalls?: number;
   /** Share of failed calls in the window that opens the circuit, in (0, 1]. Default 0.5. */
   failureRateThreshold?: number;
-  /** A call slower than this (a whole JSON answer, or a stream's first token) counts as slow, in ms. Default 10,000. */
+  /** A call slower than this counts as slow, in ms: a stream's first token, or a JSON answer less the time its tokens take at the model's usual speed. Default 10,000. */
   slowCallMs?: number;
   /** Share of slow calls in the window that opens the circuit, in (0, 1]. Default 0.8. */
   slowCallRateThreshold?: number;
