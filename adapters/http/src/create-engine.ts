@@ -12,6 +12,8 @@ export function createEngine(config: RouterConfig): Engine {
   const passed = Object.fromEntries(engineKeys.filter((key) => config[key] !== undefined).map((key) => [key, config[key]])) as Partial<EngineOptions>;
   return new Engine({
     ...passed,
+    // Durable keys' own rate and spend limits; a ready `engine` must be given keyManagement.middleware itself.
+    ...(config.keyManagement !== undefined && { middleware: [...config.keyManagement.middleware, ...(passed.middleware ?? [])] }),
     call: createUpstreamCall({ providers }),
     catalog: new ModelCatalog({ ...(config.models && { models: config.models }), providers: providers.map((provider) => provider.id) }),
   });

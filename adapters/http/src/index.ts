@@ -10,3 +10,5 @@ export { providersFromEnvironment, type EnvironmentProviders } from './providers
 export { providersOrDemo, type GatewayProviders } from './demo-upstream.js';
 export type { Route, RouteContext } from './match-route.js';
 export { openReceiptStore, type GatewayReceipts } from './open-receipt-store.js';
+export { createKeyManagement, type KeyManagement, type KeyManagementOptions } from './key-management.js';
+export { adminRoutes, keyView } from './admin-routes.js';

@@ -15,7 +15,7 @@ export interface RouteContext {
 
 /** One route of the API, relative to the bridge's prefix. */
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** The path; a trailing `{name}` is a parameter matching the rest of the path, e.g. `/v1/receipts/{id}`. */
   path: string;
   serve(context: RouteContext): Promise<void>;

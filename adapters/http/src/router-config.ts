@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigurationError, engineOptionsShape, featureOptionsShape, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, type Logger, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions } from './http-bridge.js';
+import type { KeyManagement } from './key-management.js';
 
 /** Everything `routerMiddleware(config)` accepts: the engine's parts and the HTTP API's. */
 export interface RouterConfig extends Omit<HttpBridgeOptions, 'engine'>, FeatureOptions {
@@ -55,6 +56,7 @@ const gatewayShape = {
   health: z.boolean().optional(),
   metrics: z.boolean().optional(),
   dashboard: z.boolean().optional(),
+  keyManagement: z.custom<KeyManagement>((value) => typeof value === 'object' && value !== null && typeof (value as KeyManagement).authenticate === 'function' && typeof (value as KeyManagement).prepare === 'function', 'must come from await createKeyManagement({ database })').optional(),
 };
 
 /** The keys a ready `engine` already has; giving both is a contradiction, not a merge. */
@@ -70,7 +72,8 @@ const engineKeys = ['providers', 'models', ...Object.keys(engineOptionsShape), .
  * validateRouterConfig({ cache: { similarityTreshold: 0.9 } }); // throws: cache.similarityTreshold is not an option; did you mean similarityThreshold?
  */
 export function validateRouterConfig(config: unknown): RouterConfig {
-  const apiKeys = typeof config === 'object' && config !== null && (config as { apiKeys?: unknown }).apiKeys !== undefined;
+  // Durable keys (keyManagement) have ids too, so per-key limits are meaningful with either.
+  const apiKeys = typeof config === 'object' && config !== null && ((config as { apiKeys?: unknown }).apiKeys !== undefined || (config as { keyManagement?: unknown }).keyManagement !== undefined);
   const parsed = parseRouterConfig(config, { shape: gatewayShape, apiKeys }) as RouterConfig;
   if (parsed.engine !== undefined) {
     const given = engineKeys.find((key) => parsed[key] !== undefined);
@@ -81,6 +84,9 @@ export function validateRouterConfig(config: unknown): RouterConfig {
     if (parsed.providers!.findIndex((other) => other.id === provider.id) !== index) throw new ConfigurationError(`providers[${index}].id is used by an earlier provider; provider ids must be unique.`, { key: `providers[${index}].id` });
   });
   if (parsed.apiKeys !== undefined) createApiKeyIndex(parsed.apiKeys);
+  if (parsed.apiKeys !== undefined && parsed.keyManagement !== undefined) {
+    throw new ConfigurationError('apiKeys cannot be combined with keyManagement, which authenticates every request against its database; create those keys with `routekit keys create` or POST /v1/admin/keys instead.', { key: 'apiKeys' });
+  }
   return parsed;
 }
 

@@ -1,0 +1,280 @@
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import {
+  apiKeyPolicySchema,
+  apiKeyStatus,
+  auditEventsToJsonl,
+  AuthenticationError,
+  ConfigurationError,
+  InvalidRequestError,
+  isApiKeyId,
+  NotFoundError,
+  parseConfig,
+  parseTenantPreferences,
+  type ApiKeyRecord,
+  type AuditEventType,
+  type AuditQuery,
+} from '@routekit/core';
+import type { KeyManagement } from './key-management.js';
+import { assertValueDepth } from './json-depth.js';
+import type { Route, RouteContext } from './match-route.js';
+import { assertJsonContentType, readJsonBody } from './read-json-body.js';
+
+/** Admin request bodies are small; a key's policy is the largest. */
+const adminBodyLimitBytes = 256 * 1024;
+
+const createKeySchema = z.strictObject({
+  tenant: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+  environment: z.enum(['live', 'test']).optional(),
+  admin: z.boolean().optional(),
+  /** Seconds from now; or `expires_at`, an ISO time. */
+  expires_in_seconds: z.number().int().positive().optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+  allowed_models: apiKeyPolicySchema.shape.allowedModels,
+  allowed_providers: apiKeyPolicySchema.shape.allowedProviders,
+  ip_allowlist: apiKeyPolicySchema.shape.ipAllowlist,
+  rate_limit: apiKeyPolicySchema.shape.rateLimit,
+  spend_limit: apiKeyPolicySchema.shape.spendLimit,
+});
+
+const rotateKeySchema = z.strictObject({
+  overlap_seconds: z.number().int().nonnegative().max(90 * 86_400).optional(),
+  expires_in_seconds: z.number().int().positive().optional(),
+});
+
+const auditTypes: readonly AuditEventType[] = ['key.created', 'key.revoked', 'key.rotated', 'preferences.updated', 'configuration.changed', 'auth.failed', 'auth.locked_out', 'admin.read', 'admin.denied'];
+
+/**
+ * The admin API, for `createHttpBridge`'s route table: keys (create, list, read, revoke, rotate),
+ * tenant routing preferences (read, replace) and the audit log (JSON, or JSONL with
+ * `?format=jsonl`). Every route needs an admin caller (a key with `admin: true`, or the
+ * configured admin key): anyone else gets 403 `admin_required`, audited. Every change and every
+ * read is audited with the acting key's id, never a secret.
+ *
+ * @example
+ * const routes = adminRoutes(keyManagement); // served under <prefix>/v1/admin/...
+ */
+export function adminRoutes(management: KeyManagement): Route[] {
+  const { keys, audit, preferences } = management;
+
+  return [
+    { method: 'POST', path: '/v1/admin/keys', serve: admin(createKey) },
+    { method: 'GET', path: '/v1/admin/keys', serve: admin(listKeys) },
+    { method: 'GET', path: '/v1/admin/keys/{id}', serve: admin(readKey) },
+    // The route table's parameter takes the rest of the path: `{id}/revoke` and `{id}/rotate` land here.
+    { method: 'POST', path: '/v1/admin/keys/{id}', serve: admin(changeKey) },
+    { method: 'GET', path: '/v1/admin/tenants/{tenant}', serve: admin(readPreferences) },
+    { method: 'PUT', path: '/v1/admin/tenants/{tenant}', serve: admin(writePreferences) },
+    { method: 'GET', path: '/v1/admin/audit', serve: admin(exportAudit) },
+  ];
+
+  function admin(serve: (context: RouteContext) => Promise<void>) {
+    return async (context: RouteContext) => {
+      if (!context.caller.admin) {
+        await audit.append({ type: 'admin.denied', actor: context.caller.apiKeyId ?? 'anonymous', tenant: context.caller.tenant, target: pathOf(context), address: management.authenticated(context.caller)?.address ?? null });
+        throw new AuthenticationError('This API key may not use the admin API.', { status: 403, code: 'admin_required' });
+      }
+      await serve(context);
+    };
+  }
+
+  function actorOf(context: RouteContext): string {
+    return context.caller.apiKeyId ?? 'anonymous';
+  }
+
+  async function createKey(context: RouteContext): Promise<void> {
+    const input = parseBody(createKeySchema, await bodyOf(context));
+    if (input.expires_in_seconds !== undefined && input.expires_at !== undefined) throw new InvalidRequestError('Give expires_in_seconds or expires_at, not both.', { code: 'invalid_request', param: 'expires_at' });
+    const now = management.now();
+    const expiresAt = input.expires_in_seconds !== undefined ? now + input.expires_in_seconds * 1000 : input.expires_at !== undefined ? Date.parse(input.expires_at) : null;
+    const { key, record } = await keys.create({
+      tenant: input.tenant,
+      name: input.name ?? null,
+      environment: input.environment ?? 'live',
+      admin: input.admin ?? false,
+      expiresAt,
+      policy: {
+        ...(input.allowed_models && { allowedModels: input.allowed_models }),
+        ...(input.allowed_providers && { allowedProviders: input.allowed_providers }),
+        ...(input.ip_allowlist && { ipAllowlist: input.ip_allowlist }),
+        ...(input.rate_limit && { rateLimit: input.rate_limit }),
+        ...(input.spend_limit && { spendLimit: input.spend_limit }),
+      },
+    });
+    await audit.append({ type: 'key.created', actor: actorOf(context), tenant: record.tenant, target: record.id, detail: { environment: record.environment, admin: record.admin, expires_at: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString() } });
+    sendJson(context.response, 201, { ...keyView(record, management.now()), key });
+  }
+
+  async function listKeys(context: RouteContext): Promise<void> {
+    const query = queryOf(context);
+    const tenant = query.get('tenant') ?? undefined;
+    const records = await keys.list({ ...(tenant !== undefined && { tenant }), limit: limitOf(query) });
+    await audit.append({ type: 'admin.read', actor: actorOf(context), tenant: tenant ?? null, target: '/v1/admin/keys' });
+    sendJson(context.response, 200, { object: 'list', data: records.map((record) => keyView(record, management.now())) });
+  }
+
+  async function readKey(context: RouteContext): Promise<void> {
+    const record = await recordOf(context.parameter!);
+    await audit.append({ type: 'admin.read', actor: actorOf(context), tenant: record.tenant, target: record.id });
+    sendJson(context.response, 200, keyView(record, management.now()));
+  }
+
+  async function changeKey(context: RouteContext): Promise<void> {
+    const [id = '', action, ...rest] = context.parameter!.split('/');
+    if (rest.length > 0 || (action !== 'revoke' && action !== 'rotate')) {
+      throw new NotFoundError('No admin route at this path; keys take POST /v1/admin/keys/{id}/revoke and POST /v1/admin/keys/{id}/rotate.', { code: 'unknown_url' });
+    }
+    if (action === 'revoke') {
+      await recordOf(id);
+      const record = (await keys.revoke(id))!;
+      await audit.append({ type: 'key.revoked', actor: actorOf(context), tenant: record.tenant, target: record.id });
+      sendJson(context.response, 200, keyView(record, management.now()));
+      return;
+    }
+    const body = await bodyOf(context, true);
+    const input = parseBody(rotateKeySchema, body ?? {});
+    await recordOf(id);
+    const overlapSeconds = input.overlap_seconds ?? management.rotationOverlapSeconds;
+    const rotated = (await keys.rotate(id, { overlapSeconds, ...(input.expires_in_seconds !== undefined && { expiresAt: management.now() + input.expires_in_seconds * 1000 }) }))!;
+    await audit.append({ type: 'key.rotated', actor: actorOf(context), tenant: rotated.record.tenant, target: id, detail: { replaced_by: rotated.record.id, overlap_seconds: overlapSeconds } });
+    sendJson(context.response, 201, { ...keyView(rotated.record, management.now()), key: rotated.key, previous: keyView(rotated.previous, management.now()) });
+  }
+
+  async function readPreferences(context: RouteContext): Promise<void> {
+    const tenant = tenantOf(context.parameter!);
+    const found = await preferences.get(tenant);
+    await audit.append({ type: 'admin.read', actor: actorOf(context), tenant, target: `/v1/admin/tenants/${tenant}/preferences` });
+    sendJson(context.response, 200, { object: 'tenant.preferences', tenant, preferences: found });
+  }
+
+  async function writePreferences(context: RouteContext): Promise<void> {
+    const tenant = tenantOf(context.parameter!);
+    const value = parseTenantPreferences(await bodyOf(context));
+    const previous = await preferences.put(tenant, value);
+    await audit.append({ type: 'preferences.updated', actor: actorOf(context), tenant, target: tenant, detail: { previous, current: value } });
+    sendJson(context.response, 200, { object: 'tenant.preferences', tenant, preferences: value });
+  }
+
+  async function exportAudit(context: RouteContext): Promise<void> {
+    const query = queryOf(context);
+    const format = query.get('format') ?? 'json';
+    if (format !== 'json' && format !== 'jsonl') throw new InvalidRequestError('format must be json or jsonl.', { code: 'invalid_request', param: 'format' });
+    const type = query.get('type');
+    if (type !== null && !auditTypes.includes(type as AuditEventType)) throw new InvalidRequestError(`type must be one of ${auditTypes.join(', ')}.`, { code: 'invalid_request', param: 'type' });
+    const filter: AuditQuery = { limit: limitOf(query) };
+    const after = query.get('after');
+    if (after !== null) filter.after = integerOf(after, 'after');
+    const since = query.get('since');
+    if (since !== null) filter.since = timeOf(since, 'since');
+    const until = query.get('until');
+    if (until !== null) filter.until = timeOf(until, 'until');
+    if (type !== null) filter.type = type as AuditEventType;
+    const tenant = query.get('tenant');
+    if (tenant !== null) filter.tenant = tenant;
+    // Recorded before the read, so an export always shows who exported.
+    await audit.append({ type: 'admin.read', actor: actorOf(context), tenant: tenant, target: '/v1/admin/audit', detail: { format } });
+    const events = await audit.list(filter);
+    if (format === 'jsonl') {
+      const text = auditEventsToJsonl(events);
+      context.response.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      context.response.end(text);
+      return;
+    }
+    sendJson(context.response, 200, { object: 'list', data: events });
+  }
+
+  async function recordOf(id: string): Promise<ApiKeyRecord> {
+    const record = isApiKeyId(id) ? await keys.get(id) : undefined;
+    if (record === undefined) throw new NotFoundError('No API key with this id.', { code: 'key_not_found', param: 'id' });
+    return record;
+  }
+}
+
+/** `{tenant}/preferences` is the only resource under a tenant. */
+function tenantOf(parameter: string): string {
+  const match = /^([^/]{1,200})\/preferences$/.exec(parameter);
+  if (match === null) throw new NotFoundError('No admin route at this path; tenants take GET and PUT /v1/admin/tenants/{tenant}/preferences.', { code: 'unknown_url' });
+  return match[1]!;
+}
+
+/** How the admin API shows a key: never its secret or hash; `prefix` is what its owner sees at the start of it. */
+export function keyView(record: ApiKeyRecord, now: number = Date.now()) {
+  const iso = (time: number | null) => (time === null ? null : new Date(time).toISOString());
+  return {
+    object: 'api_key',
+    id: record.id,
+    prefix: `rk_${record.environment}_${record.id}`,
+    environment: record.environment,
+    tenant: record.tenant,
+    name: record.name,
+    admin: record.admin,
+    status: apiKeyStatus(record, now),
+    created_at: iso(record.createdAt),
+    expires_at: iso(record.expiresAt),
+    revoked_at: iso(record.revokedAt),
+    replaced_by: record.replacedBy,
+    overlap_until: iso(record.overlapUntil),
+    rotated_from: record.rotatedFrom,
+    allowed_models: record.policy.allowedModels ?? null,
+    allowed_providers: record.policy.allowedProviders ?? null,
+    ip_allowlist: record.policy.ipAllowlist ?? null,
+    rate_limit: record.policy.rateLimit ?? null,
+    spend_limit: record.policy.spendLimit ?? null,
+  };
+}
+
+async function bodyOf(context: RouteContext, optional = false): Promise<unknown> {
+  const { request, body } = context;
+  // A framework body parser that ran first has consumed the stream; its result is then the body.
+  if (body !== undefined && request.readableEnded) {
+    assertValueDepth(body);
+    return body;
+  }
+  if (optional && (request.headers['content-length'] === '0' || (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined))) return undefined;
+  assertJsonContentType(request);
+  return readJsonBody(request, adminBodyLimitBytes);
+}
+
+function parseBody<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  try {
+    return parseConfig(schema, value);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new InvalidRequestError(error.message, { code: 'invalid_request', param: error.key });
+    throw error;
+  }
+}
+
+function queryOf(context: RouteContext): URLSearchParams {
+  return new URL(context.request.url ?? '/', 'http://localhost').searchParams;
+}
+
+function pathOf(context: RouteContext): string {
+  return (context.request.url ?? '/').split('?')[0]!;
+}
+
+function limitOf(query: URLSearchParams): number {
+  const text = query.get('limit');
+  if (text === null) return 1000;
+  const value = integerOf(text, 'limit');
+  if (value < 1 || value > 10_000) throw new InvalidRequestError('limit must be between 1 and 10000.', { code: 'invalid_request', param: 'limit' });
+  return value;
+}
+
+function integerOf(text: string, param: string): number {
+  if (!/^\d{1,15}$/.test(text)) throw new InvalidRequestError(`${param} must be a whole number.`, { code: 'invalid_request', param });
+  return Number(text);
+}
+
+/** An ISO time or epoch milliseconds. */
+function timeOf(text: string, param: string): number {
+  const value = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(value)) throw new InvalidRequestError(`${param} must be an ISO time or epoch milliseconds.`, { code: 'invalid_request', param });
+  return value;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  response.end(text);
+}

@@ -1,0 +1,148 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import {
+  applyAccessPolicy,
+  cidrListSchema,
+  createKeyAuthenticator,
+  createKeyLimits,
+  createSqlApiKeyStore,
+  createSqlAuditLog,
+  createSqlTenantPreferenceStore,
+  parseConfig,
+  type ApiKeyStore,
+  type AuditLog,
+  type AuthenticatedKey,
+  type CounterStore,
+  type Engine,
+  type EngineMiddleware,
+  type ExchangeInput,
+  type KeyAuthenticator,
+  type SpendAlert,
+  type SqlDatabase,
+  type TenantPreferenceStore,
+} from '@routekit/core';
+import type { Caller } from './authenticate.js';
+
+export interface KeyManagementOptions {
+  /** Where keys, tenant preferences and the audit log live: `openSqliteDatabase(...)` or `await openPostgresDatabase(...)` (shared by instances). */
+  database: SqlDatabase;
+  /** A bootstrap admin key outside the database; default `ROUTEKIT_ADMIN_KEY` from the environment, if set. */
+  adminKey?: string;
+  /** The tenant of requests made with `adminKey`. Default `default`. */
+  adminTenant?: string;
+  /** Proxies (CIDR ranges) whose `X-Forwarded-For` is believed for IP allowlists and lockout; none by default. */
+  trustedProxies?: string[];
+  /** Failed attempts from one address before it is locked out (429 with Retry-After); `false` turns it off. Default 10 in 300 s lock for 900 s. */
+  lockout?: { maxFailures?: number; windowSeconds?: number; lockSeconds?: number } | false;
+  /** How long a rotated key keeps working by default, in seconds. Default 86,400 (a day). */
+  rotationOverlapSeconds?: number;
+  /** Where keys' rate and spend counters live; share a Redis store between instances. Default: process memory. */
+  limitStore?: CounterStore;
+  /** Called when a key's spend crosses its alert threshold. */
+  onSpendAlert?: (alert: SpendAlert) => void;
+  /** The clock, epoch ms (tests). */
+  now?: () => number;
+}
+
+/** Durable API keys, tenant preferences and the audit log, ready for `createHttpBridge({ keyManagement })`. */
+export interface KeyManagement {
+  readonly keys: ApiKeyStore;
+  readonly preferences: TenantPreferenceStore;
+  readonly audit: AuditLog;
+  readonly authenticator: KeyAuthenticator;
+  /** The keys' rate and spend limiters; the gateway puts them on the engine it builds (a ready `engine` needs them in its `middleware`). */
+  readonly middleware: EngineMiddleware[];
+  readonly rotationOverlapSeconds: number;
+  /** The clock the keys' expiry and overlap are judged by, epoch ms. */
+  now(): number;
+  /** The caller of a request, or a 401/429 `RoutekitError`. */
+  authenticate(request: IncomingMessage): Promise<Caller>;
+  /** What the authenticator knew of a caller (its key record, address). */
+  authenticated(caller: Caller): AuthenticatedKey | undefined;
+  /** Applies the caller's key policy and tenant preferences to a request before routing. */
+  prepare(input: ExchangeInput, caller: Caller, engine: Engine): Promise<ExchangeInput>;
+}
+
+const optionsSchema = z.strictObject({
+  database: z.custom<SqlDatabase>((value) => typeof value === 'object' && value !== null && typeof (value as SqlDatabase).query === 'function' && ((value as SqlDatabase).dialect === 'sqlite' || (value as SqlDatabase).dialect === 'postgres'), 'must be a SqlDatabase (openSqliteDatabase or openPostgresDatabase)'),
+  adminKey: z.string().min(24, 'must be at least 24 characters').optional(),
+  adminTenant: z.string().min(1).optional(),
+  trustedProxies: cidrListSchema.optional(),
+  lockout: z.union([z.literal(false), z.strictObject({ maxFailures: z.number().int().positive().optional(), windowSeconds: z.number().positive().optional(), lockSeconds: z.number().positive().optional() })]).optional(),
+  rotationOverlapSeconds: z.number().int().nonnegative().optional(),
+  limitStore: z.custom<CounterStore>((value) => typeof value === 'object' && value !== null && typeof (value as CounterStore).reserve === 'function', 'must be a CounterStore').optional(),
+  onSpendAlert: z.custom<(alert: SpendAlert) => void>((value) => typeof value === 'function', 'must be a function').optional(),
+  now: z.custom<() => number>((value) => typeof value === 'function', 'must be a function').optional(),
+});
+
+/**
+ * Opens the key store, tenant preferences and audit log on one database (migrating it), and
+ * returns what the HTTP bridge needs to authenticate with them, apply per-key and per-tenant
+ * policies before routing, enforce per-key limits, and serve the admin API. Options are checked
+ * strictly: a misspelled one is a `ConfigurationError` naming it (`keyManagement.trustedProxys`).
+ *
+ * @example
+ * const keyManagement = await createKeyManagement({ database: await openPostgresDatabase({ connection: process.env.DATABASE_URL! }) });
+ * app.use(routerMiddleware({ providers, keyManagement }));
+ */
+export async function createKeyManagement(options: KeyManagementOptions): Promise<KeyManagement> {
+  const valid = parseConfig(optionsSchema, options, { path: 'keyManagement' });
+  const { database } = valid;
+  const now = valid.now;
+  const keys = await createSqlApiKeyStore({ database, ...(now && { now }) });
+  const audit = await createSqlAuditLog({ database, ...(now && { now }) });
+  const preferences = await createSqlTenantPreferenceStore({ database, ...(now && { now }) });
+  const adminKey = valid.adminKey ?? (process.env.ROUTEKIT_ADMIN_KEY === undefined || process.env.ROUTEKIT_ADMIN_KEY === '' ? undefined : process.env.ROUTEKIT_ADMIN_KEY);
+  const authenticator = createKeyAuthenticator({
+      keys,
+      audit,
+      ...(valid.lockout !== undefined && { lockout: valid.lockout }),
+      ...(valid.trustedProxies && { trustedProxies: valid.trustedProxies }),
+      ...(adminKey !== undefined && { adminKey }),
+      ...(valid.adminTenant && { adminTenant: valid.adminTenant }),
+      ...(now && { now }),
+    });
+  const limits = createKeyLimits({ ...(valid.limitStore && { store: valid.limitStore }), ...(valid.onSpendAlert && { onAlert: valid.onSpendAlert }) });
+  // Callers are fresh objects per request; what the authenticator learnt rides beside them, not on them.
+  const known = new WeakMap<Caller, AuthenticatedKey>();
+
+  return {
+    keys,
+    preferences,
+    audit,
+    authenticator,
+    middleware: limits.middleware,
+    rotationOverlapSeconds: valid.rotationOverlapSeconds ?? 86_400,
+    now: now ?? Date.now,
+    async authenticate(request) {
+      const forwarded = request.headers['x-forwarded-for'];
+      const authenticated = await authenticator.authenticate({
+        key: presentedKey(request),
+        peer: request.socket.remoteAddress,
+        forwardedFor: Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
+      });
+      if (authenticated.record !== undefined) limits.observe(authenticated.record);
+      const caller: Caller = { tenant: authenticated.tenant, apiKeyId: authenticated.apiKeyId, admin: authenticated.admin };
+      known.set(caller, authenticated);
+      return caller;
+    },
+    authenticated: (caller) => known.get(caller),
+    async prepare(input, caller, engine) {
+      const key = known.get(caller)?.record?.policy;
+      const tenant = await preferences.get(caller.tenant);
+      return applyAccessPolicy(input, { ...(key && { key }), tenant }, engine.catalog);
+    },
+  };
+}
+
+/**
+ * The key from `Authorization: Bearer <key>` (the scheme in any case, RFC 7235) or `x-api-key`;
+ * the same reading as the static key index's.
+ */
+function presentedKey(request: IncomingMessage): string | undefined {
+  const authorization = request.headers.authorization;
+  const bearer = authorization === undefined ? undefined : /^bearer[ \t]+(\S.*)$/i.exec(authorization.trim())?.[1]?.trim();
+  const alternative = request.headers['x-api-key'];
+  const key = bearer ?? (typeof alternative === 'string' ? alternative.trim() : undefined);
+  return key === undefined || key === '' ? undefined : key;
+}

@@ -1,0 +1,202 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteDatabase, type SqlDatabase } from '@routekit/core';
+import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { createKeyManagement } from '@routekit/http';
+import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+
+// Issue 13's auth matrix, over real HTTP on 127.0.0.1 against the mock upstream, on Express and
+// on Koa: durable keys created through the admin API, and every way a key can be refused. The
+// gateway trusts 127.0.0.1 as a proxy, so each test speaks from an X-Forwarded-For address of its
+// own and one test's failed attempts cannot lock another out; a second gateway on the same
+// database trusts no proxy.
+const adminKey = 'admin-operations-test-key-0123456789';
+type ErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
+
+describe.each<Framework>(['express', 'koa'])('durable API keys on the %s gateway', (framework) => {
+  let mock: MockUpstream;
+  let database: SqlDatabase;
+  let gateway: RunningGateway;
+  let untrusting: RunningGateway;
+  let now = Date.parse('2026-03-01T12:00:00Z');
+  let nextAddress = 1;
+  const address = () => `203.0.113.${nextAddress++}`;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    database = openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-auth-')), 'routekit.db') });
+    const providers = [{ id: 'openai', kind: 'openai' as const, baseUrl: mock.url }];
+    const keyManagement = await createKeyManagement({ database, adminKey, trustedProxies: ['127.0.0.1'], lockout: { maxFailures: 5, windowSeconds: 60, lockSeconds: 120 }, now: () => now });
+    gateway = await startGateway(framework, { providers, keyManagement, logger: false });
+    const withoutProxy = await createKeyManagement({ database, adminKey, lockout: false, now: () => now });
+    untrusting = await startGateway(framework, { providers, keyManagement: withoutProxy, logger: false });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await untrusting.close();
+    await mock.close();
+    await database.close();
+  });
+
+  async function call(url: string, path: string, init: { method?: string; key?: string; from?: string; body?: unknown } = {}) {
+    const headers: Record<string, string> = {};
+    if (init.key !== undefined) headers.authorization = `Bearer ${init.key}`;
+    if (init.from !== undefined) headers['x-forwarded-for'] = init.from;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}${path}`, { method: init.method ?? 'GET', headers, ...(init.body !== undefined && { body: JSON.stringify(init.body) }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, json: (/^application\/json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined) as Record<string, unknown> & ErrorBody };
+  }
+  const chat = (key: string | undefined, from: string, model = 'openai/gpt-4.1-mini', url = gateway.url) =>
+    call(url, '/v1/chat/completions', { method: 'POST', key, from, body: { model, messages: [{ role: 'user', content: 'Name a prime number.' }] } });
+  async function createKey(body: Record<string, unknown>): Promise<{ id: string; key: string }> {
+    const created = await call(gateway.url, '/v1/admin/keys', { method: 'POST', key: adminKey, from: address(), body });
+    expect(created.status).toBe(201);
+    return { id: created.json.id as unknown as string, key: created.json.key as unknown as string };
+  }
+
+  it('accepts a key created through the admin API, shown once and never again', async () => {
+    const { id, key } = await createKey({ tenant: 'acme', name: 'search' });
+    expect(key).toMatch(new RegExp(`^rk_live_${id}_`));
+    const answer = await chat(key, address());
+    expect(answer.status).toBe(200);
+    expect((answer.json['x-routekit'] as unknown as { tenant: string; api_key_id: string })).toMatchObject({ tenant: 'acme', api_key_id: id });
+    const shown = await call(gateway.url, `/v1/admin/keys/${id}`, { key: adminKey, from: address() });
+    expect(shown.status).toBe(200);
+    expect(shown.json).toMatchObject({ id, prefix: `rk_live_${id}`, tenant: 'acme', status: 'active' });
+    expect(shown.text).not.toContain(key.slice(`rk_live_${id}_`.length));
+  });
+
+  it('refuses a missing key with its own code, and every other bad key with one identical 401', async () => {
+    const from = address();
+    const missing = await chat(undefined, from);
+    expect(missing.status).toBe(401);
+    expect(missing.json.error.code).toBe('missing_api_key');
+
+    const good = await createKey({ tenant: 'acme' });
+    const expiring = await createKey({ tenant: 'acme', expires_in_seconds: 60 });
+    const revoked = await createKey({ tenant: 'acme' });
+    const rotated = await createKey({ tenant: 'acme' });
+    const fenced = await createKey({ tenant: 'acme', ip_allowlist: ['198.51.100.0/24', '2001:db8::/32'] });
+    expect((await call(gateway.url, `/v1/admin/keys/${revoked.id}/revoke`, { method: 'POST', key: adminKey, from: address() })).status).toBe(200);
+    const rotation = await call(gateway.url, `/v1/admin/keys/${rotated.id}/rotate`, { method: 'POST', key: adminKey, from: address(), body: { overlap_seconds: 30 } });
+    expect(rotation.status).toBe(201);
+    const replacement = rotation.json.key as unknown as string;
+
+    // Within the rotation's overlap both keys work; the expiring key has not expired yet.
+    expect((await chat(rotated.key, address())).status).toBe(200);
+    expect((await chat(replacement, address())).status).toBe(200);
+    expect((await chat(expiring.key, address())).status).toBe(200);
+    expect((await chat(fenced.key, '198.51.100.7')).status).toBe(200);
+    now += 61_000;
+
+    const refusals = {
+      unknown: await chat(`rk_live_0123456789abcdef_${'A'.repeat(43)}`, address()),
+      wrongSecret: await chat(`${good.key.slice(0, -2)}${good.key.endsWith('xx') ? 'yy' : 'xx'}`, address()),
+      notOurs: await chat('sk-something-else', address()),
+      expired: await chat(expiring.key, address()),
+      revoked: await chat(revoked.key, address()),
+      rotatedAfterOverlap: await chat(rotated.key, address()),
+      wrongAddress: await chat(fenced.key, '192.0.2.1'),
+    };
+    for (const [name, refusal] of Object.entries(refusals)) {
+      expect({ name, status: refusal.status }).toEqual({ name, status: 401 });
+      expect(refusal.json.error).toEqual({ ...refusals.unknown.json.error, request_id: expect.any(String) });
+      expect(refusal.headers.get('www-authenticate')).toBe('Bearer realm="routekit", error="invalid_token"');
+    }
+    expect(refusals.unknown.json.error).toMatchObject({ message: 'The API key is not valid.', code: 'invalid_api_key', type: 'authentication_error' });
+    expect((await chat(good.key, address())).status).toBe(200);
+    expect((await chat(replacement, address())).status).toBe(200);
+    expect((await chat(fenced.key, '2001:db8::42')).status).toBe(200);
+  });
+
+  it('believes X-Forwarded-For only from a configured trusted proxy', async () => {
+    const fenced = await createKey({ tenant: 'acme', ip_allowlist: ['198.51.100.0/24'] });
+    const local = await createKey({ tenant: 'acme', ip_allowlist: ['127.0.0.0/8', '::1'] });
+    expect((await chat(fenced.key, '198.51.100.9')).status).toBe(200);
+    // The second gateway trusts no proxy: the header is ignored and the peer (127.0.0.1) is checked.
+    expect((await chat(fenced.key, '198.51.100.9', undefined, untrusting.url)).status).toBe(401);
+    expect((await chat(local.key, '198.51.100.9', undefined, untrusting.url)).status).toBe(200);
+    expect((await chat(local.key, '198.51.100.9')).status).toBe(401);
+  });
+
+  it('answers 403 for a model the key may not use, and routes auto only among the allowed ones', async () => {
+    const { key } = await createKey({ tenant: 'acme', allowed_models: ['openai/gpt-4.1-nano', 'openai/gpt-4.1'] });
+    const refused = await chat(key, address(), 'openai/gpt-4.1-mini');
+    expect(refused.status).toBe(403);
+    expect(refused.json.error).toMatchObject({ type: 'permission_error', code: 'model_not_allowed' });
+    for (let index = 0; index < 3; index += 1) {
+      const routed = await chat(key, address(), 'auto');
+      expect(routed.status).toBe(200);
+      expect(['openai/gpt-4.1-nano', 'openai/gpt-4.1']).toContain((routed.json['x-routekit'] as unknown as { winner: string }).winner);
+    }
+  });
+
+  it('locks an address out after repeated failures, even for a right key, with Retry-After', async () => {
+    const { key } = await createKey({ tenant: 'acme' });
+    const from = address();
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await chat(`rk_live_0123456789abcdef_${'B'.repeat(43)}`, from)).status).toBe(401);
+    const locked = await chat(key, from);
+    expect(locked.status).toBe(429);
+    expect(locked.json.error.code).toBe('too_many_failed_attempts');
+    expect(locked.headers.get('retry-after')).toBe('120');
+    expect((await chat(key, address())).status).toBe(200);
+    now += 121_000;
+    expect((await chat(key, from)).status).toBe(200);
+  });
+
+  it('enforces a key\'s own rate limit through the limiter', async () => {
+    const { key } = await createKey({ tenant: 'acme', rate_limit: { requestsPerMinute: 2 } });
+    expect((await chat(key, address())).status).toBe(200);
+    expect((await chat(key, address())).status).toBe(200);
+    const third = await chat(key, address());
+    expect(third.status).toBe(429);
+    expect(third.json.error.code).toBe('rate_limit_exceeded');
+  });
+
+  it('applies tenant preferences before routing, and validates them naming the field', async () => {
+    const tenant = `prefs-${framework}`;
+    const { key } = await createKey({ tenant });
+    const bad = await call(gateway.url, `/v1/admin/tenants/${tenant}/preferences`, { method: 'PUT', key: adminKey, from: address(), body: { blocked_modles: [] } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ param: 'blocked_modles', message: expect.stringMatching(/did you mean blocked_models\?/) });
+    const put = await call(gateway.url, `/v1/admin/tenants/${tenant}/preferences`, { method: 'PUT', key: adminKey, from: address(), body: { default_priority: 'cost', blocked_models: ['openai/gpt-4.1-nano', 'openai/gpt-4.1-mini'] } });
+    expect(put.status).toBe(200);
+    expect((await call(gateway.url, `/v1/admin/tenants/${tenant}/preferences`, { key: adminKey, from: address() })).json).toMatchObject({ tenant, preferences: { blocked_models: ['openai/gpt-4.1-nano', 'openai/gpt-4.1-mini'] } });
+    expect((await chat(key, address(), 'openai/gpt-4.1-nano')).status).toBe(403);
+    const routed = await chat(key, address(), 'auto');
+    expect(routed.status).toBe(200);
+    expect(['openai/gpt-4.1-nano', 'openai/gpt-4.1-mini']).not.toContain((routed.json['x-routekit'] as unknown as { winner: string }).winner);
+  });
+
+  it('keeps the admin API to admin callers, and audits refusals, changes and reads as JSONL without secrets', async () => {
+    const plain = await createKey({ tenant: 'acme' });
+    const refused = await call(gateway.url, '/v1/admin/keys', { key: plain.key, from: address() });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('admin_required');
+    expect((await call(gateway.url, '/v1/admin/keys', { from: address() })).status).toBe(401);
+    const admin = await createKey({ tenant: 'ops', admin: true });
+    const listed = await call(gateway.url, '/v1/admin/keys?tenant=ops', { key: admin.key, from: address() });
+    expect(listed.status).toBe(200);
+    expect((listed.json as unknown as { data: Array<{ id: string }> }).data.map((entry) => entry.id)).toEqual([admin.id]);
+    expect((await call(gateway.url, '/v1/admin/keys', { method: 'POST', key: adminKey, from: address(), body: { tenant: 'acme', allowed_modles: [] } })).json.error.param).toBe('allowed_modles');
+
+    const exported = await call(gateway.url, '/v1/admin/audit?format=jsonl', { key: admin.key, from: address() });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const events = exported.text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; actor: string; target: string | null; detail: { reason?: string } });
+    const types = new Set(events.map((event) => event.type));
+    for (const type of ['key.created', 'key.revoked', 'key.rotated', 'preferences.updated', 'auth.failed', 'auth.locked_out', 'admin.read', 'admin.denied']) expect(types).toContain(type);
+    const reasons = new Set(events.filter((event) => event.type === 'auth.failed').map((event) => event.detail.reason));
+    for (const reason of ['unknown_or_wrong_key', 'malformed_key', 'expired', 'revoked', 'rotated', 'address_not_allowed']) expect(reasons).toContain(reason);
+    expect(events.find((event) => event.type === 'admin.read' && event.target === '/v1/admin/audit')?.actor).toBe(admin.id);
+    expect(exported.text).not.toContain(plain.key);
+    expect(exported.text).not.toContain(admin.key.split('_').slice(3).join('_'));
+    expect(exported.text).not.toContain(adminKey);
+    const json = await call(gateway.url, '/v1/admin/audit?type=key.revoked', { key: adminKey, from: address() });
+    expect((json.json as unknown as { data: Array<{ type: string }> }).data.every((event) => event.type === 'key.revoked')).toBe(true);
+    expect((await call(gateway.url, '/v1/admin/audit?format=csv', { key: adminKey, from: address() })).json.error.param).toBe('format');
+  });
+});
