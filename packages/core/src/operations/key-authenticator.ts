@@ -98,7 +98,7 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
       if (adminDigest !== undefined && !credentials.key.startsWith('rk_')) {
         const presented = createHash('sha256').update(credentials.key).digest();
         if (timingSafeEqual(adminDigest, presented)) return { tenant: options.adminTenant ?? 'default', apiKeyId: 'admin-key', admin: true, record: undefined, address };
-        return refuse('unknown_key', null, address, now);
+        return refuse('malformed_key', null, address, now);
       }
       const { keyId, record } = await options.keys.verify(credentials.key);
       if (record === undefined) return refuse(keyId === null ? 'malformed_key' : 'unknown_or_wrong_key', keyId, address, now);
