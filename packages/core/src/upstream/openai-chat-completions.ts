@@ -35,7 +35,8 @@ export async function callOpenAiChatCompletions(input: ProviderCallInput): Promi
 /** The body sent upstream: routekit's own `x-…` fields stay home, streams always ask for usage. */
 export function openAiBody(request: ChatRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(request)) if (!field.startsWith('x-')) body[field] = value;
+  // defineProperty, not assignment: a field named __proto__ must stay a field, not become the prototype.
+  for (const [field, value] of Object.entries(request)) if (!field.startsWith('x-')) Object.defineProperty(body, field, { value, enumerable: true, writable: true, configurable: true });
   // OpenAI rejects stream_options on a request that does not stream.
   if (request.stream) body.stream_options = { ...request.stream_options, include_usage: true };
   else delete body.stream_options;

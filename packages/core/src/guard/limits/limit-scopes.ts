@@ -28,13 +28,18 @@ export interface AppliedRule<Rule> {
 export function rulesFor<Rule>(exchange: Exchange, limits: ScopedLimits<Rule>): AppliedRule<Rule>[] {
   const applied: AppliedRule<Rule>[] = [];
   if (exchange.apiKeyId !== null) {
-    const rule = limits.keys?.[exchange.apiKeyId] ?? limits.perKey;
+    const rule = own(limits.keys, exchange.apiKeyId) ?? limits.perKey;
     if (rule !== undefined) applied.push({ scope: 'key', id: exchange.apiKeyId, rule });
   }
-  const tenantRule = limits.tenants?.[exchange.tenant] ?? limits.perTenant;
+  const tenantRule = own(limits.tenants, exchange.tenant) ?? limits.perTenant;
   if (tenantRule !== undefined) applied.push({ scope: 'tenant', id: exchange.tenant, rule: tenantRule });
   if (limits.global !== undefined) applied.push({ scope: 'global', id: '*', rule: limits.global });
   return applied;
+}
+
+/** A rule configured for this id itself: a tenant named `constructor` must not read Object's. */
+function own<Rule>(rules: Readonly<Record<string, Rule>> | undefined, id: string): Rule | undefined {
+  return rules !== undefined && Object.hasOwn(rules, id) ? rules[id] : undefined;
 }
 
 /** A store key part that cannot collide with the separators around it. */

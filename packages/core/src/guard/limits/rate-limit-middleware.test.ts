@@ -114,3 +114,15 @@ describe('rate limit middleware', () => {
     });
   });
 });
+
+describe('limits keyed by tenant and key id', () => {
+  it('never reads a rule from the prototype: a tenant or key named after an Object property gets the default', async () => {
+    for (const name of [...Object.getOwnPropertyNames(Object.prototype), '__proto__']) {
+      const rateLimit = limiter({ perTenant: { requestsPerMinute: 1 }, tenants: { acme: { requestsPerMinute: 5 } }, keys: { k1: { requestsPerMinute: 5 } }, perKey: { requestsPerMinute: 1 } });
+      const exchange = testExchange({ tenant: name, apiKeyId: name });
+      await expect(rateLimit.wrapRequest!(exchange, async () => responseWith(usage(1, 1))), name).resolves.toBeDefined();
+      // The second request breaks the per-tenant and per-key default of 1, not an inherited "rule".
+      await expect(rateLimit.wrapRequest!(testExchange({ tenant: name, apiKeyId: name }), async () => responseWith(usage(1, 1))), name).rejects.toBeInstanceOf(RateLimitedError);
+    }
+  });
+});
