@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs every publishable package with `npm pack` (its prepack builds dist/), checks what each tarball
-# ships (dist/ with every exports and bin target, LICENSE, README.md; no tests, source maps or build
-# info), installs the tarballs into a scratch Express app and a scratch Koa app OUTSIDE the workspace
+# ships (dist/ with every exports and bin target, LICENSE, README.md; no tests, TypeScript sources,
+# source maps or build info), installs the tarballs into a scratch Express app and a scratch Koa app OUTSIDE the workspace
 # (a temporary directory; express, koa and the dependencies come from the npm registry or its local
 # cache), and sends one real chat completion through each to the mock upstream. The in-process
 # adapters are installed with their peers into a third scratch app and imported.
@@ -57,7 +57,8 @@ for (const workspace of workspaces) {
   for (const required of ['LICENSE', 'README.md', 'package.json']) if (!files.has(required)) problem(manifest.name, `ships no ${required}`);
   for (const file of files) {
     if (/\.test\.|-suite\.|tsbuildinfo|\.map$/.test(file)) problem(manifest.name, `ships ${file} (tests, source maps and build info stay out)`);
-    if (!file.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(file)) problem(manifest.name, `ships ${file} outside dist/`);
+    // Built JavaScript and declarations only: TypeScript sources stay in the repository.
+    if (/\.(ts|tsx|mts|cts)$/.test(file) && !/\.d\.(ts|mts|cts)$/.test(file)) problem(manifest.name, `ships the source ${file}`);
   }
   // Every file the package points at (exports conditions other than the repo-only source one, bin, main).
   const targets = [];
