@@ -188,10 +188,14 @@ describe.each<Framework>(['express', 'koa'])('durable API keys on the %s gateway
     expect(exported.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     const events = exported.text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; actor: string; target: string | null; detail: { reason?: string } });
     const types = new Set(events.map((event) => event.type));
-    for (const type of ['key.created', 'key.revoked', 'key.rotated', 'preferences.updated', 'auth.failed', 'auth.locked_out', 'admin.read', 'admin.denied']) expect(types).toContain(type);
+    for (const type of ['configuration.changed', 'key.created', 'key.revoked', 'key.rotated', 'preferences.updated', 'auth.failed', 'auth.locked_out', 'admin.read', 'admin.denied']) expect(types).toContain(type);
     const reasons = new Set(events.filter((event) => event.type === 'auth.failed').map((event) => event.detail.reason));
     for (const reason of ['unknown_or_wrong_key', 'malformed_key', 'expired', 'revoked', 'rotated', 'address_not_allowed']) expect(reasons).toContain(reason);
     expect(events.find((event) => event.type === 'admin.read' && event.target === '/v1/admin/audit')?.actor).toBe(admin.id);
+    // The two gateways on this database started with different settings: each start is a recorded change.
+    const changes = events.filter((event) => event.type === 'configuration.changed') as unknown as Array<{ detail: { previous: unknown; current: { trusted_proxies: string[]; admin_key: string } } }>;
+    expect(changes.map((change) => change.detail.current.trusted_proxies)).toEqual([['127.0.0.1'], []]);
+    expect(changes[0]!.detail.current.admin_key).toBe('configured');
     expect(exported.text).not.toContain(plain.key);
     expect(exported.text).not.toContain(admin.key.split('_').slice(3).join('_'));
     expect(exported.text).not.toContain(adminKey);

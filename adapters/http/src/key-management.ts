@@ -102,6 +102,19 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
       ...(valid.adminTenant && { adminTenant: valid.adminTenant }),
       ...(now && { now }),
     });
+  // A gateway starting with other security settings than the last one recorded is a configuration
+  // change worth an audit event (what changed, never the admin key itself).
+  const configuration = {
+    admin_key: adminKey === undefined ? 'none' : 'configured',
+    admin_tenant: valid.adminTenant ?? 'default',
+    trusted_proxies: valid.trustedProxies ?? [],
+    lockout: valid.lockout ?? {},
+    rotation_overlap_seconds: valid.rotationOverlapSeconds ?? 86_400,
+  };
+  const [last] = await audit.list({ type: 'configuration.changed', newestFirst: true, limit: 1 });
+  if (last === undefined || JSON.stringify(last.detail.current) !== JSON.stringify(configuration)) {
+    await audit.append({ type: 'configuration.changed', actor: 'gateway', target: 'keyManagement', detail: { previous: last?.detail.current ?? null, current: configuration } });
+  }
   const limits = createKeyLimits({ ...(valid.limitStore && { store: valid.limitStore }), ...(valid.onSpendAlert && { onAlert: valid.onSpendAlert }) });
   // Callers are fresh objects per request; what the authenticator learnt rides beside them, not on them.
   const known = new WeakMap<Caller, AuthenticatedKey>();

@@ -51,8 +51,10 @@ export interface AuditQuery {
   until?: number;
   type?: AuditEventType;
   tenant?: string;
-  /** At most this many, oldest first. Default 1000, at most 10,000. */
+  /** At most this many. Default 1000, at most 10,000. */
   limit?: number;
+  /** Newest first (e.g. the latest event of a type); oldest first by default. */
+  newestFirst?: boolean;
 }
 
 /** An append-only audit log: there is no update or delete, in the API or in the SQL it runs. */
@@ -123,7 +125,7 @@ export async function createSqlAuditLog(options: { database: SqlDatabase; now?: 
       if (query.tenant !== undefined) where('tenant = ?', query.tenant);
       parameters.push(Math.min(Math.max(1, query.limit ?? 1000), 10_000));
       const rows = await database.query<AuditRow>(
-        `SELECT sequence, id, time, type, actor, tenant, target, address, detail FROM routekit_audit_events ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`} ORDER BY sequence LIMIT $${parameters.length}`,
+        `SELECT sequence, id, time, type, actor, tenant, target, address, detail FROM routekit_audit_events ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`} ORDER BY sequence${query.newestFirst === true ? ' DESC' : ''} LIMIT $${parameters.length}`,
         parameters,
       );
       return rows.map((row) => ({
