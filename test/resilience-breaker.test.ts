@@ -90,7 +90,7 @@ describe('circuit breaker per endpoint, over real HTTP (on a test clock)', () =>
     flaky.failNext({ type: 'timeout' });
     // Five concurrent requests after the cool-down: one probe (which hangs, then fails), four refused at once.
     const gatewayTimeout = chat(gateway.url, { model, messages, 'x-routekit-deadline-ms': 300 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let tries = 0; tries < 500 && flaky.requests.length === 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
     const others = await Promise.all(Array.from({ length: 4 }, () => chat(gateway.url, { model, messages })));
     expect(others.map((answer) => answer.status)).toEqual([503, 503, 503, 503]);
     expect((await gatewayTimeout).status).toBe(504);

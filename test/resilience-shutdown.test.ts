@@ -21,7 +21,7 @@ describe('graceful shutdown', () => {
     const lines: string[] = [];
     const shutdown = installGracefulShutdown({ servers: [gateway.server], engines: [gateway.engine], signals: [], timeoutMs: 10_000, log: (line) => lines.push(line), onDone: () => {} });
     const streaming = chatStream(gateway.url, { model, messages });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (let tries = 0; tries < 500 && shutdown.inFlight === 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(shutdown.inFlight).toBe(1);
     const finished = shutdown.shutdown('test');
     await expect(chat(gateway.url, { model, messages })).rejects.toThrow();
@@ -39,7 +39,7 @@ describe('graceful shutdown', () => {
     const gateway = await startResilienceGateway([{ id: 'openai', kind: 'openai', baseUrl: slow.url }]);
     const shutdown = installGracefulShutdown({ servers: [gateway.server], engines: [gateway.engine], signals: [], timeoutMs: 100, log: () => {}, onDone: () => {} });
     const streaming = chatStream(gateway.url, { model, messages }).catch(() => 'cut' as const);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let tries = 0; tries < 500 && shutdown.inFlight === 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await shutdown.shutdown('test')).toBe(false);
     const answer = await streaming;
     expect(answer === 'cut' || answer.done === false).toBe(true);
@@ -65,11 +65,11 @@ describe('graceful shutdown', () => {
     for (let tries = 0; tries < 600 && !output.includes('listening'); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(output).toContain('listening');
     const url = `http://127.0.0.1:${port}`;
-    const streaming = chatStream(url, { model: 'auto', messages });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // SIGTERM once the stream's headers are in: the request is in flight, its answer still to come.
+    const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages, stream: true }) });
     child.kill('SIGTERM');
-    const answer = await streaming;
-    expect(answer.done).toBe(true);
+    const text = await response.text();
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
     expect(await exited).toBe(0);
     expect(output).toContain('every request finished');
   }, 60_000);
