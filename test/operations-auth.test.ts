@@ -1,9 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type SqlDatabase } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { routerMiddleware } from '@routekit/express';
 import { createKeyManagement } from '@routekit/http';
 import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
 
@@ -156,6 +159,15 @@ describe.each<Framework>(['express', 'koa'])('durable API keys on the %s gateway
     expect(third.json.error.code).toBe('rate_limit_exceeded');
   });
 
+  it('enforces a key\'s own spend limit through the limiter', async () => {
+    const { key } = await createKey({ tenant: 'acme', spend_limit: { limits: { per_request_usd: 0.000001 } } });
+    const refused = await chat(key, address(), 'openai/gpt-4.1');
+    expect(refused.status).toBe(402);
+    expect(refused.json.error.code).toBe('budget_exceeded');
+    const { key: unlimited } = await createKey({ tenant: 'acme' });
+    expect((await chat(unlimited, address(), 'openai/gpt-4.1')).status).toBe(200);
+  });
+
   it('applies tenant preferences before routing, and validates them naming the field', async () => {
     const tenant = `prefs-${framework}`;
     const { key } = await createKey({ tenant });
@@ -202,5 +214,30 @@ describe.each<Framework>(['express', 'koa'])('durable API keys on the %s gateway
     const json = await call(gateway.url, '/v1/admin/audit?type=key.revoked', { key: adminKey, from: address() });
     expect((json.json as unknown as { data: Array<{ type: string }> }).data.every((event) => event.type === 'key.revoked')).toBe(true);
     expect((await call(gateway.url, '/v1/admin/audit?format=csv', { key: adminKey, from: address() })).json.error.param).toBe('format');
+  });
+});
+
+describe('the admin API behind an app\'s own body parser', () => {
+  it('takes the body express.json() already parsed', async () => {
+    const mock = await startMockUpstream();
+    const database = openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-auth-')), 'routekit.db') });
+    const app = express();
+    app.use(express.json());
+    app.use(routerMiddleware({ providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }], keyManagement: await createKeyManagement({ database, adminKey }), logger: false }));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const created = await fetch(`${url}/v1/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'parsed', allowed_models: ['openai/gpt-4.1-mini'] }) });
+      expect(created.status).toBe(201);
+      const { key } = (await created.json()) as { key: string };
+      const answer = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }) });
+      expect(answer.status).toBe(403);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mock.close();
+      await database.close();
+    }
   });
 });
