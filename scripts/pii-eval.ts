@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { allPiiTypes, createPiiDetection, defaultPiiTypes } from '../packages/core/src/guard/pii/pii-detection.js';
 import { PiiSession } from '../packages/core/src/guard/pii/pii-session.js';
+import { requireDataFile } from './require-data-file.js';
 
 interface Row {
   text: string;
@@ -11,7 +12,7 @@ interface Row {
 
 const withNames = process.argv.includes('--names');
 const path = process.argv.slice(2).find((argument) => !argument.startsWith('--')) ?? '../shared/data/pii/synth_dataset_v2.jsonl';
-const rows: Row[] = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Row);
+const rows: Row[] = readFileSync(requireDataFile(path, 'give the path of a copy as an argument'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Row);
 // The labels' names, mapped to ours; street addresses and countries count as locations.
 const labelType: Record<string, string> = {
   CREDIT_CARD: 'CREDIT_CARD', IBAN_CODE: 'IBAN', EMAIL_ADDRESS: 'EMAIL', IP_ADDRESS: 'IP_ADDRESS', US_SSN: 'US_SSN',
