@@ -183,7 +183,11 @@ export class Engine {
       })),
       ...decision.rejected.map((rejected) => ({ model: rejected.model.id, score: 0, estimated_cost_usd: 0, eligible: false, rejected_because: rejected.reason })),
     ];
-    if (plan.models.length === 0) throw new CircuitOpenError(plan.rejected.map((rejected) => rejected.model.id), null);
+    if (plan.models.length === 0) {
+      const open = plan.rejected.filter((rejected) => rejected.reason === 'circuit_open').map((rejected) => rejected.model.id);
+      const until = open.map((id) => breaker?.openUntil(id) ?? null).filter((value): value is number => value !== null);
+      throw new CircuitOpenError(open, until.length === 0 ? null : Math.max(1, Math.ceil((Math.min(...until) - Date.now()) / 1000)));
+    }
     const callWrappers = this.#middleware.filter((feature) => feature.wrapCall !== undefined);
     return executeCandidates({
       exchange,
