@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type SqlDatabase } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { routerMiddleware } from '@routekit/express';
-import { createKeyManagement } from '@routekit/http';
+import { createKeyManagement, validateRouterConfig } from '@routekit/http';
 import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
 
 // Issue 13's auth matrix, over real HTTP on 127.0.0.1 against the mock upstream, on Express and
@@ -238,6 +238,47 @@ describe('the admin API behind an app\'s own body parser', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mock.close();
       await database.close();
+    }
+  });
+});
+
+describe('key management configuration and outages', () => {
+  const open = () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-auth-')), 'routekit.db') });
+
+  it('refuses bad options, naming them', async () => {
+    const database = open();
+    await expect(createKeyManagement({ database, adminKey: 'short' })).rejects.toMatchObject({ key: 'keyManagement.adminKey' });
+    await expect(createKeyManagement({ database, adminKey: `rk_live_${'a'.repeat(30)}` })).rejects.toThrow(/must not start with rk_/);
+    await expect(createKeyManagement({ database, trustedProxies: ['10.0.0.0/8', '10.0.0.0/33'] })).rejects.toMatchObject({ key: 'keyManagement.trustedProxies[1]' });
+    await expect(createKeyManagement({ database, trustedProxys: [] } as never)).rejects.toThrow(/keyManagement\.trustedProxys is not an option; did you mean trustedProxies\?/);
+    process.env.ROUTEKIT_ADMIN_KEY = 'too-short';
+    try {
+      await expect(createKeyManagement({ database })).rejects.toMatchObject({ key: 'ROUTEKIT_ADMIN_KEY' });
+    } finally {
+      delete process.env.ROUTEKIT_ADMIN_KEY;
+    }
+    const keyManagement = await createKeyManagement({ database });
+    expect(() => validateRouterConfig({ keyManagement, apiKeys: [{ id: 'a', hash: 'a'.repeat(64), tenant: 't' }] })).toThrow(expect.objectContaining({ key: 'apiKeys' }) as Error);
+    await database.close();
+  });
+
+  it('answers 503 store_unavailable, not 401 or 500, when the key database is down', async () => {
+    const mock = await startMockUpstream();
+    const database = open();
+    const keyManagement = await createKeyManagement({ database, adminKey });
+    const { key } = await keyManagement.keys.create({ tenant: 'outage' });
+    const gateway = await startGateway('express', { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }], keyManagement, logger: false });
+    try {
+      const request = () => fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }) });
+      expect((await request()).status).toBe(200);
+      await database.close();
+      const down = await request();
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('1');
+      expect(((await down.json()) as ErrorBody).error.code).toBe('store_unavailable');
+    } finally {
+      await gateway.close();
+      await mock.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   applyAccessPolicy,
   cidrListSchema,
+  ConfigurationError,
   createKeyAuthenticator,
   createKeyLimits,
   createSqlApiKeyStore,
@@ -65,7 +66,7 @@ export interface KeyManagement {
 
 const optionsSchema = z.strictObject({
   database: z.custom<SqlDatabase>((value) => typeof value === 'object' && value !== null && typeof (value as SqlDatabase).query === 'function' && ((value as SqlDatabase).dialect === 'sqlite' || (value as SqlDatabase).dialect === 'postgres'), 'must be a SqlDatabase (openSqliteDatabase or openPostgresDatabase)'),
-  adminKey: z.string().min(24, 'must be at least 24 characters').optional(),
+  adminKey: z.string().min(24, 'must be at least 24 characters').refine((key) => !key.startsWith('rk_'), 'must not start with rk_, which marks keys kept in the database').optional(),
   adminTenant: z.string().min(1).optional(),
   trustedProxies: cidrListSchema.optional(),
   lockout: z.union([z.literal(false), z.strictObject({ maxFailures: z.number().int().positive().optional(), windowSeconds: z.number().positive().optional(), lockSeconds: z.number().positive().optional() })]).optional(),
@@ -92,7 +93,11 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
   const keys = await createSqlApiKeyStore({ database, ...(now && { now }) });
   const audit = await createSqlAuditLog({ database, ...(now && { now }) });
   const preferences = await createSqlTenantPreferenceStore({ database, ...(now && { now }) });
-  const adminKey = valid.adminKey ?? (process.env.ROUTEKIT_ADMIN_KEY === undefined || process.env.ROUTEKIT_ADMIN_KEY === '' ? undefined : process.env.ROUTEKIT_ADMIN_KEY);
+  const fromEnvironment = process.env.ROUTEKIT_ADMIN_KEY === undefined || process.env.ROUTEKIT_ADMIN_KEY === '' ? undefined : process.env.ROUTEKIT_ADMIN_KEY;
+  if (valid.adminKey === undefined && fromEnvironment !== undefined && (fromEnvironment.length < 24 || fromEnvironment.startsWith('rk_'))) {
+    throw new ConfigurationError('ROUTEKIT_ADMIN_KEY must be at least 24 characters and must not start with rk_ (the prefix of keys kept in the database).', { key: 'ROUTEKIT_ADMIN_KEY' });
+  }
+  const adminKey = valid.adminKey ?? fromEnvironment;
   const authenticator = createKeyAuthenticator({
       keys,
       audit,

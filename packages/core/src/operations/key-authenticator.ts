@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AuthenticationError, RateLimitedError } from '../errors.js';
+import { AuthenticationError, RateLimitedError, RoutekitError, StoreUnavailableError } from '../errors.js';
 import { createAddressMatcher, type AddressMatcher } from './address-matcher.js';
 import { clientAddress } from './client-address.js';
 import { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './failed-auth-lockout.js';
@@ -100,7 +100,15 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
         if (timingSafeEqual(adminDigest, presented)) return { tenant: options.adminTenant ?? 'default', apiKeyId: 'admin-key', admin: true, record: undefined, address };
         return refuse('malformed_key', null, address, now);
       }
-      const { keyId, record } = await options.keys.verify(credentials.key);
+      let verified: Awaited<ReturnType<ApiKeyStore['verify']>>;
+      try {
+        verified = await options.keys.verify(credentials.key);
+      } catch (error) {
+        // The database is down: a 503 the client can retry, not a 500 and not a 401 that would send it looking for a new key.
+        if (error instanceof RoutekitError) throw error;
+        throw new StoreUnavailableError('API keys cannot be checked right now because their database is unavailable; retry shortly.', { feature: 'api_keys', retryAfterSeconds: 1, cause: error });
+      }
+      const { keyId, record } = verified;
       if (record === undefined) return refuse(keyId === null ? 'malformed_key' : 'unknown_or_wrong_key', keyId, address, now);
       const status = apiKeyStatus(record, now);
       if (status !== 'active' && status !== 'rotating') return refuse(status, record.id, address, now);
