@@ -1,6 +1,5 @@
 import { NoSuchModelError, type LanguageModelV4, type ProviderV4 } from '@ai-sdk/provider';
-import { ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ReceiptStore } from '@routekit/core';
-import { checkOptions } from './check-options.js';
+import { ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, parseAdapterOptions, type ReceiptStore } from '@routekit/core';
 import { commonSupportedUrls } from './common-supported-urls.js';
 import { RoutedLanguageModel } from './routed-language-model.js';
 import { callDelegate } from './run-through-engine.js';
@@ -39,7 +38,7 @@ export interface RoutekitProvider extends ProviderV4 {
  * const { text } = await generateText({ model: routekit('auto'), prompt: 'Hello!' });
  */
 export function createRoutekit(options: RoutekitOptions): RoutekitProvider {
-  const config = checkOptions(options, ['models', 'catalog', 'pair']);
+  const config = parseAdapterOptions(options, ['models', 'catalog', 'pair'], 'createRoutekit');
   if (typeof config.models !== 'object' || config.models === null) throw new ConfigurationError('models must map catalog ids to AI SDK models, e.g. { "openai/gpt-4.1-mini": openai.chat("gpt-4.1-mini") }.', { key: 'models' });
   for (const [id, model] of Object.entries(config.models)) {
     if (model?.specificationVersion !== 'v4') throw new ConfigurationError(`models["${id}"] must be an AI SDK LanguageModelV4 (ai@7 providers such as @ai-sdk/openai@4).`, { key: `models.${id}` });

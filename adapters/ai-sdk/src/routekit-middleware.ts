@@ -1,6 +1,5 @@
 import type { LanguageModelV4, LanguageModelV4Middleware } from '@ai-sdk/provider';
-import { ConfigurationError, createInProcessEngine, featureOptionsShape, featureStack, MemoryReceiptStore, ModelCatalog, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ReceiptStore } from '@routekit/core';
-import { checkOptions } from './check-options.js';
+import { ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, featureOptionsShape, featureStack, MemoryReceiptStore, ModelCatalog, type ModelInfo, parseAdapterOptions, type ReceiptStore } from '@routekit/core';
 import { callDelegate, generateThroughEngine, streamThroughEngine } from './run-through-engine.js';
 
 export interface RoutekitMiddlewareOptions extends FeatureOptions {
@@ -27,7 +26,7 @@ export interface RoutekitMiddlewareOptions extends FeatureOptions {
  * const model = wrapLanguageModel({ model: openai.chat('gpt-4.1-mini'), middleware: routekitMiddleware({ pii: true, cache: true }) });
  */
 export function routekitMiddleware(options: RoutekitMiddlewareOptions = {}): LanguageModelV4Middleware {
-  const config = checkOptions(options, ['catalogId', 'catalog']);
+  const config = parseAdapterOptions(options, ['catalogId', 'catalog'], 'routekitMiddleware');
   if (config.catalogId !== undefined && typeof config.catalogId !== 'string') throw new ConfigurationError('catalogId must be a catalog id such as "openai/gpt-4.1-mini".', { key: 'catalogId' });
   // One set of features (caches, counters) and one receipt store for every model this middleware wraps.
   const { middleware, catalogId, catalog, receipts, ...rest } = config;

@@ -1,5 +1,5 @@
 import type { BaseChatModel, BaseChatModelCallOptions, BaseChatModelParams, BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { closestOption, ConfigurationError, engineOptionsShape, featureOptionsShape, parseFeatureOptions, type InProcessEngineOptions, type ResponseFormat, type RoutingHints } from '@routekit/core';
+import { ConfigurationError, parseAdapterOptions, type InProcessEngineOptions, type ResponseFormat, type RoutingHints } from '@routekit/core';
 
 /**
  * The options of `new RoutedChatModel(...)`: the in-process engine's (the same feature keys as
@@ -36,29 +36,15 @@ const langchainKeys = ['callbacks', 'callbackManager', 'tags', 'metadata', 'verb
  * included), and the model map must hold chat models. Returns the options with the parsed features.
  */
 export function parseOptions(options: RoutedChatModelOptions): RoutedChatModelOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigurationError('RoutedChatModel takes one options object with `models`.', { key: 'models' });
-  const featureKeys = Object.keys(featureOptionsShape);
-  const known = [...ownKeys, ...langchainKeys, ...featureKeys, ...Object.keys(engineOptionsShape)];
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const near = closestOption(key, known);
-    throw new ConfigurationError(`RoutedChatModel: ${key} is not an option${near === undefined ? '' : `; did you mean ${near}?`}`, { key });
-  }
-  if (typeof options.models !== 'object' || options.models === null) throw new ConfigurationError('`models` must map routekit ids to LangChain chat models.', { key: 'models' });
-  for (const [id, model] of Object.entries(options.models)) {
+  const parsed = parseAdapterOptions(options, [...ownKeys, ...langchainKeys], 'RoutedChatModel');
+  if (typeof parsed.models !== 'object' || parsed.models === null) throw new ConfigurationError('`models` must map routekit ids to LangChain chat models.', { key: 'models' });
+  for (const [id, model] of Object.entries(parsed.models)) {
     if (typeof (model as Partial<BaseChatModel> | null)?.invoke !== 'function' || typeof (model as Partial<BaseChatModel>).stream !== 'function') {
       throw new ConfigurationError(`models["${id}"] must be a LangChain chat model (e.g. new ChatOpenAI(...)).`, { key: `models.${id}` });
     }
   }
-  if (options.model !== undefined && typeof options.model !== 'string') throw new ConfigurationError('`model` must be a model string such as "auto".', { key: 'model' });
-  const features: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([key]) => featureKeys.includes(key)));
-  for (const feature of ['rateLimits', 'spendLimits']) {
-    const limits = features[feature] as { perKey?: unknown; keys?: unknown } | undefined;
-    const field = limits?.perKey !== undefined ? 'perKey' : limits?.keys !== undefined ? 'keys' : undefined;
-    // In-process calls carry no API key, so a per-key limit would never apply.
-    if (field !== undefined) throw new ConfigurationError(`RoutedChatModel: ${feature}.${field} limits API keys, which in-process calls do not have; use perTenant (with the tenant call option) or global.`, { key: `${feature}.${field}` });
-  }
-  return { ...options, ...parseFeatureOptions(features) };
+  if (parsed.model !== undefined && typeof parsed.model !== 'string') throw new ConfigurationError('`model` must be a model string such as "auto".', { key: 'model' });
+  return parsed;
 }
 
 /** LangChain's own constructor fields, for BaseChatModel; routekit's `cache` must not reach LangChain's. */

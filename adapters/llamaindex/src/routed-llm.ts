@@ -1,4 +1,4 @@
-import { createInProcessEngine, parseModelSelector, toDelegateFailure, type Attempt, type ChatResult, type Engine, type Exchange, type InProcessEngineOptions, type RoutingHints } from '@routekit/core';
+import { type Attempt, type ChatResult, createInProcessEngine, type Engine, type Exchange, type InProcessEngineOptions, parseAdapterOptions, parseModelSelector, type RoutingHints, toDelegateFailure } from '@routekit/core';
 import {
   ToolCallLLM,
   type ChatResponse,
@@ -13,7 +13,6 @@ import {
   type ToolCallLLMMessageOptions,
 } from '@llamaindex/core/llms';
 import { fromDelegateResponse, fromDelegateStream } from './from-delegate-result.js';
-import { parseAdapterOptions } from './parse-adapter-options.js';
 import { textOf, toChatRequest, type LlamaIndexChatParams } from './to-chat-request.js';
 import { toDelegateParams, type DelegateContext } from './to-delegate-params.js';
 import { toLlamaIndexResponse, toLlamaIndexStream } from './to-llamaindex-response.js';

@@ -1,4 +1,4 @@
-import { ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, LatencyTracker, ModelCatalog, Router, toDelegateFailure, type Attempt, type ChatChunk, type ChatResponse, type ChatResult, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, LatencyTracker, ModelCatalog, readRouterFiles, Router, toDelegateFailure, type Attempt, type EngineOptions, type ChatChunk, type ChatResponse, type ChatResult, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 
 /** The part of an `openai` client a delegate needs; `new OpenAI({ apiKey, baseURL })` is one. */
@@ -28,6 +28,8 @@ export interface ClientEngineOptions extends FeatureOptions {
   middleware?: EngineMiddleware[];
   /** Timeouts, same-model retries and circuit breakers; a delegate client's own `maxRetries` add to `attempts.retries`. */
   resilience?: ResilienceOptions;
+  /** Trained routers (files from `routekit train`, or their contents), usable as `router-<name>-<threshold>`. */
+  routers?: EngineOptions['routers'];
   /** RouteLLM's Controller: the strong model `router-<name>-<threshold>` chooses (a catalog id or unambiguous name). */
   strongModel?: string;
   /** RouteLLM's Controller: the weak model `router-<name>-<threshold>` chooses. */
@@ -47,7 +49,8 @@ export function createClientEngine(options: ClientEngineOptions): Engine {
   }
   const modelCatalog = new ModelCatalog({ ...(catalog && { models: catalog }), providers: providers!.map((provider) => provider.id) });
   const pair = pairOf(modelCatalog, strongModel, weakModel);
-  return new Engine({ ...rest, call: createUpstreamCall({ providers: providers! }), router: new Router({ catalog: modelCatalog, latency: new LatencyTracker(), ...(pair && { pair }) }) });
+  const { routers, ...engineOptions } = rest;
+  return new Engine({ ...engineOptions, call: createUpstreamCall({ providers: providers! }), router: new Router({ catalog: modelCatalog, latency: new LatencyTracker(), scorers: readRouterFiles(routers ?? []), ...(pair && { pair }) }) });
 }
 
 function pairOf(catalog: ModelCatalog, strong: string | undefined, weak: string | undefined): ModelPair | undefined {

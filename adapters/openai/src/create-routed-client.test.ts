@@ -187,3 +187,18 @@ describe('createRoutedClient over providers (HTTP, no server in between)', () =>
     expect(failure).toMatchObject({ status: 502, code: 'provider_server_error' });
   });
 });
+
+describe('trained routers in the routers list', () => {
+  it('loads a router file named beside RouteLLM names, and lets router-<its name>-<t> route with it', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { shippedRouterFiles } = await import('@routekit/core');
+    const path = join(mkdtempSync(join(tmpdir(), 'routekit-client-')), 'mine.router.json');
+    writeFileSync(path, JSON.stringify({ ...(shippedRouterFiles.lr as object), name: 'mine' }));
+    const client = inProcess({ routers: ['mf', path] });
+    const completion = await client.chat.completions.create({ model: 'router-mine-0', messages: [{ role: 'user', content: 'hi' }] });
+    expect(completion['x-routekit'].strategy).toBe('router-mine-0');
+    await expect(client.chat.completions.create({ model: 'router-lr-0.5', messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/not among this client's routers \(mf, mine\)/);
+  });
+});

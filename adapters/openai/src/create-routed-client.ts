@@ -1,15 +1,18 @@
-import { InvalidRequestError, parseChatRequest, parseModelSelector, type ChatChunk, type ChatResponse, type Engine, type Receipt, type ReceiptStore, type RoutingHints } from '@routekit/core';
+import { type ChatChunk, type ChatResponse, type Engine, InvalidRequestError, parseAdapterOptions, parseChatRequest, parseModelSelector, type Receipt, type ReceiptStore, type RouterFile, type RoutingHints } from '@routekit/core';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { createClientEngine, type ClientEngineOptions } from './create-client-engine.js';
-import { parseAdapterOptions } from './parse-adapter-options.js';
 import { toOpenAIError } from './to-openai-error.js';
 
 export interface RoutedClientOptions extends ClientEngineOptions {
   /** Whose requests these are: caches, rate limits and spend are scoped to it. Default `default`. */
   tenant?: string;
-  /** RouteLLM's Controller: the routers `router-<name>-<threshold>` may name (e.g. `['mf']`); any when omitted. */
-  routers?: string[];
+  /**
+   * RouteLLM's Controller: the routers `router-<name>-<threshold>` may name (e.g. `['mf']`); any when
+   * omitted. A file from `routekit train` (a `.json` path, or its parsed contents) in the list is
+   * loaded and may be named too.
+   */
+  routers?: Array<string | RouterFile>;
 }
 
 /** routekit's own fields a request body may carry beside OpenAI's, as the gateway reads them. */
@@ -61,14 +64,16 @@ const ownOptions = ['providers', 'models', 'catalog', 'strongModel', 'weakModel'
  */
 export function createRoutedClient(options: RoutedClientOptions): RoutedClient {
   const { tenant, routers, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'createRoutedClient');
-  const engine = createClientEngine(engineOptions);
+  const trained = (routers ?? []).filter((router) => typeof router !== 'string' || router.endsWith('.json'));
+  const engine = createClientEngine({ ...engineOptions, routers: trained });
+  const allowed = routers === undefined ? undefined : [...routers.filter((router): router is string => typeof router === 'string' && !router.endsWith('.json')), ...engine.router.scorerNames().filter((name) => !['lr', 'complexity', 'default'].includes(name))];
 
   async function create(body: ChatCompletionCreateParamsBase & RoutekitFields, requestOptions: RoutedRequestOptions = {}): Promise<Stream<ChatCompletionChunk> | RoutedChatCompletion> {
     const signal = requestOptions.signal ?? undefined;
     const controller = new AbortController();
     try {
       const parsed = parseChatRequest(body);
-      assertRouterAllowed(parsed.request.model, routers);
+      assertRouterAllowed(parsed.request.model, allowed);
       const caller = requestOptions.tenant ?? tenant;
       const exchange = engine.createExchange({ ...parsed, ...(caller !== undefined && { tenant: caller }), signal: signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]) });
       const result = await engine.run(exchange);
