@@ -137,6 +137,18 @@ describe.each<Framework>(['express', 'koa'])('durable API keys on the %s gateway
     }
   });
 
+  it('keeps the POST /v1/route preview to the models the key may use', async () => {
+    const { key } = await createKey({ tenant: 'acme', allowed_models: ['openai/gpt-4.1-nano', 'openai/gpt-4.1'] });
+    const preview = await call(gateway.url, '/v1/route', { method: 'POST', key, from: address(), body: { prompt: 'Prove that there are infinitely many primes.' } });
+    expect(preview.status).toBe(200);
+    const decision = preview.json as unknown as { candidates: Array<{ model: string }>; rejected: Array<{ model: string; reason: string }> };
+    expect(decision.candidates.length).toBeGreaterThan(0);
+    for (const candidate of decision.candidates) expect(['openai/gpt-4.1-nano', 'openai/gpt-4.1']).toContain(candidate.model);
+    expect(decision.rejected).toContainEqual({ model: 'openai/gpt-4.1-mini', reason: 'model not allowed for this key or tenant' });
+    const explicit = await call(gateway.url, '/v1/route', { method: 'POST', key, from: address(), body: { prompt: 'hi', model: 'openai/gpt-4.1-mini' } });
+    expect(explicit.status).toBe(403);
+  });
+
   it('locks an address out after repeated failures, even for a right key, with Retry-After', async () => {
     const { key } = await createKey({ tenant: 'acme' });
     const from = address();

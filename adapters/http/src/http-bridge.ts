@@ -181,11 +181,13 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     sendJson(response, 200, { object: 'list', data });
   }
 
-  async function route({ request, response, body }: RouteContext): Promise<void> {
+  async function route({ request, response, caller, body }: RouteContext): Promise<void> {
     assertJsonContentType(request);
     const preParsed = body !== undefined && request.readableEnded;
     if (preParsed) assertValueDepth(body);
-    const { request: chat, hints } = parseRouteRequest(preParsed ? body : await readJsonBody(request, limit));
+    const parsed = parseRouteRequest(preParsed ? body : await readJsonBody(request, limit));
+    // The key's and tenant's policy as for a chat request: the preview never shows a model the caller may not use.
+    const { request: chat, hints } = keyManagement === undefined ? parsed : await keyManagement.prepare({ ...parsed, tenant: caller.tenant }, caller, engine);
     const started = performance.now();
     const decision = engine.router.decide(chat, hints);
     sendJson(response, 200, routeDecisionResponse(decision, performance.now() - started));
