@@ -59,6 +59,16 @@ describe('routekit keys', () => {
     expect(exported.out).not.toContain(fresh.split('_').slice(3).join('_'));
   });
 
+  it('works on PostgreSQL given a postgres:// URL', async () => {
+    const url = process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const tenant = `cli-${process.pid}-${Date.now().toString(36)}`;
+    const created = await cli(['create', '--database', url, '--tenant', tenant, '--admin']);
+    expect(created.code).toBe(0);
+    const id = created.out.trim().split('_')[2]!;
+    const listed = await cli(['list', '--database', url, '--tenant', tenant]);
+    expect(listed.out).toMatch(new RegExp(`^${id}  active    live  ${tenant}  admin\n$`));
+  });
+
   it.each([
     [['create', '--database', database], /--tenant is required/],
     [['create', '--database', database, '--tenant', 'a', '--expires-in', '30 days'], /--expires-in: expected a duration like/],
