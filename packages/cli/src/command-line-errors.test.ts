@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from './commands.js';
 import { calibrate } from './commands/calibrate.js';
 import { evaluate } from './commands/evaluate.js';
 import { serve } from './commands/serve.js';
@@ -61,9 +62,14 @@ const commandCases: [name: string, needed: () => string[]][] = [
   ['evaluate', () => [rows]],
   ['cache-eval', () => [pairs]],
   ['redact', () => []],
+  ['keys', () => ['list']],
 ];
 
 describe('routekit with an unknown flag', { timeout: 120_000 }, () => {
+  it('covers every command there is', () => {
+    expect(commandCases.map(([name]) => name).sort()).toEqual([...commands.keys()].sort());
+  });
+
   it.each(commandCases)('%s exits 2 with one line naming the flag', async (name, needed) => {
     const outcome = await routekit([name, ...needed(), '--no-such-flag']);
     expect(outcome.code).toBe(2);
@@ -81,6 +87,7 @@ describe('routekit with a bad value', { timeout: 120_000 }, () => {
     ['cache-eval', '--threshold', () => [pairs, '--threshold', '1.5']],
     ['cache-eval', '--threshold', () => [pairs, '--threshold']],
     ['redact', '--names', () => ['--names=yes']],
+    ['keys', '--rpm', () => ['create', '--tenant', 'acme', '--rpm', 'lots']],
   ];
   it.each(badValues)('%s with a bad %s exits 2 with one line naming it', async (name, flag, args) => {
     const outcome = await routekit([name, ...args()]);
@@ -113,7 +120,7 @@ describe('routekit with a bad value', { timeout: 120_000 }, () => {
   it('an unknown command, even one named like an Object.prototype property, exits 2', async () => {
     const outcome = await routekit(['constructor']);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toBe('routekit: unknown command "constructor"; the commands are serve, train, calibrate, evaluate, cache-eval, redact (see routekit --help)\n');
+    expect(outcome.stderr).toBe(`routekit: unknown command "constructor"; the commands are ${[...commands.keys()].join(', ')} (see routekit --help)\n`);
   });
 
   it('a missing file is one line, exit 1', async () => {
