@@ -274,6 +274,27 @@ describe('key management configuration and outages', () => {
     await database.close();
   });
 
+  it('never falls back to a model the key may not use, even one the request\'s x-fallback-chain names', async () => {
+    const mock = await startMockUpstream({ failures: { 'gpt-4.1-mini': { type: 'status', status: 500 } } });
+    const database = open();
+    const keyManagement = await createKeyManagement({ database });
+    const restricted = await keyManagement.keys.create({ tenant: 'fallbacks', policy: { allowedModels: ['openai/gpt-4.1-mini', 'openai/gpt-4.1-nano'] } });
+    const gateway = await startGateway('koa', { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }], keyManagement, logger: false, resilience: { attempts: { retries: 0 } } });
+    try {
+      const body = { model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }], 'x-fallback-chain': ['openai/gpt-4.1', 'openai/gpt-4.1-nano'] };
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${restricted.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status).toBe(200);
+      const receipt = ((await response.json()) as { 'x-routekit': { winner: string; attempts: Array<{ model: string }> } })['x-routekit'];
+      expect(receipt.winner).toBe('openai/gpt-4.1-nano');
+      expect(receipt.attempts.map((attempt) => attempt.model)).toEqual(['openai/gpt-4.1-mini', 'openai/gpt-4.1-nano']);
+      expect(mock.requests.map((request) => (request.body as { model: string }).model)).not.toContain('gpt-4.1');
+    } finally {
+      await gateway.close();
+      await mock.close();
+      await database.close();
+    }
+  });
+
   it('answers 503 store_unavailable, not 401 or 500, when the key database is down', async () => {
     const mock = await startMockUpstream();
     const database = open();
