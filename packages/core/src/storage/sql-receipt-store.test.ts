@@ -48,6 +48,8 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
   afterAll(async () => {
     for (const database of opened) {
       await database.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
+      // The hourly rollups of this traffic's range go too, or runs would pile up counts on a shared PostgreSQL.
+      for (const table of ['routekit_usage_hourly', 'routekit_usage_latency_hourly']) await database.execute(`DELETE FROM ${table} WHERE (hour >= $1 AND hour < $2 AND tenant LIKE 'tenant-%') OR tenant = $3`, [base, base + 3 * 3_600_000, `${run}-tenant`]);
       await database.close();
     }
   });

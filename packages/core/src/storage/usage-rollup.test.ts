@@ -1,0 +1,105 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Receipt } from '../receipts/receipt.js';
+import { summarizeUsage, type UsageGrouping, type UsageReport } from '../receipts/usage-summary.js';
+import { openPostgresDatabase } from './postgres-database.js';
+import type { SqlDatabase } from './sql-database.js';
+import { createSqlReceiptStore } from './sql-receipt-store.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { latencyBucket, latencyOfBucket, rebuildUsageRollup } from './usage-rollup.js';
+
+// The hourly rollups answer large ranges: every sum must equal the in-memory reference's, and the
+// latency percentiles must be within 1% of the exact nearest-rank ones, with ranges whose edges cut
+// hours in two (those parts are read from the receipts themselves).
+const base = Date.parse('2026-10-30T09:00:00.000Z');
+const run = `${process.pid}-${Date.now().toString(36)}`;
+function traffic(count: number): Receipt[] {
+  let seed = 11;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const models = ['openai/gpt-4.1', 'openai/gpt-4.1-mini', 'anthropic/claude-haiku-4-5'];
+  return Array.from({ length: count }, (_, index) => {
+    const roll = random();
+    const failed = roll < 0.1;
+    const error = !failed ? undefined : roll < 0.04 ? { status: 429, code: 'rate_limit_exceeded' } : roll < 0.07 ? { status: 402, code: 'budget_exceeded' } : { status: 429, code: 'provider_rate_limited' };
+    const cost = failed ? 0 : Math.round(random() * 1e6) / 1e9;
+    return {
+      request_id: `${run}-rollup-${index}`, timestamp: new Date(base + Math.floor(random() * 3 * 3_600_000)).toISOString(), tenant: `${run}-tenant-${index % 3}`, api_key_id: index % 5 === 0 ? null : `key-${index % 4}`,
+      model_requested: 'auto', strategy: 'auto', candidates: [], winner: failed ? null : models[index % 3]!, reason: 'r', stream: false, routing_overhead_ms: 0.1,
+      duration_ms: index % 50 === 0 ? 0 : Math.round(random() * 50_000) / 10, upstream_latency_ms: 1, time_to_first_token_ms: null,
+      tokens: { prompt: failed ? 0 : 100 + index, completion: failed ? 0 : 20 + (index % 7), total: failed ? 0 : 120 + index + (index % 7), estimated: false },
+      cost_usd: cost, default_model: 'openai/gpt-4.1', default_cost_usd: failed ? null : cost * 3, savings_usd: failed ? 0 : cost * 2,
+      attempts: [], fallback_attempts: index % 11 === 0 ? 1 : 0, status: failed ? 'error' : 'ok', ...(error && { error }),
+      ...(index % 4 === 0 ? { cache: { status: 'hit' as const } } : index % 4 === 1 ? { cache: { status: 'miss' as const } } : {}),
+    };
+  });
+}
+
+/** Rounds money and rates, and takes the percentiles out to compare them separately. */
+function withoutLatency(report: UsageReport) {
+  const strip = (figures: UsageReport['totals']) => ({ ...figures, latency_ms: undefined });
+  return JSON.parse(JSON.stringify({ ...report, totals: strip(report.totals), groups: report.groups.map(strip) }), (_key, entry: unknown) => (typeof entry === 'number' ? Math.round(entry * 1e6) / 1e6 : entry));
+}
+
+function expectLatencyClose(actual: UsageReport, expected: UsageReport): void {
+  const pairs = [[actual.totals, expected.totals], ...actual.groups.map((group, index) => [group, expected.groups[index]!])] as const;
+  for (const [left, right] of pairs) {
+    for (const quantile of ['p50', 'p95', 'p99'] as const) {
+      const exact = right.latency_ms[quantile];
+      expect(Math.abs(left.latency_ms[quantile] - exact), `${left.group} ${quantile}`).toBeLessThanOrEqual(exact * 0.01 + 1e-9);
+    }
+  }
+}
+
+const databases: Array<[string, () => Promise<SqlDatabase>]> = [
+  ['SQLite file', async () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-rollup-')), 'routekit.db') })],
+  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
+];
+
+describe.each(databases)('hourly usage rollups on %s', (_name, open) => {
+  const opened: SqlDatabase[] = [];
+  afterAll(async () => {
+    for (const database of opened) {
+      await database.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
+      await database.execute('DELETE FROM routekit_usage_hourly WHERE tenant LIKE $1', [`${run}-%`]);
+      await database.execute('DELETE FROM routekit_usage_latency_hourly WHERE tenant LIKE $1', [`${run}-%`]);
+      await database.close();
+    }
+  });
+
+  it('answers like the reference: sums exact, percentiles within 1%, across cut hours and after a rebuild', async () => {
+    const database = await open();
+    opened.push(database);
+    const store = await createSqlReceiptStore({ database, exactUsageLimit: 0 });
+    const receipts = traffic(600);
+    for (const receipt of receipts) await store.put(receipt);
+    // Written twice: the rollups count it once, like the receipts table.
+    await store.flush();
+    await store.put(receipts[0]!);
+    await store.flush();
+    const ranges = [{ from: base, to: base + 3 * 3_600_000 }, { from: base + 17 * 60_000, to: base + 2 * 3_600_000 + 41 * 60_000 }, { from: base + 60_000, to: base + 50 * 60_000 }];
+    const check = async () => {
+      for (const range of ranges) {
+        for (const groupBy of ['none', 'model', 'key', 'tenant', 'hour', 'day'] as UsageGrouping[]) {
+          const query = { ...range, groupBy, tenant: `${run}-tenant-1` };
+          const expected = summarizeUsage(receipts, query);
+          const actual = await store.usage(query);
+          expect(withoutLatency(actual), `${groupBy} ${range.from - base}`).toEqual(withoutLatency(expected));
+          expectLatencyClose(actual, expected);
+        }
+      }
+    };
+    await check();
+    await rebuildUsageRollup(database);
+    await check();
+    await store.close();
+  });
+
+  it('maps every duration to a bucket whose value is within 1% of it', () => {
+    for (const duration of [0.05, 0.5, 1, 3.3, 99.9, 100, 250.25, 4_999.9, 60_000, 600_000]) {
+      expect(Math.abs(latencyOfBucket(latencyBucket(duration)) - duration)).toBeLessThanOrEqual(duration * 0.01);
+    }
+    expect(latencyOfBucket(latencyBucket(0))).toBe(0);
+  });
+});
