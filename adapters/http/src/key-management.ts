@@ -89,24 +89,24 @@ const optionsSchema = z.strictObject({
 export async function createKeyManagement(options: KeyManagementOptions): Promise<KeyManagement> {
   const valid = parseConfig(optionsSchema, options, { path: 'keyManagement' });
   const { database } = valid;
-  const now = valid.now;
-  const keys = await createSqlApiKeyStore({ database, ...(now && { now }) });
-  const audit = await createSqlAuditLog({ database, ...(now && { now }) });
-  const preferences = await createSqlTenantPreferenceStore({ database, ...(now && { now }) });
   const fromEnvironment = process.env.ROUTEKIT_ADMIN_KEY === undefined || process.env.ROUTEKIT_ADMIN_KEY === '' ? undefined : process.env.ROUTEKIT_ADMIN_KEY;
   if (valid.adminKey === undefined && fromEnvironment !== undefined && (fromEnvironment.length < 24 || fromEnvironment.startsWith('rk_'))) {
     throw new ConfigurationError('ROUTEKIT_ADMIN_KEY must be at least 24 characters and must not start with rk_ (the prefix of keys kept in the database).', { key: 'ROUTEKIT_ADMIN_KEY' });
   }
   const adminKey = valid.adminKey ?? fromEnvironment;
+  const now = valid.now;
+  const keys = await createSqlApiKeyStore({ database, ...(now && { now }) });
+  const audit = await createSqlAuditLog({ database, ...(now && { now }) });
+  const preferences = await createSqlTenantPreferenceStore({ database, ...(now && { now }) });
   const authenticator = createKeyAuthenticator({
-      keys,
-      audit,
-      ...(valid.lockout !== undefined && { lockout: valid.lockout }),
-      ...(valid.trustedProxies && { trustedProxies: valid.trustedProxies }),
-      ...(adminKey !== undefined && { adminKey }),
-      ...(valid.adminTenant && { adminTenant: valid.adminTenant }),
-      ...(now && { now }),
-    });
+    keys,
+    audit,
+    ...(valid.lockout !== undefined && { lockout: valid.lockout }),
+    ...(valid.trustedProxies && { trustedProxies: valid.trustedProxies }),
+    ...(adminKey !== undefined && { adminKey }),
+    ...(valid.adminTenant && { adminTenant: valid.adminTenant }),
+    ...(now && { now }),
+  });
   // A gateway starting with other security settings than the last one recorded is a configuration
   // change worth an audit event (what changed, never the admin key itself).
   const configuration = {
