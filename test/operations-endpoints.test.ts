@@ -10,6 +10,10 @@ function capturingLogger(): Logger & { lines: Array<{ level: string; fields: Rec
   return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
 
+/** A JSON answer, read loosely: the assertions check its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
+
 const chat = (url: string, key: string, content: string, model = 'auto') =>
   fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ model, messages: [{ role: 'user', content }] }) });
 
@@ -42,28 +46,28 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
   });
 
   it('answers /health and /ready without a key', async () => {
-    expect(await (await fetch(`${gateway.url}/health`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${gateway.url}/ready`)).json()).toEqual({ status: 'ready' });
+    expect(await json(fetch(`${gateway.url}/health`))).toEqual({ status: 'ok' });
+    expect(await json(fetch(`${gateway.url}/ready`))).toEqual({ status: 'ready' });
   });
 
   it('reports usage scoped to the caller\'s tenant, and every tenant to an admin', async () => {
-    const own = await (await fetch(`${gateway.url}/v1/usage?group_by=tenant`, { headers: { authorization: 'Bearer key-a' } })).json();
+    const own = await json(fetch(`${gateway.url}/v1/usage?group_by=tenant`, { headers: { authorization: 'Bearer key-a' } }));
     expect(own.groups.map((group: { group: string }) => group.group)).toEqual(['acme']);
     expect(own.totals.requests).toBe(2);
     expect(own.totals.success_rate).toBe(1);
     // A tenant cannot widen its own scope.
-    const widened = await (await fetch(`${gateway.url}/v1/usage?tenant=globex`, { headers: { authorization: 'Bearer key-a' } })).json();
+    const widened = await json(fetch(`${gateway.url}/v1/usage?tenant=globex`, { headers: { authorization: 'Bearer key-a' } }));
     expect(widened.totals.requests).toBe(2);
-    const all = await (await fetch(`${gateway.url}/v1/usage?group_by=tenant`, { headers: { authorization: 'Bearer key-admin' } })).json();
+    const all = await json(fetch(`${gateway.url}/v1/usage?group_by=tenant`, { headers: { authorization: 'Bearer key-admin' } }));
     expect(all.groups.map((group: { group: string; requests: number }) => [group.group, group.requests])).toEqual([['acme', 2], ['globex', 2]]);
     expect(all.totals.success_rate).toBe(0.75);
     const bad = await fetch(`${gateway.url}/v1/usage?group_by=week`, { headers: { authorization: 'Bearer key-admin' } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.param).toBe('group_by');
+    expect((await json(bad)).error.param).toBe('group_by');
   });
 
   it('lists recent receipts, newest first, for the caller\'s tenant', async () => {
-    const listed = await (await fetch(`${gateway.url}/v1/receipts?limit=10`, { headers: { authorization: 'Bearer key-b' } })).json();
+    const listed = await json(fetch(`${gateway.url}/v1/receipts?limit=10`, { headers: { authorization: 'Bearer key-b' } }));
     expect(listed.object).toBe('list');
     expect(listed.data).toHaveLength(2);
     expect(listed.data.every((receipt: { tenant: string }) => receipt.tenant === 'globex')).toBe(true);
@@ -74,7 +78,7 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     const before = mock.requests.length;
     const response = await fetch(`${gateway.url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer key-a' }, body: JSON.stringify({ prompt: 'Prove that the square root of 2 is irrational, rigorously and step by step.', user_preferences: { priority: 'quality' } }) });
     expect(response.status).toBe(200);
-    const decision = await response.json();
+    const decision = await json(response);
     expect(decision.object).toBe('route.decision');
     expect(decision.candidates[0].model).toBe(decision.model);
     expect(typeof decision.candidates[0].predicted_quality).toBe('number');
@@ -116,5 +120,25 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     expect(library.status).toBe(200);
     expect((await library.text()).length).toBeGreaterThan(10_000);
     expect((await fetch(`${gateway.url}/dashboard/../package.json`)).status).toBe(404);
+  });
+});
+
+describe('a routed request with its fallback, as a scraper sees it', () => {
+  it('counts the fallback in /metrics and the request under the model that answered', async () => {
+    const mock = await startMockUpstream({ failures: { 'gpt-5-nano': { type: 'status', status: 503 } } });
+    const gateway = await startGateway('express', { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }], metrics: true, logger: false, resilience: { attempts: { retries: 0 } } });
+    try {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Hello!' }] }) });
+      const body = await json(response);
+      expect(response.status).toBe(200);
+      expect(body['x-routekit'].fallback_attempts).toBe(1);
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(text).toMatch(/^routekit_fallbacks_total 1$/m);
+      expect(text).toContain(`routekit_requests_total{model="${body['x-routekit'].winner}",status="200",strategy="auto"} 1`);
+      expect(body['x-routekit'].winner).not.toBe('openai/gpt-5-nano');
+    } finally {
+      await gateway.close();
+      await mock.close();
+    }
   });
 });

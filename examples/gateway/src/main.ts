@@ -1,7 +1,7 @@
 import express from 'express';
 import { installGracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { createEngine, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createKeyManagement, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
@@ -17,10 +17,13 @@ const { providers, models, defaultModel } = await providersOrDemo();
 const stored = await openReceiptStore();
 // ROUTEKIT_ROUTER_FILE: a router trained with `routekit train`, usable as router-<its name>-<threshold>.
 const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.env.ROUTEKIT_ROUTER_FILE.split(',');
-const engine = createEngine(validateRouterConfig({ providers, models, defaultModel, receipts: stored.receipts, routers }));
+// ROUTEKIT_ADMIN_KEY turns on durable API keys on the same database (create them with `routekit keys
+// create --database <it>` or POST /v1/admin/keys); without it the gateway is open, as in the demo.
+const keyManagement = process.env.ROUTEKIT_ADMIN_KEY === undefined ? undefined : await createKeyManagement({ database: stored.database });
+const engine = createEngine(validateRouterConfig({ providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) }));
 
 const app = express();
-app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true }));
+app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, ...(keyManagement && { keyManagement }) }));
 app.get('/', (_request, response) => {
   response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
 });
