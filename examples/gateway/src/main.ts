@@ -19,7 +19,7 @@ const stored = await openReceiptStore();
 const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.env.ROUTEKIT_ROUTER_FILE.split(',');
 // ROUTEKIT_ADMIN_KEY turns on durable API keys on the same database (create them with `routekit keys
 // create --database <it>` or POST /v1/admin/keys); without it the gateway is open, as in the demo.
-const keyManagement = process.env.ROUTEKIT_ADMIN_KEY === undefined ? undefined : await createKeyManagement({ database: stored.database });
+const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
 const engine = createEngine(validateRouterConfig({ providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) }));
 
 const app = express();

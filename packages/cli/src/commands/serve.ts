@@ -1,39 +1,77 @@
 import { createServer } from 'node:http';
-import { createEngine, createHttpBridge, providersFromEnvironment } from '@routekit/http';
-import { ConfigurationError } from '@routekit/core';
+import { installGracefulShutdown } from '@routekit/core';
+import { createEngine, createHttpBridge, createKeyManagement, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
+import { UsageError } from '../usage-error.js';
 import { listenOrExplain } from './listen-or-explain.js';
+import { readConfigFile } from './read-config-file.js';
 
-const HELP = `usage: routekit serve [--port 8787] [--host 127.0.0.1] [--default-model openai/gpt-4.1]
-Providers come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, MISTRAL_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, ROUTEKIT_LOCAL_BASE_URL.
+const HELP = `usage: routekit serve [--config FILE] [--port 8787] [--host 127.0.0.1] [--default-model openai/gpt-4.1] [--router FILE]...
+
+The OpenAI-compatible gateway with its dashboard (/dashboard), /metrics, /health and /ready, and
+durable receipts (a SQLite file, .routekit/routekit.db, or PostgreSQL with ROUTEKIT_DATABASE_URL).
+
+--config FILE   routerMiddleware's options as JSON, or YAML (.yaml/.yml), validated strictly; also
+                port, host and database (a SQLite path or a postgres:// URL). \${NAME} in a string is
+                the environment variable NAME (\${NAME:-default} with a default), for secrets.
+--router FILE   a router trained with \`routekit train\`, usable as router-<its name>-<threshold> (repeatable).
+Without providers in the config, they come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
+MISTRAL_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, ROUTEKIT_LOCAL_BASE_URL, else the labelled demo mode.
+ROUTEKIT_ADMIN_KEY turns on durable API keys (routekit keys) on the same database.
 `;
 
-/** `routekit serve`: the gateway on Node's own HTTP server, providers from the environment. */
+/** `routekit serve`: the standalone gateway on Node's own HTTP server. */
 export const serve: Command = {
-  summary: 'run the OpenAI-compatible gateway',
+  summary: 'run the OpenAI-compatible gateway (dashboard, metrics, durable receipts)',
   async run(argv) {
     const { values } = parseCommandLine({
       args: argv,
-      options: { port: { type: 'string', default: process.env.PORT ?? '8787' }, host: { type: 'string', default: '127.0.0.1' }, 'default-model': { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'default-model': { type: 'string' },
+        router: { type: 'string', multiple: true },
+        help: { type: 'boolean' },
+      },
     });
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
     }
-    const port = numberFlag('--port', values.port, { integer: true, minimum: 0, maximum: 65535, expected: 'a port number, 0-65535' });
-    const { providers, models } = providersFromEnvironment();
-    if (providers.length === 0) throw new ConfigurationError('no provider configured; set an API key variable (see --help), or run `npm start` for the demo gateway', { key: 'providers' });
-    const engine = createEngine({ providers, models, defaultModel: values['default-model'] ?? 'openai/gpt-4.1' });
-    const bridge = createHttpBridge({ engine });
+    const { port: filePort, host: fileHost, database, ...fromFile } = values.config === undefined ? {} : await readConfigFile(values.config);
+    if (database !== undefined && typeof database !== 'string') throw new UsageError('database in the config file must be a SQLite path or a postgres:// URL', { flag: '--config' });
+    const port = numberFlag('--port', values.port ?? String(filePort ?? process.env.PORT ?? 8787), { integer: true, minimum: 0, maximum: 65535, expected: 'a port number, 0-65535' });
+    const host = values.host ?? (typeof fileHost === 'string' ? fileHost : '127.0.0.1');
+    const environment = database === undefined ? process.env : { ...process.env, ...(/^postgres(ql)?:\/\//.test(database) ? { ROUTEKIT_DATABASE_URL: database } : { ROUTEKIT_DATABASE: database }) };
+    const stored = await openReceiptStore(environment);
+    const routers = [...((fromFile.routers as unknown[] | undefined) ?? []), ...(values.router ?? [])];
+    const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
+    const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
+    const config = validateRouterConfig({
+      ...(fromEnvironment && { providers: fromEnvironment.providers, models: fromEnvironment.models, defaultModel: fromEnvironment.defaultModel }),
+      ...fromFile,
+      ...(values['default-model'] !== undefined && { defaultModel: values['default-model'] }),
+      ...(routers.length > 0 && { routers }),
+      receipts: stored.receipts,
+      ...(keyManagement && { keyManagement }),
+      health: fromFile.health ?? true,
+      metrics: fromFile.metrics ?? true,
+      dashboard: fromFile.dashboard ?? true,
+    });
+    const engine = createEngine(config);
+    const bridge = createHttpBridge({ ...config, engine });
     const server = createServer((request, response) => {
       bridge.handle(request, response).then((handled) => {
         if (!handled) response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Unknown route.', type: 'not_found_error', code: 'route_not_found', param: null } }));
       });
     });
-    const address = await listenOrExplain(server, port, values.host);
-    process.stderr.write(`routekit: gateway on http://${address}/v1 (${providers.map((provider) => provider.id).join(', ')})\n`);
-    await new Promise<void>((resolve) => process.once('SIGINT', () => server.close(() => resolve())));
+    const address = await listenOrExplain(server, port, host);
+    process.stderr.write(`routekit: gateway on http://${address}/v1 (${(config.providers ?? []).map((provider) => provider.id).join(', ')}); dashboard at http://${address}/dashboard; receipts in ${stored.where}\n`);
+    await new Promise<void>((resolve) => {
+      installGracefulShutdown({ servers: [server], engines: [engine], log: (line) => process.stderr.write(`${line}\n`), onDone: () => void stored.close().finally(resolve) });
+    });
     return 0;
   },
 };
