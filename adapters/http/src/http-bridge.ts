@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, recommendationsReport, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
 import { dashboardAsset, dashboardSecurityHeaders } from './dashboard-assets.js';
@@ -77,6 +77,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },
     { method: 'GET', path: '/v1/receipts', serve: recentReceipts },
     { method: 'GET', path: '/v1/usage', serve: usage },
+    { method: 'GET', path: '/v1/recommendations', serve: async ({ request, response, caller }) => sendJson(response, 200, await recommendationsReport({ receipts: engine.receipts, models: engine.catalog.routable(), ...(!caller.admin && { tenant: caller.tenant }), days: new URL(request.url ?? '/', 'http://gateway').searchParams.get('days') })) },
     { method: 'POST', path: '/v1/route', serve: route },
     ...(keyManagement === undefined ? [] : adminRoutes(keyManagement)),
   ];

@@ -14,6 +14,7 @@ export const commands = new Map<string, () => Promise<Command>>([
   ['cache-eval', async () => (await import('./commands/cache-eval.js')).cacheEval],
   ['redact', async () => (await import('./commands/redact.js')).redact],
   ['keys', async () => (await import('./commands/keys.js')).keys],
+  ['recommend', async () => (await import('./commands/recommend.js')).recommend],
 ]);
 
 export function usage(): string {
@@ -28,6 +29,7 @@ export function usage(): string {
     '  cache-eval  precision and recall of the semantic cache on labelled pairs',
     '  redact      redact PII from stdin, line for line',
     '  keys        create, list, revoke and rotate API keys; export the audit log',
+    '  recommend   cheaper models at the same predicted quality, from stored receipts',
     '',
     'Run `routekit <command> --help` for its options.',
     '',

@@ -49,6 +49,10 @@ describe('recommendModelMoves', () => {
       candidates: [candidate('big/strong', 0.85), candidate('small/cheap', index < 20 ? 0.85 : 0.7), candidate('small/notools', 0.99, false)],
     }));
     expect(recommendModelMoves({ receipts, models, minMonthlySavingsUsd: 0 })).toEqual([]);
+    // A model the router did not consider for predicted requests is not recommended from its catalog tier.
+    const withTools = models.map((entry) => ({ ...entry, capabilities: { tools: true, vision: false, jsonMode: true } }));
+    const predictedAlone = Array.from({ length: 30 }, (_, index) => receipt(index, { winner: 'big/strong', key: 'key_k', candidates: [candidate('big/strong', 0.85)] }));
+    expect(recommendModelMoves({ receipts: predictedAlone, models: withTools, minMonthlySavingsUsd: 0 })).toEqual([]);
   });
 
   it('falls back to catalog tiers for explicitly requested models, keeping capabilities', () => {

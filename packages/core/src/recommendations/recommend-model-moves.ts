@@ -61,9 +61,10 @@ interface Tally {
  * Recommendations from stored receipts and the router's predictions: for each key (or tenant) and
  * model it uses, the cheaper model predicted at the same quality on at least `minCoverage` of its
  * requests, with the saving those requests would have made, scaled to a month. A receipt's
- * candidates carry the router's per-prompt predicted quality; where a model was not a candidate
- * (an explicitly requested model), the catalog's quality tier stands in, and the other model must
- * offer every capability the current one has and a context window large enough for the prompt.
+ * candidates carry the router's per-prompt predicted quality, and only models it considered are
+ * compared; where the receipt has no prediction (an explicitly requested model), the catalog's
+ * quality tier stands in, and the other model must offer every capability the current one has and a
+ * context window large enough for the request.
  *
  * @example
  * const receipts = await store.recent({ limit: 10_000, tenant: 'acme' });
@@ -97,6 +98,8 @@ export function recommendModelMoves(options: RecommendModelMovesOptions): ModelM
       if (other.id === current.id) continue;
       const candidate = candidates.get(other.id);
       if (candidate !== undefined && !candidate.eligible) continue;
+      // Where the router predicted this request, a model it did not consider is not second-guessed.
+      if (candidate === undefined && currentPrediction !== undefined) continue;
       const predicted = candidate?.predicted_quality !== undefined && currentPrediction !== undefined;
       if (candidate === undefined && !canServe(other, current, receipt.tokens.prompt + receipt.tokens.completion)) continue;
       const fromQuality = predicted ? currentPrediction : current.quality;
