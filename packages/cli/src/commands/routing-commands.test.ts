@@ -214,3 +214,21 @@ describe('routekit train against an unreachable endpoint', () => {
     expect(result.err).toMatch(/routekit train: Could not reach http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions/);
   });
 });
+
+describe("routekit calibrate, RouteLLM's form", () => {
+  it('answers --routers mf --strong-model-pct 0.5 as RouteLLM does (0.11593), and says what routekit runs', async () => {
+    const result = await run(calibrate, ['--routers', 'mf', '--strong-model-pct', '0.5', '--config', 'config.example.yaml']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^For 50\.0% strong model calls for mf, threshold = 0\.11593\nmodel: router-mf-0\.11593 \(routekit runs it as router-default-0\.\d+\)\n$/);
+    const json = JSON.parse((await run(calibrate, ['--routers', 'mf', '--strong-model-pct', '0.3', '--json'])).out);
+    expect(json.threshold).toBeGreaterThan(0.11593);
+    expect(json.model).toBe(`router-mf-${json.threshold}`);
+  });
+
+  it('names the flag for an unknown router or a share outside 0..1', async () => {
+    const unknown = await run(calibrate, ['--routers', 'xgboost', '--strong-model-pct', '0.5']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/--routers must be one of RouteLLM's routers: mf, bert, causal_llm, sw_ranking/);
+    expect((await run(calibrate, ['--routers', 'mf', '--strong-model-pct', '50'])).code).toBe(2);
+  });
+});

@@ -3,7 +3,7 @@ import { LatencyTracker } from '../catalog/latency-tracker.js';
 import { ModelCatalog } from '../catalog/model-catalog.js';
 import { InvalidRequestError } from '../errors.js';
 import { Router } from './router.js';
-import { routeLLMStrongShare, thresholdAtShare } from './routellm-names.js';
+import { routeLLMStrongShare, routeLLMThreshold, thresholdAtShare } from './routellm-names.js';
 import { shippedStrongWeakScorer } from './shipped-routers.js';
 
 const router = new Router({ catalog: new ModelCatalog({ providers: ['openai'] }), latency: new LatencyTracker() });
@@ -18,6 +18,11 @@ describe("RouteLLM's model strings", () => {
     // More threshold never means more strong calls.
     const shares = [0, 0.05, 0.11593, 0.2, 0.5, 0.9, 1].map((threshold) => routeLLMStrongShare('mf', threshold));
     expect(shares).toEqual([...shares].sort((a, b) => b - a));
+  });
+
+  it('inverts the share back to RouteLLM\'s threshold, as calibrate_threshold prints it', () => {
+    expect(routeLLMThreshold('mf', 0.5)).toBeCloseTo(0.11593, 6);
+    for (const share of [0, 0.1, 0.3, 0.5, 0.8, 1]) for (const name of ['mf', 'bert']) expect(routeLLMStrongShare(name, routeLLMThreshold(name, share))).toBeCloseTo(share, 6);
   });
 
   it('runs the default router at the threshold that gives the same strong share, and says so', () => {

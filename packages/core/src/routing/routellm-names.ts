@@ -35,6 +35,23 @@ export function routeLLMStrongShare(name: string, threshold: number): number {
 }
 
 /**
+ * The RouteLLM threshold that stood for a strong-call share: the inverse of `routeLLMStrongShare`,
+ * what `calibrate_threshold --routers <name> --strong-model-pct <share>` prints.
+ *
+ * @example
+ * routeLLMThreshold('mf', 0.5); // 0.11593
+ */
+export function routeLLMThreshold(name: string, share: number): number {
+  const points: Array<readonly [number, number]> = [[0, 1], ...(publishedPoints.get(name) ?? []), [1, 0]];
+  for (let index = 1; index < points.length; index++) {
+    const [upperThreshold, lowerShare] = points[index]!;
+    const [lowerThreshold, upperShare] = points[index - 1]!;
+    if (share >= lowerShare) return lowerThreshold + ((upperShare - share) / (upperShare - lowerShare)) * (upperThreshold - lowerThreshold);
+  }
+  return 1;
+}
+
+/**
  * The threshold giving `share` strong calls, from a router file's calibration table (share to
  * threshold), interpolated between its points and held flat beyond them.
  */
