@@ -10,6 +10,8 @@ import { exactRequestKey, semanticRequestKey, type SemanticKey } from './request
 import { resolveOrigin, ResponseCache, type CachedAnswer } from './response-cache.js';
 import { SemanticCache } from './semantic-cache.js';
 import type { Embedder } from './hashed-embedder.js';
+import { createSharedExactCache, type SharedAnswer } from './shared-exact-cache.js';
+import type { KeyValueStore } from '../stores/key-value-store.js';
 
 export interface CacheMiddlewareOptions {
   /** `cache_enabled`: false turns the cache off (receipts say `off`). Default true. */
@@ -38,6 +40,10 @@ export interface CacheMiddlewareOptions {
   maxEntriesPerTenant?: number;
   /** The semantic cache's embedder. Default: hashed n-grams with a shipped IDF table. */
   embedder?: Embedder;
+  /** A store shared by gateway instances (e.g. `createRedisKeyValueStore()`): exact answers are kept there too, so another instance answers what this one cached. The semantic index stays per process. */
+  shared?: KeyValueStore;
+  /** Prepended to the shared store's keys. Default `cache`. */
+  sharedPrefix?: string;
 }
 
 const optionsSchema = z.object({
@@ -50,6 +56,7 @@ const optionsSchema = z.object({
   semantic: z.boolean().optional(),
   maxBytes: z.number().int().positive().optional(),
   maxEntriesPerTenant: z.number().int().positive().optional(),
+  sharedPrefix: z.string().min(1).optional(),
 });
 
 /** Why this request may not be looked up (`lookup: false`) or stored (`store: false`). */
@@ -105,13 +112,18 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
     maxEntriesPerTenant: options.maxEntriesPerTenant ?? 100_000,
     semantic,
   });
+  const shared = options.shared === undefined ? undefined : createSharedExactCache({ store: options.shared, ttlMs: (options.ttlSeconds ?? 3600) * 1000, ...(options.sharedPrefix !== undefined && { prefix: options.sharedPrefix }) });
 
   function serve(exchange: Exchange, answer: CachedAnswer, receipt: CacheReceipt): ChatResult | null {
     if (!resolveOrigin(answer).ok || (answer.model && excluded.has(answer.model))) {
       cache.evict(answer);
       return null;
     }
-    exchange.receipt.cache = { ...receipt, entry_id: answer.id, saved_usd: answer.costUsd };
+    return replay(exchange, { id: answer.id, response: answer.response, model: answer.model, cost_usd: answer.costUsd }, receipt);
+  }
+
+  function replay(exchange: Exchange, answer: SharedAnswer, receipt: CacheReceipt): ChatResult {
+    exchange.receipt.cache = { ...receipt, entry_id: answer.id, saved_usd: answer.cost_usd };
     exchange.receipt.winner = answer.model;
     exchange.receipt.strategy = 'cache';
     exchange.receipt.reason = `cache ${receipt.kind} hit`;
@@ -125,7 +137,13 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
       exchange.receipt.cache = { ...exchange.receipt.cache!, reason: refusal };
       return;
     }
-    cache.store(exchange.tenant, key, semanticKey, response, exchange.receipt);
+    const stored = cache.store(exchange.tenant, key, semanticKey, response, exchange.receipt);
+    if (shared === undefined) return;
+    const receipt = exchange.receipt;
+    // Shared once the engine has finalised the receipt (cost, status), after this turn of the event loop.
+    setTimeout(() => {
+      if (receipt.status === 'ok') shared.put(exchange.tenant, key, { id: stored.id, response: stored.response, model: receipt.winner, cost_usd: receipt.cost_usd });
+    }, 0).unref();
   }
 
   return {
@@ -150,6 +168,8 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
         const exact = cache.getExact(exchange.tenant, key);
         const served = exact && serve(exchange, exact, { status: 'hit', kind: 'exact', similarity: 1 });
         if (served) return served;
+        const remote = exact === undefined && shared !== undefined ? await shared.get(exchange.tenant, key) : undefined;
+        if (remote !== undefined && !(remote.model !== null && excluded.has(remote.model))) return replay(exchange, remote, { status: 'hit', kind: 'exact', similarity: 1 });
         const similar = semanticKey && cache.findSimilar(exchange.tenant, semanticKey);
         if (similar && 'answer' in similar) {
           const result = serve(exchange, similar.answer, { status: 'hit', kind: 'semantic', similarity: round(similar.similarity) });

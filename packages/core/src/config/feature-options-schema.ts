@@ -80,6 +80,8 @@ export const cacheSchema = z.strictObject({
   maxBytes: positiveInteger.optional(),
   maxEntriesPerTenant: positiveInteger.optional(),
   embedder: implementing<NonNullable<CacheMiddlewareOptions['embedder']>>('an embedder', ['embed', 'similarity']).optional(),
+  shared: implementing<NonNullable<CacheMiddlewareOptions['shared']>>('a key-value store', ['get', 'set', 'delete']).optional(),
+  sharedPrefix: z.string().min(1).optional(),
 });
 
 /** The built-in features' keys, each validated strictly: spread it into an adapter's own strict object. */
