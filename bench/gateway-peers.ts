@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpuMs, rssMb } from './gateway/process-stats.js';
 import { latencies, percentile, send, throughput, type Endpoint } from './gateway/load.js';
-import { barChartSvg, svgToPng } from './gateway/bar-chart.js';
+import { svgToPng } from '../packages/cli/src/svg-to-png.js';
+import { barChartSvg } from './gateway/bar-chart.js';
 
 // `npm run bench -- gateway`: routekit's Express and Koa gateways beside the Portkey gateway, a bare
 // node:http proxy and direct calls, all against one mock upstream, measured in one run. Targets are

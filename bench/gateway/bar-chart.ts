@@ -1,5 +1,3 @@
-import { Resvg } from '@resvg/resvg-js';
-
 /** A horizontal bar chart as SVG: one bar per target, the value written at its end. */
 export function barChartSvg({ title, bars }: { title: string; bars: Array<{ label: string; value: number }> }): string {
   const labelWidth = 360;
@@ -20,9 +18,4 @@ export function barChartSvg({ title, bars }: { title: string; bars: Array<{ labe
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">` +
     `<rect width="100%" height="100%" fill="white"/><text x="${width / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escape(title)}</text>${rows.join('')}</svg>`;
-}
-
-/** Renders an SVG with resvg and the system's fonts. */
-export function svgToPng(svg: string): Buffer {
-  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: 'white' }).render().asPng();
 }

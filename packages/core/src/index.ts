@@ -124,7 +124,7 @@ export { GatedScorer, type GatedScorerOptions } from './routing/gated-scorer.js'
 export { isExamStyle, isWordProblem } from './routing/prompt-type.js';
 export { difficultyQuality, typicalQualityGap, spreadExponent } from './routing/difficulty-quality.js';
 export { autoTolerance } from './routing/auto-strategy.js';
-export { routeLLMRouterNames, routeLLMStrongShare, thresholdAtShare, isRouteLLMName } from './routing/routellm-names.js';
+export { routeLLMRouterNames, routeLLMStrongShare, routeLLMThreshold, thresholdAtShare, isRouteLLMName } from './routing/routellm-names.js';
 export { parseRouteRequest, routeDecisionResponse } from './routing/route-request.js';
 export { readRouterFiles } from './routing/read-router-files.js';
 export { LinearScorer } from './routing/linear-scorer.js';
@@ -140,7 +140,6 @@ export { pairMetrics, routingCurve, costSaved, type PairMetrics, type PairOutcom
 export { costQualityCurves, areaUnderCostQuality, costAtQuality, qualityAtCost, upperHull, type CostQualityCurves, type CostQualityPoint, type MultiModelOutcome } from './evaluation/cost-quality-curve.js';
 export { evaluateRouter, type RouterEvaluation, type EvaluateRouterOptions } from './evaluation/evaluate-router.js';
 export { renderCurveSvg } from './evaluation/curve-svg.js';
-export { renderCurvePng } from './evaluation/curve-png.js';
 export type { CurveChart, ChartSeries } from './evaluation/curve-chart.js';
 export { collectOutcomes, exactMatchGrade, judgeGrader, referenceRowSchema, type ReferenceRow, type Grader, type CollectOutcomesOptions } from './routing/training/collect-outcomes.js';
 export { parseJsonlRows } from './routing/training/training-row.js';

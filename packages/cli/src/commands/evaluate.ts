@@ -1,10 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { evaluateRouter, InvalidRequestError, parseTrainingRows, renderCurvePng, renderCurveSvg, type RouterEvaluation } from '@routekit/core';
+import { evaluateRouter, InvalidRequestError, parseTrainingRows, renderCurveSvg, type RouterEvaluation } from '@routekit/core';
 import type { Command } from '../commands.js';
 import { onePositional, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
 import { loadRouterArgument, shippedRouterNames } from './router-argument.js';
+import { svgToPng } from '../svg-to-png.js';
 
 const HELP = `usage: routekit evaluate FILE.jsonl [--router R] [--strong M --weak M] [--out-dir DIR] [--json]
 
@@ -43,8 +44,9 @@ export const evaluate: Command = {
     const written: string[] = [];
     for (const [index, chart] of result.charts.entries()) {
       const name = `${stem}.${index === 0 ? 'pgr' : 'cost-quality'}`;
-      await writeFile(`${name}.svg`, renderCurveSvg(chart));
-      await writeFile(`${name}.png`, renderCurvePng(chart));
+      const svg = renderCurveSvg(chart);
+      await writeFile(`${name}.svg`, svg);
+      await writeFile(`${name}.png`, svgToPng(svg));
       written.push(`${name}.svg`, `${name}.png`);
     }
     const { charts: _charts, ...numbers } = result;
