@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 // `npm run bench`: the quick set (under 3 minutes on 2 cores): the gateway beside its peers, and the
-// in-process costs (routing decision, redaction, cache lookup with embedding at 10k entries, and the
-// resilience run when present). One script after another, so they do not compete for the two cores.
+// in-process costs (routing decision, redaction, cache lookup with embedding at 10k entries, receipt
+// recording) and the resilience run. One script after another, so they do not compete for the two cores.
 //   npm run bench -- <name>   every script whose file name contains <name> (e.g. `gateway`, `cache`)
 //   npm run bench -- --all    every script, including the long ones (cache at 100k entries, routing
 //                             cross-validation, the cache curves); several need ../shared/data.
@@ -14,6 +14,7 @@ const quick: Array<[script: string, args: string[]]> = [
   ['routing-decision.ts', []],
   ['redaction.ts', []],
   ['cache-lookup.ts', ['10000']],
+  ['receipt-recording.ts', []],
   ['resilience.ts', []],
 ];
 const available = readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'run.ts').sort();
