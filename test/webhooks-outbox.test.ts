@@ -9,7 +9,8 @@ import type { SqlDatabase } from '../packages/core/src/storage/sql-database.js';
 import { openSqliteDatabase } from '../packages/core/src/storage/sqlite-database.js';
 import { CircuitBreaker } from '../packages/core/src/resilience/circuit-breaker.js';
 import { createRateLimitMiddleware } from '../packages/core/src/guard/limits/rate-limit-middleware.js';
-import { testExchange } from '../packages/core/src/guard/limits/limit-test-helpers.js';
+import { responseWith, testAttempt, testExchange, testModel, testRequest } from '../packages/core/src/guard/limits/limit-test-helpers.js';
+import { createSpendLimitMiddleware } from '../packages/core/src/guard/limits/spend-limit-middleware.js';
 import type { ChatResult } from '../packages/core/src/pipeline/chat-result.js';
 import { createWebhookOutbox } from '../packages/core/src/webhooks/webhook-outbox.js';
 import { createWebhookNotifier, crossedRateLimitWarnings, keyExpiryNoticeDue } from '../packages/core/src/webhooks/webhook-notifier.js';
@@ -199,6 +200,30 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
 });
 
 describe('webhook event sources', () => {
+  it('spend alerts reach a receiver through the outbox, signed', async () => {
+    const receiver = await startReceiver();
+    const database = openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-webhooks-spend-')), 'routekit.db') });
+    const outbox = await createWebhookOutbox({ database, endpoints: [{ id: 'ops', url: receiver.url, secret, events: ['spend.alert'] }] });
+    const notifier = createWebhookNotifier({ outbox });
+    const spend = createSpendLimitMiddleware({ perKey: { limits: { daily_usd: 1 }, alerts: { threshold_percent: 50 } }, onAlert: notifier.spendAlert });
+    const pricey = testModel({ id: 'test/pricey', inputPricePerMillion: 1000, outputPricePerMillion: 2000 });
+    const request = testRequest(72, { max_tokens: 100 });
+    // $0.20 a call: the third call passes 50% of $1.
+    for (let index = 0; index < 4; index++) {
+      await spend.wrapCall!(testAttempt(testExchange({ apiKeyId: 'k1', request }), pricey), async () => responseWith({ prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 }));
+    }
+    // A breaker change is not among this endpoint's events: it must not be delivered here.
+    notifier.serviceStatus('a/b', 'closed', 'open');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await outbox.deliverDue()).toBe(1);
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]!.verified).toBe(true);
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: 'spend.alert', data: { type: 'spend_threshold', scope: 'key', id: 'k1', limit: 'daily_usd', limit_usd: 1, threshold_percent: 50 } });
+    await outbox.close();
+    await database.close();
+    await receiver.close();
+  });
+
   it('a breaker reports opening and closing once each', async () => {
     const changes: string[] = [];
     let now = 1_000_000;
