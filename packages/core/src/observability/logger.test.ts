@@ -48,3 +48,21 @@ describe('logging', () => {
     expect(JSON.stringify(lines)).not.toMatch(/prompt text|answer text/);
   });
 });
+
+describe('the default log writer', () => {
+  it('writes the lines of one turn of the event loop in one write to standard error, in order', async () => {
+    const writes: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const logger = createJsonLogger({ level: 'info' });
+      for (let index = 0; index < 50; index++) logger.info({ index }, 'line');
+      expect(writes).toHaveLength(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).toHaveLength(1);
+      expect(writes[0]!.trim().split('\n').map((line) => JSON.parse(line).index)).toEqual(Array.from({ length: 50 }, (_, index) => index));
+    } finally {
+      process.stderr.write = original;
+    }
+  });
+});
