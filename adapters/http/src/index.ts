@@ -12,3 +12,4 @@ export type { Route, RouteContext } from './match-route.js';
 export { openReceiptStore, type GatewayReceipts } from './open-receipt-store.js';
 export { createKeyManagement, type KeyManagement, type KeyManagementOptions } from './key-management.js';
 export { adminRoutes, keyView } from './admin-routes.js';
+export { gatewayWebhooks, type GatewayWebhooks } from './gateway-webhooks.js';

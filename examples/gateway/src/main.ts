@@ -1,7 +1,7 @@
 import express from 'express';
 import { installGracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { createEngine, createKeyManagement, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createKeyManagement, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
@@ -20,7 +20,10 @@ const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.en
 // ROUTEKIT_ADMIN_KEY turns on durable API keys on the same database (create them with `routekit keys
 // create --database <it>` or POST /v1/admin/keys); without it the gateway is open, as in the demo.
 const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
-const engine = createEngine(validateRouterConfig({ providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) }));
+// ROUTEKIT_WEBHOOK_URL + ROUTEKIT_WEBHOOK_SECRET: signed events (breaker changes, limit warnings) from a durable outbox.
+const webhooks = await gatewayWebhooks(stored.database, undefined);
+const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) };
+const engine = createEngine(validateRouterConfig(webhooks?.hook(base) ?? base));
 
 const app = express();
 app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, ...(keyManagement && { keyManagement }) }));
@@ -44,5 +47,5 @@ installGracefulShutdown({
   engines: [engine],
   timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000),
   // The last receipts are written before the process goes.
-  onDone: (code) => void stored.close().finally(() => process.exit(code)),
+  onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => stored.close()).finally(() => process.exit(code)),
 });

@@ -89,3 +89,49 @@ describe('readConfigFile', () => {
     await expect(readConfigFile(join(directory, 'secret.yaml'), {})).rejects.toThrow(/not valid YAML \(line \d+\)$/);
   });
 });
+
+describe('routekit serve with webhooks', () => {
+  it('sends a signed service.status event when a model\'s circuit opens', async () => {
+    const { createServer } = await import('node:http');
+    const { verifyWebhookSignature } = await import('@routekit/core');
+    const received: Array<{ body: string; signature: string }> = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ body, signature: String(request.headers['x-routekit-signature']) });
+        response.writeHead(200).end();
+      });
+    }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => receiver.once('listening', resolve));
+    const port = (receiver.address() as { port: number }).port;
+    const mock = await startMockUpstream({ failures: { 'gpt-4.1-mini': { type: 'status', status: 503 } } });
+    const directory = await mkdtemp(join(tmpdir(), 'routekit-serve-hooks-'));
+    const secret = 'a-webhook-secret-of-some-length';
+    await writeFile(join(directory, 'config.json'), JSON.stringify({
+      providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }],
+      database: join(directory, 'db.sqlite'),
+      logger: false,
+      resilience: { attempts: { retries: 0 }, circuitBreaker: { minimumCalls: 2, failureRateThreshold: 0.5, openMs: 60_000 } },
+      webhooks: [{ id: 'ops', url: `http://127.0.0.1:${port}/hooks`, secret, events: ['service.status'] }],
+    }));
+    const serve = startServe(['--config', join(directory, 'config.json'), '--port', '0'], { ROUTEKIT_ADMIN_KEY: '' });
+    try {
+      const address = await serve.address;
+      for (let index = 0; index < 4; index++) {
+        await fetch(`http://${address}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }) });
+      }
+      for (let wait = 0; wait < 50 && received.length === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received.length).toBeGreaterThan(0);
+      const event = JSON.parse(received[0]!.body);
+      expect(event.type).toBe('service.status');
+      expect(event.data).toMatchObject({ to: 'open' });
+      expect(verifyWebhookSignature({ secret, body: received[0]!.body, header: received[0]!.signature })).toBe(true);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+      receiver.close();
+      await mock.close();
+    }
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { installGracefulShutdown } from '@routekit/core';
-import { createEngine, createHttpBridge, createKeyManagement, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
@@ -15,10 +15,13 @@ durable receipts (a SQLite file, .routekit/routekit.db, or PostgreSQL with ROUTE
 --config FILE   routerMiddleware's options as JSON, or YAML (.yaml/.yml), validated strictly; also
                 port, host and database (a SQLite path or a postgres:// URL). \${NAME} in a string is
                 the environment variable NAME (\${NAME:-default} with a default), for secrets.
+                webhooks: [{ id, url, secret, events? }] sends signed events (rate_limit.warning,
+                spend.alert, key.expiring, service.status) from a durable outbox on the same database.
 --router FILE   a router trained with \`routekit train\`, usable as router-<its name>-<threshold> (repeatable).
 Without providers in the config, they come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
 MISTRAL_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, ROUTEKIT_LOCAL_BASE_URL, else the labelled demo mode.
-ROUTEKIT_ADMIN_KEY turns on durable API keys (routekit keys) on the same database.
+ROUTEKIT_ADMIN_KEY turns on durable API keys (routekit keys) on the same database; ROUTEKIT_WEBHOOK_URL
+and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint.
 `;
 
 /** `routekit serve`: the standalone gateway on Node's own HTTP server. */
@@ -40,7 +43,7 @@ export const serve: Command = {
       process.stdout.write(HELP);
       return 0;
     }
-    const { port: filePort, host: fileHost, database, ...fromFile } = values.config === undefined ? {} : await readConfigFile(values.config);
+    const { port: filePort, host: fileHost, database, webhooks: webhookEndpoints, ...fromFile } = values.config === undefined ? {} : await readConfigFile(values.config);
     if (database !== undefined && typeof database !== 'string') throw new UsageError('database in the config file must be a SQLite path or a postgres:// URL', { flag: '--config' });
     const port = numberFlag('--port', values.port ?? String(filePort ?? process.env.PORT ?? 8787), { integer: true, minimum: 0, maximum: 65535, expected: 'a port number, 0-65535' });
     const host = values.host ?? (typeof fileHost === 'string' ? fileHost : '127.0.0.1');
@@ -49,7 +52,9 @@ export const serve: Command = {
     const routers = [...((fromFile.routers as unknown[] | undefined) ?? []), ...(values.router ?? [])];
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
-    const config = validateRouterConfig({
+    const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
+    // From the file, still unchecked: validateRouterConfig below checks every key strictly.
+    const raw = {
       ...(fromEnvironment && { providers: fromEnvironment.providers, models: fromEnvironment.models, defaultModel: fromEnvironment.defaultModel }),
       ...fromFile,
       ...(values['default-model'] !== undefined && { defaultModel: values['default-model'] }),
@@ -59,7 +64,8 @@ export const serve: Command = {
       health: fromFile.health ?? true,
       metrics: fromFile.metrics ?? true,
       dashboard: fromFile.dashboard ?? true,
-    });
+    } as unknown as RouterConfig;
+    const config = validateRouterConfig(webhooks?.hook(raw) ?? raw);
     const engine = createEngine(config);
     const bridge = createHttpBridge({ ...config, engine });
     const server = createServer((request, response) => {
@@ -70,7 +76,11 @@ export const serve: Command = {
     const address = await listenOrExplain(server, port, host);
     process.stderr.write(`routekit: gateway on http://${address}/v1 (${(config.providers ?? []).map((provider) => provider.id).join(', ')}); dashboard at http://${address}/dashboard; receipts in ${stored.where}\n`);
     await new Promise<void>((resolve) => {
-      installGracefulShutdown({ servers: [server], engines: [engine], log: (line) => process.stderr.write(`${line}\n`), onDone: () => void stored.close().finally(resolve) });
+      const close = async () => {
+        await webhooks?.close();
+        await stored.close();
+      };
+      installGracefulShutdown({ servers: [server], engines: [engine], log: (line) => process.stderr.write(`${line}\n`), onDone: () => void close().finally(resolve) });
     });
     return 0;
   },
