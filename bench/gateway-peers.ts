@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpuMs, rssMb } from './gateway/process-stats.js';
 import { latencies, percentile, send, throughput, type Endpoint } from './gateway/load.js';
@@ -36,12 +36,14 @@ const targets: Target[] = [
 ];
 
 const children: ChildProcess[] = [];
+mkdirSync(`${here}results`, { recursive: true });
+const logFile = openSync(`${here}results/gateway-peers.log`, 'w');
 process.on('exit', () => children.forEach((child) => child.kill()));
 
-function startTsProcess(script: string, args: string[]): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
-  // BENCH_SOURCE=1 runs the TypeScript sources (no build); by default the built dist/, as users run it.
-  const conditions = process.env.BENCH_SOURCE === '1' ? ['--conditions=@routekit/source'] : [];
-  const child = spawn(process.execPath, [...conditions, '--import', 'tsx', `${here}gateway/${script}`, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** A child on the built packages (dist/, from `npm run bench`'s `tsc -b`), with no TypeScript loader in it. */
+function startProcess(script: string, args: string[]): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
+  // The gateways' request logs go to a file, as in production, not to this terminal.
+  const child = spawn(process.execPath, [`${here}gateway/${script}`, ...args], { stdio: ['ignore', 'inherit', logFile, 'ipc'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
@@ -98,7 +100,7 @@ interface Measured {
   rss: number;
 }
 
-const { message: mockMessage } = await startTsProcess('mock-process.ts', []);
+const { message: mockMessage } = await startProcess('mock-process.mjs', []);
 const upstreamUrl = mockMessage.url as string;
 const endpoints = new Map<Target, { endpoint: Endpoint; pid: number | undefined }>();
 for (const target of targets) {
@@ -111,7 +113,7 @@ for (const target of targets) {
     const { pid, endpoint } = await startPortkey(upstreamUrl);
     endpoints.set(target, { endpoint: { ...endpoint, model: target.model }, pid });
   } else {
-    const { child, message } = await startTsProcess('target-process.ts', [target.target!, upstreamUrl]);
+    const { child, message } = await startProcess('target-process.mjs', [target.target!, upstreamUrl]);
     endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model }, pid: child.pid });
   }
 }

@@ -126,12 +126,14 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   }
 
   /**
-   * Sends the error; a 5xx is logged with its request id and cause (never the request's text). A
-   * store outage's 503s are not: the store guard logs each outage once, not once per request.
+   * Sends the error; a 5xx is logged with its request id and cause (never the request's text). Not
+   * logged as failures: a store outage's 503s (the store guard logs each outage once, not once per
+   * request) and a client that went away (its request line says `aborted`).
    */
   function fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void {
     const status = toHttpError(error, requestId).status;
-    if (logger !== undefined && status >= 500 && !(error instanceof StoreUnavailableError)) logger.error({ request_id: requestId, status, error: describeError(error) }, 'request failed');
+    const clientLeft = exchange?.signal.aborted === true || response.destroyed;
+    if (logger !== undefined && status >= 500 && !clientLeft && !(error instanceof StoreUnavailableError)) logger.error({ request_id: requestId, status, error: describeError(error) }, 'request failed');
     sendError(response, error, requestId, exchange);
   }
 

@@ -1,4 +1,4 @@
-import { createHashedEmbedder, type Embedder } from './hashed-embedder.js';
+import { createHashedEmbedder, type Embedder, type PromptEmbedding } from './hashed-embedder.js';
 import { SemanticIndex } from './semantic-index.js';
 import { promptWords, STRICT_MARGIN, verifyParaphrase, type ParaphraseEvidence, type PromptWords } from './paraphrase-verifier.js';
 import { compareSlots, extractSlots, type GuardVerdict, type PromptSlots } from './slot-guard.js';
@@ -40,8 +40,20 @@ export interface SemanticEntryHandle {
 interface StoredPrompt<T> {
   value: T;
   slots: PromptSlots;
-  words: PromptWords;
+  /** The prompt, for its words: read only when a lookup below the threshold needs the verifier. */
+  prompt: string;
+  words?: PromptWords;
 }
+
+/** What the cache reads off a prompt; each part computed when first needed. */
+interface PromptAnalysis {
+  embedding: PromptEmbedding;
+  slots?: PromptSlots;
+  words?: PromptWords;
+}
+
+/** Prompts whose analysis is kept: a miss is looked up, answered, then stored, so the store reuses the lookup's work. */
+const analysedPrompts = 64;
 
 /**
  * Prompts and their cached values, in one index per scope (the cache middleware uses tenant plus
@@ -66,6 +78,7 @@ export class SemanticCache<T> {
   readonly #bruteForceLimit: number;
   readonly #candidates: number;
   readonly #scopes = new Map<string, SemanticIndex<StoredPrompt<T>>>();
+  readonly #analysed = new Map<string, PromptAnalysis>();
 
   constructor(options: SemanticCacheOptions = {}) {
     this.threshold = options.similarityThreshold ?? 0.95;
@@ -92,7 +105,9 @@ export class SemanticCache<T> {
       index = new SemanticIndex({ dimensions: embedder.dimensions, bruteForceLimit: this.#bruteForceLimit, candidates: this.#candidates, similarity: (left, right) => embedder.similarity(left, right) });
       this.#scopes.set(scope, index);
     }
-    const label = index.add({ embedding: this.#embedder.embed(prompt), value: { value, slots: extractSlots(prompt), words: promptWords(prompt) } });
+    const analysis = this.#analysis(prompt);
+    const stored: StoredPrompt<T> = { value, slots: (analysis.slots ??= extractSlots(prompt)), prompt, ...(analysis.words && { words: analysis.words }) };
+    const label = index.add({ embedding: analysis.embedding, value: stored });
     return { scope, label };
   }
 
@@ -101,6 +116,15 @@ export class SemanticCache<T> {
     if (!index) return;
     index.remove(handle.label);
     if (index.size === 0) this.#scopes.delete(handle.scope);
+  }
+
+  #analysis(prompt: string): PromptAnalysis {
+    const kept = this.#analysed.get(prompt);
+    if (kept !== undefined) return kept;
+    const analysis: PromptAnalysis = { embedding: this.#embedder.embed(prompt) };
+    if (this.#analysed.size >= analysedPrompts) this.#analysed.delete(this.#analysed.keys().next().value!);
+    this.#analysed.set(prompt, analysis);
+    return analysis;
   }
 
   /**
@@ -112,13 +136,14 @@ export class SemanticCache<T> {
     const index = this.#scopes.get(scope);
     if (!index) return null;
     const floor = this.#verify ? this.threshold - STRICT_MARGIN : this.threshold;
-    const candidates = index.search(this.#embedder.embed(prompt)).filter((match) => match.similarity >= floor);
+    const analysis = this.#analysis(prompt);
+    const candidates = index.search(analysis.embedding).filter((match) => match.similarity >= floor);
     if (candidates.length === 0) return null;
-    const words = this.#verify && candidates.some((match) => match.similarity < this.threshold) ? promptWords(prompt) : null;
-    const slots = this.#guard ? extractSlots(prompt) : null;
+    const words = this.#verify && candidates.some((match) => match.similarity < this.threshold) ? (analysis.words ??= promptWords(prompt)) : null;
+    const slots = this.#guard ? (analysis.slots ??= extractSlots(prompt)) : null;
     let firstRejection: SemanticMatch<T> | null = null;
     for (const match of candidates) {
-      const evidence = words ? verifyParaphrase(words, match.value.words, match.similarity, this.threshold) : match.similarity >= this.threshold ? 'similarity' : null;
+      const evidence = words ? verifyParaphrase(words, (match.value.words ??= promptWords(match.value.prompt)), match.similarity, this.threshold) : match.similarity >= this.threshold ? 'similarity' : null;
       if (evidence === null) continue;
       const verdict = slots ? compareSlots(slots, match.value.slots) : null;
       if (verdict === null) return { hit: true, value: match.value.value, similarity: match.similarity, evidence };

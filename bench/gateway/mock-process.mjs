@@ -5,5 +5,5 @@ import { startMockUpstream } from '@routekit/core/testing';
 const mock = await startMockUpstream();
 // The mock records every request for tests; a benchmark sends tens of thousands.
 setInterval(() => mock.reset(), 1000).unref();
-process.send!({ url: mock.url });
+process.send({ url: mock.url });
 process.on('disconnect', () => void mock.close().then(() => process.exit(0)));

@@ -1,10 +1,10 @@
-import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 
 /**
  * The floor for any Node gateway: node:http in, node:http out, bytes piped both ways, nothing
  * parsed. Whatever a gateway adds above this is its own work.
  */
-export function createBareProxy(upstreamUrl: string): Server {
+export function createBareProxy(upstreamUrl) {
   const upstream = new URL(upstreamUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   return createServer((incoming, outgoing) => {

@@ -1,15 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
 import { routerMiddleware as expressRouter } from '@routekit/express';
 import { routerMiddleware as koaRouter } from '@routekit/koa';
-import { createBareProxy } from './bare-proxy.js';
+import { createBareProxy } from './bare-proxy.mjs';
 
 // One server under test, in a process of its own so that its CPU time and memory are its own:
-// `node target-process.ts <target> <upstream url>`; it sends its port to the parent once listening.
-const [target, upstreamUrl] = process.argv.slice(2) as [string, string];
-const providers = [{ id: 'openai', kind: 'openai' as const, baseUrl: upstreamUrl }];
+// `node target-process.mjs <target> <upstream url>`; it sends its port to the parent once listening.
+// Plain JavaScript on the built packages (dist/), as users run them: no TypeScript loader in the process.
+const [target, upstreamUrl] = process.argv.slice(2);
+const providers = [{ id: 'openai', kind: 'openai', baseUrl: upstreamUrl }];
 const features = {
   cache: true,
   pii: true,
@@ -17,8 +16,8 @@ const features = {
 };
 const config = { providers, defaultModel: 'openai/gpt-4.1', ...(target.endsWith('features') && features) };
 
-let server: Server;
-if (target === 'bare-proxy') server = createBareProxy(upstreamUrl);
+let server;
+if (target === 'bare-proxy') server = createBareProxy(upstreamUrl).listen(0, '127.0.0.1');
 else if (target.startsWith('express')) {
   const app = express();
   app.use(expressRouter(config));
@@ -28,9 +27,6 @@ else if (target.startsWith('express')) {
   app.use(koaRouter(config));
   server = app.listen(0, '127.0.0.1');
 } else throw new Error(`unknown target ${target}`);
-if (!server.listening) {
-  if (target === 'bare-proxy') server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-}
-process.send!({ port: (server.address() as AddressInfo).port });
+if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+process.send({ port: server.address().port });
 process.on('disconnect', () => process.exit(0));
