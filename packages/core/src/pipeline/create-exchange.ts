@@ -10,6 +10,7 @@ export function createExchange(input: ExchangeInput): Exchange {
     request_id: id,
     timestamp: new Date().toISOString(),
     tenant,
+    api_key_id: input.apiKeyId ?? null,
     model_requested: input.request.model,
     strategy: 'none',
     candidates: [],

@@ -4,10 +4,11 @@ import { ConfigurationError } from '../errors.js';
 import { LatencyTracker } from '../catalog/latency-tracker.js';
 import type { ReceiptStore } from '../receipts/receipt-store.js';
 import type { ResilienceOptions } from '../resilience/resilience-options.js';
+import { readRouterFiles } from '../routing/read-router-files.js';
 import { Router } from '../routing/router.js';
 import type { ModelPair } from '../routing/threshold-strategy.js';
 import type { ChatResult } from './chat-result.js';
-import { Engine } from './engine.js';
+import { Engine, type EngineOptions } from './engine.js';
 import type { EngineMiddleware } from './engine-middleware.js';
 import type { Attempt } from './exchange.js';
 import type { FeatureOptions } from './feature-stack.js';
@@ -31,6 +32,10 @@ export interface InProcessEngineOptions<Delegate> extends FeatureOptions {
   middleware?: EngineMiddleware[];
   /** Timeouts, same-model retries and circuit breakers; a delegate SDK's own retries add to `attempts.retries`. */
   resilience?: ResilienceOptions;
+  /** Trained routers (files from `routekit train`, or their contents), usable as `router-<name>-<threshold>`. */
+  routers?: EngineOptions['routers'];
+  /** Called with every finished receipt (logs, metrics, exporters). */
+  onReceipt?: EngineOptions['onReceipt'];
 }
 
 /**
@@ -55,7 +60,7 @@ export function createInProcessEngine<Delegate>(options: InProcessEngineOptions<
   const delegates = new Map(Object.entries(options.models));
   const { models: _models, catalog: _catalog, call, pair, ...rest } = options;
   const routable = catalog.routable();
-  const router = new Router({ catalog, latency: new LatencyTracker(), pair: pair ?? { strong: strongest(routable).id, weak: cheapest(routable).id } });
+  const router = new Router({ catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), pair: pair ?? { strong: strongest(routable).id, weak: cheapest(routable).id } });
   return new Engine({
     ...rest,
     router,

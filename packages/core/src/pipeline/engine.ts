@@ -17,6 +17,9 @@ import { createExchange } from './create-exchange.js';
 import type { EngineMiddleware, ModelCall } from './engine-middleware.js';
 import type { Exchange, ExchangeInput } from './exchange.js';
 import { executeCandidates } from './execute-candidates.js';
+import type { Receipt } from '../receipts/receipt.js';
+import { readRouterFiles } from '../routing/read-router-files.js';
+import type { RouterFile } from '../routing/router-file.js';
 import { featureStack, type FeatureOptions } from './feature-stack.js';
 import { finishStream } from './finish-stream.js';
 
@@ -37,6 +40,10 @@ export interface EngineOptions extends FeatureOptions {
   maxAttempts?: number;
   /** Attempt policy (timeouts, deadline, retries), fallback chains, circuit breakers and where their state lives. */
   resilience?: ResilienceOptions;
+  /** Trained routers (files from `routekit train`, or their contents), usable as `router-<name>-<threshold>`. */
+  routers?: ReadonlyArray<string | RouterFile>;
+  /** Called with every finished receipt: request logs, metrics, exporters (in-process adapters' too). */
+  onReceipt?: ReadonlyArray<(receipt: Receipt) => void>;
 }
 
 /**
@@ -56,6 +63,7 @@ export class Engine {
   readonly defaultModel: ModelInfo | undefined;
   readonly #options: EngineOptions;
   readonly #middleware: EngineMiddleware[];
+  readonly #receiptListeners: Array<(receipt: Receipt) => void>;
   readonly #resilience: Resilience;
   readonly #fallbacks: Map<string, ModelInfo[]>;
   readonly #inFlight = new Set<Promise<void>>();
@@ -64,8 +72,9 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    this.#receiptListeners = [...(options.onReceipt ?? [])];
     this.catalog = options.router?.catalog ?? options.catalog ?? new ModelCatalog();
-    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker() });
+    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []) });
     this.latency = this.router.latency;
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
@@ -74,6 +83,11 @@ export class Engine {
     this.#fallbacks = resolveConfiguredFallbacks(options.resilience?.fallbacks, this.catalog);
     const breaker = this.#resilience.breaker;
     if (breaker !== undefined) this.latency.setAvailability((modelId) => (breaker.state(modelId) === 'open' ? 'circuit_open' : undefined));
+  }
+
+  /** Adds a listener for finished receipts (a gateway's request log and metrics). */
+  onReceipt(listener: (receipt: Receipt) => void): void {
+    this.#receiptListeners.push(listener);
   }
 
   /**
@@ -244,6 +258,14 @@ export class Engine {
       const aborted = exchange.signal.aborted;
       receipt.status = aborted ? 'aborted' : 'error';
       receipt.error = error instanceof RoutekitError ? { status: error.status, code: error.code } : { status: aborted ? 499 : 500, code: aborted ? 'client_closed' : 'internal_error' };
+    }
+    receipt.duration_ms = elapsed(exchange.startedAt);
+    for (const listener of this.#receiptListeners) {
+      try {
+        listener(receipt);
+      } catch {
+        // A log line or a metric must never turn a served request into a failure.
+      }
     }
     await this.receipts.put(receipt);
   }

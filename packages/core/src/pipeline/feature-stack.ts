@@ -2,6 +2,7 @@ import { createCacheMiddleware, type CacheMiddlewareOptions } from '../cache/cac
 import { createRateLimitMiddleware, type RateLimitOptions } from '../guard/limits/rate-limit-middleware.js';
 import { createSpendLimitMiddleware, type SpendLimitOptions } from '../guard/limits/spend-limit-middleware.js';
 import { createPiiMiddleware, type PiiOptions } from '../guard/pii/pii-middleware.js';
+import { createTracingMiddleware, type TracingOptions } from '../observability/tracing-middleware.js';
 import type { CounterStore } from '../stores/counter-store.js';
 import type { EngineMiddleware } from './engine-middleware.js';
 
@@ -17,16 +18,19 @@ export interface FeatureOptions {
   spendLimits?: SpendLimitOptions;
   /** Where limit and spend counters live unless a feature names its own: share a Redis store between instances. */
   store?: CounterStore;
+  /** OpenTelemetry spans per request and per attempt (GenAI conventions), through the app's own SDK; on unless `false`. */
+  tracing?: TracingOptions | boolean;
 }
 
 /**
- * The built-in features in their one order: rate limits first (cheapest refusal), PII before the
- * cache (so cache keys never hold PII), the cache before routing (a hit skips it), and spend around
- * each call (it needs the chosen model's price).
+ * The built-in features in their one order: tracing outermost (its span covers everything), rate
+ * limits next (cheapest refusal), PII before the cache (so cache keys never hold PII), the cache
+ * before routing (a hit skips it), and spend around each call (it needs the chosen model's price).
  */
 export function featureStack(options: FeatureOptions): EngineMiddleware[] {
   const store = options.store === undefined ? {} : { store: options.store };
   const stack: Array<EngineMiddleware | undefined> = [
+    options.tracing === false ? undefined : createTracingMiddleware(options.tracing === true || options.tracing === undefined ? {} : options.tracing),
     options.rateLimits && createRateLimitMiddleware({ ...store, ...options.rateLimits }),
     options.pii ? createPiiMiddleware(options.pii === true ? {} : options.pii) : undefined,
     options.cache ? createCacheMiddleware(options.cache === true ? {} : options.cache) : undefined,

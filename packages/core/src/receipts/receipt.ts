@@ -59,6 +59,8 @@ export interface Receipt {
   request_id: string;
   timestamp: string;
   tenant: string;
+  /** The id (never the secret) of the API key the request came with, or null. */
+  api_key_id?: string | null;
   model_requested: string;
   strategy: string;
   candidates: ReceiptCandidate[];
@@ -66,6 +68,8 @@ export interface Receipt {
   reason: string;
   stream: boolean;
   routing_overhead_ms: number;
+  /** Wall time from the engine taking the request to the end of its answer (a stream's last chunk). */
+  duration_ms?: number;
   upstream_latency_ms: number | null;
   time_to_first_token_ms: number | null;
   tokens: ReceiptTokens;
@@ -84,6 +88,8 @@ export interface Receipt {
   cache?: CacheReceipt;
   /** PII found and handled, counted by type; never the values. */
   pii?: { action: string; detected: Record<string, number> };
+  /** The output cap sent upstream when the spend left could not pay for the request's (or the model's) maximum. */
+  max_tokens_capped_to?: number;
   /** Limits that applied, e.g. `{ rpm: { limit: 100, remaining: 42 } }`. */
   limits?: Record<string, { limit: number; remaining: number }>;
   status: 'ok' | 'error' | 'aborted';

@@ -12,13 +12,6 @@ import { postAlert, type SpendAlert } from './spend-alerts.js';
 import { affordableOutputTokens, choicesOf, costMicros, dollars, formatUsd, micros, requestedOutputTokens, withOutputCap } from './spend-cost.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
 
-declare module '../../receipts/receipt.js' {
-  interface Receipt {
-    /** The output cap sent upstream when the spend left could not pay for the request's (or the model's) maximum. */
-    max_tokens_capped_to?: number;
-  }
-}
-
 /** Spend limits of one scope in USD; a missing field is no limit. */
 export interface SpendPolicy {
   limits: { daily_usd?: number; weekly_usd?: number; monthly_usd?: number; per_request_usd?: number };
