@@ -63,6 +63,7 @@ const commandCases: [name: string, needed: () => string[]][] = [
   ['cache-eval', () => [pairs]],
   ['redact', () => []],
   ['keys', () => ['list']],
+  ['recommend', () => []],
 ];
 
 describe('routekit with an unknown flag', { timeout: 120_000 }, () => {
@@ -88,6 +89,7 @@ describe('routekit with a bad value', { timeout: 120_000 }, () => {
     ['cache-eval', '--threshold', () => [pairs, '--threshold']],
     ['redact', '--names', () => ['--names=yes']],
     ['keys', '--rpm', () => ['create', '--tenant', 'acme', '--rpm', 'lots']],
+    ['recommend', '--days', () => ['--days', 'many']],
   ];
   it.each(badValues)('%s with a bad %s exits 2 with one line naming it', async (name, flag, args) => {
     const outcome = await routekit([name, ...args()]);
