@@ -9,6 +9,8 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'adapters/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Gateways log a JSON line per request to stderr by default; tests that check logs pass their own logger.
+    env: { ROUTEKIT_LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -68,6 +68,8 @@ describe('circuit breaker per endpoint, over real HTTP (on a test clock)', () =>
     const refused = await chat(gateway.url, { model, messages });
     expect(refused.status).toBe(503);
     expect(refused.body.error).toMatchObject({ code: 'circuit_open' });
+    // When the circuit takes a probe again, as a header clients and load balancers understand.
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(flaky.requests.filter((request) => (request.body as { model: string }).model === 'gpt-4.1-mini')).toHaveLength(3);
 
     // After the cool-down one probe goes through; the endpoint has recovered, so the circuit closes.

@@ -1,4 +1,4 @@
-import { AuthenticationError, ProviderFailedError, RateLimitedError, RoutekitError, StoreUnavailableError } from '@routekit/core';
+import { AuthenticationError, CircuitOpenError, ProviderFailedError, RateLimitedError, RoutekitError, StoreUnavailableError } from '@routekit/core';
 
 /** An error as the HTTP API answers it, in OpenAI's shape. */
 export interface HttpError {
@@ -16,7 +16,7 @@ export function toHttpError(error: unknown, requestId: string): HttpError {
   if (!(error instanceof RoutekitError)) {
     return { status: 500, headers, body: { error: { message: 'The gateway failed with an internal error.', type: 'server_error', code: 'internal_error', param: null, request_id: requestId } } };
   }
-  const retryAfter = error instanceof RateLimitedError || error instanceof StoreUnavailableError ? error.retryAfterSeconds : error instanceof ProviderFailedError ? error.retryAfterSeconds : null;
+  const retryAfter = error instanceof RateLimitedError || error instanceof StoreUnavailableError ? error.retryAfterSeconds : error instanceof ProviderFailedError || error instanceof CircuitOpenError ? error.retryAfterSeconds : null;
   if (retryAfter !== null) headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfter)));
   // RFC 7235 requires the challenge on every 401; RFC 6750 adds invalid_token when a key was sent.
   if (error instanceof AuthenticationError && error.status === 401) headers['www-authenticate'] = error.code === 'missing_api_key' ? 'Bearer realm="routekit"' : 'Bearer realm="routekit", error="invalid_token"';

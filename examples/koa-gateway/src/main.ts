@@ -1,3 +1,4 @@
+import { installGracefulShutdown } from '@routekit/core';
 import { createKoaGateway } from './create-koa-gateway.js';
 
 // `npm start -w examples/koa-gateway`: the Koa app on http://127.0.0.1:8788. Providers come from the
@@ -12,3 +13,5 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   console.error(`routekit: ${host}:${port} ${reason}`);
   process.exit(1);
 });
+// SIGTERM / SIGINT: stop accepting, let in-flight requests and streams finish, then exit.
+installGracefulShutdown({ servers: [server] });
