@@ -82,7 +82,7 @@ export const openCaller: Caller = Object.freeze({ tenant: 'default', apiKeyId: n
  * The key from `Authorization: Bearer <key>` (the scheme in any case, RFC 7235) or `x-api-key`
  * (Anthropic's header, which some clients send).
  */
-function presentedKey(request: IncomingMessage): string | undefined {
+export function presentedKey(request: IncomingMessage): string | undefined {
   const authorization = request.headers.authorization;
   const bearer = authorization === undefined ? undefined : /^bearer[ \t]+(\S.*)$/i.exec(authorization.trim())?.[1]?.trim();
   const alternative = request.headers['x-api-key'];

@@ -22,7 +22,7 @@ import {
   type SqlDatabase,
   type TenantPreferenceStore,
 } from '@routekit/core';
-import type { Caller } from './authenticate.js';
+import { presentedKey, type Caller } from './authenticate.js';
 
 export interface KeyManagementOptions {
   /** Where keys, tenant preferences and the audit log live: `openSqliteDatabase(...)` or `await openPostgresDatabase(...)` (shared by instances). */
@@ -151,16 +151,4 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
       return applyAccessPolicy(input, { ...(key && { key }), tenant }, engine.catalog);
     },
   };
-}
-
-/**
- * The key from `Authorization: Bearer <key>` (the scheme in any case, RFC 7235) or `x-api-key`;
- * the same reading as the static key index's.
- */
-function presentedKey(request: IncomingMessage): string | undefined {
-  const authorization = request.headers.authorization;
-  const bearer = authorization === undefined ? undefined : /^bearer[ \t]+(\S.*)$/i.exec(authorization.trim())?.[1]?.trim();
-  const alternative = request.headers['x-api-key'];
-  const key = bearer ?? (typeof alternative === 'string' ? alternative.trim() : undefined);
-  return key === undefined || key === '' ? undefined : key;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigurationError, engineOptionsShape, featureOptionsShape, modelInfoSchema, parseRouterConfig, type Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, type Logger, type ModelInfo, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { ConfigurationError, type Engine, type EngineMiddleware, type EngineOptions, engineOptionsShape, type FeatureOptions, featureOptionsShape, type Logger, type ModelInfo, modelInfoSchema, parseRouterConfig, type ProviderConfig, providerConfigSchema, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
@@ -28,15 +28,7 @@ export interface RouterConfig extends Omit<HttpBridgeOptions, 'engine'>, Feature
   onReceipt?: EngineOptions['onReceipt'];
 }
 
-const providerSchema = z.strictObject({
-  id: z.string().min(1),
-  kind: z.enum(['openai', 'anthropic']),
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  apiKey: z.string().min(1).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  idleTimeoutMs: z.number().int().positive().optional(),
-});
+const providerSchema = z.strictObject(providerConfigSchema.shape);
 
 const apiKeySchema = z.strictObject({
   id: z.string().min(1),

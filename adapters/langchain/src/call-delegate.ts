@@ -2,7 +2,7 @@ import { AIMessage, type AIMessageChunk, type BaseMessage } from '@langchain/cor
 import type { BaseChatModel, BindToolsInput } from '@langchain/core/language_models/chat_models';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { Runnable } from '@langchain/core/runnables';
-import { InvalidRequestError, toDelegateFailure, type Attempt, type ChatChunk, type ChatResponse, type ChatResult, type Exchange } from '@routekit/core';
+import { type Attempt, type ChatChunk, type ChatResponse, type ChatResult, classifyDelegateStream, type Exchange, InvalidRequestError, toDelegateFailure } from '@routekit/core';
 import { textOf } from './to-chat-request.js';
 import { toChatChunks, toChatResponse } from './to-chat-result.js';
 import { toLangChainMessages, toLangChainToolChoice } from './to-langchain-messages.js';
@@ -32,7 +32,6 @@ export async function callDelegate(delegate: BaseChatModel, attempt: Attempt, si
   const messages = toLangChainMessages(request.messages, exchange.original.messages, context.messages);
   // callbacks: [] keeps the delegate out of the app's callbacks: the routed run reports every token once.
   const options = { ...context.passThrough, ...(request.stop !== undefined && { stop: typeof request.stop === 'string' ? [request.stop] : request.stop }), signal, callbacks: [] };
-  const fail = (error: unknown) => toDelegateFailure(error, attempt, signal);
   const format = request.response_format;
   try {
     if (format !== undefined && format.type !== 'text') {
@@ -49,11 +48,11 @@ export async function callDelegate(delegate: BaseChatModel, attempt: Attempt, si
     const runnable = withTools(delegate, request.tools === undefined ? undefined : (context.tools ?? request.tools), toLangChainToolChoice(request.tool_choice));
     if (request.stream === true) {
       const chunks = toChatChunks(await runnable.stream(messages, options), attempt.model.id);
-      return { type: 'stream', stream: classifyErrors(chunks, fail) };
+      return { type: 'stream', stream: classifyDelegateStream(chunks, attempt, signal) };
     }
     return { type: 'response', response: toChatResponse(await runnable.invoke(messages, options), attempt.model.id) };
   } catch (error) {
-    throw fail(error);
+    throw toDelegateFailure(error, attempt, signal);
   }
 }
 
@@ -83,12 +82,4 @@ export async function* responseChunks(response: ChatResponse): AsyncGenerator<Ch
   const choice = response.choices[0]!;
   yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: choice.message.content ?? '' }, finish_reason: choice.finish_reason }] };
   if (response.usage !== undefined) yield { ...base, choices: [], usage: response.usage };
-}
-
-async function* classifyErrors(chunks: AsyncIterable<ChatChunk>, fail: (error: unknown) => unknown): AsyncGenerator<ChatChunk> {
-  try {
-    yield* chunks;
-  } catch (error) {
-    throw fail(error);
-  }
 }

@@ -1,4 +1,4 @@
-import { type Attempt, type ChatResult, createInProcessEngine, type Engine, type Exchange, type InProcessEngineOptions, parseAdapterOptions, parseModelSelector, type RoutingHints, toDelegateFailure } from '@routekit/core';
+import { type Attempt, type ChatResult, classifyDelegateStream, createInProcessEngine, type Engine, type Exchange, type InProcessEngineOptions, parseAdapterOptions, parseModelSelector, type RoutingHints, toDelegateFailure } from '@routekit/core';
 import {
   ToolCallLLM,
   type ChatResponse,
@@ -110,20 +110,11 @@ export class RoutedLLM extends ToolCallLLM<object, ToolCallLLMMessageOptions> {
     try {
       if (attempt.request.stream === true) {
         const stream = await llm.chat({ ...params, stream: true });
-        return { type: 'stream', stream: classifyFailures(fromDelegateStream(stream, attempt.request.model), attempt, signal) };
+        return { type: 'stream', stream: classifyDelegateStream(fromDelegateStream(stream, attempt.request.model), attempt, signal) };
       }
       return { type: 'response', response: fromDelegateResponse(await llm.chat({ ...params, stream: false }), attempt.request.model) };
     } catch (error) {
       throw toDelegateFailure(error, attempt, signal);
     }
-  }
-}
-
-/** A delegate stream whose failures read as provider failures, so one before the first token falls back. */
-async function* classifyFailures<T>(stream: AsyncIterable<T>, attempt: Attempt, signal: AbortSignal): AsyncGenerator<T> {
-  try {
-    yield* stream;
-  } catch (error) {
-    throw toDelegateFailure(error, attempt, signal);
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, LatencyTracker, ModelCatalog, readRouterFiles, Router, toDelegateFailure, type Attempt, type EngineOptions, type ChatChunk, type ChatResponse, type ChatResult, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, type ProviderConfig, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { type Attempt, type ChatChunk, type ChatResponse, type ChatResult, classifyDelegateStream, ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, LatencyTracker, ModelCatalog, type ModelInfo, type ModelPair, type ProviderConfig, readRouterFiles, type ReceiptStore, type ResilienceOptions, Router, toDelegateFailure } from '@routekit/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 
 /** The part of an `openai` client a delegate needs; `new OpenAI({ apiKey, baseURL })` is one. */
@@ -76,19 +76,10 @@ async function callClient(client: ChatCompletionsClient, attempt: Attempt, signa
     if (attempt.request.stream === true) {
       // Usage always, so the receipt counts real tokens; the engine drops that chunk unless the app asked for it.
       const chunks = await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, { signal });
-      return { type: 'stream', stream: classifyFailures(chunks as AsyncIterable<unknown> as AsyncIterable<ChatChunk>, attempt, signal) };
+      return { type: 'stream', stream: classifyDelegateStream(chunks as AsyncIterable<unknown> as AsyncIterable<ChatChunk>, attempt, signal) };
     }
     const response = await client.chat.completions.create({ ...body, stream: false }, { signal });
     return { type: 'response', response: response as unknown as ChatResponse };
-  } catch (error) {
-    throw toDelegateFailure(error, attempt, signal);
-  }
-}
-
-/** A delegate stream whose failures read as provider failures, so one before the first token falls back. */
-async function* classifyFailures<T>(stream: AsyncIterable<T>, attempt: Attempt, signal: AbortSignal): AsyncGenerator<T> {
-  try {
-    yield* stream;
   } catch (error) {
     throw toDelegateFailure(error, attempt, signal);
   }

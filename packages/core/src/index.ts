@@ -24,7 +24,7 @@ export { compose } from './pipeline/compose.js';
 export { createExchange } from './pipeline/create-exchange.js';
 export { Engine, type EngineOptions } from './pipeline/engine.js';
 export { createInProcessEngine, type InProcessEngineOptions } from './pipeline/create-in-process-engine.js';
-export { toDelegateFailure } from './pipeline/delegate-failure.js';
+export { classifyDelegateStream, toDelegateFailure } from './pipeline/delegate-failure.js';
 export { featureStack, type FeatureOptions } from './pipeline/feature-stack.js';
 // observability
 export { createJsonLogger, describeError, type Logger, type LogLevel, type JsonLoggerOptions } from './observability/logger.js';
@@ -111,7 +111,7 @@ export type { EndpointHealth } from './resilience/endpoint-health.js';
 export { installGracefulShutdown, type GracefulShutdownOptions, type GracefulShutdown } from './resilience/graceful-shutdown.js';
 // upstream
 export { createUpstreamCall, type UpstreamCallOptions } from './upstream/upstream-call.js';
-export type { ProviderConfig } from './upstream/provider-config.js';
+export { providerConfigSchema, type ProviderConfig } from './upstream/provider-config.js';
 export { toAnthropicRequest, defaultAnthropicMaxTokens } from './upstream/anthropic-request.js';
 export { fromAnthropicResponse, fromAnthropicEvents } from './upstream/anthropic-response.js';
 export { parseServerSentEvents, type ServerSentEvent } from './upstream/server-sent-events.js';

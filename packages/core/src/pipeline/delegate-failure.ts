@@ -51,6 +51,18 @@ function transportFailure(error: { name?: unknown; code?: unknown; cause?: unkno
   return undefined;
 }
 
+/**
+ * A delegate's stream whose failures read as `toDelegateFailure` classifies them, so one before the
+ * first token falls back like a failed call and one after it ends the stream with a typed error.
+ */
+export async function* classifyDelegateStream<Chunk>(stream: AsyncIterable<Chunk>, attempt: Attempt, signal?: AbortSignal): AsyncGenerator<Chunk> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw toDelegateFailure(error, attempt, signal);
+  }
+}
+
 function headerRecord(headers: unknown): Record<string, string | undefined> {
   if (typeof headers !== 'object' || headers === null) return {};
   if (typeof (headers as Headers).get === 'function') {

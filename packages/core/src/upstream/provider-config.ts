@@ -21,7 +21,8 @@ export interface ProviderConfig {
 
 export const defaultTimeoutMs = 60_000;
 
-const providerConfigSchema = z.object({
+/** A provider's fields; the gateway's config validation spreads its shape into a strict object. */
+export const providerConfigSchema = z.object({
   id: z.string().min(1),
   kind: z.enum(['openai', 'anthropic']),
   baseUrl: z.url({ protocol: /^https?$/ }),
