@@ -9,7 +9,10 @@ import { endpointHealth, type EndpointHealth } from '../resilience/endpoint-heal
 import { takeRequestResilience } from '../resilience/request-resilience.js';
 import { createResilience, type Resilience, type ResilienceOptions } from '../resilience/resilience-options.js';
 import { round } from '../receipts/account-usage.js';
+import type { Receipt } from '../receipts/receipt.js';
 import { MemoryReceiptStore, type ReceiptStore } from '../receipts/receipt-store.js';
+import { readRouterFiles } from '../routing/read-router-files.js';
+import type { RouterFile } from '../routing/router-file.js';
 import { Router } from '../routing/router.js';
 import type { ChatResult } from './chat-result.js';
 import { compose } from './compose.js';
@@ -17,9 +20,6 @@ import { createExchange } from './create-exchange.js';
 import type { EngineMiddleware, ModelCall } from './engine-middleware.js';
 import type { Exchange, ExchangeInput } from './exchange.js';
 import { executeCandidates } from './execute-candidates.js';
-import type { Receipt } from '../receipts/receipt.js';
-import { readRouterFiles } from '../routing/read-router-files.js';
-import type { RouterFile } from '../routing/router-file.js';
 import { featureStack, type FeatureOptions } from './feature-stack.js';
 import { finishStream } from './finish-stream.js';
 
