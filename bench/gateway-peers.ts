@@ -9,9 +9,9 @@ import { barChartSvg } from './gateway/bar-chart.js';
 // `npm run bench -- gateway`: routekit's Express and Koa gateways beside the Portkey gateway, a bare
 // node:http proxy and direct calls, all against one mock upstream, measured in one run. Targets are
 // interleaved round by round so that noise on this shared 2-core machine hits them all alike.
-// BENCH_ROUNDS (default 2) and BENCH_SECONDS (autocannon seconds per run, default 1.5) trade time for noise.
+// BENCH_ROUNDS (default 2) and BENCH_SECONDS (autocannon seconds per run, default 1) trade time for noise.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const seconds = Number(process.env.BENCH_SECONDS ?? 1.5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 1);
 const here = new URL('.', import.meta.url).pathname;
 const peers = `${here}peers/`;
 
