@@ -239,13 +239,16 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     await writeSse(response, result.stream, exchange.id);
   }
 
-  async function receipt({ response, parameter, caller }: RouteContext): Promise<void> {
+  async function receipt({ request, response, parameter, caller }: RouteContext): Promise<void> {
     const found = await engine.receipts.get(parameter!);
     // Another tenant's receipt is reported as missing, not as forbidden, so ids cannot be probed.
     if (found === undefined || (!caller.admin && found.tenant !== caller.tenant)) {
       throw new NotFoundError('No receipt with this id (receipts are kept for a limited time).', { code: 'receipt_not_found', param: 'id' });
     }
-    sendJson(response, 200, found);
+    // ?include=content adds the prompt and answer kept for a tenant that opted in (redacted, as the model saw them).
+    const include = new URL(request.url ?? '/', 'http://gateway').searchParams.get('include');
+    const content = include === 'content' && keyManagement !== undefined ? await keyManagement.retention.get(found.request_id, found.tenant) : undefined;
+    sendJson(response, 200, content === undefined ? found : { ...found, content: { messages: content.messages, answer: content.answer, retained_until: content.retained_until } });
   }
 }
 

@@ -1,27 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import {
-  applyAccessPolicy,
-  cidrListSchema,
-  ConfigurationError,
-  createKeyAuthenticator,
-  createKeyLimits,
-  createSqlApiKeyStore,
-  createSqlAuditLog,
-  createSqlTenantPreferenceStore,
-  parseConfig,
-  type ApiKeyStore,
-  type AuditLog,
-  type AuthenticatedKey,
-  type CounterStore,
-  type Engine,
-  type EngineMiddleware,
-  type ExchangeInput,
-  type KeyAuthenticator,
-  type SpendAlert,
-  type SqlDatabase,
-  type TenantPreferenceStore,
-} from '@routekit/core';
+import { type ApiKeyStore, applyAccessPolicy, type AuditLog, type AuthenticatedKey, cidrListSchema, ConfigurationError, type ContentRetention, type CounterStore, createContentRetention, createKeyAuthenticator, createKeyLimits, createSqlApiKeyStore, createSqlAuditLog, createSqlTenantPreferenceStore, type Engine, type EngineMiddleware, type ExchangeInput, type KeyAuthenticator, parseConfig, type SpendAlert, type SqlDatabase, type TenantPreferenceStore } from '@routekit/core';
 import { presentedKey, type Caller } from './authenticate.js';
 
 export interface KeyManagementOptions {
@@ -51,7 +30,9 @@ export interface KeyManagement {
   readonly preferences: TenantPreferenceStore;
   readonly audit: AuditLog;
   readonly authenticator: KeyAuthenticator;
-  /** The keys' rate and spend limiters; the gateway puts them on the engine it builds (a ready `engine` needs them in its `middleware`). */
+  /** Prompts and answers of tenants whose preferences opt in (`content_retention_days`). */
+  readonly retention: ContentRetention;
+  /** The keys' rate and spend limiters and content retention; the gateway puts them on the engine it builds (a ready `engine` needs them in its `middleware`). */
   readonly middleware: EngineMiddleware[];
   readonly rotationOverlapSeconds: number;
   /** The clock the keys' expiry and overlap are judged by, epoch ms. */
@@ -98,6 +79,7 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
   const keys = await createSqlApiKeyStore({ database, ...(now && { now }) });
   const audit = await createSqlAuditLog({ database, ...(now && { now }) });
   const preferences = await createSqlTenantPreferenceStore({ database, ...(now && { now }) });
+  const retention = await createContentRetention({ database, preferences, ...(now && { now }) });
   const authenticator = createKeyAuthenticator({
     keys,
     audit,
@@ -129,7 +111,9 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
     preferences,
     audit,
     authenticator,
-    middleware: limits.middleware,
+    retention,
+    // Retention last: inside PII redaction, so it keeps the redacted request and the unrestored answer.
+    middleware: [...limits.middleware, retention.middleware],
     rotationOverlapSeconds: valid.rotationOverlapSeconds ?? 86_400,
     now: now ?? Date.now,
     async authenticate(request) {

@@ -53,6 +53,7 @@ export { createSqlProviderKeyStore, providerKeyMigrations, type ProviderKeyStore
 export { recommendModelMoves, type ModelMoveRecommendation, type RecommendModelMovesOptions } from './recommendations/recommend-model-moves.js';
 export { recommendationsReport, type RecommendationsReport, type RecommendationsReportOptions } from './recommendations/recommendations-report.js';
 // operations: API keys, tenant routing preferences, the audit log
+export { createContentRetention, contentRetentionMigrations, type ContentRetention, type RetainedContent } from './operations/content-retention.js';
 export { generateApiKey, parseApiKey, hashApiKeyToken, isApiKeyId, type ApiKeyEnvironment, type ParsedApiKey } from './operations/api-key-token.js';
 export { apiKeyPolicySchema, cidrListSchema, type ApiKeyPolicy } from './operations/api-key-policy.js';
 export { createSqlApiKeyStore, apiKeyStatus, apiKeyMigrations, type ApiKeyStore, type ApiKeyRecord, type ApiKeyStatus, type NewApiKey, type SqlApiKeyStoreOptions } from './operations/sql-api-key-store.js';

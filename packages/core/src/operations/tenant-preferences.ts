@@ -30,6 +30,11 @@ export interface TenantPreferences {
   fallback_enabled?: boolean;
   /** The `x-fallback-chain` of requests that name none. */
   fallback_chain?: string[];
+  /**
+   * Keep the tenant's prompts and answers (after PII redaction) for this many days, for debugging
+   * (seed 002: content retention per organisation). Off when omitted: by default no text is stored.
+   */
+  content_retention_days?: number;
 }
 
 const names = z.array(z.string().min(1).max(200)).max(500);
@@ -46,6 +51,7 @@ export const tenantPreferencesSchema = z.strictObject({
   blocked_models: names.optional(),
   fallback_enabled: z.boolean().refine((value) => value, 'must be true: turning fallbacks off per tenant is not supported yet').optional(),
   fallback_chain: z.array(z.string().min(1).max(512)).min(1).max(5).optional(),
+  content_retention_days: z.number().int().min(1).max(365).optional(),
 });
 
 /**
