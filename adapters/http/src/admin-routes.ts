@@ -1,20 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import {
-  apiKeyPolicySchema,
-  apiKeyStatus,
-  auditEventsToJsonl,
-  AuthenticationError,
-  ConfigurationError,
-  InvalidRequestError,
-  isApiKeyId,
-  NotFoundError,
-  parseConfig,
-  parseTenantPreferences,
-  type ApiKeyRecord,
-  type AuditEventType,
-  type AuditQuery,
-} from '@routekit/core';
+import { apiKeyPolicySchema, type ApiKeyRecord, apiKeyStatus, auditEventsToJsonl, type AuditEventType, type AuditQuery, AuthenticationError, ConfigurationError, InvalidRequestError, isApiKeyId, NotFoundError, parseConfig, parseTenantPreferences, type ProviderKeyStore } from '@routekit/core';
 import type { KeyManagement } from './key-management.js';
 import { assertValueDepth } from './json-depth.js';
 import type { Route, RouteContext } from './match-route.js';
@@ -43,7 +29,7 @@ const rotateKeySchema = z.strictObject({
   expires_in_seconds: z.number().int().positive().optional(),
 });
 
-const auditTypes: readonly AuditEventType[] = ['key.created', 'key.revoked', 'key.rotated', 'preferences.updated', 'configuration.changed', 'auth.failed', 'auth.locked_out', 'admin.read', 'admin.denied'];
+const auditTypes: readonly AuditEventType[] = ['key.created', 'key.revoked', 'key.rotated', 'preferences.updated', 'provider_key.set', 'provider_key.deleted', 'configuration.changed', 'auth.failed', 'auth.locked_out', 'admin.read', 'admin.denied'];
 
 /**
  * The admin API, for `createHttpBridge`'s route table: keys (create, list, read, revoke, rotate),
@@ -64,8 +50,10 @@ export function adminRoutes(management: KeyManagement): Route[] {
     { method: 'GET', path: '/v1/admin/keys/{id}', serve: admin(readKey) },
     // The route table's parameter takes the rest of the path: `{id}/revoke` and `{id}/rotate` land here.
     { method: 'POST', path: '/v1/admin/keys/{id}', serve: admin(changeKey) },
-    { method: 'GET', path: '/v1/admin/tenants/{tenant}', serve: admin(readPreferences) },
-    { method: 'PUT', path: '/v1/admin/tenants/{tenant}', serve: admin(writePreferences) },
+    // `{tenant}` takes the rest of the path: `{tenant}/preferences`, `{tenant}/provider-keys[/{provider}]`.
+    { method: 'GET', path: '/v1/admin/tenants/{tenant}', serve: admin((context) => (isPreferences(context.parameter!) ? readPreferences(context) : listProviderKeys(context))) },
+    { method: 'PUT', path: '/v1/admin/tenants/{tenant}', serve: admin((context) => (isPreferences(context.parameter!) ? writePreferences(context) : setProviderKey(context))) },
+    { method: 'DELETE', path: '/v1/admin/tenants/{tenant}', serve: admin(deleteProviderKey) },
     { method: 'GET', path: '/v1/admin/audit', serve: admin(exportAudit) },
   ];
 
@@ -156,6 +144,38 @@ export function adminRoutes(management: KeyManagement): Route[] {
     sendJson(context.response, 200, { object: 'tenant.preferences', tenant, preferences: value });
   }
 
+  /** A tenant's BYOK keys, by provider, with the last characters only. */
+  async function listProviderKeys(context: RouteContext): Promise<void> {
+    const { tenant } = tenantPath(context.parameter!, 'provider-keys');
+    const store = providerKeyStore();
+    await audit.append({ type: 'admin.read', actor: actorOf(context), tenant, target: `/v1/admin/tenants/${tenant}/provider-keys` });
+    sendJson(context.response, 200, { object: 'list', data: await store.list(tenant) });
+  }
+
+  /** Seals and stores a tenant's own key for a provider: `PUT …/provider-keys/{provider}` with `{ "api_key": "…" }`. */
+  async function setProviderKey(context: RouteContext): Promise<void> {
+    const { tenant, provider } = tenantPath(context.parameter!, 'provider-keys', true);
+    const body = await bodyOf(context);
+    const apiKey = typeof body === 'object' && body !== null && Object.hasOwn(body, 'api_key') ? (body as { api_key: unknown }).api_key : undefined;
+    if (typeof apiKey !== 'string' || apiKey === '') throw new InvalidRequestError('Send { "api_key": "<the provider key>" }.', { code: 'invalid_request', param: 'api_key' });
+    const summary = await providerKeyStore().set(tenant, provider!, apiKey);
+    await audit.append({ type: 'provider_key.set', actor: actorOf(context), tenant, target: provider! });
+    sendJson(context.response, 200, { object: 'provider_key', ...summary });
+  }
+
+  async function deleteProviderKey(context: RouteContext): Promise<void> {
+    const { tenant, provider } = tenantPath(context.parameter!, 'provider-keys', true);
+    const deleted = await providerKeyStore().delete(tenant, provider!);
+    if (!deleted) throw new NotFoundError('This tenant has no key for this provider.', { code: 'provider_key_not_found' });
+    await audit.append({ type: 'provider_key.deleted', actor: actorOf(context), tenant, target: provider! });
+    sendJson(context.response, 200, { object: 'provider_key', tenant, provider, deleted: true });
+  }
+
+  function providerKeyStore(): ProviderKeyStore {
+    if (management.providerKeys === undefined) throw new NotFoundError('Provider keys per tenant need ROUTEKIT_MASTER_KEY (32 bytes: openssl rand -base64 32) on the gateway.', { code: 'byok_not_configured' });
+    return management.providerKeys;
+  }
+
   async function exportAudit(context: RouteContext): Promise<void> {
     const query = queryOf(context);
     const format = query.get('format') ?? 'json';
@@ -192,10 +212,23 @@ export function adminRoutes(management: KeyManagement): Route[] {
 }
 
 /** `{tenant}/preferences` is the only resource under a tenant. */
+function isPreferences(parameter: string): boolean {
+  return parameter.endsWith('/preferences');
+}
+
 function tenantOf(parameter: string): string {
-  const match = /^([^/]{1,200})\/preferences$/.exec(parameter);
-  if (match === null) throw new NotFoundError('No admin route at this path; tenants take GET and PUT /v1/admin/tenants/{tenant}/preferences.', { code: 'unknown_url' });
-  return match[1]!;
+  return tenantPath(parameter, 'preferences').tenant;
+}
+
+/** `{tenant}/preferences`, `{tenant}/provider-keys` or `{tenant}/provider-keys/{provider}`; anything else is a 404. */
+function tenantPath(parameter: string, expected: 'preferences' | 'provider-keys', needsProvider = false): { tenant: string; resource: 'preferences' | 'provider-keys'; provider?: string } {
+  const match = /^([^/]{1,200})\/(preferences|provider-keys)(?:\/([^/]{1,100}))?$/.exec(parameter);
+  const resource = match?.[2] as 'preferences' | 'provider-keys' | undefined;
+  const provider = match?.[3];
+  if (match === null || resource !== expected || (resource === 'preferences' && provider !== undefined) || (resource === 'provider-keys' && needsProvider !== (provider !== undefined))) {
+    throw new NotFoundError('No admin route at this path; tenants take GET and PUT /v1/admin/tenants/{tenant}/preferences, GET /v1/admin/tenants/{tenant}/provider-keys, and PUT and DELETE /v1/admin/tenants/{tenant}/provider-keys/{provider}.', { code: 'unknown_url' });
+  }
+  return { tenant: match[1]!, resource: resource!, ...(provider !== undefined && { provider }) };
 }
 
 /** How the admin API shows a key: never its secret or hash; `prefix` is what its owner sees at the start of it. */

@@ -14,7 +14,7 @@ export function createEngine(config: RouterConfig): Engine {
     ...passed,
     // Durable keys' own rate and spend limits; a ready `engine` must be given keyManagement.middleware itself.
     ...(config.keyManagement !== undefined && { middleware: [...config.keyManagement.middleware, ...(passed.middleware ?? [])] }),
-    call: createUpstreamCall({ providers }),
+    call: createUpstreamCall({ providers, ...(config.keyManagement?.providerKeys && { providerKeys: config.keyManagement.providerKeys }) }),
     catalog: new ModelCatalog({ ...(config.models && { models: config.models }), providers: providers.map((provider) => provider.id) }),
   });
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { type ApiKeyStore, applyAccessPolicy, type AuditLog, type AuthenticatedKey, cidrListSchema, ConfigurationError, type ContentRetention, type CounterStore, createContentRetention, createKeyAuthenticator, createKeyLimits, createSqlApiKeyStore, createSqlAuditLog, createSqlTenantPreferenceStore, type Engine, type EngineMiddleware, type ExchangeInput, type KeyAuthenticator, parseConfig, type SpendAlert, type SqlDatabase, type TenantPreferenceStore } from '@routekit/core';
+import { type ApiKeyStore, applyAccessPolicy, type AuditLog, type AuthenticatedKey, cidrListSchema, ConfigurationError, type ContentRetention, type CounterStore, createContentRetention, createKeyAuthenticator, createKeyLimits, createSqlApiKeyStore, createSqlAuditLog, createSqlProviderKeyStore, createSqlTenantPreferenceStore, type Engine, type EngineMiddleware, type ExchangeInput, type KeyAuthenticator, masterKeyFromEnvironment, masterKeyVariable, parseConfig, type ProviderKeyStore, type SpendAlert, type SqlDatabase, type TenantPreferenceStore } from '@routekit/core';
 import { presentedKey, type Caller } from './authenticate.js';
 
 export interface KeyManagementOptions {
@@ -32,6 +32,8 @@ export interface KeyManagement {
   readonly authenticator: KeyAuthenticator;
   /** Prompts and answers of tenants whose preferences opt in (`content_retention_days`). */
   readonly retention: ContentRetention;
+  /** Tenants' own provider keys (BYOK), sealed under `ROUTEKIT_MASTER_KEY`; absent without a master key. */
+  readonly providerKeys: ProviderKeyStore | undefined;
   /** The keys' rate and spend limiters and content retention; the gateway puts them on the engine it builds (a ready `engine` needs them in its `middleware`). */
   readonly middleware: EngineMiddleware[];
   readonly rotationOverlapSeconds: number;
@@ -80,6 +82,8 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
   const audit = await createSqlAuditLog({ database, ...(now && { now }) });
   const preferences = await createSqlTenantPreferenceStore({ database, ...(now && { now }) });
   const retention = await createContentRetention({ database, preferences, ...(now && { now }) });
+  // BYOK needs a master key; without one the gateway's own provider keys serve every tenant.
+  const providerKeys = process.env[masterKeyVariable] ? await createSqlProviderKeyStore({ database, masterKey: masterKeyFromEnvironment() }) : undefined;
   const authenticator = createKeyAuthenticator({
     keys,
     audit,
@@ -112,6 +116,7 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
     audit,
     authenticator,
     retention,
+    providerKeys,
     // Retention last: inside PII redaction, so it keeps the redacted request and the unrestored answer.
     middleware: [...limits.middleware, retention.middleware],
     rotationOverlapSeconds: valid.rotationOverlapSeconds ?? 86_400,

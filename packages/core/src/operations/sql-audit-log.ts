@@ -8,6 +8,8 @@ export type AuditEventType =
   | 'key.revoked'
   | 'key.rotated'
   | 'preferences.updated'
+  | 'provider_key.set'
+  | 'provider_key.deleted'
   | 'configuration.changed'
   | 'auth.failed'
   | 'auth.locked_out'
