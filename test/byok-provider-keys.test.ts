@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProviderKey, ProviderKeyUnreadableError, sealProviderKey, type SealedProviderKey } from '../packages/core/src/byok/envelope-encryption.js';
 import { masterKeyFromEnvironment, parseMasterKey } from '../packages/core/src/byok/master-key.js';
@@ -9,11 +6,10 @@ import { createSqlProviderKeyStore } from '../packages/core/src/byok/sql-provide
 import { ConfigurationError } from '../packages/core/src/errors.js';
 import type { ModelInfo } from '../packages/core/src/catalog/model-info.js';
 import { createExchange } from '../packages/core/src/pipeline/create-exchange.js';
-import { openPostgresDatabase } from '../packages/core/src/storage/postgres-database.js';
 import type { SqlDatabase } from '../packages/core/src/storage/sql-database.js';
-import { openSqliteDatabase } from '../packages/core/src/storage/sqlite-database.js';
 import { startMockUpstream, type MockUpstream } from '../packages/core/src/testing/index.js';
 import { createUpstreamCall } from '../packages/core/src/upstream/upstream-call.js';
+import { databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const masterKey = parseMasterKey(randomBytes(32).toString('base64'));
@@ -86,10 +82,7 @@ describe('envelope encryption of provider keys', () => {
   });
 });
 
-const databases: Array<[string, () => Promise<SqlDatabase>]> = [
-  ['SQLite file', async () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-byok-')), 'routekit.db') })],
-  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
-];
+const databases = databasesUnderTest('routekit-byok-');
 
 describe.each(databases)('provider key store on %s', (_name, open) => {
   let database: SqlDatabase;

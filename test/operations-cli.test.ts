@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSqlApiKeyStore, openSqliteDatabase } from '@routekit/core';
 import { keys } from '../packages/cli/src/commands/keys.js';
 import { runCommand } from '../packages/cli/src/run-command.js';
+import { testPostgresConnection } from '../packages/core/src/storage/sql-database-suite.js';
 
 // `routekit keys` against a SQLite file of its own: the secret printed once, one-line errors naming
 // the flag with exit code 2, and an audit export holding what the commands did.
@@ -60,7 +61,7 @@ describe('routekit keys', () => {
   });
 
   it('works on PostgreSQL given a postgres:// URL', async () => {
-    const url = process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const url = testPostgresConnection;
     const tenant = `cli-${process.pid}-${Date.now().toString(36)}`;
     const created = await cli(['create', '--database', url, '--tenant', tenant, '--admin']);
     expect(created.code).toBe(0);

@@ -3,13 +3,14 @@ import { openPostgresDatabase, type SqlDatabase } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { createKeyManagement } from '@routekit/http';
 import { startGateway, type RunningGateway } from './start-gateway.js';
+import { testPostgresConnection } from '../packages/core/src/storage/sql-database-suite.js';
 
 // Two gateway instances (Express and Koa), each with its own connection pool to ONE PostgreSQL
 // (127.0.0.1:5432, database `test`): a key created through A's admin API works on B at once, a
 // revocation on B refuses it on A at once, preferences set on A apply on B, and either instance's
 // audit export shows both instances' events. The tables are shared with other suites, so this run
 // uses a tenant of its own and deletes nothing.
-const connection = process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connection = testPostgresConnection;
 const tenant = `shared-${process.pid}-${Date.now().toString(36)}`;
 const adminKey = 'admin-shared-postgres-key-0123456789';
 

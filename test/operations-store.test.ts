@@ -1,7 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   apiKeyStatus,
@@ -10,21 +7,17 @@ import {
   createSqlAuditLog,
   createSqlTenantPreferenceStore,
   hashApiKeyToken,
-  openPostgresDatabase,
-  openSqliteDatabase,
   parseApiKey,
   parseTenantPreferences,
   type SqlDatabase,
 } from '@routekit/core';
+import { databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
 
 // The durable key store, audit log and tenant preferences, one suite against a SQLite file and the
 // real PostgreSQL on 127.0.0.1:5432 (database `test`). The tables are shared with other suites, so
 // every test uses tenants of its own (`run` below) and never deletes or drops anything.
 const run = `ops-${process.pid}-${Date.now().toString(36)}`;
-const databases: Array<[string, () => Promise<SqlDatabase>]> = [
-  ['SQLite file', async () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-operations-')), 'routekit.db') })],
-  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
-];
+const databases = databasesUnderTest('routekit-operations-');
 
 /** A database whose reads are counted, to show a lookup is one indexed read, not a scan. */
 function counting(database: SqlDatabase): { database: SqlDatabase; queries: string[] } {

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPostgresDatabase } from '../packages/core/src/storage/postgres-database.js';
 import type { SqlDatabase } from '../packages/core/src/storage/sql-database.js';
 import { openSqliteDatabase } from '../packages/core/src/storage/sqlite-database.js';
 import { CircuitBreaker } from '../packages/core/src/resilience/circuit-breaker.js';
@@ -17,6 +16,7 @@ import { createWebhookNotifier, crossedRateLimitWarnings, keyExpiryNoticeDue } f
 import { verifyWebhookSignature, webhookIdHeader, webhookSignatureHeader } from '../packages/core/src/webhooks/webhook-signature.js';
 import type { WebhookEvent } from '../packages/core/src/webhooks/webhook-events.js';
 import type { RateLimitWarning } from '../packages/core/src/webhooks/webhook-events.js';
+import { databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const secret = 'whsec_test_0123456789abcdef';
@@ -63,10 +63,7 @@ async function startReceiver(plan: Array<number | 'hang'> = []): Promise<{ url: 
 const spendAlert = { type: 'spend_threshold' as const, scope: 'tenant' as const, id: 'acme', limit: 'daily_usd', limit_usd: 10, spent_usd: 8.2, threshold_percent: 80, window_start: '2026-12-02T00:00:00.000Z' };
 
 const sqliteFile = join(mkdtempSync(join(tmpdir(), 'routekit-webhooks-')), 'routekit.db');
-const databases: Array<[string, () => Promise<SqlDatabase>]> = [
-  ['SQLite file', async () => openSqliteDatabase({ path: sqliteFile })],
-  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
-];
+const databases = databasesUnderTest('routekit-webhooks-', sqliteFile);
 
 describe.each(databases)('webhook outbox on %s', (_name, open) => {
   const opened: SqlDatabase[] = [];

@@ -1,19 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, type Migration } from './migrate.js';
-import { openPostgresDatabase } from './postgres-database.js';
 import type { SqlDatabase } from './sql-database.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { databasesUnderTest } from './sql-database-suite.js';
 
 // One suite, both databases: a SQLite file, and the real PostgreSQL on 127.0.0.1:5432 (database
 // `test`), each test in a table of its own so parallel runs and other suites do not collide.
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
-const databases: Array<[string, () => Promise<SqlDatabase>]> = [
-  ['SQLite file', async () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-sql-')), 'routekit.db') })],
-  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
-];
+const databases = databasesUnderTest('routekit-sql-');
 
 describe.each(databases)('SqlDatabase on %s', (_name, open) => {
   const opened: SqlDatabase[] = [];

@@ -1,13 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '../receipts/receipt.js';
 import { summarizeUsage, type UsageGrouping } from '../receipts/usage-summary.js';
-import { openPostgresDatabase } from './postgres-database.js';
 import type { SqlDatabase } from './sql-database.js';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { databasesUnderTest } from './sql-database-suite.js';
 
 // Generated traffic over three hours: several tenants, keys and models, errors of each kind, cache
 // hits and misses, fallbacks, streams. The SQL figures must equal the in-memory reference's.
@@ -38,10 +34,7 @@ function rounded(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value), (_key, entry: unknown) => (typeof entry === 'number' ? Math.round(entry * 1e6) / 1e6 : entry));
 }
 
-const databases: Array<[string, () => Promise<SqlDatabase>]> = [
-  ['SQLite file', async () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-receipts-')), 'routekit.db') })],
-  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
-];
+const databases = databasesUnderTest('routekit-receipts-');
 
 describe.each(databases)('durable receipts on %s', (_name, open) => {
   const opened: SqlDatabase[] = [];

@@ -1,14 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '../receipts/receipt.js';
 import { summarizeUsage, type UsageGrouping, type UsageReport } from '../receipts/usage-summary.js';
-import { openPostgresDatabase } from './postgres-database.js';
 import type { SqlDatabase } from './sql-database.js';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
-import { openSqliteDatabase } from './sqlite-database.js';
 import { latencyBucket, latencyOfBucket, rebuildUsageRollup } from './usage-rollup.js';
+import { databasesUnderTest } from './sql-database-suite.js';
 
 // The hourly rollups answer large ranges: every sum must equal the in-memory reference's, and the
 // latency percentiles must be within 1% of the exact nearest-rank ones, with ranges whose edges cut
@@ -52,10 +48,7 @@ function expectLatencyClose(actual: UsageReport, expected: UsageReport): void {
   }
 }
 
-const databases: Array<[string, () => Promise<SqlDatabase>]> = [
-  ['SQLite file', async () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-rollup-')), 'routekit.db') })],
-  ['PostgreSQL', async () => openPostgresDatabase({ connection: process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test' })],
-];
+const databases = databasesUnderTest('routekit-rollup-');
 
 describe.each(databases)('hourly usage rollups on %s', (_name, open) => {
   const opened: SqlDatabase[] = [];
