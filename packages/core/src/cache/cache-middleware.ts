@@ -46,7 +46,8 @@ export interface CacheMiddlewareOptions {
   sharedPrefix?: string;
 }
 
-const optionsSchema = z.object({
+/** The cache's plain options; the config validator spreads this shape and adds the object-valued ones (embedder, shared store). */
+export const cacheOptionsSchema = z.object({
   enabled: z.boolean().optional(),
   similarityThreshold: z.number().min(0.9).max(0.99).optional(),
   ttlSeconds: z.number().positive().optional(),
@@ -97,7 +98,7 @@ function policyFor(exchange: Exchange, excluded: ReadonlySet<string>, options: R
  * const engine = new Engine({ call, middleware: [createCacheMiddleware({ similarityThreshold: 0.95, ttlSeconds: 600, excludeModels: ['openai/o3'] })] });
  */
 export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): EngineMiddleware {
-  const parsed = optionsSchema.safeParse(options);
+  const parsed = cacheOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InvalidRequestError(`cache option ${issue.path.join('.')}: ${issue.message}`, { param: issue.path.join('.'), code: 'invalid_cache_option' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CacheMiddlewareOptions } from '../cache/cache-middleware.js';
+import { cacheOptionsSchema, type CacheMiddlewareOptions } from '../cache/cache-middleware.js';
 import type { RateLimitOptions } from '../guard/limits/rate-limit-middleware.js';
 import type { SpendLimitOptions } from '../guard/limits/spend-limit-middleware.js';
 import { rateLimitRuleSchema, spendPolicySchema } from '../guard/limits/limit-schemas.js';
@@ -70,18 +70,9 @@ export const piiSchema = z.strictObject({
 });
 
 export const cacheSchema = z.strictObject({
-  enabled: z.boolean().optional(),
-  similarityThreshold: z.number().min(0.9).max(0.99).optional(),
-  ttlSeconds: z.number().positive().optional(),
-  excludeModels: z.array(z.string()).optional(),
-  maxTemperature: z.number().min(0).optional(),
-  cacheHighTemperature: z.boolean().optional(),
-  semantic: z.boolean().optional(),
-  maxBytes: positiveInteger.optional(),
-  maxEntriesPerTenant: positiveInteger.optional(),
+  ...cacheOptionsSchema.shape,
   embedder: implementing<NonNullable<CacheMiddlewareOptions['embedder']>>('an embedder', ['embed', 'similarity']).optional(),
   shared: implementing<NonNullable<CacheMiddlewareOptions['shared']>>('a key-value store', ['get', 'set', 'delete']).optional(),
-  sharedPrefix: z.string().min(1).optional(),
 });
 
 /** The built-in features' keys, each validated strictly: spread it into an adapter's own strict object. */
