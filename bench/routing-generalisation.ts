@@ -9,6 +9,7 @@
 // - Multi-model routing on held-out halves: area under the cost-quality curve of the difficulty
 //   prediction `auto` uses, against random and the oracle.
 import { ModelCatalog } from '../packages/core/src/catalog/model-catalog.js';
+import type { ModelInfo } from '../packages/core/src/catalog/model-info.js';
 import { areaUnderCostQuality, costQualityCurves } from '../packages/core/src/evaluation/cost-quality-curve.js';
 import { pairMetrics } from '../packages/core/src/evaluation/routing-metrics.js';
 import { autoTolerance } from '../packages/core/src/routing/auto-strategy.js';
@@ -109,7 +110,8 @@ for (const set of ['routerbench-arc-challenge', 'routerbench-mbpp', 'routerbench
   const accuracy = models.map((model) => mean(train.map((row) => row.scores[model]!)));
   const meanCost = models.map((model) => mean(train.map((row) => row.cost_usd![model]!)));
   const meanLength = mean(train.map((row) => row.prompt.length));
-  const best = Math.max(...accuracy);
+  // Each data-set model stands in as a catalog model whose tier is its accuracy on the training half.
+  const tiers = accuracy.map((quality) => ({ quality }) as ModelInfo);
   const area = (predict: (prompt: string) => number[]) => {
     const curves = costQualityCurves(models, test.map((row) => ({
       predicted: predict(row.prompt),
@@ -120,8 +122,8 @@ for (const set of ['routerbench-arc-challenge', 'routerbench-mbpp', 'routerbench
     return { router: areaUnderCostQuality(curves.router, curves.costUnit), random: areaUnderCostQuality(curves.random, curves.costUnit), oracle: areaUnderCostQuality(curves.oracle, curves.costUnit) };
   };
   const difficulty = area((prompt) => {
-    const scale = (Math.max(0, 2 * scorers.default(prompt) - 1) / 0.13) ** 2;
-    return accuracy.map((value) => best - (best - value) * scale);
+    const predicted = difficultyQuality(scorers.default(prompt), tiers);
+    return tiers.map(predicted);
   });
   console.log(`| ${set} (${test.length}) | ${difficulty.router.toFixed(3)} | ${difficulty.random.toFixed(3)} | ${difficulty.oracle.toFixed(3)} |`);
 }

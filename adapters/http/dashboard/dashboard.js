@@ -17,7 +17,6 @@
   }
 
   const money = (value) => '$' + value.toFixed(value >= 1 ? 2 : 6);
-  // uPlot draws points and lines; a bucket with no requests has no latency (null), not 0 ms.
   const percent = (value) => (value * 100).toFixed(1) + '%';
   const cell = (row, text) => { const td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; };
 
@@ -49,7 +48,8 @@
     charts.push(new uPlot({ width, height: 220, scales: { x: { time: true, range: () => range } }, series: [{}, ...series], axes: [{}, { size: 80, ...values }] }, data, element));
   }
 
-  // One point per bucket of the range, zero where nothing happened, so the lines read as time.
+  // One point per bucket of the range, zero requests where nothing happened, so the lines read as
+  // time; such a bucket has no latency or success rate (null, a gap), not 0.
   function showTimeline(groups, from, to, bucketMs) {
     const byStart = new Map(groups.map((group) => [Date.parse(group.group), group]));
     const starts = [];
