@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { ChatResult } from '../pipeline/chat-result.js';
 import type { EngineMiddleware } from '../pipeline/engine-middleware.js';
 import type { Exchange } from '../pipeline/exchange.js';
@@ -38,6 +38,9 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
           'routekit.stream': request.stream === true,
         },
       });
+      // No SDK registered (and no trace around the request): the span is a no-op with nothing to
+      // propagate, so the request runs without the context switches and attempt spans.
+      if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return next();
       exchange.state.set(requestSpanKey, span);
       let result: ChatResult;
       try {
@@ -54,7 +57,8 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
     },
     async wrapCall(attempt, next) {
       const parent = attempt.exchange.state.get(requestSpanKey) as Span | undefined;
-      const parentContext = parent === undefined ? context.active() : trace.setSpan(context.active(), parent);
+      if (parent === undefined) return next();
+      const parentContext = trace.setSpan(context.active(), parent);
       const span = tracer().startSpan(
         `chat ${attempt.request.model}`,
         {

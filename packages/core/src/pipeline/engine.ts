@@ -187,16 +187,18 @@ export class Engine {
     const { receipt } = exchange;
     receipt.strategy = decision.strategy;
     receipt.reason = decision.reason;
-    receipt.candidates = [
-      ...decision.candidates.map((candidate) => ({
-        model: candidate.model.id,
-        score: candidate.score,
-        ...(candidate.predictedQuality !== undefined && { predicted_quality: candidate.predictedQuality }),
-        estimated_cost_usd: round(candidate.estimatedCostUsd),
-        eligible: true,
-      })),
-      ...decision.rejected.map((rejected) => ({ model: rejected.model.id, score: 0, estimated_cost_usd: 0, eligible: false, rejected_because: rejected.reason })),
-    ];
+    receipt.candidates = [];
+    for (const candidate of decision.candidates) {
+      const { model, score, predictedQuality } = candidate;
+      const estimated = round(candidate.estimatedCostUsd);
+      // Two literals rather than a conditional spread: this runs for every ranked model of every request.
+      receipt.candidates.push(
+        predictedQuality === undefined
+          ? { model: model.id, score, estimated_cost_usd: estimated, eligible: true }
+          : { model: model.id, score, predicted_quality: predictedQuality, estimated_cost_usd: estimated, eligible: true },
+      );
+    }
+    for (const rejected of decision.rejected) receipt.candidates.push({ model: rejected.model.id, score: 0, estimated_cost_usd: 0, eligible: false, rejected_because: rejected.reason });
     if (plan.models.length === 0) {
       const open = plan.rejected.filter((rejected) => rejected.reason === 'circuit_open').map((rejected) => rejected.model.id);
       const until = open.map((id) => breaker?.openUntil(id) ?? null).filter((value): value is number => value !== null);

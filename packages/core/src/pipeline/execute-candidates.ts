@@ -4,7 +4,7 @@ import type { ModelInfo } from '../catalog/model-info.js';
 import { BudgetExceededError, ProviderFailedError, RoutekitError } from '../errors.js';
 import { accountUsage } from '../receipts/account-usage.js';
 import type { ReceiptAttempt } from '../receipts/receipt.js';
-import { untilAborted, sleep } from '../resilience/abortable.js';
+import { anySignal, untilAborted, sleep, type LinkedSignal } from '../resilience/abortable.js';
 import type { AttemptPolicy } from '../resilience/attempt-policy.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { CircuitOpenError } from '../resilience/circuit-open-error.js';
@@ -48,9 +48,20 @@ type AttemptMeta = Pick<ReceiptAttempt, 'retry' | 'waited_ms' | 'wait' | 'circui
  * and the circuit breaker.
  */
 export async function executeCandidates(options: ExecuteCandidatesOptions): Promise<ChatResult> {
+  const { exchange, deadline } = options;
+  // Made on first use: most requests never wait or hedge.
+  let waitSignal: LinkedSignal | undefined;
+  const waitSignalOf = () => (waitSignal ??= anySignal([exchange.signal, deadline.signal])).signal;
+  try {
+    return await tryCandidates(options, waitSignalOf);
+  } finally {
+    waitSignal?.dispose();
+  }
+}
+
+async function tryCandidates(options: ExecuteCandidatesOptions, waitSignalOf: () => AbortSignal): Promise<ChatResult> {
   const { exchange, candidates, policy, deadline } = options;
   const { receipt } = exchange;
-  const waitSignal = AbortSignal.any([exchange.signal, deadline.signal]);
   const skipped: string[] = [];
   let attempts = 0;
   let lastError: unknown;
@@ -74,7 +85,7 @@ export async function executeCandidates(options: ExecuteCandidatesOptions): Prom
         if (delayMs === undefined) return await attemptOnce(options, model, meta, attempts++, admission.probe, started);
         return await raceHedged({
           delayMs,
-          signal: waitSignal,
+          signal: waitSignalOf(),
           first: (cancel) => attemptOnce(options, model, meta, attempts++, admission.probe, started, cancel),
           second: async (cancel) => {
             const hedgeAdmission = options.breaker === undefined ? { allowed: true, probe: false } : await options.breaker.admit(second!.id);
@@ -92,7 +103,7 @@ export async function executeCandidates(options: ExecuteCandidatesOptions): Prom
         if (decision.action === 'next') break;
         receipt.retries = (receipt.retries ?? 0) + 1;
         meta = { waited_ms: decision.waitMs, wait: decision.wait };
-        if (decision.waitMs > 0) await sleep(decision.waitMs, waitSignal);
+        if (decision.waitMs > 0) await sleep(decision.waitMs, waitSignalOf());
       }
     }
     if (hasNext) receipt.fallback_attempts += 1;
@@ -108,8 +119,11 @@ async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, 
   const streaming = exchange.request.stream === true;
   const limitMs = Math.max(1, Math.min(streaming ? policy.firstTokenTimeoutMs : policy.attemptTimeoutMs, Math.ceil(deadline.remainingMs())));
   const timeout = new AbortController();
-  const signal = AbortSignal.any([exchange.signal, deadline.signal, timeout.signal, ...(cancel ? [cancel] : [])]);
+  const linked = anySignal(cancel ? [exchange.signal, deadline.signal, timeout.signal, cancel] : [exchange.signal, deadline.signal, timeout.signal]);
+  const { signal } = linked;
   const timer = setTimeout(() => timeout.abort(attemptTimedOut(model, limitMs, streaming)), limitMs);
+  // A stream that got past its first token keeps the signal until it ends (relay disposes of it).
+  let relaying = false;
   try {
     const result = await untilAborted(options.call(attempt, signal), signal, closeLateResult);
     if (result.type === 'response') {
@@ -132,7 +146,8 @@ async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, 
     }
     clearTimeout(timer);
     receipt.winner = model.id;
-    return { type: 'stream', stream: relay(iterator, head, options, { model, meta, probe, started, signal }) };
+    relaying = true;
+    return { type: 'stream', stream: relay(iterator, head, options, { model, meta, probe, started, signal, dispose: linked.dispose }) };
   } catch (error) {
     const failure = signal.aborted && !exchange.signal.aborted ? (signal.reason ?? error) : error;
     receipt.attempts.push({
@@ -148,6 +163,7 @@ async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, 
     throw failure;
   } finally {
     clearTimeout(timer);
+    if (!relaying) linked.dispose();
   }
 }
 
@@ -183,6 +199,8 @@ interface RelayContext {
   probe: boolean;
   started: number;
   signal: AbortSignal;
+  /** Unlinks `signal` from the request's signals once the stream is over. */
+  dispose: () => void;
 }
 
 /**
@@ -227,6 +245,7 @@ async function* relay(iterator: AsyncIterator<ChatChunk>, head: ChatChunk[], opt
     await reportFailure(options, model, error instanceof RoutekitError || exchange.signal.aborted ? error : streamFailure(model, error), context.probe, firstTokenAt - started);
     throw error;
   } finally {
+    context.dispose();
     void Promise.resolve(iterator.return?.()).catch(() => {});
     // A client that left after the first token says nothing against the model.
     if (!reported && !exchange.signal.aborted) await report(options, model, { failed: false, slow, probe: context.probe });

@@ -13,7 +13,11 @@ export interface ReceiptStore {
 }
 
 export interface MemoryReceiptStoreOptions {
-  /** How many receipts to keep; the oldest go first. Default 10,000. */
+  /**
+   * How many receipts to keep; the oldest go first. Default 1,000: a routed receipt lists every
+   * ranked model (about 2 KB), so 10,000 held 23 MB of a gateway's heap. Keep more, and analytics
+   * across restarts, in a durable store (SQLite or PostgreSQL).
+   */
   maxReceipts?: number;
 }
 
@@ -27,7 +31,7 @@ export class MemoryReceiptStore implements ReceiptStore {
   readonly #receipts: LRUCache<string, Receipt>;
 
   constructor(options: MemoryReceiptStoreOptions = {}) {
-    this.#receipts = new LRUCache({ max: options.maxReceipts ?? 10_000 });
+    this.#receipts = new LRUCache({ max: options.maxReceipts ?? 1_000 });
   }
 
   async put(receipt: Receipt): Promise<void> {

@@ -45,3 +45,30 @@ export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> 
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** A signal linked to others, and the way to unlink it once it is no longer needed. */
+export interface LinkedSignal {
+  signal: AbortSignal;
+  /** Removes its listeners from the signals it follows (which may outlive it: a caller's own signal). */
+  dispose(): void;
+}
+
+/**
+ * A signal that aborts, with the same reason, as soon as any of `signals` does. Lighter than
+ * `AbortSignal.any`, which registers every signal it makes with a finalizer: the gateway makes two
+ * per request.
+ */
+export function anySignal(signals: readonly AbortSignal[]): LinkedSignal {
+  const controller = new AbortController();
+  const aborted = signals.find((signal) => signal.aborted);
+  if (aborted !== undefined) {
+    controller.abort(aborted.reason);
+    return { signal: controller.signal, dispose: () => {} };
+  }
+  const follow = signals.map((signal) => () => controller.abort(signal.reason));
+  signals.forEach((signal, index) => signal.addEventListener('abort', follow[index]!, { once: true }));
+  return {
+    signal: controller.signal,
+    dispose: () => signals.forEach((signal, index) => signal.removeEventListener('abort', follow[index]!)),
+  };
+}

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../stores/redis-connection.js';
 import { createRedisScript } from '../stores/redis-script.js';
 import type { Admission, BreakerSettings, BreakerStore, BreakerView, CircuitState } from './breaker-store.js';
 import { createMemoryBreakerStore } from './memory-breaker-store.js';
@@ -36,7 +37,7 @@ export function createRedisBreakerStore(options: RedisBreakerStoreOptions = {}):
   const owned = options.redis === undefined;
   const redis =
     options.redis ??
-    new Redis(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    new (loadIoredis().Redis)(options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
       // Fail fast instead of queueing while disconnected: the local state answers meanwhile.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

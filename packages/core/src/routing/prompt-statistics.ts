@@ -5,7 +5,10 @@ export const statisticNames = [
   'log-capitalised-words', 'log-sentences',
 ] as const;
 
-const mathSymbols = new Set('=+-*/^<>%∑∫√πθ'.split('').map((character) => character.charCodeAt(0)));
+const mathSymbols = '=+-*/^<>%∑∫√πθ';
+/** `mathSymbols` by character code, for the ASCII ones: a table lookup per character, not a Set's. */
+const asciiMathSymbols = new Uint8Array(128);
+for (const symbol of mathSymbols) if (symbol.charCodeAt(0) < 128) asciiMathSymbols[symbol.charCodeAt(0)] = 1;
 
 /** Prompt statistics in the order of `statisticNames`, each scaled to about 0..1. */
 export function promptStatistics(text: string): number[] {
@@ -21,7 +24,7 @@ export function promptStatistics(text: string): number[] {
     if (code > 127) nonAscii++;
     if (code === 10) lines++;
     if (code === 63) questions++;
-    if (mathSymbols.has(code)) math++;
+    if (code < 128 ? asciiMathSymbols[code] === 1 : mathSymbols.includes(text[position]!)) math++;
     if ((code === 46 || code === 33 || code === 63) && (position + 1 === length || text.charCodeAt(position + 1) === 32 || text.charCodeAt(position + 1) === 10)) sentences++;
     if (isDigit || isLetter) {
       if (!inWord) {

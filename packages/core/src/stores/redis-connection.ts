@@ -1,5 +1,17 @@
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+
+let ioredis: typeof import('ioredis') | undefined;
+
+/**
+ * ioredis, loaded when a store first makes a connection: it adds about 15 MB to a process, which
+ * every app that imports routekit but keeps its state in memory would otherwise carry.
+ */
+export function loadIoredis(): typeof import('ioredis') {
+  ioredis ??= createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+  return ioredis;
+}
 
 /**
  * An ioredis client for a store: it never queues commands while disconnected, never replays a
@@ -8,7 +20,7 @@ import { Redis } from 'ioredis';
  * the store's calls instead of printing a stack per reconnect attempt. It connects on first use.
  */
 export function createRedisConnection(url: string | undefined, timeoutMs: number): Redis {
-  const redis = new Redis(url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+  const redis = new (loadIoredis().Redis)(url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
     lazyConnect: true,
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,

@@ -17,8 +17,33 @@ export function createKeepAliveAgents(): KeepAliveAgents {
   return { http: new http.Agent(options), https: new https.Agent(options) };
 }
 
+/** Where a request goes, as node:http takes it: parsed once per URL, not once per request. */
+export interface UpstreamTarget {
+  https: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+  /** `user:password` from the URL, as node:http sends it (basic auth). */
+  auth?: string;
+}
+
+const targets = new Map<string, UpstreamTarget>();
+
+/** The target of `url` (a provider's base URL and a path), remembered for the next request to it. */
+export function upstreamTarget(url: string): UpstreamTarget {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { https: parsed.protocol === 'https:', hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: parsed.port, path: `${parsed.pathname}${parsed.search}`, ...(parsed.username !== '' && { auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` }) };
+    // Providers are configured, so this holds a handful of URLs; the bound only guards against a config that makes them up.
+    if (targets.size >= 1000) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 export interface UpstreamRequestOptions {
-  url: URL;
+  target: UpstreamTarget;
   headers: Record<string, string>;
   body: string;
   agents: KeepAliveAgents;
@@ -35,15 +60,18 @@ export interface UpstreamRequestOptions {
  * UpstreamTimeoutError, a socket error, or the signal's reason when aborted.
  */
 export function sendUpstreamRequest(options: UpstreamRequestOptions): Promise<UpstreamResponse> {
-  const { url, signal } = options;
+  const { target, signal } = options;
   if (signal.aborted) return Promise.reject(signal.reason);
   const deadline = performance.now() + options.timeoutMs;
   return new Promise((resolve, reject) => {
-    const transport = url.protocol === 'https:' ? https : http;
-    const request = transport.request(url, {
+    const request = (target.https ? https : http).request({
       method: 'POST',
+      hostname: target.hostname,
+      ...(target.port !== '' && { port: target.port }),
+      path: target.path,
+      ...(target.auth !== undefined && { auth: target.auth }),
       headers: { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) },
-      agent: url.protocol === 'https:' ? options.agents.https : options.agents.http,
+      agent: target.https ? options.agents.https : options.agents.http,
     });
     let response: IncomingMessage | undefined;
     const destroy = (error: Error) => {
@@ -115,11 +143,41 @@ export class UpstreamResponse {
     }
   }
 
-  /** Reads the whole body as UTF-8 text. */
-  async text(): Promise<string> {
-    const parts: Buffer[] = [];
-    for await (const chunk of this.chunks()) parts.push(chunk);
-    return Buffer.concat(parts).toString('utf8');
+  /**
+   * Reads the whole body as UTF-8 text, under the same deadline and idle timeout as `chunks()`.
+   * Events rather than `chunks()`: a stream's async iterator costs more per JSON answer than
+   * everything else the upstream client does.
+   */
+  text(): Promise<string> {
+    const response = this.#response;
+    if (response.destroyed) {
+      this.discard();
+      return Promise.reject(response.errored ?? new Error('aborted'));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      const expire = (phase: 'response' | 'idle', milliseconds: number) => setTimeout(() => response.destroy(new UpstreamTimeoutError(phase, milliseconds)), milliseconds);
+      let timer = expire('response', Math.max(0, Math.round(this.#deadline - performance.now())));
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        response.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);
+        this.#release();
+        if (error === undefined) resolve(Buffer.concat(parts).toString('utf8'));
+        else {
+          if (!response.complete) this.discard();
+          reject(error);
+        }
+      };
+      const onData = (chunk: Buffer) => {
+        clearTimeout(timer);
+        timer = expire('idle', this.#idleTimeoutMs);
+        parts.push(chunk);
+      };
+      const onEnd = () => finish();
+      // A socket that closes before the end ('aborted' responses) emits no error of its own.
+      const onClose = () => finish(response.errored ?? new Error('aborted'));
+      response.on('data', onData).on('end', onEnd).on('error', finish).on('close', onClose);
+    });
   }
 
   /** Drops the connection without reading further. */
