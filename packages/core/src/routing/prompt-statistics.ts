@@ -6,39 +6,48 @@ export const statisticNames = [
 ] as const;
 
 const mathSymbols = '=+-*/^<>%∑∫√πθ';
-/** `mathSymbols` by character code, for the ASCII ones: a table lookup per character, not a Set's. */
-const asciiMathSymbols = new Uint8Array(128);
-for (const symbol of mathSymbols) if (symbol.charCodeAt(0) < 128) asciiMathSymbols[symbol.charCodeAt(0)] = 1;
+
+// What each ASCII character is, as bits: one table lookup per character instead of a dozen comparisons.
+const digit = 1, upper = 2, lower = 4, math = 8, sentencePunctuation = 16;
+const asciiClasses = new Uint8Array(128);
+for (let code = 48; code <= 57; code++) asciiClasses[code] = digit;
+for (let code = 65; code <= 90; code++) asciiClasses[code] = upper;
+for (let code = 97; code <= 122; code++) asciiClasses[code] = lower;
+for (const symbol of mathSymbols) if (symbol.charCodeAt(0) < 128) asciiClasses[symbol.charCodeAt(0)]! |= math;
+for (const symbol of '.!?') asciiClasses[symbol.charCodeAt(0)] = sentencePunctuation;
 
 /** Prompt statistics in the order of `statisticNames`, each scaled to about 0..1. */
 export function promptStatistics(text: string): number[] {
   const length = text.length;
-  let digits = 0, math = 0, upper = 0, lines = 1, questions = 0, nonAscii = 0, words = 0, wordCharacters = 0, numbers = 0, largest = 0;
+  let digits = 0, mathCount = 0, upperCount = 0, lines = 1, questions = 0, nonAscii = 0, words = 0, wordCharacters = 0, numbers = 0, largest = 0;
   let inWord = false, inNumber = false, numberValue = 0, capitalised = 0, sentences = 0;
   for (let position = 0; position < length; position++) {
     const code = text.charCodeAt(position);
-    const isDigit = code >= 48 && code <= 57;
-    const isLetter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
-    if (isDigit) digits++;
-    if (code >= 65 && code <= 90) upper++;
+    // Any character above ASCII counts as a letter (and as non-ASCII); a few are maths symbols.
+    const classes = code < 128 ? asciiClasses[code]! : lower | (mathSymbols.includes(text[position]!) ? math : 0);
     if (code > 127) nonAscii++;
+    if (classes & math) mathCount++;
     if (code === 10) lines++;
-    if (code === 63) questions++;
-    if (code < 128 ? asciiMathSymbols[code] === 1 : mathSymbols.includes(text[position]!)) math++;
-    if ((code === 46 || code === 33 || code === 63) && (position + 1 === length || text.charCodeAt(position + 1) === 32 || text.charCodeAt(position + 1) === 10)) sentences++;
-    if (isDigit || isLetter) {
+    else if (code === 63) questions++;
+    if (classes & sentencePunctuation) {
+      const next = position + 1 === length ? 32 : text.charCodeAt(position + 1);
+      if (next === 32 || next === 10) sentences++;
+    }
+    if (classes & (digit | upper | lower)) {
       if (!inWord) {
         words++;
         // Names and other proper nouns: in word problems each one is another actor to keep track of.
-        if (code >= 65 && code <= 90) {
+        if (classes & upper) {
           const next = text.charCodeAt(position + 1);
           if (next >= 97 && next <= 122) capitalised++;
         }
       }
       inWord = true;
       wordCharacters++;
+      if (classes & upper) upperCount++;
     } else inWord = false;
-    if (isDigit) {
+    if (classes & digit) {
+      digits++;
       numberValue = inNumber ? numberValue * 10 + (code - 48) : code - 48;
       inNumber = true;
     } else if (inNumber) {
@@ -60,8 +69,8 @@ export function promptStatistics(text: string): number[] {
     Math.log1p(length) / 10,
     Math.log1p(words) / 8,
     share(digits) * 5,
-    share(math) * 10,
-    share(upper) * 5,
+    share(mathCount) * 10,
+    share(upperCount) * 5,
     Math.log1p(lines) / 5,
     Math.log1p(questions) / 3,
     code,
