@@ -10,8 +10,11 @@ import { barChartSvg } from './gateway/bar-chart.js';
 // node:http proxy and direct calls, all against one mock upstream, measured in one run. Targets are
 // interleaved round by round so that noise on this shared 2-core machine hits them all alike.
 // BENCH_ROUNDS (default 2) and BENCH_SECONDS (autocannon seconds per run, default 1) trade time for noise.
+// BENCH_WARMUP (seconds of load per target before anything is measured, default 3) lets the JIT settle:
+// a gateway runs for days, and its first seconds would otherwise count against the larger code bases.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
+const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
 const here = new URL('.', import.meta.url).pathname;
 const peers = `${here}peers/`;
 
@@ -122,8 +125,10 @@ const measured = new Map<Target, Measured>();
 const active = targets.filter((target) => endpoints.has(target));
 for (const target of active) {
   const { endpoint } = endpoints.get(target)!;
-  await latencies(endpoint, 200, 4); // warm up: JIT, connection pools, lazy imports
+  // Warm up: connection pools, lazy imports, the JIT.
+  await latencies(endpoint, 200, 4);
   await latencies(endpoint, 20, 1, true);
+  await throughput(endpoint, 10, warmupSeconds);
   measured.set(target, { c1: [], c16: [], firstByte: [], c10: [], c50: [], cpuMsUsed: 0, requestsServed: 0, rss: 0 });
 }
 

@@ -19,6 +19,8 @@ const decoders: ReadonlyMap<string, Decoder> = new Map([
  * page drive a gateway on localhost; `application/json` cannot be sent cross-site without CORS.
  */
 export function assertJsonContentType(request: IncomingMessage): void {
+  // What nearly every client sends, checked before anything is split.
+  if (request.headers['content-type'] === 'application/json') return;
   const [mediaType = '', ...parameters] = (request.headers['content-type'] ?? '').split(';').map((part) => part.trim().toLowerCase());
   const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
   if (mediaType !== 'application/json') {
@@ -88,7 +90,8 @@ export function parseJson(text: string): unknown {
 }
 
 function contentEncodings(request: IncomingMessage): string[] {
-  const header = request.headers['content-encoding'] ?? '';
+  const header = request.headers['content-encoding'];
+  if (header === undefined) return [];
   const encodings = header.split(',').map((encoding) => encoding.trim().toLowerCase()).filter((encoding) => encoding !== '' && encoding !== 'identity');
   for (const encoding of encodings) {
     if (!decoders.has(encoding)) {

@@ -62,7 +62,9 @@ export class Engine {
   readonly receipts: ReceiptStore;
   readonly defaultModel: ModelInfo | undefined;
   readonly #options: EngineOptions;
-  readonly #middleware: EngineMiddleware[];
+  /** The features and middleware that wrap a whole request, and those that wrap each call (outermost first). */
+  readonly #requestWrappers: EngineMiddleware[];
+  readonly #callWrappers: EngineMiddleware[];
   readonly #receiptListeners: Array<(receipt: Receipt) => void>;
   readonly #resilience: Resilience;
   readonly #fallbacks: Map<string, ModelInfo[]>;
@@ -78,7 +80,9 @@ export class Engine {
     this.latency = this.router.latency;
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
-    this.#middleware = [...featureStack(options), ...(options.middleware ?? [])];
+    const middleware = [...featureStack(options), ...(options.middleware ?? [])];
+    this.#requestWrappers = middleware.filter((feature) => feature.wrapRequest !== undefined);
+    this.#callWrappers = middleware.filter((feature) => feature.wrapCall !== undefined);
     this.#resilience = createResilience(options.resilience);
     this.#fallbacks = resolveConfiguredFallbacks(options.resilience?.fallbacks, this.catalog);
     const breaker = this.#resilience.breaker;
@@ -152,7 +156,7 @@ export class Engine {
     exchange.receipt.deadline_ms = deadline.milliseconds;
     this.#pendingRuns += 1;
     exchange.state.set(deadlineKey, deadline);
-    const wrappers = this.#middleware.flatMap((feature) => (feature.wrapRequest ? [(next: () => Promise<ChatResult>) => feature.wrapRequest!(exchange, next)] : []));
+    const wrappers = this.#requestWrappers.map((feature) => (next: () => Promise<ChatResult>) => feature.wrapRequest!(exchange, next));
     const run = compose(wrappers, () => this.#routeAndCall(exchange, deadline));
     let result: ChatResult;
     try {
@@ -170,7 +174,8 @@ export class Engine {
 
   async #routeAndCall(exchange: Exchange, deadline: Deadline): Promise<ChatResult> {
     const breaker = this.#resilience.breaker;
-    await breaker?.refresh(this.catalog.routable().map((model) => model.id));
+    // Only a shared store (Redis) has state to fetch; the default in-memory breaker is always current.
+    if (breaker?.store.shared === true) await breaker.refresh(this.catalog.routable().map((model) => model.id));
     const decision = this.#decide(exchange);
     const plan = planCandidates({
       decision,
@@ -204,7 +209,7 @@ export class Engine {
       const until = open.map((id) => breaker?.openUntil(id) ?? null).filter((value): value is number => value !== null);
       throw new CircuitOpenError(open, until.length === 0 ? null : Math.max(1, Math.ceil((Math.min(...until) - Date.now()) / 1000)));
     }
-    const callWrappers = this.#middleware.filter((feature) => feature.wrapCall !== undefined);
+    const callWrappers = this.#callWrappers;
     return executeCandidates({
       exchange,
       candidates: plan.models,

@@ -53,7 +53,8 @@ export function planCandidates(input: CandidatePlanInput): CandidatePlan {
   }
   const seen = new Set(ranked.slice(0, 1).map((model) => model.id));
   const fresh = chain.filter((model) => !seen.has(model.id) && seen.add(model.id));
-  const checked = applyHardConstraints(fresh, profileRequest(input.request), input.hints, latency);
+  // Most requests name no chain: nothing to check, and no second profile of the request.
+  const checked = fresh.length === 0 ? { eligible: [], rejected: [] } : applyHardConstraints(fresh, profileRequest(input.request), input.hints, latency);
   rejected.push(...checked.rejected);
   if (explicit) return { models: [...head, ...checked.eligible], rejected };
   const rest = ranked.slice(1).filter((model) => !seen.has(model.id));
