@@ -41,13 +41,19 @@ function stem(word: string): string {
   return word;
 }
 
-const phrasesByLength = PHRASES.map(([from, to]) => [from.split(' '), to === '' ? [] : to.split(' ')] as const).sort((left, right) => right[0].length - left[0].length);
+/** The phrases by their first word, longest first: a token that starts none costs one lookup. */
+const phrasesByFirstWord = new Map<string, Array<readonly [from: string[], to: string[]]>>();
+for (const [from, to] of PHRASES.map(([from, to]) => [from.split(' '), to === '' ? [] : to.split(' ')] as const).sort((left, right) => right[0].length - left[0].length)) {
+  const list = phrasesByFirstWord.get(from[0]!) ?? [];
+  list.push([from, to]);
+  phrasesByFirstWord.set(from[0]!, list);
+}
 
 function rewritePhrases(tokens: readonly string[]): string[] {
   const output: string[] = [];
   let index = 0;
   outer: while (index < tokens.length) {
-    for (const [from, to] of phrasesByLength) {
+    for (const [from, to] of phrasesByFirstWord.get(tokens[index]!) ?? []) {
       if (from.every((word, offset) => tokens[index + offset] === word)) {
         output.push(...to);
         index += from.length;

@@ -21,8 +21,28 @@ const CONTRACTIONS = new Map<string, readonly string[]>(Object.entries({
   "they're": ['they', 'are'], "we're": ['we', 'are'], "i'll": ['i', 'will'], "i'd": ['i', 'would'],
 }));
 
-/** Lower-cases, normalises quotes and expands contractions; possessive `'s` is dropped. */
-export function tokenize(text: string): string[] {
+// The cache reads one prompt several ways (features, slots, content words for the verifier), each
+// starting from its tokens: the last few prompts' tokens are kept, so a prompt is tokenized once.
+const recentTokens = new Map<string, readonly string[]>();
+const recentTokensKept = 8;
+const longestKeptText = 65_536;
+
+/**
+ * Lower-cases, normalises quotes and expands contractions; possessive `'s` is dropped. The array
+ * is shared between callers (frozen): copy it to change it.
+ */
+export function tokenize(text: string): readonly string[] {
+  const known = recentTokens.get(text);
+  if (known !== undefined) return known;
+  const tokens = Object.freeze(splitTokens(text));
+  if (text.length <= longestKeptText) {
+    if (recentTokens.size >= recentTokensKept) recentTokens.delete(recentTokens.keys().next().value!);
+    recentTokens.set(text, tokens);
+  }
+  return tokens;
+}
+
+function splitTokens(text: string): string[] {
   const tokens: string[] = [];
   for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN)) {
     const word = match[0].replace('’', "'");
@@ -59,19 +79,37 @@ function stem(word: string): string {
  */
 export function countFeatures(tokens: readonly string[]): Map<number, number> {
   const counts = new Map<number, number>();
-  const add = (key: string, weight: number) => {
-    const bucket = hashString(key) & (FEATURE_BUCKETS - 1);
+  const add = (hash: number, weight: number) => {
+    const bucket = hash & (FEATURE_BUCKETS - 1);
     counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
   };
   const stems = tokens.map(stem);
+  // Each key is hashed as it would be spelled (`w:word`, `b:word next`, `c:<wo`), but piece by piece:
+  // FNV-1a reads one character after another, so no key string is ever built.
   for (let index = 0; index < stems.length; index += 1) {
     const word = stems[index]!;
-    add(`w:${word}`, 1);
-    if (index + 1 < stems.length) add(`b:${word} ${stems[index + 1]}`, 0.5);
-    const padded = `<${word}>`;
-    if (padded.length > 5) for (let start = 0; start + 3 <= padded.length; start += 1) add(`c:${padded.slice(start, start + 3)}`, 0.25);
+    add(hashString(word, wordSeed), 1);
+    if (index + 1 < stems.length) add(hashString(stems[index + 1]!, Math.imul(hashString(word, bigramSeed) ^ 0x20, 0x01000193)), 0.5);
+    if (word.length + 2 > 5) {
+      const padded = `<${word}>`;
+      for (let start = 0; start + 3 <= padded.length; start += 1) add(hashRange(padded, start, start + 3, trigramSeed), 0.25);
+    }
   }
   return counts;
+}
+
+const wordSeed = hashString('w:');
+const bigramSeed = hashString('b:');
+const trigramSeed = hashString('c:');
+
+/** `hashString(text.slice(start, end), seed)` without the slice. */
+function hashRange(text: string, start: number, end: number, seed: number): number {
+  let hash = seed >>> 0;
+  for (let index = start; index < end; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 /** Turns feature counts into an L2-normalised sparse vector, scaling each bucket by its weight (IDF or learned). */
