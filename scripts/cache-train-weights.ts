@@ -15,12 +15,12 @@ const training = readPairs('qqp.train.jsonl').filter((pair) => !isHeldOut(pair))
 const texts = new Set<string>();
 for (const pair of training) texts.add(pair.a).add(pair.b);
 const documentFrequency = new Float64Array(FEATURE_BUCKETS);
-for (const text of texts) for (const bucket of countFeatures(tokenize(text)).keys()) documentFrequency[bucket]! += 1;
+for (const text of texts) for (const bucket of countFeatures(tokenize(text)).indices) documentFrequency[bucket]! += 1;
 const shared = new Float64Array(FEATURE_BUCKETS);
 const oneSided = new Float64Array(FEATURE_BUCKETS);
 for (const pair of training.filter((pair) => pair.duplicate)) {
-  const left = new Set(countFeatures(tokenize(pair.a)).keys());
-  const right = new Set(countFeatures(tokenize(pair.b)).keys());
+  const left = new Set(countFeatures(tokenize(pair.a)).indices);
+  const right = new Set(countFeatures(tokenize(pair.b)).indices);
   for (const bucket of left) (right.has(bucket) ? shared : oneSided)[bucket]! += 1;
   for (const bucket of right) if (!left.has(bucket)) oneSided[bucket]! += 1;
 }

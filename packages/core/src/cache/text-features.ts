@@ -73,15 +73,27 @@ function stem(word: string): string {
   return word;
 }
 
+/** Raw feature counts: the buckets a text touched, in ascending order, and each one's count (before IDF). */
+export interface FeatureCounts {
+  readonly indices: Uint16Array;
+  readonly counts: Float64Array;
+}
+
+// Counts are summed into one table shared by every call, then read out and cleared: a Map cost
+// more than everything else the embedder does. Safe because counting never yields mid-way.
+const accumulator = new Float64Array(FEATURE_BUCKETS);
+const touched = new Uint16Array(FEATURE_BUCKETS);
+
 /**
  * The hashed features of a text, each with its kind's weight: stemmed words, word bigrams and
- * character trigrams inside words. Returns bucket -> raw count (before IDF).
+ * character trigrams inside words.
  */
-export function countFeatures(tokens: readonly string[]): Map<number, number> {
-  const counts = new Map<number, number>();
+export function countFeatures(tokens: readonly string[]): FeatureCounts {
+  let size = 0;
   const add = (hash: number, weight: number) => {
     const bucket = hash & (FEATURE_BUCKETS - 1);
-    counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
+    if (accumulator[bucket] === 0) touched[size++] = bucket;
+    accumulator[bucket]! += weight;
   };
   const stems = tokens.map(stem);
   // Each key is hashed as it would be spelled (`w:word`, `b:word next`, `c:<wo`), but piece by piece:
@@ -95,7 +107,13 @@ export function countFeatures(tokens: readonly string[]): Map<number, number> {
       for (let start = 0; start + 3 <= padded.length; start += 1) add(hashRange(padded, start, start + 3, trigramSeed), 0.25);
     }
   }
-  return counts;
+  const indices = touched.slice(0, size).sort();
+  const counts = new Float64Array(size);
+  for (let index = 0; index < size; index += 1) {
+    counts[index] = accumulator[indices[index]!]!;
+    accumulator[indices[index]!] = 0;
+  }
+  return { indices, counts };
 }
 
 const wordSeed = hashString('w:');
@@ -113,13 +131,11 @@ function hashRange(text: string, start: number, end: number, seed: number): numb
 }
 
 /** Turns feature counts into an L2-normalised sparse vector, scaling each bucket by its weight (IDF or learned). */
-export function weightFeatures(counts: Map<number, number>, weights: ArrayLike<number>): SparseVector {
-  const indices = Uint16Array.from(counts.keys()).sort();
+export function weightFeatures({ indices, counts }: FeatureCounts, weights: ArrayLike<number>): SparseVector {
   const values = new Float32Array(indices.length);
   let norm = 0;
   for (let index = 0; index < indices.length; index += 1) {
-    const bucket = indices[index]!;
-    const value = Math.sqrt(counts.get(bucket)!) * weights[bucket]!;
+    const value = Math.sqrt(counts[index]!) * weights[indices[index]!]!;
     values[index] = value;
     norm += value * value;
   }
