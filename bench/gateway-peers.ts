@@ -9,12 +9,13 @@ import { barChartSvg } from './gateway/bar-chart.js';
 // `npm run bench -- gateway`: routekit's Express and Koa gateways beside the Portkey gateway, a bare
 // node:http proxy and direct calls, all against one mock upstream, measured in one run. Targets are
 // interleaved round by round so that noise on this shared 2-core machine hits them all alike.
-// BENCH_ROUNDS (default 2) and BENCH_SECONDS (autocannon seconds per run, default 1) trade time for noise.
-// BENCH_WARMUP (seconds of load per target before anything is measured, default 3) lets the JIT settle:
+// BENCH_ROUNDS (default 3) and BENCH_SECONDS (autocannon seconds per run, default 1) trade time for noise;
+// throughput and CPU are the median of the rounds, so one round hit by a neighbour does not decide.
+// BENCH_WARMUP (seconds of load per target before anything is measured, default 2) lets the JIT settle:
 // a gateway runs for days, and its first seconds would otherwise count against the larger code bases.
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
-const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
+const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 2);
 const here = new URL('.', import.meta.url).pathname;
 const peers = `${here}peers/`;
 
@@ -98,28 +99,30 @@ interface Measured {
   firstByte: number[];
   c10: number[];
   c50: number[];
-  cpuMsUsed: number;
-  requestsServed: number;
+  /** CPU µs per request under the autocannon runs, one figure per round. */
+  cpuPerRequest: number[];
   rss: number;
 }
 
 const { message: mockMessage } = await startProcess('mock-process.mjs', []);
 const upstreamUrl = mockMessage.url as string;
 const endpoints = new Map<Target, { endpoint: Endpoint; pid: number | undefined }>();
-for (const target of targets) {
-  if (target.kind === 'direct') endpoints.set(target, { endpoint: { url: upstreamUrl, headers: {}, model: target.model }, pid: undefined });
-  else if (target.kind === 'portkey') {
-    if (!portkeyInstalled()) {
-      console.log('Portkey could not be installed; its row is left out.');
-      continue;
+const withPortkey = portkeyInstalled();
+if (!withPortkey) console.log('Portkey could not be installed; its row is left out.');
+// Started together: nothing is measured yet, and each start is mostly waiting for imports.
+await Promise.all(
+  targets.map(async (target) => {
+    if (target.kind === 'direct') endpoints.set(target, { endpoint: { url: upstreamUrl, headers: {}, model: target.model }, pid: undefined });
+    else if (target.kind === 'portkey') {
+      if (!withPortkey) return;
+      const { pid, endpoint } = await startPortkey(upstreamUrl);
+      endpoints.set(target, { endpoint: { ...endpoint, model: target.model }, pid });
+    } else {
+      const { child, message } = await startProcess('target-process.mjs', [target.target!, upstreamUrl]);
+      endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model }, pid: child.pid });
     }
-    const { pid, endpoint } = await startPortkey(upstreamUrl);
-    endpoints.set(target, { endpoint: { ...endpoint, model: target.model }, pid });
-  } else {
-    const { child, message } = await startProcess('target-process.mjs', [target.target!, upstreamUrl]);
-    endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model }, pid: child.pid });
-  }
-}
+  }),
+);
 
 const measured = new Map<Target, Measured>();
 const active = targets.filter((target) => endpoints.has(target));
@@ -129,7 +132,7 @@ for (const target of active) {
   await latencies(endpoint, 200, 4);
   await latencies(endpoint, 20, 1, true);
   await throughput(endpoint, 10, warmupSeconds);
-  measured.set(target, { c1: [], c16: [], firstByte: [], c10: [], c50: [], cpuMsUsed: 0, requestsServed: 0, rss: 0 });
+  measured.set(target, { c1: [], c16: [], firstByte: [], c10: [], c50: [], cpuPerRequest: [], rss: 0 });
 }
 
 const started = performance.now();
@@ -139,14 +142,13 @@ for (let round = 0; round < rounds; round++) {
   for (const target of order) {
     const { endpoint, pid } = endpoints.get(target)!;
     const result = measured.get(target)!;
-    result.c1.push(...(await latencies(endpoint, 300, 1)));
-    result.c16.push(...(await latencies(endpoint, 800, 16)));
-    result.firstByte.push(...(await latencies(endpoint, 100, 1, true)));
+    result.c1.push(...(await latencies(endpoint, 200, 1)));
+    result.c16.push(...(await latencies(endpoint, 400, 16)));
+    result.firstByte.push(...(await latencies(endpoint, 50, 1, true)));
     const cpuBefore = pid === undefined ? 0 : cpuMs(pid);
     const c10 = await throughput(endpoint, 10, seconds);
     const c50 = await throughput(endpoint, 50, seconds);
-    if (pid !== undefined) result.cpuMsUsed += cpuMs(pid) - cpuBefore;
-    result.requestsServed += c10.requests + c50.requests;
+    if (pid !== undefined) result.cpuPerRequest.push(((cpuMs(pid) - cpuBefore) * 1000) / (c10.requests + c50.requests));
     if (c10.errors + c50.errors > 0) console.log(`  ${target.name}: ${c10.errors + c50.errors} errors under load`);
     result.c10.push(c10.requestsPerSecond);
     result.c50.push(c50.requestsPerSecond);
@@ -155,29 +157,29 @@ for (let round = 0; round < rounds; round++) {
 }
 const wallSeconds = (performance.now() - started) / 1000;
 
-const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const direct = measured.get(targets[0]!)!;
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const median = (values: number[]) => percentile(sorted(values), 0.5);
+const direct = measured.get(targets[0]!)!;
 const summary = active.map((target) => {
   const result = measured.get(target)!;
   const added = (values: number[], base: number[], share: number) => percentile(sorted(values), share) - percentile(sorted(base), share);
   return {
     name: target.name,
-    throughputC10: mean(result.c10),
-    throughputC50: mean(result.c50),
+    throughputC10: median(result.c10),
+    throughputC50: median(result.c50),
     addedP50C1: added(result.c1, direct.c1, 0.5),
     addedP99C1: added(result.c1, direct.c1, 0.99),
     addedP50C16: added(result.c16, direct.c16, 0.5),
     addedP99C16: added(result.c16, direct.c16, 0.99),
     addedFirstByteP50: added(result.firstByte, direct.firstByte, 0.5),
-    cpuMicrosPerRequest: target.kind === 'direct' ? 0 : (result.cpuMsUsed * 1000) / result.requestsServed,
+    cpuMicrosPerRequest: target.kind === 'direct' ? 0 : median(result.cpuPerRequest),
     rssMb: result.rss,
   };
 });
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);
 console.log(`\nGateway beside peers: ${rounds} interleaved rounds, ${wallSeconds.toFixed(0)} s; mock upstream answers instantly in its own process; 2,000-character prompt, every body different.`);
-console.log('Added latency = the target\'s percentile minus direct\'s, same run. CPU = the gateway process\'s user+system time under the autocannon runs (/proc), per request.\n');
+console.log('Added latency = the target\'s percentile minus direct\'s, same run. CPU = the gateway process\'s user+system time under the autocannon runs (/proc), per request; throughput and CPU are medians of the rounds.\n');
 console.log('| target | req/s c10 | req/s c50 | added p50 c1 | added p99 c1 | added p50 c16 | added p99 c16 | stream first byte added p50 | CPU µs/request | RSS MB after load |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of summary) {

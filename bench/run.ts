@@ -34,8 +34,10 @@ let failed = 0;
 for (const [script, args] of chosen) {
   process.stdout.write(`\n## ${script} ${args.join(' ')}\n`);
   // --expose-gc lets the memory figures collect garbage before they read the heap.
+  const scriptStarted = performance.now();
   const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', new URL(script, folder).pathname, ...args], { stdio: 'inherit' });
   if (result.status !== 0) failed += 1;
+  console.log(`(${script}: ${((performance.now() - scriptStarted) / 1000).toFixed(0)} s)`);
 }
 console.log(`\nnpm run bench: ${chosen.length} scripts in ${((performance.now() - started) / 1000).toFixed(0)} s${failed > 0 ? `, ${failed} failed` : ''}`);
 process.exitCode = failed === 0 ? 0 : 1;
