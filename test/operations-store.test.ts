@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   apiKeyStatus,
   auditEventsToJsonl,
@@ -11,7 +11,7 @@ import {
   parseTenantPreferences,
   type SqlDatabase,
 } from '@routekit/core';
-import { databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
+import { closedAfterSuite, databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
 
 // The durable key store, audit log and tenant preferences, one suite against a SQLite file and the
 // real PostgreSQL on 127.0.0.1:5432 (database `test`). The tables are shared with other suites, so
@@ -39,15 +39,7 @@ function counting(database: SqlDatabase): { database: SqlDatabase; queries: stri
 }
 
 describe.each(databases)('operations stores on %s', (name, open) => {
-  const opened: SqlDatabase[] = [];
-  const database = async () => {
-    const value = await open();
-    opened.push(value);
-    return value;
-  };
-  afterAll(async () => {
-    for (const value of opened) await value.close();
-  });
+  const database = closedAfterSuite(open);
 
   it('creates prefixed keys, stores only their digest, and verifies them with one read and one compare', async () => {
     const base = await database();

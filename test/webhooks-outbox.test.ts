@@ -3,8 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { SqlDatabase } from '../packages/core/src/storage/sql-database.js';
+import { describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../packages/core/src/storage/sqlite-database.js';
 import { CircuitBreaker } from '../packages/core/src/resilience/circuit-breaker.js';
 import { createRateLimitMiddleware } from '../packages/core/src/guard/limits/rate-limit-middleware.js';
@@ -16,7 +15,7 @@ import { createWebhookNotifier, crossedRateLimitWarnings, keyExpiryNoticeDue } f
 import { verifyWebhookSignature, webhookIdHeader, webhookSignatureHeader } from '../packages/core/src/webhooks/webhook-signature.js';
 import type { WebhookEvent } from '../packages/core/src/webhooks/webhook-events.js';
 import type { RateLimitWarning } from '../packages/core/src/webhooks/webhook-events.js';
-import { databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
+import { closedAfterSuite, databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const secret = 'whsec_test_0123456789abcdef';
@@ -66,17 +65,7 @@ const sqliteFile = join(mkdtempSync(join(tmpdir(), 'routekit-webhooks-')), 'rout
 const databases = databasesUnderTest('routekit-webhooks-', sqliteFile);
 
 describe.each(databases)('webhook outbox on %s', (_name, open) => {
-  const opened: SqlDatabase[] = [];
-  const database = async () => {
-    const value = await open();
-    opened.push(value);
-    return value;
-  };
-  afterAll(async () => {
-    const cleanup = opened.at(-1);
-    if (cleanup !== undefined) await cleanup.execute('DELETE FROM routekit_webhook_outbox WHERE endpoint_id LIKE $1', [`test-${run}-%`]);
-    for (const value of opened) await value.close();
-  });
+  const database = closedAfterSuite(open, (value) => value.execute('DELETE FROM routekit_webhook_outbox WHERE endpoint_id LIKE $1', [`test-${run}-%`]));
 
   it('delivers a signed JSON event that the receiver verifies, and marks it delivered', async () => {
     const receiver = await startReceiver();

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { openPostgresDatabase } from './postgres-database.js';
 import type { SqlDatabase } from './sql-database.js';
 import { openSqliteDatabase } from './sqlite-database.js';
@@ -21,4 +22,26 @@ export function databasesUnderTest(prefix: string, sqliteFile?: string): Array<[
     ['SQLite file', async () => openSqliteDatabase({ path: sqliteFile ?? join(mkdtempSync(join(tmpdir(), prefix)), 'routekit.db') })],
     ['PostgreSQL', async () => openPostgresDatabase({ connection: testPostgresConnection })],
   ];
+}
+
+/**
+ * `open` for one suite: every database it opens is cleaned up (`cleanUp`: the rows a shared
+ * PostgreSQL must not keep between runs) and closed after the suite. Call it inside `describe`.
+ *
+ * @example
+ * const database = closedAfterSuite(open, (value) => value.execute('DELETE FROM items WHERE run = $1', [run]));
+ */
+export function closedAfterSuite(open: () => Promise<SqlDatabase>, cleanUp?: (database: SqlDatabase) => Promise<unknown>): () => Promise<SqlDatabase> {
+  const opened: SqlDatabase[] = [];
+  afterAll(async () => {
+    for (const database of opened) {
+      await cleanUp?.(database);
+      await database.close();
+    }
+  });
+  return async () => {
+    const database = await open();
+    opened.push(database);
+    return database;
+  };
 }

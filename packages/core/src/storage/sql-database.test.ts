@@ -1,7 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate, type Migration } from './migrate.js';
-import type { SqlDatabase } from './sql-database.js';
-import { databasesUnderTest } from './sql-database-suite.js';
+import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
 
 // One suite, both databases: a SQLite file, and the real PostgreSQL on 127.0.0.1:5432 (database
 // `test`), each test in a table of its own so parallel runs and other suites do not collide.
@@ -9,17 +8,8 @@ const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const databases = databasesUnderTest('routekit-sql-');
 
 describe.each(databases)('SqlDatabase on %s', (_name, open) => {
-  const opened: SqlDatabase[] = [];
-  const database = async () => {
-    const value = await open();
-    opened.push(value);
-    return value;
-  };
-  afterAll(async () => {
-    for (const value of opened) {
-      if (value.dialect === 'postgres') await value.script(`DROP TABLE IF EXISTS items_${suffix}; DELETE FROM routekit_migrations WHERE id LIKE '%${suffix}'`);
-      await value.close();
-    }
+  const database = closedAfterSuite(open, async (value) => {
+    if (value.dialect === 'postgres') await value.script(`DROP TABLE IF EXISTS items_${suffix}; DELETE FROM routekit_migrations WHERE id LIKE '%${suffix}'`);
   });
   const migrations: Migration[] = [
     { id: `0001-items-${suffix}`, sqlite: `CREATE TABLE items_${suffix} (id TEXT PRIMARY KEY, amount REAL NOT NULL, flag INTEGER NOT NULL)`, postgres: `CREATE TABLE items_${suffix} (id TEXT PRIMARY KEY, amount DOUBLE PRECISION NOT NULL, flag INTEGER NOT NULL)` },

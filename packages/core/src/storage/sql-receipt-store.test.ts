@@ -1,9 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../receipts/receipt.js';
 import { summarizeUsage, type UsageGrouping } from '../receipts/usage-summary.js';
-import type { SqlDatabase } from './sql-database.js';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
-import { databasesUnderTest } from './sql-database-suite.js';
+import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
 
 // Generated traffic over three hours: several tenants, keys and models, errors of each kind, cache
 // hits and misses, fallbacks, streams. The SQL figures must equal the in-memory reference's.
@@ -37,19 +36,14 @@ function rounded(value: unknown): unknown {
 const databases = databasesUnderTest('routekit-receipts-');
 
 describe.each(databases)('durable receipts on %s', (_name, open) => {
-  const opened: SqlDatabase[] = [];
-  afterAll(async () => {
-    for (const database of opened) {
-      await database.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
-      // The hourly rollups of this traffic's range go too, or runs would pile up counts on a shared PostgreSQL.
-      for (const table of ['routekit_usage_hourly', 'routekit_usage_latency_hourly']) await database.execute(`DELETE FROM ${table} WHERE (hour >= $1 AND hour < $2 AND tenant LIKE 'tenant-%') OR tenant = $3`, [base, base + 3 * 3_600_000, `${run}-tenant`]);
-      await database.close();
-    }
+  const openDatabase = closedAfterSuite(open, async (value) => {
+    await value.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
+    // The hourly rollups of this traffic's range go too, or runs would pile up counts on a shared PostgreSQL.
+    for (const table of ['routekit_usage_hourly', 'routekit_usage_latency_hourly']) await value.execute(`DELETE FROM ${table} WHERE (hour >= $1 AND hour < $2 AND tenant LIKE 'tenant-%') OR tenant = $3`, [base, base + 3 * 3_600_000, `${run}-tenant`]);
   });
 
   it('answers usage exactly as the in-memory reference does, for every grouping and a tenant scope', async () => {
-    const database = await open();
-    opened.push(database);
+    const database = await openDatabase();
     const store = await createSqlReceiptStore({ database });
     const receipts = traffic(400);
     for (const receipt of receipts) await store.put(receipt);
@@ -70,8 +64,7 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
   });
 
   it('serves a receipt at once, keeps it across a reopen, and lists the newest first', async () => {
-    const database = await open();
-    opened.push(database);
+    const database = await openDatabase();
     const store = await createSqlReceiptStore({ database, flushIntervalMs: 60_000 });
     const [first, second] = traffic(2).map((receipt, index) => ({ ...receipt, request_id: `${run}-keep-${index}`, timestamp: new Date(Date.now() + index).toISOString(), tenant: `${run}-tenant` }));
     await store.put(first!);

@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../receipts/receipt.js';
 import { summarizeUsage, type UsageGrouping, type UsageReport } from '../receipts/usage-summary.js';
-import type { SqlDatabase } from './sql-database.js';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
 import { latencyBucket, latencyOfBucket, rebuildUsageRollup } from './usage-rollup.js';
-import { databasesUnderTest } from './sql-database-suite.js';
+import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
 
 // The hourly rollups answer large ranges: every sum must equal the in-memory reference's, and the
 // latency percentiles must be within 1% of the exact nearest-rank ones, with ranges whose edges cut
@@ -51,19 +50,14 @@ function expectLatencyClose(actual: UsageReport, expected: UsageReport): void {
 const databases = databasesUnderTest('routekit-rollup-');
 
 describe.each(databases)('hourly usage rollups on %s', (_name, open) => {
-  const opened: SqlDatabase[] = [];
-  afterAll(async () => {
-    for (const database of opened) {
-      await database.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
-      await database.execute('DELETE FROM routekit_usage_hourly WHERE tenant LIKE $1', [`${run}-%`]);
-      await database.execute('DELETE FROM routekit_usage_latency_hourly WHERE tenant LIKE $1', [`${run}-%`]);
-      await database.close();
-    }
+  const openDatabase = closedAfterSuite(open, async (value) => {
+    await value.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
+    await value.execute('DELETE FROM routekit_usage_hourly WHERE tenant LIKE $1', [`${run}-%`]);
+    await value.execute('DELETE FROM routekit_usage_latency_hourly WHERE tenant LIKE $1', [`${run}-%`]);
   });
 
   it('answers like the reference: sums exact, percentiles within 1%, across cut hours and after a rebuild', async () => {
-    const database = await open();
-    opened.push(database);
+    const database = await openDatabase();
     const store = await createSqlReceiptStore({ database, exactUsageLimit: 0 });
     const receipts = traffic(600);
     for (const receipt of receipts) await store.put(receipt);
