@@ -1,33 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Receipt } from '../receipts/receipt.js';
 import { summarizeUsage, type UsageGrouping } from '../receipts/usage-summary.js';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
+import { generatedReceipts } from './generated-receipts-suite.js';
 import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
 
 // Generated traffic over three hours: several tenants, keys and models, errors of each kind, cache
 // hits and misses, fallbacks, streams. The SQL figures must equal the in-memory reference's.
 const base = Date.parse('2026-11-30T09:00:00.000Z');
 const run = `${process.pid}-${Date.now().toString(36)}`;
-function traffic(count: number): Receipt[] {
-  let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const models = ['openai/gpt-4.1', 'openai/gpt-4.1-mini', 'anthropic/claude-haiku-4-5'];
-  return Array.from({ length: count }, (_, index) => {
-    const roll = random();
-    const failed = roll < 0.1;
-    const error = !failed ? undefined : roll < 0.04 ? { status: 429, code: 'rate_limit_exceeded' } : roll < 0.07 ? { status: 402, code: 'budget_exceeded' } : { status: 429, code: 'provider_rate_limited' };
-    const cost = failed ? 0 : Math.round(random() * 1e6) / 1e9;
-    return {
-      request_id: `${run}-${index}`, timestamp: new Date(base + Math.floor(random() * 3 * 3_600_000)).toISOString(), tenant: `tenant-${index % 3}`, api_key_id: index % 5 === 0 ? null : `key-${index % 4}`,
-      model_requested: 'auto', strategy: 'auto', candidates: [], winner: failed ? null : models[index % 3]!, reason: 'r', stream: index % 2 === 0, routing_overhead_ms: 0.1,
-      duration_ms: Math.round(random() * 5000) / 10, upstream_latency_ms: 1, time_to_first_token_ms: null,
-      tokens: { prompt: failed ? 0 : 100 + index, completion: failed ? 0 : 20 + (index % 7), total: failed ? 0 : 120 + index + (index % 7), estimated: false },
-      cost_usd: cost, default_model: 'openai/gpt-4.1', default_cost_usd: failed ? null : cost * 3, savings_usd: failed ? 0 : cost * 2,
-      attempts: [], fallback_attempts: index % 11 === 0 ? 1 : 0, status: failed ? 'error' : 'ok', ...(error && { error }),
-      ...(index % 4 === 0 ? { cache: { status: 'hit' as const } } : index % 4 === 1 ? { cache: { status: 'miss' as const } } : {}),
-    };
-  });
-}
+const traffic = (count: number) => generatedReceipts(count, { seed: 7, from: base, idPrefix: `${run}-`, tenantPrefix: 'tenant-', stream: (index) => index % 2 === 0, durationMs: (_index, random) => Math.round(random() * 5000) / 10 });
 
 function rounded(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value), (_key, entry: unknown) => (typeof entry === 'number' ? Math.round(entry * 1e6) / 1e6 : entry));

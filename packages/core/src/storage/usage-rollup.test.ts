@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Receipt } from '../receipts/receipt.js';
 import { summarizeUsage, type UsageGrouping, type UsageReport } from '../receipts/usage-summary.js';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
 import { latencyBucket, latencyOfBucket, rebuildUsageRollup } from './usage-rollup.js';
+import { generatedReceipts } from './generated-receipts-suite.js';
 import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
 
 // The hourly rollups answer large ranges: every sum must equal the in-memory reference's, and the
@@ -10,26 +10,8 @@ import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
 // hours in two (those parts are read from the receipts themselves).
 const base = Date.parse('2026-10-30T09:00:00.000Z');
 const run = `${process.pid}-${Date.now().toString(36)}`;
-function traffic(count: number): Receipt[] {
-  let seed = 11;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const models = ['openai/gpt-4.1', 'openai/gpt-4.1-mini', 'anthropic/claude-haiku-4-5'];
-  return Array.from({ length: count }, (_, index) => {
-    const roll = random();
-    const failed = roll < 0.1;
-    const error = !failed ? undefined : roll < 0.04 ? { status: 429, code: 'rate_limit_exceeded' } : roll < 0.07 ? { status: 402, code: 'budget_exceeded' } : { status: 429, code: 'provider_rate_limited' };
-    const cost = failed ? 0 : Math.round(random() * 1e6) / 1e9;
-    return {
-      request_id: `${run}-rollup-${index}`, timestamp: new Date(base + Math.floor(random() * 3 * 3_600_000)).toISOString(), tenant: `${run}-tenant-${index % 3}`, api_key_id: index % 5 === 0 ? null : `key-${index % 4}`,
-      model_requested: 'auto', strategy: 'auto', candidates: [], winner: failed ? null : models[index % 3]!, reason: 'r', stream: false, routing_overhead_ms: 0.1,
-      duration_ms: index % 50 === 0 ? 0 : Math.round(random() * 50_000) / 10, upstream_latency_ms: 1, time_to_first_token_ms: null,
-      tokens: { prompt: failed ? 0 : 100 + index, completion: failed ? 0 : 20 + (index % 7), total: failed ? 0 : 120 + index + (index % 7), estimated: false },
-      cost_usd: cost, default_model: 'openai/gpt-4.1', default_cost_usd: failed ? null : cost * 3, savings_usd: failed ? 0 : cost * 2,
-      attempts: [], fallback_attempts: index % 11 === 0 ? 1 : 0, status: failed ? 'error' : 'ok', ...(error && { error }),
-      ...(index % 4 === 0 ? { cache: { status: 'hit' as const } } : index % 4 === 1 ? { cache: { status: 'miss' as const } } : {}),
-    };
-  });
-}
+const traffic = (count: number) =>
+  generatedReceipts(count, { seed: 11, from: base, idPrefix: `${run}-rollup-`, tenantPrefix: `${run}-tenant-`, stream: () => false, durationMs: (index, random) => (index % 50 === 0 ? 0 : Math.round(random() * 50_000) / 10) });
 
 /** Rounds money and rates, and takes the percentiles out to compare them separately. */
 function withoutLatency(report: UsageReport) {
