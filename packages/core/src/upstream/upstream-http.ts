@@ -127,13 +127,12 @@ export class UpstreamResponse {
    */
   async *chunks(): AsyncGenerator<Buffer> {
     const response = this.#response;
-    const expire = (phase: 'response' | 'idle', milliseconds: number) => setTimeout(() => response.destroy(new UpstreamTimeoutError(phase, milliseconds)), milliseconds);
-    let timer = expire('response', Math.max(0, Math.round(this.#deadline - performance.now())));
+    let timer = this.#expire('response');
     try {
       for await (const chunk of response) {
         clearTimeout(timer);
         // Armed before yielding, so that a stream nobody reads any more is still torn down.
-        timer = expire('idle', this.#idleTimeoutMs);
+        timer = this.#expire('idle');
         yield chunk as Buffer;
       }
     } finally {
@@ -156,8 +155,7 @@ export class UpstreamResponse {
     }
     return new Promise<string>((resolve, reject) => {
       const parts: Buffer[] = [];
-      const expire = (phase: 'response' | 'idle', milliseconds: number) => setTimeout(() => response.destroy(new UpstreamTimeoutError(phase, milliseconds)), milliseconds);
-      let timer = expire('response', Math.max(0, Math.round(this.#deadline - performance.now())));
+      let timer = this.#expire('response');
       const finish = (error?: Error) => {
         clearTimeout(timer);
         response.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);
@@ -170,7 +168,7 @@ export class UpstreamResponse {
       };
       const onData = (chunk: Buffer) => {
         clearTimeout(timer);
-        timer = expire('idle', this.#idleTimeoutMs);
+        timer = this.#expire('idle');
         parts.push(chunk);
       };
       const onEnd = () => finish();
@@ -178,6 +176,12 @@ export class UpstreamResponse {
       const onClose = () => finish(response.errored ?? new Error('aborted'));
       response.on('data', onData).on('end', onEnd).on('error', finish).on('close', onClose);
     });
+  }
+
+  /** Destroys the response when the first byte (`response`: the request's deadline) or the next chunk (`idle`) is late. */
+  #expire(phase: 'response' | 'idle'): ReturnType<typeof setTimeout> {
+    const milliseconds = phase === 'response' ? Math.max(0, Math.round(this.#deadline - performance.now())) : this.#idleTimeoutMs;
+    return setTimeout(() => this.#response.destroy(new UpstreamTimeoutError(phase, milliseconds)), milliseconds);
   }
 
   /** Drops the connection without reading further. */
