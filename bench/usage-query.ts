@@ -3,9 +3,9 @@
 // grouped by model and by hour (and with a tenant scope), reports the median of several runs, and
 // drops the schema afterwards. Needs the PostgreSQL of the issue (127.0.0.1:5432, database `test`).
 // Run: PATH=$PWD/node_modules/.bin:$PATH tsx bench/usage-query.ts [receipts=1000000] [spreadHours=24]
-import { createSqlReceiptStore } from '../packages/core/src/storage/sql-receipt-store.js';
-import { rebuildUsageRollup } from '../packages/core/src/storage/usage-rollup.js';
-import { openPostgresDatabase } from '../packages/core/src/storage/postgres-database.js';
+import { createSqlReceiptStore } from '../packages/operations/src/storage/sql-receipt-store.js';
+import { rebuildUsageRollup } from '../packages/operations/src/storage/usage-rollup.js';
+import { openPostgresDatabase } from '../packages/operations/src/storage/postgres-database.js';
 import type { UsageGrouping } from '../packages/core/src/receipts/usage-summary.js';
 
 const connection = process.env.ROUTEKIT_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';

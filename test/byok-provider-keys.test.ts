@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProviderKey, ProviderKeyUnreadableError, sealProviderKey, type SealedProviderKey } from '../packages/core/src/byok/envelope-encryption.js';
-import { masterKeyFromEnvironment, parseMasterKey } from '../packages/core/src/byok/master-key.js';
-import { createSqlProviderKeyStore } from '../packages/core/src/byok/sql-provider-key-store.js';
+import { openProviderKey, ProviderKeyUnreadableError, sealProviderKey, type SealedProviderKey } from '../packages/operations/src/byok/envelope-encryption.js';
+import { masterKeyFromEnvironment, parseMasterKey } from '../packages/operations/src/byok/master-key.js';
+import { createSqlProviderKeyStore } from '../packages/operations/src/byok/sql-provider-key-store.js';
 import { ConfigurationError } from '../packages/core/src/errors.js';
 import type { ModelInfo } from '../packages/core/src/catalog/model-info.js';
 import { createExchange } from '../packages/core/src/pipeline/create-exchange.js';
-import type { SqlDatabase } from '../packages/core/src/storage/sql-database.js';
+import type { SqlDatabase } from '../packages/operations/src/storage/sql-database.js';
 import { startMockUpstream, type MockUpstream } from '../packages/core/src/testing/index.js';
 import { createUpstreamCall } from '../packages/core/src/upstream/upstream-call.js';
-import { databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
+import { databasesUnderTest } from '../packages/operations/src/storage/sql-database-suite.js';
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const masterKey = parseMasterKey(randomBytes(32).toString('base64'));

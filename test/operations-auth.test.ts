@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteDatabase, type SqlDatabase } from '@routekit/core';
+import { openSqliteDatabase, type SqlDatabase } from '@routekit/operations';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { routerMiddleware } from '@routekit/express';
 import { createKeyManagement, validateRouterConfig } from '@routekit/http';

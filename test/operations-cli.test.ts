@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSqlApiKeyStore, openSqliteDatabase } from '@routekit/core';
+import { createSqlApiKeyStore, openSqliteDatabase } from '@routekit/operations';
 import { keys } from '../packages/cli/src/commands/keys.js';
 import { runCommand } from '../packages/cli/src/run-command.js';
-import { testPostgresConnection } from '../packages/core/src/storage/sql-database-suite.js';
+import { testPostgresConnection } from '../packages/operations/src/storage/sql-database-suite.js';
 
 // `routekit keys` against a SQLite file of its own: the secret printed once, one-line errors naming
 // the flag with exit code 2, and an audit export holding what the commands did.

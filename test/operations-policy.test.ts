@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyAccessPolicy, clientAddress, createAddressMatcher, createFailedAuthLockout, ModelCatalog, Router, type ChatRequest } from '@routekit/core';
+import { ModelCatalog, Router, type ChatRequest } from '@routekit/core';
+import { applyAccessPolicy, clientAddress, createAddressMatcher, createFailedAuthLockout } from '@routekit/operations';
 
 const catalog = new ModelCatalog({ providers: ['openai', 'anthropic'] });
 const ask = (model: string): ChatRequest => ({ model, messages: [{ role: 'user', content: 'Summarise the plot of Hamlet in two sentences.' }] });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresDatabase, type SqlDatabase } from '@routekit/core';
+import { openPostgresDatabase, type SqlDatabase } from '@routekit/operations';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { createKeyManagement } from '@routekit/http';
 import { startGateway, type RunningGateway } from './start-gateway.js';
-import { testPostgresConnection } from '../packages/core/src/storage/sql-database-suite.js';
+import { testPostgresConnection } from '../packages/operations/src/storage/sql-database-suite.js';
 
 // Two gateway instances (Express and Koa), each with its own connection pool to ONE PostgreSQL
 // (127.0.0.1:5432, database `test`): a key created through A's admin API works on B at once, a

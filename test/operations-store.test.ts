@@ -1,17 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  apiKeyStatus,
-  auditEventsToJsonl,
-  createSqlApiKeyStore,
-  createSqlAuditLog,
-  createSqlTenantPreferenceStore,
-  hashApiKeyToken,
-  parseApiKey,
-  parseTenantPreferences,
-  type SqlDatabase,
-} from '@routekit/core';
-import { closedAfterSuite, databasesUnderTest } from '../packages/core/src/storage/sql-database-suite.js';
+import { apiKeyStatus, auditEventsToJsonl, createSqlApiKeyStore, createSqlAuditLog, createSqlTenantPreferenceStore, hashApiKeyToken, parseApiKey, parseTenantPreferences, type SqlDatabase } from '@routekit/operations';
+import { closedAfterSuite, databasesUnderTest } from '../packages/operations/src/storage/sql-database-suite.js';
 
 // The durable key store, audit log and tenant preferences, one suite against a SQLite file and the
 // real PostgreSQL on 127.0.0.1:5432 (database `test`). The tables are shared with other suites, so

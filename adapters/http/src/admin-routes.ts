@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { apiKeyPolicySchema, type ApiKeyRecord, apiKeyStatus, auditEventsToJsonl, type AuditEventType, type AuditQuery, AuthenticationError, ConfigurationError, InvalidRequestError, isApiKeyId, NotFoundError, parseConfig, parseTenantPreferences, type ProviderKeyStore } from '@routekit/core';
+import { AuthenticationError, ConfigurationError, InvalidRequestError, NotFoundError, parseConfig } from '@routekit/core';
+import { apiKeyPolicySchema, type ApiKeyRecord, apiKeyStatus, auditEventsToJsonl, type AuditEventType, type AuditQuery, isApiKeyId, parseTenantPreferences, type ProviderKeyStore } from '@routekit/operations';
 import type { KeyManagement } from './key-management.js';
 import { assertValueDepth } from './json-depth.js';
 import type { Route, RouteContext } from './match-route.js';

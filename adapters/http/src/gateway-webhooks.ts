@@ -1,4 +1,4 @@
-import { createWebhookNotifier, createWebhookOutbox, parseWebhookEndpoints, type SqlDatabase, type WebhookNotifier, type WebhookOutbox } from '@routekit/core';
+import { createWebhookNotifier, createWebhookOutbox, parseWebhookEndpoints, type SqlDatabase, type WebhookNotifier, type WebhookOutbox } from '@routekit/operations';
 import type { RouterConfig } from './router-config.js';
 
 export interface GatewayWebhooks {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, recommendationsReport, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { recommendationsReport } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
 import { dashboardAsset, dashboardSecurityHeaders } from './dashboard-assets.js';

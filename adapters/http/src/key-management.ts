@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { type ApiKeyStore, applyAccessPolicy, type AuditLog, type AuthenticatedKey, cidrListSchema, ConfigurationError, type ContentRetention, type CounterStore, createContentRetention, createKeyAuthenticator, createKeyLimits, createSqlApiKeyStore, createSqlAuditLog, createSqlProviderKeyStore, createSqlTenantPreferenceStore, type Engine, type EngineMiddleware, type ExchangeInput, type KeyAuthenticator, masterKeyFromEnvironment, masterKeyVariable, parseConfig, type ProviderKeyStore, type SpendAlert, type SqlDatabase, type TenantPreferenceStore } from '@routekit/core';
+import { ConfigurationError, type CounterStore, type Engine, type EngineMiddleware, type ExchangeInput, parseConfig, type SpendAlert } from '@routekit/core';
+import { type ApiKeyStore, applyAccessPolicy, type AuditLog, type AuthenticatedKey, cidrListSchema, type ContentRetention, createContentRetention, createKeyAuthenticator, createKeyLimits, createSqlApiKeyStore, createSqlAuditLog, createSqlProviderKeyStore, createSqlTenantPreferenceStore, type KeyAuthenticator, masterKeyFromEnvironment, masterKeyVariable, type ProviderKeyStore, type SqlDatabase, type TenantPreferenceStore } from '@routekit/operations';
 import { presentedKey, type Caller } from './authenticate.js';
 
 export interface KeyManagementOptions {

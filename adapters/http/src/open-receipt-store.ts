@@ -1,4 +1,4 @@
-import { createSqlReceiptStore, openPostgresDatabase, openSqliteDatabase, type DurableReceiptStore, type SqlDatabase } from '@routekit/core';
+import { createSqlReceiptStore, openPostgresDatabase, openSqliteDatabase, type DurableReceiptStore, type SqlDatabase } from '@routekit/operations';
 
 export interface GatewayReceipts {
   receipts: DurableReceiptStore;

@@ -33,38 +33,7 @@ export { createTracingMiddleware, type TracingOptions } from './observability/tr
 export type * from './receipts/receipt.js';
 export { MemoryReceiptStore, type ReceiptStore, type MemoryReceiptStoreOptions } from './receipts/receipt-store.js';
 export { costOfUsage } from './receipts/account-usage.js';
-export { summarizeUsage, emptyUsageFigures, type UsageQuery, type UsageReport, type UsageFigures, type UsageGrouping } from './receipts/usage-summary.js';
-// storage (durable stores: SQLite by default, PostgreSQL for many instances)
-export type { SqlDatabase, SqlDialect } from './storage/sql-database.js';
-export { openSqliteDatabase, type SqliteDatabaseOptions } from './storage/sqlite-database.js';
-export { openPostgresDatabase, type PostgresDatabaseOptions } from './storage/postgres-database.js';
-export { migrate, type Migration } from './storage/migrate.js';
-export { createSqlReceiptStore, receiptMigrations, type SqlReceiptStoreOptions, type DurableReceiptStore } from './storage/sql-receipt-store.js';
-export { rebuildUsageRollup, usageRollupMigrations } from './storage/usage-rollup.js';
-// webhooks (durable outbox, signed deliveries), BYOK provider keys, recommendations
-export { createWebhookOutbox, type WebhookOutbox, type WebhookOutboxOptions, type WebhookDelivery } from './webhooks/webhook-outbox.js';
-export { parseWebhookEndpoints, webhookOutboxMigrations, type WebhookEndpoint } from './webhooks/webhook-outbox-schema.js';
-export { signWebhookPayload, verifyWebhookSignature, webhookSignatureHeader, webhookIdHeader, type VerifyWebhookSignatureOptions } from './webhooks/webhook-signature.js';
-export { createWebhookNotifier, keyExpiryNoticeDue, keyExpiryNoticeDays, crossedRateLimitWarnings, type WebhookNotifier } from './webhooks/webhook-notifier.js';
-export { webhookEventTypes, statusOfCircuit, type WebhookEvent, type WebhookEventMap, type WebhookEventType, type RateLimitWarning, type KeyExpiringNotice, type ServiceStatusChange } from './webhooks/webhook-events.js';
-export { parseMasterKey, masterKeyFromEnvironment, masterKeyVariable, type MasterKey } from './byok/master-key.js';
-export { sealProviderKey, openProviderKey, ProviderKeyUnreadableError, type SealedProviderKey } from './byok/envelope-encryption.js';
-export { createSqlProviderKeyStore, providerKeyMigrations, type ProviderKeyStore, type ProviderKeyResolver, type ProviderKeySummary, type SqlProviderKeyStoreOptions } from './byok/sql-provider-key-store.js';
-export { recommendModelMoves, type ModelMoveRecommendation, type RecommendModelMovesOptions } from './recommendations/recommend-model-moves.js';
-export { recommendationsReport, type RecommendationsReport, type RecommendationsReportOptions } from './recommendations/recommendations-report.js';
-// operations: API keys, tenant routing preferences, the audit log
-export { createContentRetention, contentRetentionMigrations, type ContentRetention, type RetainedContent } from './operations/content-retention.js';
-export { generateApiKey, parseApiKey, hashApiKeyToken, isApiKeyId, type ApiKeyEnvironment, type ParsedApiKey } from './operations/api-key-token.js';
-export { apiKeyPolicySchema, cidrListSchema, type ApiKeyPolicy } from './operations/api-key-policy.js';
-export { createSqlApiKeyStore, apiKeyStatus, apiKeyMigrations, type ApiKeyStore, type ApiKeyRecord, type ApiKeyStatus, type NewApiKey, type SqlApiKeyStoreOptions } from './operations/sql-api-key-store.js';
-export { createSqlAuditLog, auditEventsToJsonl, auditMigrations, type AuditLog, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditQuery } from './operations/sql-audit-log.js';
-export { createSqlTenantPreferenceStore, parseTenantPreferences, tenantPreferencesSchema, tenantPreferenceMigrations, type TenantPreferences, type TenantPreferenceStore } from './operations/tenant-preferences.js';
-export { applyAccessPolicy, isModelAllowed, type AccessRules } from './operations/access-policy.js';
-export { createKeyAuthenticator, invalidKeyMessage, type KeyAuthenticator, type KeyAuthenticatorOptions, type AuthenticatedKey, type PresentedCredentials } from './operations/key-authenticator.js';
-export { createKeyLimits, type KeyLimits, type KeyLimitsOptions } from './operations/key-limits.js';
-export { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './operations/failed-auth-lockout.js';
-export { createAddressMatcher, normaliseAddress, type AddressMatcher } from './operations/address-matcher.js';
-export { clientAddress } from './operations/client-address.js';
+export { summarizeUsage, emptyUsageFigures, money, percentile, ratio, type UsageQuery, type UsageReport, type UsageFigures, type UsageGrouping } from './receipts/usage-summary.js';
 // guard
 export type { PiiMatch, PiiDetector, BuiltInPiiType } from './guard/pii/pii-match.js';
 export { createPiiDetection, allPiiTypes, defaultPiiTypes, type CustomPiiPattern, type PiiDetectionOptions } from './guard/pii/pii-detection.js';
@@ -85,6 +54,7 @@ export { withTimeout, OperationTimeoutError } from './stores/with-timeout.js';
 export { createRateLimitMiddleware, type RateLimitOptions, type RateLimitRule } from './guard/limits/rate-limit-middleware.js';
 export { createSpendLimitMiddleware, type SpendLimitOptions, type SpendPolicy } from './guard/limits/spend-limit-middleware.js';
 export type { SpendAlert } from './guard/limits/spend-alerts.js';
+export { crossedRateLimitWarnings, type RateLimitWarning } from './guard/limits/rate-limit-warnings.js';
 export type { ScopedLimits, LimitScope } from './guard/limits/limit-scopes.js';
 export { rateLimitRuleSchema, spendPolicySchema, storeFailureSchema, rateLimitOptionFields, spendLimitOptionFields } from './guard/limits/limit-schemas.js';
 export { promptTokenBound, textTokenBound, type PromptTokenBoundOptions } from './guard/limits/prompt-token-bound.js';

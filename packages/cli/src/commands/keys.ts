@@ -1,17 +1,4 @@
-import {
-  apiKeyPolicySchema,
-  apiKeyStatus,
-  auditEventsToJsonl,
-  createSqlApiKeyStore,
-  createSqlAuditLog,
-  isApiKeyId,
-  openPostgresDatabase,
-  openSqliteDatabase,
-  type ApiKeyPolicy,
-  type ApiKeyRecord,
-  type AuditEventType,
-  type SqlDatabase,
-} from '@routekit/core';
+import { apiKeyPolicySchema, apiKeyStatus, auditEventsToJsonl, createSqlApiKeyStore, createSqlAuditLog, isApiKeyId, openPostgresDatabase, openSqliteDatabase, type ApiKeyPolicy, type ApiKeyRecord, type AuditEventType, type SqlDatabase } from '@routekit/operations';
 import type { Command } from '../commands.js';
 import { numberFlag, onePositional, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { ModelCatalog, createSqlReceiptStore, openPostgresDatabase, openSqliteDatabase, recommendationsReport } from '@routekit/core';
+import { ModelCatalog } from '@routekit/core';
+import { createSqlReceiptStore, openPostgresDatabase, openSqliteDatabase, recommendationsReport } from '@routekit/operations';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';

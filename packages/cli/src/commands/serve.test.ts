@@ -3,7 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteDatabase, shippedRouterFiles } from '@routekit/core';
+import { shippedRouterFiles } from '@routekit/core';
+import { openSqliteDatabase } from '@routekit/operations';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { readConfigFile } from './read-config-file.js';
 
@@ -93,7 +94,7 @@ describe('readConfigFile', () => {
 describe('routekit serve with webhooks', () => {
   it('sends a signed service.status event when a model\'s circuit opens', async () => {
     const { createServer } = await import('node:http');
-    const { verifyWebhookSignature } = await import('@routekit/core');
+    const { verifyWebhookSignature } = await import('@routekit/operations');
     const received: Array<{ body: string; signature: string }> = [];
     const receiver = createServer((request, response) => {
       let body = '';

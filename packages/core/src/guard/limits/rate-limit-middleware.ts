@@ -10,8 +10,7 @@ import { rateLimitOptionFields, rateLimitRuleSchema, scopedSchema } from './limi
 import { ttlOf, windowOf } from './limit-window.js';
 import { setRateLimitHeaders, type CounterView } from './rate-limit-headers.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
-import { crossedRateLimitWarnings } from '../../webhooks/webhook-notifier.js';
-import type { RateLimitWarning } from '../../webhooks/webhook-events.js';
+import { crossedRateLimitWarnings, type RateLimitWarning } from './rate-limit-warnings.js';
 
 /** The limits of one scope; a missing field is no limit. */
 export interface RateLimitRule {

@@ -1,0 +1,122 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AuthenticationError, RateLimitedError, RoutekitError, StoreUnavailableError } from '@routekit/core';
+import { createAddressMatcher, type AddressMatcher } from './address-matcher.js';
+import { clientAddress } from './client-address.js';
+import { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './failed-auth-lockout.js';
+import type { AuditLog } from './sql-audit-log.js';
+import { apiKeyStatus, type ApiKeyRecord, type ApiKeyStore } from './sql-api-key-store.js';
+
+/** Who a request is, once its key is accepted. */
+export interface AuthenticatedKey {
+  tenant: string;
+  /** The key id for receipts and limits; `admin-key` for the configured admin key. */
+  apiKeyId: string;
+  /** May call the admin API. */
+  admin: boolean;
+  /** The stored key (its policy), or `undefined` for the configured admin key. */
+  record: ApiKeyRecord | undefined;
+  /** The address the request came from (after trusted proxies), for the audit log. */
+  address: string | undefined;
+}
+
+/** What an adapter reads off a request for authentication. */
+export interface PresentedCredentials {
+  /** The key from `Authorization: Bearer` or `x-api-key`; `undefined` when none was sent. */
+  key: string | undefined;
+  /** The direct peer's address (the socket's). */
+  peer: string | undefined;
+  /** The `X-Forwarded-For` header, believed only from a trusted proxy. */
+  forwardedFor: string | undefined;
+}
+
+export interface KeyAuthenticatorOptions {
+  keys: ApiKeyStore;
+  /** Failed authentications are appended here. */
+  audit?: AuditLog;
+  /** Lockout after repeated failures from one address; `false` turns it off. Default 10 failures in 5 minutes lock for 15. */
+  lockout?: LockoutOptions | false;
+  /** Proxies (CIDR ranges) whose `X-Forwarded-For` is believed; none by default. */
+  trustedProxies?: readonly string[];
+  /** An admin key outside the database (e.g. `ROUTEKIT_ADMIN_KEY`), for bootstrapping; its tenant is `adminTenant`. */
+  adminKey?: string;
+  /** The tenant requests with the configured admin key belong to. Default `default`. */
+  adminTenant?: string;
+  now?: () => number;
+}
+
+/** The one message of every refused key, whatever check refused it. */
+export const invalidKeyMessage = 'The API key is not valid.';
+
+/**
+ * Decides whether a presented key may make a request: shape, secret (one indexed read and one
+ * constant-time compare, see `ApiKeyStore.verify`), expiry, revocation, rotation overlap, the
+ * key's IP allowlist, and the address's failed-attempt lockout. Every refusal of a key is the
+ * same 401 (`invalid_api_key`, one message), so a caller cannot learn which check failed; the
+ * audit log records which one did. A locked-out address gets 429 `too_many_failed_attempts` with
+ * Retry-After before its key is even looked at.
+ *
+ * @example
+ * const authenticator = createKeyAuthenticator({ keys, audit, trustedProxies: ['10.0.0.0/8'] });
+ * const caller = await authenticator.authenticate({ key, peer: socket.remoteAddress, forwardedFor });
+ */
+export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
+  const clock = options.now ?? Date.now;
+  const lockout: FailedAuthLockout | undefined = options.lockout === false ? undefined : createFailedAuthLockout(options.lockout);
+  const trustedProxies: AddressMatcher | undefined = options.trustedProxies === undefined || options.trustedProxies.length === 0 ? undefined : createAddressMatcher(options.trustedProxies);
+  const adminDigest = options.adminKey === undefined ? undefined : createHash('sha256').update(options.adminKey).digest();
+  const allowlists = new Map<string, { ranges: string; matcher: AddressMatcher }>();
+
+  function allowlistOf(record: ApiKeyRecord): AddressMatcher | undefined {
+    const ranges = record.policy.ipAllowlist;
+    if (ranges === undefined || ranges.length === 0) return undefined;
+    const joined = ranges.join(',');
+    const cached = allowlists.get(record.id);
+    if (cached !== undefined && cached.ranges === joined) return cached.matcher;
+    const matcher = createAddressMatcher(ranges);
+    allowlists.set(record.id, { ranges: joined, matcher });
+    return matcher;
+  }
+
+  async function refuse(reason: string, keyId: string | null, address: string | undefined, now: number): Promise<never> {
+    const locked = address === undefined ? null : lockout?.recordFailure(address, now) ?? null;
+    await options.audit?.append({ type: 'auth.failed', actor: keyId ?? 'anonymous', target: keyId, address: address ?? null, detail: { reason } });
+    if (locked !== null) await options.audit?.append({ type: 'auth.locked_out', actor: 'anonymous', address: address ?? null, detail: { lock_seconds: locked } });
+    throw new AuthenticationError(invalidKeyMessage);
+  }
+
+  return {
+    /** Proxies whose forwarded-for header is believed. */
+    trustedProxies,
+    async authenticate(credentials: PresentedCredentials): Promise<AuthenticatedKey> {
+      const now = clock();
+      const address = clientAddress({ peer: credentials.peer, forwardedFor: credentials.forwardedFor, trustedProxies });
+      const lockedFor = address === undefined ? null : lockout?.lockedFor(address, now) ?? null;
+      if (lockedFor !== null) {
+        throw new RateLimitedError('Too many failed authentication attempts from this address; try again later.', { limit: 'failed_authentication', retryAfterSeconds: lockedFor, code: 'too_many_failed_attempts' });
+      }
+      if (credentials.key === undefined) throw new AuthenticationError('Missing API key: send Authorization: Bearer <key>.', { code: 'missing_api_key' });
+      if (adminDigest !== undefined && !credentials.key.startsWith('rk_')) {
+        const presented = createHash('sha256').update(credentials.key).digest();
+        if (timingSafeEqual(adminDigest, presented)) return { tenant: options.adminTenant ?? 'default', apiKeyId: 'admin-key', admin: true, record: undefined, address };
+        return refuse('malformed_key', null, address, now);
+      }
+      let verified: Awaited<ReturnType<ApiKeyStore['verify']>>;
+      try {
+        verified = await options.keys.verify(credentials.key);
+      } catch (error) {
+        // The database is down: a 503 the client can retry, not a 500 and not a 401 that would send it looking for a new key.
+        if (error instanceof RoutekitError) throw error;
+        throw new StoreUnavailableError('API keys cannot be checked right now because their database is unavailable; retry shortly.', { feature: 'api_keys', retryAfterSeconds: 1, cause: error });
+      }
+      const { keyId, record } = verified;
+      if (record === undefined) return refuse(keyId === null ? 'malformed_key' : 'unknown_or_wrong_key', keyId, address, now);
+      const status = apiKeyStatus(record, now);
+      if (status !== 'active' && status !== 'rotating') return refuse(status, record.id, address, now);
+      const allowlist = allowlistOf(record);
+      if (allowlist !== undefined && (address === undefined || !allowlist.matches(address))) return refuse('address_not_allowed', record.id, address, now);
+      return { tenant: record.tenant, apiKeyId: record.id, admin: record.admin, record, address };
+    },
+  };
+}
+
+export type KeyAuthenticator = ReturnType<typeof createKeyAuthenticator>;
