@@ -138,6 +138,21 @@ describe('routekit with a bad value', { timeout: 120_000 }, () => {
   });
 });
 
+describe('routekit on a Node older than it needs', { timeout: 120_000 }, () => {
+  it('says which Node it needs and which this is, in one line, and exits 1', async () => {
+    // Node 22.0-22.12 has no unflagged node:sqlite; pretend to be one through a preload.
+    const preload = join(directory, 'old-node.mjs');
+    await writeFile(preload, "Object.defineProperty(process.versions, 'node', { value: '22.12.0' });\n");
+    const outcome = await new Promise<Outcome>((resolve) => {
+      execFile(process.execPath, ['--import', preload, '--conditions=@routekit/source', '--import', 'tsx', main, 'keys', 'list'], { cwd: repository, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      );
+    });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toBe('routekit needs Node >= 22.13; this is Node 22.12.0\n');
+  });
+});
+
 describe('routekit serve on a port that is taken', { timeout: 120_000 }, () => {
   let blocker: Server;
   let port: number;

@@ -6,6 +6,12 @@ import { commands, usage } from './commands.js';
 // runCommand's one-line error handling, so even a broken install (a dependency missing) prints one
 // line, not a stack.
 const [name, ...rest] = process.argv.slice(2);
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 13)) {
+  // Node's own SQLite (the default database) is unflagged from 22.13; say so rather than fail at a stack.
+  process.stderr.write(`routekit needs Node >= 22.13; this is Node ${process.versions.node}\n`);
+  process.exit(1);
+}
 const load = name === undefined ? undefined : commands.get(name);
 if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
   process.stdout.write(usage());

@@ -25,7 +25,8 @@ export { createExchange } from './pipeline/create-exchange.js';
 export { Engine, type EngineOptions } from './pipeline/engine.js';
 export { createInProcessEngine, type InProcessEngineOptions } from './pipeline/create-in-process-engine.js';
 export { classifyDelegateStream, toDelegateFailure } from './pipeline/delegate-failure.js';
-export { featureStack, type FeatureOptions } from './pipeline/feature-stack.js';
+export { featureStack, featureOrder, registerFeature, type FeatureOptions, type FeatureDefinition, type FeatureName } from './pipeline/feature-registry.js';
+export * from './built-in-features.js';
 // observability
 export { createJsonLogger, describeError, type Logger, type LogLevel, type JsonLoggerOptions } from './observability/logger.js';
 export { requestLogFields } from './observability/request-log.js';

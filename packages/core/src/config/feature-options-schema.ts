@@ -4,7 +4,7 @@ import type { RateLimitOptions } from '../guard/limits/rate-limit-middleware.js'
 import type { SpendLimitOptions } from '../guard/limits/spend-limit-middleware.js';
 import { rateLimitRuleSchema, spendPolicySchema } from '../guard/limits/limit-schemas.js';
 import { piiOptionsSchema, type PiiOptions } from '../guard/pii/pii-middleware.js';
-import type { FeatureOptions } from '../pipeline/feature-stack.js';
+import type { FeatureOptions } from '../pipeline/feature-registry.js';
 import type { EngineOptions } from '../pipeline/engine.js';
 
 /** An object with the given methods: stores, embedders and receipt stores are checked by shape. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
-import type { FeatureOptions } from '../pipeline/feature-stack.js';
+import type { FeatureOptions } from '../pipeline/feature-registry.js';
 import { engineOptionsShape, featureOptionsShape } from './feature-options-schema.js';
 import { parseConfig } from './parse-config.js';
 import { canonicalPiiTypes } from './pii-type-names.js';

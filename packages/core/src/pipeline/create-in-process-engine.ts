@@ -11,7 +11,7 @@ import type { ChatResult } from './chat-result.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { EngineMiddleware } from './engine-middleware.js';
 import type { Attempt } from './exchange.js';
-import type { FeatureOptions } from './feature-stack.js';
+import type { FeatureOptions } from './feature-registry.js';
 
 export interface InProcessEngineOptions<Delegate> extends FeatureOptions {
   /** The models to route between, by routekit id (`openai/gpt-4.1`): the framework's own model objects. */

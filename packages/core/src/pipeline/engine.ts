@@ -20,7 +20,7 @@ import { createExchange } from './create-exchange.js';
 import type { EngineMiddleware, ModelCall } from './engine-middleware.js';
 import type { Exchange, ExchangeInput } from './exchange.js';
 import { executeCandidates } from './execute-candidates.js';
-import { featureStack, type FeatureOptions } from './feature-stack.js';
+import { featureStack, type FeatureOptions } from './feature-registry.js';
 import { finishStream } from './finish-stream.js';
 
 export interface EngineOptions extends FeatureOptions {
