@@ -80,15 +80,19 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions = {}):
   const prefix = options.prefix ?? 'routekit:';
   const reserveScript = createRedisScript(redis, reserveSource);
   const adjustScript = createRedisScript(redis, adjustSource);
-  const guard = createStoreGuard({
-    name: 'counter store on Redis',
-    timeoutMs,
-    ...(options.retryAfterFailureMs !== undefined && { retryAfterFailureMs: options.retryAfterFailureMs }),
-    ...(options.log !== undefined && { log: options.log }),
-  });
   const ready = async () => {
     if (owned) await whenReady(redis);
   };
+  const guard = createStoreGuard({
+    name: 'counter store on Redis',
+    timeoutMs,
+    ping: async () => {
+      await ready();
+      return redis.ping();
+    },
+    ...(options.retryAfterFailureMs !== undefined && { retryAfterFailureMs: options.retryAfterFailureMs }),
+    ...(options.log !== undefined && { log: options.log }),
+  });
 
   return {
     async reserve(reservations: readonly CounterReservation[], reserveOptions?: ReserveOptions): Promise<ReserveOutcome> {
@@ -99,10 +103,24 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions = {}):
         assertCounterAmount(reservation.amount, 'amount');
         args.push(reservation.amount, reservation.limit, Math.max(1, Math.ceil(reservation.ttlMs)));
       }
-      const reply = (await guard.run(async () => {
-        await ready();
-        return reserveScript.run(reservations.map((reservation) => prefix + reservation.key), args);
-      })) as number[];
+      const keys = reservations.map((reservation) => prefix + reservation.key);
+      const reply = (await guard.run(
+        async () => {
+          await ready();
+          return (await reserveScript.run(keys, args)) as number[];
+        },
+        {
+          // Redis took the reservation, but its caller was already told the store failed and never
+          // made the call: give the amounts back, or they would hold budget for nothing.
+          onLate: (late) => {
+            if (Number(late[0]) !== 0) return;
+            const granted = minimum === undefined ? undefined : Number(late[1]);
+            reservations.forEach((reservation, index) => {
+              adjustScript.run([keys[index]!], [-(granted ?? reservation.amount), Math.max(1, Math.ceil(reservation.ttlMs))]).catch(() => undefined);
+            });
+          },
+        },
+      ));
       const refusedIndex = Number(reply[0]) - 1;
       return {
         allowed: refusedIndex === -1,

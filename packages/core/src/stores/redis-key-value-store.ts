@@ -36,6 +36,10 @@ export function createRedisKeyValueStore(options: RedisKeyValueStoreOptions = {}
   const guard = createStoreGuard({
     name: 'key-value store on Redis',
     timeoutMs,
+    ping: async () => {
+      if (owned) await whenReady(redis);
+      return redis.ping();
+    },
     ...(options.retryAfterFailureMs !== undefined && { retryAfterFailureMs: options.retryAfterFailureMs }),
     ...(options.log !== undefined && { log: options.log }),
   });
