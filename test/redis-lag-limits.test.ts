@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisCounterStore, createUpstreamCall, Engine, ModelCatalog, RateLimitedError, StoreUnavailableError, windowOf, type ChatChunk, type CounterStore } from '@routekit/core';
@@ -33,6 +34,27 @@ function laggingStore(store: CounterStore, at: number, lagMs: number): CounterSt
       if (count === at) setImmediate(() => blockEventLoop(lagMs));
       return pending;
     },
+  };
+}
+
+/** A TCP proxy to the real Redis that holds every answer back for `delayMs`: a slow network, not a dead server. */
+async function slowProxy(delayMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const target = new URL(url);
+  const sockets: Socket[] = [];
+  const server: Server = createServer((client) => {
+    const redis = new Socket();
+    sockets.push(client, redis);
+    redis.connect(Number(target.port || 6379), target.hostname);
+    client.on('data', (data) => redis.write(data));
+    redis.on('data', (data) => void setTimeout(() => client.destroyed || client.write(data), delayMs));
+    const close = () => (client.destroy(), redis.destroy());
+    client.on('error', close).on('close', close);
+    redis.on('error', close).on('close', close);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => (sockets.forEach((socket) => socket.destroy()), server.close(() => resolve()))),
   };
 }
 
@@ -98,4 +120,29 @@ describe('limits on a healthy Redis while the event loop lags', () => {
     expect(spent).toBe(upstream.billedMicros);
     expect(lines).toEqual([]);
   }, 60_000);
+
+  it('gives back a reservation Redis made whose answer came after the caller had given up', async () => {
+    const proxy = await slowProxy(1500);
+    const observer = new Redis(url);
+    try {
+      // Connected before the test (its ready check is 1.5 s late too), without replays, as the store's own connections are.
+      const connection = new Redis(proxy.url, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 });
+      await new Promise((resolve) => connection.once('ready', resolve));
+      const store = createRedisCounterStore({ redis: connection, prefix, timeoutMs: 100, log: () => undefined });
+      stores.push({ ...store, close: async () => connection.disconnect() });
+      const key = `late:${randomUUID()}`;
+      await expect(store.reserve([{ key, amount: 700, limit: 1000, ttlMs: 60_000 }])).rejects.toBeInstanceOf(StoreUnavailableError);
+      // Redis applied it: the caller's wait (at most 400 ms) was over long before the answer came.
+      expect(Number(await observer.get(prefix + key))).toBe(700);
+      let total = 700;
+      for (let tries = 0; tries < 40 && total !== 0; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        total = Number((await observer.get(prefix + key)) ?? 0);
+      }
+      expect(total).toBe(0);
+    } finally {
+      await observer.quit();
+      await proxy.close();
+    }
+  }, 30_000);
 });
