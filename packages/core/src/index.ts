@@ -109,7 +109,7 @@ export { decideAfterFailure, type FailureDecision } from './resilience/failure-d
 export { takeRequestResilience, fallbackChainField, deadlineField, type RequestResilience } from './resilience/request-resilience.js';
 export { createResilience, type ResilienceOptions } from './resilience/resilience-options.js';
 export type { EndpointHealth } from './resilience/endpoint-health.js';
-export { installGracefulShutdown, type GracefulShutdownOptions, type GracefulShutdown } from './resilience/graceful-shutdown.js';
+export { installGracefulShutdown, ServerShuttingDownError, type GracefulShutdownOptions, type GracefulShutdown } from './resilience/graceful-shutdown.js';
 // upstream
 export { createUpstreamCall, type UpstreamCallOptions } from './upstream/upstream-call.js';
 export { providerConfigSchema, type ProviderConfig } from './upstream/provider-config.js';
