@@ -127,7 +127,7 @@ export interface RedisCounterStoreOptions {
   url?: string;
   /** Prepended to every key, so several apps (or test runs) can share one Redis. */
   prefix?: string;
-  /** The longest a request waits for Redis, per operation, in ms; then the operation fails with a StoreUnavailableError. Default 250. */
+  /** How long an operation may take before Redis is pinged, in ms; while Redis answers the ping, a caller waits up to 4 times this, then gets a StoreUnavailableError. Default 250. */
   timeoutMs?: number;
   /** After a failure, how long operations fail at once before one probes Redis again, in ms. Default 1,000. */
   retryAfterFailureMs?: number;
@@ -136,9 +136,10 @@ export interface RedisCounterStoreOptions {
 }
 
 /**
- * Counters in Redis, shared by every gateway instance that points at the same server. Every
- * operation waits at most `timeoutMs`; while Redis is down, operations fail at once with a
- * StoreUnavailableError and the outage is logged once (see `createStoreGuard`).
+ * Counters in Redis, shared by every gateway instance that points at the same server. A caller
+ * waits at most 4 × `timeoutMs`; once Redis is shown to be down (a failed ping), operations fail at
+ * once with a StoreUnavailableError and the outage is logged once (see `createStoreGuard`). Spend
+ * reservations are holds that lapse unless settled.
  *
  * @example
  * const store = createRedisCounterStore({ url: 'redis://127.0.0.1:6379', prefix: 'routekit:' });

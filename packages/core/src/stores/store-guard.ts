@@ -80,7 +80,7 @@ export function createStoreGuard(options: StoreGuardOptions = {}): StoreGuard {
   function alive(): Promise<boolean> {
     if (options.ping === undefined) return Promise.resolve(true);
     // Half of what is left of a caller's wait, so that a failed ping is known before the caller gives up.
-    pinging ??= withTimeout(Promise.resolve().then(options.ping), (maxWaitMs - timeoutMs) / 2).then(
+    pinging ??= withTimeout(Promise.resolve().then(options.ping), Math.max(timeoutMs / 2, (maxWaitMs - timeoutMs) / 2)).then(
       () => true,
       () => false,
     );
@@ -153,10 +153,17 @@ export function createStoreGuard(options: StoreGuardOptions = {}): StoreGuard {
         return outcome.value;
       }
       // The store may still carry the operation out and answer after the caller has given up.
-      if (runOptions?.onLate !== undefined) {
-        const onLate = runOptions.onLate;
-        pending.then(onLate, () => undefined);
-      } else pending.catch(() => undefined);
+      const onLate = runOptions?.onLate;
+      pending.then(
+        (value) => {
+          try {
+            onLate?.(value);
+          } catch {
+            // Giving back what a late answer took is best effort; a hold lapses by itself anyway.
+          }
+        },
+        () => undefined,
+      );
       throw fail(outcome.error, outcome.outage);
     },
     get available() {
