@@ -43,13 +43,13 @@ export { createPiiMiddleware, createPiiPolicy, piiOptionsSchema, type PiiOptions
 export { redactRequest } from './guard/pii/redact-request.js';
 export { restoreResult, restoreStream, restoreResponse } from './guard/pii/restore-result.js';
 export { PlaceholderRestorer } from './guard/pii/placeholder-restorer.js';
-export type { CounterStore, CounterReservation, CounterSnapshot, ReserveOutcome, ReserveOptions } from './stores/counter-store.js';
+export type { CounterStore, CounterReservation, CounterSnapshot, ReserveOutcome, ReserveOptions, HeldCounter } from './stores/counter-store.js';
 export { createMemoryCounterStore, type MemoryCounterStoreOptions } from './stores/memory-counter-store.js';
 export { createRedisCounterStore, type RedisCounterStoreOptions } from './stores/redis-counter-store.js';
 export type { KeyValueStore } from './stores/key-value-store.js';
 export { createMemoryKeyValueStore, type MemoryKeyValueStoreOptions } from './stores/memory-key-value-store.js';
 export { createRedisKeyValueStore, type RedisKeyValueStoreOptions } from './stores/redis-key-value-store.js';
-export { createStoreGuard, type StoreGuard, type StoreGuardOptions } from './stores/store-guard.js';
+export { createStoreGuard, type StoreGuard, type StoreGuardOptions, type GuardedRunOptions } from './stores/store-guard.js';
 export { guardCounterStore, guardKeyValueStore } from './stores/guard-counter-store.js';
 export { withTimeout, OperationTimeoutError } from './stores/with-timeout.js';
 export { createRateLimitMiddleware, type RateLimitOptions, type RateLimitRule } from './guard/limits/rate-limit-middleware.js';
@@ -80,7 +80,7 @@ export { decideAfterFailure, type FailureDecision } from './resilience/failure-d
 export { takeRequestResilience, fallbackChainField, deadlineField, type RequestResilience } from './resilience/request-resilience.js';
 export { createResilience, type ResilienceOptions } from './resilience/resilience-options.js';
 export type { EndpointHealth } from './resilience/endpoint-health.js';
-export { installGracefulShutdown, type GracefulShutdownOptions, type GracefulShutdown } from './resilience/graceful-shutdown.js';
+export { installGracefulShutdown, ServerShuttingDownError, type GracefulShutdownOptions, type GracefulShutdown } from './resilience/graceful-shutdown.js';
 // upstream
 export { createUpstreamCall, type UpstreamCallOptions } from './upstream/upstream-call.js';
 export { providerConfigSchema, type ProviderConfig } from './upstream/provider-config.js';

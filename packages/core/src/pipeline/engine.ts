@@ -69,6 +69,8 @@ export class Engine {
   readonly #resilience: Resilience;
   readonly #fallbacks: Map<string, ModelInfo[]>;
   readonly #inFlight = new Set<Promise<void>>();
+  /** The deadlines of the requests and streams still running, so that a shutdown can end them. */
+  readonly #running = new Set<Deadline>();
   #pendingRuns = 0;
   #idle: (() => void)[] = [];
 
@@ -142,6 +144,18 @@ export class Engine {
     return finished;
   }
 
+  /**
+   * Ends every running request and stream now with `reason`, as a passed deadline would: a stream
+   * past its first token ends with the error event, every receipt is finished with the error and
+   * the usage so far, and limits are settled. Returns how many were running. For a shutdown whose
+   * drain time is over; `drain` then waits for their receipts.
+   */
+  cut(reason: Error): number {
+    const running = this.#running.size;
+    for (const deadline of this.#running) deadline.end(reason);
+    return running;
+  }
+
   /** Closes what the engine opened itself: a shared breaker store's connection. */
   async close(): Promise<void> {
     await this.#resilience.breaker?.store.close?.();
@@ -156,6 +170,7 @@ export class Engine {
     exchange.receipt.deadline_ms = deadline.milliseconds;
     this.#pendingRuns += 1;
     exchange.state.set(deadlineKey, deadline);
+    this.#running.add(deadline);
     const wrappers = this.#requestWrappers.map((feature) => (next: () => Promise<ChatResult>) => feature.wrapRequest!(exchange, next));
     const run = compose(wrappers, () => this.#routeAndCall(exchange, deadline));
     let result: ChatResult;
@@ -252,7 +267,9 @@ export class Engine {
       await finishing;
     } finally {
       this.#inFlight.delete(finishing);
-      (exchange.state.get(deadlineKey) as Deadline | undefined)?.dispose();
+      const deadline = exchange.state.get(deadlineKey) as Deadline | undefined;
+      deadline?.dispose();
+      if (deadline !== undefined) this.#running.delete(deadline);
       this.#pendingRuns -= 1;
       if (this.#pendingRuns === 0) for (const resolve of this.#idle.splice(0)) resolve();
     }

@@ -243,6 +243,8 @@ async function* relay(iterator: AsyncIterator<ChatChunk>, head: ChatChunk[], opt
     receipt.attempts.push({ model: model.id, outcome: 'failed', latency_ms: round(performance.now() - started), error_code: error instanceof RoutekitError ? error.code : 'stream_failed', phase: 'stream', ...context.meta });
     reported = true;
     await reportFailure(options, model, error instanceof RoutekitError || exchange.signal.aborted ? error : streamFailure(model, error), context.probe, firstTokenAt - started);
+    // The tokens streamed before the failure were generated, and billed by the provider: the receipt counts them.
+    settle(options, model, usage, () => text, performance.now() - started);
     throw error;
   } finally {
     context.dispose();

@@ -19,11 +19,12 @@ export class Deadline {
   readonly signal: AbortSignal;
   readonly #endsAt: number;
   readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #controller = new AbortController();
 
   constructor(milliseconds: number, startedAt = performance.now()) {
     this.milliseconds = milliseconds;
     this.#endsAt = startedAt + milliseconds;
-    const controller = new AbortController();
+    const controller = this.#controller;
     this.signal = controller.signal;
     this.#timer = setTimeout(() => controller.abort(new DeadlineExceededError(milliseconds)), Math.max(0, this.#endsAt - performance.now()));
     // A pending deadline must not keep a process alive that has nothing else to do.
@@ -33,6 +34,12 @@ export class Deadline {
   /** Time left, in ms (0 once passed). */
   remainingMs(): number {
     return Math.max(0, this.#endsAt - performance.now());
+  }
+
+  /** Ends the request now, as its deadline would, with `reason` (a shutdown that cannot wait any longer). */
+  end(reason: Error): void {
+    clearTimeout(this.#timer);
+    this.#controller.abort(reason);
   }
 
   /** Stops the timer once the request is finished. */

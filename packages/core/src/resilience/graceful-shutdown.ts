@@ -1,9 +1,19 @@
 import type { Server, ServerResponse } from 'node:http';
+import { RoutekitError } from '../errors.js';
 
 /** What a shutdown waits for besides the HTTP requests: an engine's streams and receipts. */
 export interface DrainableEngine {
   drain(timeoutMs?: number): Promise<boolean>;
+  /** Ends every running request and stream with `reason` (a stream with its error event); returns how many. */
+  cut?(reason: Error): number;
   close?(): Promise<void>;
+}
+
+/** The gateway stopped before a request or stream could finish (its drain time was over). */
+export class ServerShuttingDownError extends RoutekitError {
+  constructor() {
+    super('The gateway is shutting down and ended this request before it finished; retry it.', { status: 503, type: 'server_error', code: 'server_shutting_down' });
+  }
 }
 
 export interface GracefulShutdownOptions {
@@ -13,6 +23,12 @@ export interface GracefulShutdownOptions {
   engines?: DrainableEngine[];
   /** Longest wait for in-flight requests and streams, in ms; what is still open then is cut. Default 10,000. */
   timeoutMs?: number;
+  /**
+   * After `timeoutMs`, the longest wait for the cut requests to send their error (a stream's error
+   * event) and for their receipts to be stored and limits settled, in ms; then connections are
+   * closed. Default 2,000.
+   */
+  cutGraceMs?: number;
   /** Signals that start the shutdown; a second one exits at once. Default SIGTERM and SIGINT. Empty: none. */
   signals?: NodeJS.Signals[];
   /** Where the one line per step goes. Default `console.log`. */
@@ -32,8 +48,11 @@ export interface GracefulShutdown {
 
 /**
  * Graceful shutdown for a gateway: on SIGTERM or SIGINT it stops accepting connections, lets
- * in-flight requests and streams finish within `timeoutMs`, waits for the engines' receipts, then
- * closes what is left and exits. A second signal exits at once.
+ * in-flight requests and streams finish within `timeoutMs`, then ends what is still running as a
+ * failed request: a stream gets the error event (`server_shutting_down`, no `[DONE]`, so no client
+ * takes a cut answer for a whole one), a request not yet answered a 503, and every receipt is
+ * stored with the usage so far and spend settled. Then it closes what is left and exits. A second
+ * signal exits at once.
  *
  * @example
  * const server = app.listen(8787);
@@ -41,6 +60,7 @@ export interface GracefulShutdown {
  */
 export function installGracefulShutdown(options: GracefulShutdownOptions): GracefulShutdown {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const cutGraceMs = options.cutGraceMs ?? 2000;
   const log = options.log ?? ((message: string) => console.log(message));
   const onDone = options.onDone ?? ((code: number) => process.exit(code));
   const active = new Set<ServerResponse>();
@@ -51,24 +71,43 @@ export function installGracefulShutdown(options: GracefulShutdownOptions): Grace
   for (const server of options.servers) server.on('request', track);
   let running: Promise<boolean> | undefined;
 
+  /** Waits until every response is sent, or until `until`. */
+  async function answered(until: number): Promise<void> {
+    while (active.size > 0 && performance.now() < until) {
+      // A keep-alive connection that goes idle after its answer is closed instead of taking another request.
+      for (const server of options.servers) server.closeIdleConnections();
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(50, until - performance.now()))));
+    }
+  }
+
   async function shutdown(reason = 'shutdown'): Promise<boolean> {
     if (running !== undefined) return running;
     running = (async () => {
       const deadline = performance.now() + timeoutMs;
       log(`routekit: ${reason}: no new connections; finishing ${active.size} in-flight request(s) within ${timeoutMs} ms.`);
+      const engines = options.engines ?? [];
       const closed = options.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-      while (active.size > 0 && performance.now() < deadline) {
-        // A keep-alive connection that goes idle after its answer is closed instead of taking another request.
-        for (const server of options.servers) server.closeIdleConnections();
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      await answered(deadline);
+      let drained = await Promise.all(engines.map((engine) => engine.drain(Math.max(0, deadline - performance.now()))));
+      let cut = 0;
+      if (active.size > 0 || !drained.every(Boolean)) {
+        // Ended as a failed request is: the client learns the answer is incomplete, the receipt is stored.
+        const reason = new ServerShuttingDownError();
+        for (const engine of engines) cut += engine.cut?.(reason) ?? 0;
+        const graceEnd = performance.now() + cutGraceMs;
+        await answered(graceEnd);
+        drained = await Promise.all(engines.map((engine) => engine.drain(Math.max(0, graceEnd - performance.now()))));
       }
-      const drained = await Promise.all((options.engines ?? []).map((engine) => engine.drain(Math.max(0, deadline - performance.now()))));
-      const cut = active.size;
+      const closedByForce = active.size;
       for (const server of options.servers) server.closeAllConnections();
       await Promise.all(closed);
-      await Promise.all((options.engines ?? []).map((engine) => engine.close?.()));
-      const complete = cut === 0 && drained.every(Boolean);
-      log(complete ? 'routekit: every request finished; receipts stored; bye.' : `routekit: shutdown deadline reached; ${cut} connection(s) cut.`);
+      await Promise.all(engines.map((engine) => engine.close?.()));
+      const complete = cut === 0 && closedByForce === 0 && drained.every(Boolean);
+      if (complete) log('routekit: every request finished; receipts stored; bye.');
+      else {
+        const receipts = drained.every(Boolean) ? 'their receipts stored' : 'some receipts not stored in time';
+        log(`routekit: shutdown deadline reached; ${cut} request(s) cut with an error, ${receipts}; ${closedByForce} connection(s) closed.`);
+      }
       return complete;
     })();
     return running;

@@ -126,6 +126,38 @@ export function describeCounterStore(name: string, open: () => CounterStore): vo
       expect(outcomes.filter((outcome) => outcome.allowed)).toHaveLength(101);
     });
 
+    it('gives a hold that is never settled back by itself, and counts what a late settle says was used', async () => {
+      const store = open();
+      const counter = key('hold-lapse');
+      const held = await store.reserve([{ key: counter, amount: 7, limit: 10, ttlMs: minute }], { holdMs: 40 });
+      expect(held).toMatchObject({ allowed: true, hold: expect.any(String) });
+      expect(await store.get(counter)).toBe(7);
+      expect((await store.reserve([{ key: counter, amount: 5, limit: 10, ttlMs: minute }])).allowed).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.get(counter)).toBe(0);
+      expect((await store.reserve([{ key: counter, amount: 5, limit: 10, ttlMs: minute }])).allowed).toBe(true);
+      expect(await store.settle!(held.hold!, [{ key: counter, ttlMs: minute }], 3)).toEqual([8]);
+      // Settled once: a second settle of the same hold changes nothing.
+      expect(await store.settle!(held.hold!, [{ key: counter, ttlMs: minute }], 3)).toEqual([8]);
+    });
+
+    it('settles a hold on every counter to what was used, once', async () => {
+      const store = open();
+      const [a, b] = [key('settle-a'), key('settle-b')];
+      const held = await store.reserve(
+        [
+          { key: a, amount: 100, limit: 1000, ttlMs: minute },
+          { key: b, amount: 100, limit: 150, ttlMs: minute },
+        ],
+        { minimum: 10, holdMs: 60_000 },
+      );
+      expect(held).toMatchObject({ allowed: true, granted: 100 });
+      expect(await store.settle!(held.hold!, [{ key: a, ttlMs: minute }, { key: b, ttlMs: minute }], 30)).toEqual([30, 30]);
+      expect(await store.settle!(held.hold!, [{ key: a, ttlMs: minute }, { key: b, ttlMs: minute }], 30)).toEqual([30, 30]);
+      // A refused reservation takes no hold.
+      expect(await store.reserve([{ key: b, amount: 200, limit: 150, ttlMs: minute }], { holdMs: 60_000 })).not.toHaveProperty('hold');
+    });
+
     it('rejects amounts that are not integers', async () => {
       const store = open();
       await expect(store.reserve([{ key: key('float'), amount: 0.5, limit: 1, ttlMs: minute }])).rejects.toThrow(RangeError);

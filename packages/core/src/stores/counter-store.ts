@@ -28,6 +28,20 @@ export interface ReserveOptions {
    * reservation of the call must have the same amount). Without it a reservation is all or nothing.
    */
   minimum?: number;
+  /**
+   * Make the reservation a hold that lapses after this many ms unless settled with `settle`: the
+   * store then gives its amount back by itself, so a settle that never comes (a crash, a store
+   * outage at the wrong moment) cannot keep budget for the rest of a window. The outcome then
+   * carries the hold's id. Stores without `settle` ignore it.
+   */
+  holdMs?: number;
+}
+
+/** The counters a hold was taken on, for `settle`. */
+export interface HeldCounter {
+  key: string;
+  /** The counter's time to live, as given to `reserve`. */
+  ttlMs: number;
 }
 
 export interface ReserveOutcome {
@@ -39,6 +53,8 @@ export interface ReserveOutcome {
   refusedIndex: number;
   /** One snapshot per requested counter, in order. */
   counters: CounterSnapshot[];
+  /** With `holdMs`, when allowed: the id to settle the hold by. */
+  hold?: string;
 }
 
 /**
@@ -54,6 +70,12 @@ export interface CounterStore {
   reserve(reservations: readonly CounterReservation[], options?: ReserveOptions): Promise<ReserveOutcome>;
   /** Adds `delta` (may be negative) to a counter, e.g. to settle a reservation; returns the new total. A missing counter is not created by a negative delta. */
   adjust(key: string, delta: number, ttlMs: number): Promise<number>;
+  /**
+   * Settles a hold taken by `reserve`: every counter keeps `used` (what the call really cost)
+   * instead of the amount held. After the hold lapsed (its amount already given back) `used` is
+   * added; a hold already settled is left alone, so settling twice counts once. Returns the new totals.
+   */
+  settle?(hold: string, counters: readonly HeldCounter[], used: number): Promise<number[]>;
   /** The current total of a counter, 0 when it does not exist. */
   get(key: string): Promise<number>;
   /** Releases connections the store opened itself. */
@@ -77,4 +99,14 @@ export function flexibleMinimum(reservations: readonly CounterReservation[], opt
 /** Throws unless `value` is an integer a store can add exactly. */
 export function assertCounterAmount(value: number, field: string): void {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${field} must be a safe integer, got ${value}`);
+}
+
+/** Gives back everything a reservation took: its hold settled at 0, or each counter adjusted down. */
+export async function releaseReservation(store: CounterStore, reservations: readonly CounterReservation[], outcome: ReserveOutcome): Promise<void> {
+  if (!outcome.allowed) return;
+  if (outcome.hold !== undefined && store.settle !== undefined) {
+    await store.settle(outcome.hold, reservations, 0);
+    return;
+  }
+  await Promise.all(reservations.map((reservation) => store.adjust(reservation.key, -(outcome.granted ?? reservation.amount), reservation.ttlMs)));
 }

@@ -1,4 +1,4 @@
-import type { CounterStore } from './counter-store.js';
+import { releaseReservation, type CounterStore, type HeldCounter } from './counter-store.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { createStoreGuard, type StoreGuardOptions } from './store-guard.js';
 
@@ -13,8 +13,13 @@ import { createStoreGuard, type StoreGuardOptions } from './store-guard.js';
 export function guardCounterStore(store: CounterStore, options: StoreGuardOptions = {}): CounterStore {
   const guard = createStoreGuard(options);
   return {
-    reserve: (reservations, reserveOptions) => guard.run(() => store.reserve(reservations, reserveOptions)),
+    reserve: (reservations, reserveOptions) =>
+      guard.run(() => store.reserve(reservations, reserveOptions), {
+        // A reservation made for a caller that had already given up is given back.
+        onLate: (outcome) => void releaseReservation(store, reservations, outcome).catch(() => undefined),
+      }),
     adjust: (key, delta, ttlMs) => guard.run(() => store.adjust(key, delta, ttlMs)),
+    ...(store.settle !== undefined && { settle: (hold: string, held: readonly HeldCounter[], used: number) => guard.run(() => store.settle!(hold, held, used)) }),
     get: (key) => guard.run(() => store.get(key)),
     close: () => store.close(),
   };

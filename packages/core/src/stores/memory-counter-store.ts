@@ -1,4 +1,5 @@
-import { assertCounterAmount, flexibleMinimum, type CounterReservation, type CounterStore, type ReserveOptions, type ReserveOutcome } from './counter-store.js';
+import { randomUUID } from 'node:crypto';
+import { assertCounterAmount, flexibleMinimum, type CounterReservation, type CounterStore, type HeldCounter, type ReserveOptions, type ReserveOutcome } from './counter-store.js';
 
 export interface MemoryCounterStoreOptions {
   /** The clock used for expiry, in epoch milliseconds; tests pass a fake one. */
@@ -8,6 +9,8 @@ export interface MemoryCounterStoreOptions {
 interface Counter {
   total: number;
   expiresAt: number;
+  /** Holds not settled yet, by id; 'lapsed' once their amount was given back, until they are settled. */
+  holds?: Map<string, { amount: number; expiresAt: number } | 'lapsed'>;
 }
 
 /**
@@ -27,6 +30,15 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
     if (counter !== undefined && counter.expiresAt <= now()) {
       counters.delete(key);
       return undefined;
+    }
+    // A hold past its time gives its amount back: a settle that never came must not keep budget.
+    if (counter?.holds !== undefined) {
+      const time = now();
+      for (const [id, hold] of counter.holds) {
+        if (hold === 'lapsed' || hold.expiresAt > time) continue;
+        counter.total = Math.max(0, counter.total - hold.amount);
+        counter.holds.set(id, 'lapsed');
+      }
     }
     return counter;
   }
@@ -58,16 +70,19 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
         refusedIndex = granted < minimum ? tightest : -1;
       }
       const allowed = refusedIndex === -1;
+      const hold = allowed && options?.holdMs !== undefined && reservations.length > 0 ? randomUUID() : undefined;
       if (allowed) {
         reservations.forEach((reservation, index) => {
           const amount = minimum === undefined ? reservation.amount : granted;
-          const counter = live(reservation.key);
-          if (counter === undefined) counters.set(reservation.key, { total: amount, expiresAt: now() + reservation.ttlMs });
+          let counter = live(reservation.key);
+          if (counter === undefined) counters.set(reservation.key, (counter = { total: amount, expiresAt: now() + reservation.ttlMs }));
           else counter.total += amount;
+          if (hold !== undefined) (counter.holds ??= new Map()).set(hold, { amount, expiresAt: now() + options!.holdMs! });
           totals[index] = totals[index]! + amount;
         });
       }
       return {
+        ...(hold !== undefined && { hold }),
         allowed,
         ...(minimum !== undefined && { granted: allowed ? granted : 0 }),
         refusedIndex,
@@ -89,6 +104,17 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
       }
       counter.total += delta;
       return counter.total;
+    },
+    async settle(hold: string, held: readonly HeldCounter[], used: number): Promise<number[]> {
+      assertCounterAmount(used, 'used');
+      return held.map(({ key }) => {
+        const counter = live(key);
+        const state = counter?.holds?.get(hold);
+        if (state === undefined) return counter?.total ?? 0;
+        counter!.holds!.delete(hold);
+        counter!.total = Math.max(0, counter!.total + used - (state === 'lapsed' ? 0 : state.amount));
+        return counter!.total;
+      });
     },
     async get(key: string): Promise<number> {
       return live(key)?.total ?? 0;

@@ -25,9 +25,10 @@ export function createRedisConnection(url: string | undefined, timeoutMs: number
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    // Later than the store guard's own deadline, which allows for a blocked event loop; this one
-    // only clears commands a silent server will never answer out of the client's queue.
-    commandTimeout: timeoutMs * 4,
+    // Well after the store guard has given up (its longest wait is 4 timeouts): this one only clears
+    // commands a silent server will never answer out of the client's queue, and an answer that
+    // comes later than the guard's wait is still read (a late reservation is then released).
+    commandTimeout: Math.max(timeoutMs * 20, 5000),
     connectTimeout: Math.max(timeoutMs, 1000),
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });

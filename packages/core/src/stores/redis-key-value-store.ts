@@ -10,7 +10,7 @@ export interface RedisKeyValueStoreOptions {
   url?: string;
   /** Prepended to every key; default `routekit:`. */
   prefix?: string;
-  /** The longest a caller waits for Redis, per operation, in ms; then it fails with a StoreUnavailableError. Default 250. */
+  /** How long an operation may take before Redis is pinged, in ms; while Redis answers the ping, a caller waits up to 4 times this, then gets a StoreUnavailableError. Default 250. */
   timeoutMs?: number;
   /** After a failure, how long operations fail at once before one probes Redis again, in ms. Default 1,000. */
   retryAfterFailureMs?: number;
@@ -19,8 +19,8 @@ export interface RedisKeyValueStoreOptions {
 }
 
 /**
- * Key-value entries in Redis, shared by every gateway instance on the same server. Every
- * operation waits at most `timeoutMs` and fails with a StoreUnavailableError while Redis is down
+ * Key-value entries in Redis, shared by every gateway instance on the same server. A caller waits
+ * at most 4 × `timeoutMs` and gets a StoreUnavailableError while Redis is down
  * (logged once per outage), so a caller can fall back to local state.
  *
  * @example
@@ -36,6 +36,10 @@ export function createRedisKeyValueStore(options: RedisKeyValueStoreOptions = {}
   const guard = createStoreGuard({
     name: 'key-value store on Redis',
     timeoutMs,
+    ping: async () => {
+      if (owned) await whenReady(redis);
+      return redis.ping();
+    },
     ...(options.retryAfterFailureMs !== undefined && { retryAfterFailureMs: options.retryAfterFailureMs }),
     ...(options.log !== undefined && { log: options.log }),
   });

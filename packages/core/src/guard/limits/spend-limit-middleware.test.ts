@@ -210,4 +210,22 @@ describe('spend limit middleware', () => {
     expect(() => createSpendLimitMiddleware({ global: { limits: {}, alerts: { threshold_percent: 150 } } })).toThrow(/global\.alerts\.threshold_percent/);
     expect(() => createSpendLimitMiddleware({ global: { limits: {} }, onStoreFailure: 'ajar' as 'open' })).toThrow(/onStoreFailure/);
   });
+
+  it('gives back a reservation whose settle was lost once its hold lapses, a minute after the request deadline', async () => {
+    const clock = { time: now };
+    const memory = createMemoryCounterStore({ now: () => clock.time });
+    // A store that takes reservations but loses every settle, as an outage at the wrong moment does.
+    const store: CounterStore = { ...memory, settle: () => Promise.reject(new StoreUnavailableError('down', { feature: 'store' })), adjust: () => Promise.reject(new StoreUnavailableError('down', { feature: 'store' })) };
+    const spend = createSpendLimitMiddleware({ store, now: () => clock.time, global: { limits: { daily_usd: 1 } } });
+    const exchange = testExchange({ request });
+    exchange.receipt.deadline_ms = 30_000;
+    await spend.wrapCall!(testAttempt(exchange, pricey), async () => responseWith(usage(100, 50)));
+    const key = 'spend:global:*:daily_usd:d' + Math.floor(now / 86_400_000);
+    // The $0.30 worst case is still held: the settle never reached the store.
+    expect(await memory.get(key)).toBe(300_000);
+    clock.time += 85_000;
+    expect(await memory.get(key)).toBe(300_000);
+    clock.time += 6000;
+    expect(await memory.get(key)).toBe(0);
+  });
 });

@@ -42,6 +42,9 @@ export interface SpendLimitOptions extends ScopedLimits<SpendPolicy> {
 
 const optionsSchema = scopedSchema(spendPolicySchema).extend(spendLimitOptionFields);
 
+/** How long a hold lasts for an exchange that carries no deadline (the engine's default deadline). */
+const defaultHoldMs = 300_000;
+
 const periods = [
   { field: 'daily_usd', period: 'day' },
   { field: 'weekly_usd', period: 'week' },
@@ -104,12 +107,15 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
     options.onAlert?.(alert);
   }
 
-  /** Reserves up to `amount` and at least `minimum` on every counter; null when the store is down and the limit fails open. */
-  async function reserve(counters: SpendCounter[], amount: number, minimum: number): Promise<ReserveOutcome | null> {
+  /**
+   * Reserves up to `amount` and at least `minimum` on every counter, as a hold that lapses `holdMs`
+   * from now unless settled; null when the store is down and the limit fails open.
+   */
+  async function reserve(counters: SpendCounter[], amount: number, minimum: number, holdMs: number): Promise<ReserveOutcome | null> {
     try {
       return await store.reserve(
         counters.map((counter) => ({ key: counter.key, amount, limit: counter.limit, ttlMs: counter.ttlMs })),
-        { minimum },
+        { minimum, holdMs },
       );
     } catch (error) {
       if (error instanceof RangeError) throw error;
@@ -162,8 +168,11 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
         }
       }
       let reserved = amount;
+      let hold: string | undefined;
       if (counters.length > 0) {
-        const outcome = await reserve(counters, amount, minimum);
+        // The request's deadline ends the call, so a hold that outlives it by a minute is one whose settle was lost.
+        const holdMs = Math.max(0, (exchange.receipt.deadline_ms ?? defaultHoldMs) - (performance.now() - exchange.startedAt)) + 60_000;
+        const outcome = await reserve(counters, amount, minimum, holdMs);
         if (outcome === null) counters = [];
         else if (!outcome.allowed) {
           const refused = counters[outcome.refusedIndex]!;
@@ -172,7 +181,10 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
             limitUsd: dollars(refused.limit),
             spentUsd: dollars(outcome.counters[outcome.refusedIndex]!.total),
           });
-        } else reserved = outcome.granted ?? amount;
+        } else {
+          reserved = outcome.granted ?? amount;
+          hold = outcome.hold;
+        }
       }
 
       // The call always carries an output cap: it is what makes the reservation a true worst case.
@@ -187,7 +199,10 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
         settled = true;
         exchange.state.set('spend.request_micros', ((exchange.state.get('spend.request_micros') as number | undefined) ?? 0) + cost);
         if (counters.length === 0) return;
-        const totals = await Promise.all(counters.map((counter) => store.adjust(counter.key, cost - reserved, counter.ttlMs)));
+        const totals =
+          hold !== undefined && store.settle !== undefined
+            ? await store.settle(hold, counters, cost)
+            : await Promise.all(counters.map((counter) => store.adjust(counter.key, cost - reserved, counter.ttlMs)));
         exchange.receipt.limits = {
           ...exchange.receipt.limits,
           ...Object.fromEntries(counters.map((counter, index) => [`${counter.scope}.${counter.name}`, { limit: dollars(counter.limit), remaining: dollars(Math.max(0, counter.limit - totals[index]!)) }])),

@@ -48,6 +48,7 @@ export async function* trackStreamUsage(
 
 /**
  * Settling happens after the answer exists: if the store fails then, the client still gets the
- * answer. The reservation stays counted until its window expires, which errs on the safe side.
+ * answer. A spend reservation then stays counted until its hold lapses (the request's deadline
+ * plus a minute), a token estimate until its minute window ends: both err on the safe side.
  */
 export function ignoreSettleFailure(): void {}
