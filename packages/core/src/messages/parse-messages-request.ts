@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidRequestError } from '../errors.js';
 import { fieldError, parseHints, type ParsedChatRequest } from '../validation/parse-chat-request.js';
 import { countTokensRequestSchema, messagesRequestSchema, type MessagesRequestBody } from './messages-request-schema.js';
@@ -46,9 +47,22 @@ export function parseCountTokensRequest(body: unknown, sources: MessagesRequestS
 function parseWith(schema: typeof messagesRequestSchema | typeof countTokensRequestSchema, body: unknown, sources: MessagesRequestSources): ParsedChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('The request body must be a JSON object.', { code: 'invalid_body' });
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw fieldError(parsed.error, '');
+  if (!parsed.success) throw fieldError(new z.ZodError([innermostIssue(parsed.error.issues[0]!)]), '');
   // count_tokens has no max_tokens; the translation needs a number and the caller drops it again.
   const data = { max_tokens: 1, ...parsed.data } as MessagesRequestBody;
   const beta = (sources.betaHeader ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
   return { request: toChatRequest(data, beta), hints: parseHints(sources.hintsHeader, 'header x-routekit-hints'), options: {} };
+}
+
+/**
+ * A content field is a string or an array of blocks; when neither fits, the array branch's own
+ * issue (`messages[0].content[1].source.media_type`) says more than "must be a string or an array".
+ */
+function innermostIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const branches = issue.errors.filter((branch) => branch.length > 0).map((branch) => branch[0]!);
+  const deepest = branches.reduce<z.core.$ZodIssue | undefined>((best, candidate) => (best === undefined || candidate.path.length > best.path.length ? candidate : best), undefined);
+  // A branch that failed at its root (a string where an array was) explains nothing more than the union.
+  if (deepest === undefined || deepest.path.length === 0) return issue;
+  return innermostIssue({ ...deepest, path: [...issue.path, ...deepest.path] });
 }

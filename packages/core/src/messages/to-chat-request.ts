@@ -92,10 +92,13 @@ export function toChatRequest(body: MessagesRequestBody, beta: string[] = []): C
   if (body.system !== undefined) messages.push({ role: 'system', content: typeof body.system === 'string' ? body.system : textContentOf(body.system) });
   body.messages.forEach((message, index) => {
     const path = `messages[${index}].content`;
+    // As Anthropic: only a final assistant turn (a prefill) may be empty.
+    const last = index === body.messages.length - 1 && message.role === 'assistant';
+    if (message.content.length === 0 && !last) throw new InvalidRequestError(`${path} must not be empty.`, { param: path, code: 'invalid_value' });
     if (message.role === 'system') {
-      const blocks = typeof message.content === 'string' ? message.content : message.content;
-      if (typeof blocks !== 'string' && blocks.some((block) => block.type !== 'text')) throw new InvalidRequestError(`${path} of a system message may hold only text blocks.`, { param: path, code: 'invalid_value' });
-      messages.push({ role: 'system', content: typeof blocks === 'string' ? blocks : textContentOf(blocks as Block<'text'>[]) });
+      const { content } = message;
+      if (typeof content !== 'string' && content.some((block) => block.type !== 'text')) throw new InvalidRequestError(`${path} of a system message may hold only text blocks.`, { param: path, code: 'invalid_value' });
+      messages.push({ role: 'system', content: typeof content === 'string' ? content : textContentOf(content as Block<'text'>[]) });
     } else if (typeof message.content === 'string') messages.push({ role: message.role, content: message.content });
     else if (message.role === 'user') messages.push(...userMessages(message.content, path));
     else messages.push(assistantMessage(message.content, path));
