@@ -287,3 +287,50 @@ describe('the @anthropic-ai/sdk client with keys and a slow upstream', () => {
     await expect.poll(() => mock.requests[0]?.aborted, { timeout: 5000 }).toBe(true);
   });
 });
+
+describe('the @anthropic-ai/sdk client with PII redaction and the cache on', () => {
+  let mock: MockUpstream;
+  let gateway: RunningGateway;
+  let client: Anthropic;
+  const lastUserText = (request: { messages: { role: string; content: unknown }[] }) => {
+    const content = request.messages.at(-1)!.content;
+    return typeof content === 'string' ? content : (content as { type: string; text?: string }[]).map((part) => part.text ?? '').join('');
+  };
+
+  beforeAll(async () => {
+    // The mock echoes the prompt it was sent, placeholders included, so restoring them is the gateway's work.
+    mock = await startMockUpstream({ reply: (request) => `You said: ${lastUserText(request)}` });
+    gateway = await startGateway('koa', { providers: [{ id: 'anthropic', kind: 'anthropic', baseUrl: mock.url }], pii: true, cache: true, resilience: { attempts: { retries: 0 } } });
+    client = new Anthropic({ baseURL: gateway.url, apiKey: 'unused', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await mock.close();
+  });
+
+  it('keeps PII from the upstream and restores it in the answer, JSON and streamed', async () => {
+    const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Mail ana.lopez@example.com about the invoice.' }];
+    const message = await client.messages.create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 100, messages });
+    expect(JSON.stringify(mock.requests.at(-1)!.body)).not.toContain('ana.lopez@example.com');
+    expect(message.content).toEqual([{ type: 'text', text: 'You said: Mail ana.lopez@example.com about the invoice.' }]);
+    expect(receiptOf(message).pii?.detected).toMatchObject({ EMAIL: 1 });
+
+    const stream = client.messages.stream({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Call +1 415 555 0132 and mail bo@example.org.' }] });
+    let text = '';
+    stream.on('text', (delta) => (text += delta));
+    await stream.finalMessage();
+    expect(text).toBe('You said: Call +1 415 555 0132 and mail bo@example.org.');
+    expect(JSON.stringify(mock.requests.at(-1)!.body)).not.toContain('bo@example.org');
+  });
+
+  it('answers a repeated request from the cache, in Anthropic shape', async () => {
+    const ask = () => client.messages.create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'What is the tallest mountain on Earth?' }] });
+    const first = await ask();
+    const upstreamCalls = mock.requests.length;
+    const second = await ask();
+    expect(mock.requests).toHaveLength(upstreamCalls);
+    expect(second.content).toEqual(first.content);
+    expect(second.type).toBe('message');
+    expect(receiptOf(second).cache?.status).toBe('hit');
+  });
+});
