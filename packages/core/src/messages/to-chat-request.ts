@@ -123,7 +123,10 @@ export function toChatRequest(body: MessagesRequestBody, beta: string[] = []): C
   if (body.stop_sequences !== undefined && body.stop_sequences.length > 0) request.stop = body.stop_sequences;
   if (typeof body.metadata?.user_id === 'string') request.user = body.metadata.user_id;
   // Usage (and the receipt) arrive on the stream's last chunk only when asked for.
-  if (body.stream === true) Object.assign(request, { stream: true, stream_options: { include_usage: true } });
+  if (body.stream === true) {
+    request.stream = true;
+    request.stream_options = { include_usage: true };
+  }
   const format = body.output_config?.format;
   if (format) request.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema, strict: true } };
 
