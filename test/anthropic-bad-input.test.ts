@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
 
+type ApiError = InstanceType<typeof Anthropic.APIError>;
+
 // Bad input to POST /v1/messages: every refusal is a 4xx in Anthropic's error shape (never a 500),
 // and nothing reaches the upstream or the receipt store. The fuzzed bodies come from a seeded
 // generator, so every run sends the same ones.
@@ -110,17 +112,17 @@ describe.each<Framework>(['express', 'koa'])('bad input to /v1/messages on the %
     await mock.close();
   });
 
-  async function refusal(body: unknown, options: Anthropic.RequestOptions = {}, label = JSON.stringify(body).slice(0, 200)): Promise<Anthropic.APIError> {
+  async function refusal(body: unknown, options: Anthropic.RequestOptions = {}, label = JSON.stringify(body).slice(0, 200)): Promise<ApiError> {
     // The client's generic post: messages.create reads the body's fields first and would throw on some of them itself.
     const error = await client.post('/v1/messages', { body, ...options }).then(
       () => undefined,
       (caught: unknown) => caught,
     );
     expect(error, label).toBeInstanceOf(Anthropic.APIError);
-    return error as Anthropic.APIError;
+    return error as ApiError;
   }
 
-  function expectAnthropicShape(error: Anthropic.APIError, status: number, type = 'invalid_request_error'): void {
+  function expectAnthropicShape(error: ApiError, status: number, type = 'invalid_request_error'): void {
     expect(error.status).toBe(status);
     expect(error.error).toEqual({ type: 'error', error: { type, message: expect.stringMatching(/\S/) }, request_id: expect.any(String) });
   }
@@ -156,7 +158,7 @@ describe.each<Framework>(['express', 'koa'])('bad input to /v1/messages on the %
     const error = await refusal(body);
     expect(error.status).toBeGreaterThanOrEqual(400);
     expect(error.status).toBeLessThan(500);
-    expectAnthropicShape(error, error.status, error.status === 404 ? 'not_found_error' : 'invalid_request_error');
+    expectAnthropicShape(error, error.status!, error.status === 404 ? 'not_found_error' : 'invalid_request_error');
     expect(error.message).toMatch(message);
   });
 

@@ -5,6 +5,8 @@ import { startMockUpstream, type MockUpstream, type RecordedRequest } from '@rou
 import { hashApiKey } from '@routekit/http';
 import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
 
+type ApiError = InstanceType<typeof Anthropic.APIError>;
+
 const catalog = new ModelCatalog();
 const weather: Anthropic.Tool = { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -145,7 +147,8 @@ describe.each<Framework>(['express', 'koa'])('the official @anthropic-ai/sdk aga
 
   it('drops cache_control and anthropic-beta before an OpenAI upstream', async () => {
     await client.messages.create(
-      { model: 'openai/gpt-4.1', max_tokens: 50, top_k: 5, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }] }] },
+      // top_k is Anthropic's (gone from the SDK's newest types, still accepted by the API).
+      { model: 'openai/gpt-4.1', max_tokens: 50, top_k: 5, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }] }] } as Anthropic.MessageCreateParamsNonStreaming,
       { headers: { 'anthropic-beta': 'extended-cache-ttl-2025-04-11' } },
     );
     const received = lastUpstream();
@@ -214,25 +217,25 @@ describe.each<Framework>(['express', 'koa'])('the official @anthropic-ai/sdk aga
   it('maps errors onto the SDK error classes with Anthropic statuses', async () => {
     const missing = await client.messages.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming).catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((missing as Anthropic.APIError).error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens is required.' }, request_id: expect.any(String) });
+    expect((missing as ApiError).error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens is required.' }, request_id: expect.any(String) });
 
     await expect(client.messages.create({ model: 'openai/gpt-9', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
 
     mock.failNext({ type: 'status', status: 429, retryAfterSeconds: 7 });
     const limited = await client.messages.create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
     expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
-    expect((limited as Anthropic.RateLimitError).headers?.get('retry-after')).toBe('7');
+    expect((limited as InstanceType<typeof Anthropic.RateLimitError>).headers?.get('retry-after')).toBe('7');
 
     mock.failNext({ type: 'status', status: 529 });
     const overloaded = await client.messages.create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
     expect(overloaded).toBeInstanceOf(Anthropic.InternalServerError);
-    expect((overloaded as Anthropic.APIError).status).toBe(529);
-    expect(((overloaded as Anthropic.APIError).error as { error: { type: string } }).error.type).toBe('overloaded_error');
+    expect((overloaded as ApiError).status).toBe(529);
+    expect(((overloaded as ApiError).error as { error: { type: string } }).error.type).toBe('overloaded_error');
 
     const versioned = new Anthropic({ baseURL: gateway.url, apiKey: 'unused', maxRetries: 0, defaultHeaders: { 'anthropic-version': '1999-01-01' } });
     const wrongVersion = await versioned.messages.create({ model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
     expect(wrongVersion).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((wrongVersion as Anthropic.APIError).message).toMatch(/anthropic-version/);
+    expect((wrongVersion as ApiError).message).toMatch(/anthropic-version/);
   });
 
   it('raises on an error event when the stream fails after its first delta', async () => {
@@ -243,7 +246,7 @@ describe.each<Framework>(['express', 'koa'])('the official @anthropic-ai/sdk aga
     const failed = await stream.finalMessage().catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(Anthropic.APIError);
     expect(text).not.toBe('');
-    expect((failed as Anthropic.APIError).message).toMatch(/api_error|closed the stream/);
+    expect((failed as ApiError).message).toMatch(/api_error|closed the stream/);
   });
 });
 
@@ -272,7 +275,7 @@ describe('the @anthropic-ai/sdk client with keys and a slow upstream', () => {
     const wrong = new Anthropic({ baseURL: gateway.url, apiKey: 'sk-wrong', maxRetries: 0 });
     const refused = await wrong.messages.create({ model: 'anthropic/claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
-    expect(((refused as Anthropic.APIError).error as { error: { type: string } }).error.type).toBe('authentication_error');
+    expect(((refused as ApiError).error as { error: { type: string } }).error.type).toBe('authentication_error');
   });
 
   it('stops the upstream when the client aborts mid-stream', async () => {
