@@ -13,6 +13,7 @@ import { barChartSvg } from './gateway/bar-chart.js';
 // throughput and CPU are the median of the rounds, so one round hit by a neighbour does not decide.
 // BENCH_WARMUP (seconds of load per target before anything is measured, default 2) lets the JIT settle:
 // a gateway runs for days, and its first seconds would otherwise count against the larger code bases.
+// BENCH_TARGETS ('|'-separated parts of target names, e.g. `explicit|messages`) runs a subset; direct calls always run, as the baseline.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 2);
@@ -25,6 +26,8 @@ interface Target {
   kind: 'direct' | 'process' | 'portkey';
   target?: string;
   model: string;
+  /** Requests in Anthropic's Messages API (`/v1/messages`) instead of chat completions. */
+  api?: 'messages';
 }
 
 const targets: Target[] = [
@@ -37,7 +40,9 @@ const targets: Target[] = [
   { name: 'routekit Koa, explicit model', kind: 'process', target: 'koa-explicit', model: 'openai/gpt-4.1-mini' },
   { name: 'routekit Koa, auto', kind: 'process', target: 'koa-auto', model: 'auto' },
   { name: 'routekit Koa, auto + cache + PII + limits', kind: 'process', target: 'koa-features', model: 'auto' },
-];
+  { name: 'routekit Express, explicit model, /v1/messages', kind: 'process', target: 'express-explicit', model: 'openai/gpt-4.1-mini', api: 'messages' },
+  { name: 'routekit Koa, explicit model, /v1/messages', kind: 'process', target: 'koa-explicit', model: 'openai/gpt-4.1-mini', api: 'messages' },
+].filter((target) => target.kind === 'direct' || process.env.BENCH_TARGETS === undefined || process.env.BENCH_TARGETS.split('|').some((part) => target.name.includes(part)));
 
 const children: ChildProcess[] = [];
 mkdirSync(`${here}results`, { recursive: true });
@@ -107,8 +112,8 @@ interface Measured {
 const { message: mockMessage } = await startProcess('mock-process.mjs', []);
 const upstreamUrl = mockMessage.url as string;
 const endpoints = new Map<Target, { endpoint: Endpoint; pid: number | undefined }>();
-const withPortkey = portkeyInstalled();
-if (!withPortkey) console.log('Portkey could not be installed; its row is left out.');
+const withPortkey = targets.some((target) => target.kind === 'portkey') && portkeyInstalled();
+if (!withPortkey && targets.some((target) => target.kind === 'portkey')) console.log('Portkey could not be installed; its row is left out.');
 // Started together: nothing is measured yet, and each start is mostly waiting for imports.
 await Promise.all(
   targets.map(async (target) => {
@@ -119,7 +124,7 @@ await Promise.all(
       endpoints.set(target, { endpoint: { ...endpoint, model: target.model }, pid });
     } else {
       const { child, message } = await startProcess('target-process.mjs', [target.target!, upstreamUrl]);
-      endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model }, pid: child.pid });
+      endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model, ...(target.api !== undefined && { api: target.api }) }, pid: child.pid });
     }
   }),
 );
@@ -187,16 +192,33 @@ for (const row of summary) {
 }
 
 const find = (name: string) => summary.find((row) => row.name === name);
-const bare = find('bare node:http proxy')!;
+const bare = find('bare node:http proxy');
 const portkey = find('Portkey gateway 1.15.2');
 console.log('\n| routekit target | throughput c10 vs Portkey | vs bare proxy | added p50 c1 vs bare proxy\'s | CPU/request vs bare proxy |');
 console.log('|---|---|---|---|---|');
 for (const row of summary.filter((entry) => entry.name.startsWith('routekit'))) {
   const versusPortkey = portkey === undefined ? 'n/a' : `${fixed(row.throughputC10 / portkey.throughputC10, 2)}x`;
+  if (bare === undefined) continue;
   console.log(`| ${row.name} | ${versusPortkey} | ${fixed(row.throughputC10 / bare.throughputC10, 2)}x | ${fixed(row.addedP50C1 / Math.max(bare.addedP50C1, 1e-3), 2)}x | ${fixed(row.cpuMicrosPerRequest / bare.cpuMicrosPerRequest, 2)}x |`);
 }
 
-const express = find('routekit Express, auto')!;
+// Anthropic's Messages API in front (issue 22): the same gateway and model, translated at the edge, against the chat path in this run.
+const messagesRows = summary.filter((row) => row.name.endsWith('/v1/messages'));
+if (messagesRows.length > 0) {
+  console.log('\n| /v1/messages vs chat completions (same framework, explicit model) | added p50 c1 | added p50 c16 | stream first byte added p50 | CPU µs/request |');
+  console.log('|---|---|---|---|---|');
+  for (const row of messagesRows) {
+    const chat = find(row.name.replace(', /v1/messages', ''));
+    if (chat === undefined) continue;
+    console.log(`| ${row.name} | ${fixed(row.addedP50C1)} vs ${fixed(chat.addedP50C1)} ms (${fixed(row.addedP50C1 / Math.max(chat.addedP50C1, 1e-3), 2)}x) | ${fixed(row.addedP50C16)} vs ${fixed(chat.addedP50C16)} ms | ${fixed(row.addedFirstByteP50)} vs ${fixed(chat.addedFirstByteP50)} ms | ${fixed(row.cpuMicrosPerRequest, 0)} vs ${fixed(chat.cpuMicrosPerRequest, 0)} (${fixed(row.cpuMicrosPerRequest / chat.cpuMicrosPerRequest, 2)}x) |`);
+  }
+}
+
+const express = find('routekit Express, auto');
+if (express === undefined || bare === undefined) {
+  console.log('\n(a subset ran: the issue-12 targets need the bare proxy and Express auto rows)');
+  process.exit(0);
+}
 const checks = [
   ['throughput c10 >= 4x Portkey (Express, auto)', portkey !== undefined && express.throughputC10 >= 4 * portkey.throughputC10],
   ['throughput c10 within 1.5x of the bare proxy (Express, auto)', express.throughputC10 * 1.5 >= bare.throughputC10],

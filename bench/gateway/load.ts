@@ -6,25 +6,32 @@ export interface Endpoint {
   url: string;
   headers: Record<string, string>;
   model: string;
+  /** `messages`: Anthropic's Messages API (`POST /messages`) instead of chat completions. */
+  api?: 'chat' | 'messages';
 }
+
+const pathOf = (endpoint: Endpoint) => (endpoint.api === 'messages' ? '/messages' : '/chat/completions');
+const headersOf = (endpoint: Endpoint) => ({ ...endpoint.headers, 'content-type': 'application/json', ...(endpoint.api === 'messages' && { 'anthropic-version': '2023-06-01' }) });
 
 const prompt = 'Summarise the plot of Hamlet in two sentences, then name its three main themes. '.repeat(25).slice(0, 2000);
 let sequence = 0;
 
 /** A chat body; each one differs (a counter at the end) so no cache answers the benchmark. */
-export function chatBody(model: string, stream = false): string {
+export function chatBody(model: string, stream = false, api: Endpoint['api'] = 'chat'): string {
   sequence += 1;
-  return JSON.stringify({ model, stream, messages: [{ role: 'user', content: `${prompt} (${sequence})` }] });
+  const messages = [{ role: 'user', content: `${prompt} (${sequence})` }];
+  // Anthropic requires max_tokens; the mock's answer is far shorter than this.
+  return JSON.stringify(api === 'messages' ? { model, max_tokens: 1024, stream, messages } : { model, stream, messages });
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One request; resolves with the time to the first body byte and to the end, in ms. */
 export function send(endpoint: Endpoint, stream = false): Promise<{ firstByteMs: number; totalMs: number }> {
-  const body = chatBody(endpoint.model, stream);
+  const body = chatBody(endpoint.model, stream, endpoint.api);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${endpoint.url}/chat/completions`, { method: 'POST', agent, headers: { ...endpoint.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (incoming) => {
+    const outgoing = httpRequest(`${endpoint.url}${pathOf(endpoint)}`, { method: 'POST', agent, headers: { ...headersOf(endpoint), 'content-length': Buffer.byteLength(body) } }, (incoming) => {
       let firstByteMs = 0;
       incoming.on('data', () => {
         if (firstByteMs === 0) firstByteMs = performance.now() - started;
@@ -59,10 +66,10 @@ export function percentile(sorted: readonly number[], share: number): number {
 /** Requests per second autocannon reaches at `connections` for `seconds`, and how many it sent. */
 export async function throughput(endpoint: Endpoint, connections: number, seconds: number): Promise<{ requestsPerSecond: number; requests: number; errors: number }> {
   const result = await autocannon({
-    url: `${endpoint.url}/chat/completions`,
+    url: `${endpoint.url}${pathOf(endpoint)}`,
     connections,
     duration: seconds,
-    requests: [{ method: 'POST', headers: { ...endpoint.headers, 'content-type': 'application/json' }, setupRequest: (request: Record<string, unknown>) => ({ ...request, body: chatBody(endpoint.model) }) }],
+    requests: [{ method: 'POST', headers: headersOf(endpoint), setupRequest: (request: Record<string, unknown>) => ({ ...request, body: chatBody(endpoint.model, false, endpoint.api) }) }],
   });
   return { requestsPerSecond: result.requests.average, requests: result.requests.total, errors: result.errors + result.non2xx };
 }

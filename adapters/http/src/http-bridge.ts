@@ -9,6 +9,7 @@ import { createGatewayMetrics } from './gateway-metrics.js';
 import { assertValueDepth } from './json-depth.js';
 import type { KeyManagement } from './key-management.js';
 import { matchRoute, type Route, type RouteContext } from './match-route.js';
+import { anthropicHttpError, messagesPath, messagesRoutes } from './messages-routes.js';
 import { modelResponse, modelsResponse } from './models-response.js';
 import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
@@ -80,6 +81,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/usage', serve: usage },
     { method: 'GET', path: '/v1/recommendations', serve: async ({ request, response, caller }) => sendJson(response, 200, await recommendationsReport({ receipts: engine.receipts, models: engine.catalog.routable(), ...(!caller.admin && { tenant: caller.tenant }), days: new URL(request.url ?? '/', 'http://gateway').searchParams.get('days') })) },
     { method: 'POST', path: '/v1/route', serve: route },
+    ...messagesRoutes({ engine, keyManagement, bodyLimitBytes: limit, fail: (response, error, requestId, exchange) => fail(response, error, requestId, exchange, anthropicHttpError) }),
     ...(keyManagement === undefined ? [] : adminRoutes(keyManagement)),
   ];
   // Outside /v1: for load balancers, scrapers and people. Each answers only its exact path.
@@ -105,7 +107,9 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
         const caller = await authenticate(request);
         await match.route.serve({ request, response, caller, parameter: match.parameter, body });
       } catch (error) {
-        fail(response, error, `req-${Date.now().toString(36)}`);
+        // Anthropic's clients read errors in Anthropic's shape, also a refused key or an unknown path under its API.
+        const anthropic = path === `${prefix}${messagesPath}` || path.startsWith(`${prefix}${messagesPath}/`);
+        fail(response, error, `req-${Date.now().toString(36)}`, undefined, anthropic ? anthropicHttpError : toHttpError);
       }
       return true;
     },
@@ -131,11 +135,11 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
    * logged as failures: a store outage's 503s (the store guard logs each outage once, not once per
    * request) and a client that went away (its request line says `aborted`).
    */
-  function fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void {
-    const status = toHttpError(error, requestId).status;
+  function fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange, toError: ErrorAnswer = toHttpError): void {
+    const status = toError(error, requestId).status;
     const clientLeft = exchange?.signal.aborted === true || response.destroyed;
     if (logger !== undefined && status >= 500 && !clientLeft && !(error instanceof StoreUnavailableError)) logger.error({ request_id: requestId, status, error: describeError(error) }, 'request failed');
-    sendError(response, error, requestId, exchange);
+    sendError(response, error, requestId, exchange, toError);
   }
 
   async function health({ response }: RouteContext): Promise<void> {
@@ -257,26 +261,29 @@ function requireAdmin(caller: { admin: boolean }): void {
   if (!caller.admin) throw new AuthenticationError('This needs an admin key.', { code: 'admin_required', status: 403 });
 }
 
-function headersOf(exchange: Exchange, final: boolean): Record<string, string> {
+/** How an API answers an error: OpenAI's shape (`toHttpError`) or Anthropic's (`anthropicHttpError`). */
+type ErrorAnswer = (error: unknown, requestId: string) => { status: number; headers: Record<string, string>; body: unknown };
+
+export function headersOf(exchange: Exchange, final: boolean): Record<string, string> {
   return { ...exchange.responseHeaders, 'x-request-id': exchange.id, 'x-routekit-receipt': receiptHeader(exchange.receipt, final) };
 }
 
-function sendError(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void {
+function sendError(response: ServerResponse, error: unknown, requestId: string, exchange: Exchange | undefined, toError: ErrorAnswer): void {
   if (response.headersSent) {
     response.destroy();
     return;
   }
-  const httpError = toHttpError(error, requestId);
+  const httpError = toError(error, requestId);
   sendJson(response, httpError.status, httpError.body, { ...exchange?.responseHeaders, ...httpError.headers, 'x-request-id': requestId });
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
-function header(request: IncomingMessage, name: string): string | undefined {
+export function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }

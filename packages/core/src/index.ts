@@ -86,6 +86,7 @@ export { createUpstreamCall, type UpstreamCallOptions } from './upstream/upstrea
 export { providerConfigSchema, type ProviderConfig } from './upstream/provider-config.js';
 export { toAnthropicRequest, defaultAnthropicMaxTokens } from './upstream/anthropic-request.js';
 export { fromAnthropicResponse, fromAnthropicEvents } from './upstream/anthropic-response.js';
+export * from './messages/index.js';
 export { parseServerSentEvents, type ServerSentEvent } from './upstream/server-sent-events.js';
 export { parseRetryAfter, failureOfStatus } from './upstream/provider-failure.js';
 // routing (learned)

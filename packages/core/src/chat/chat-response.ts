@@ -1,18 +1,23 @@
-import type { ToolCall } from './chat-request.js';
+import type { ThinkingBlock, ToolCall } from './chat-request.js';
 
 export interface Usage {
+  /** Every input token, prompt-cache reads and writes included. */
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Of `prompt_tokens`: read from the provider's prompt cache (`cached_tokens`), and written to it (`cache_creation_tokens`, Anthropic's). */
+  prompt_tokens_details?: { cached_tokens?: number; cache_creation_tokens?: number };
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
 export interface ChatChoice {
   index: number;
-  message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[]; refusal?: string | null };
+  message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[]; refusal?: string | null; thinking_blocks?: ThinkingBlock[] };
   finish_reason: FinishReason | null;
   logprobs?: unknown;
+  /** The stop sequence that ended the answer, when the provider says which (Anthropic does); a routekit extension. */
+  stop_sequence?: string | null;
 }
 
 /** A non-streamed chat completion in OpenAI's format. */
@@ -35,11 +40,22 @@ export interface ToolCallDelta {
   function?: { name?: string; arguments?: string };
 }
 
+/** A reasoning block fragment inside a stream chunk; `index` ties the fragments of one block together. */
+export interface ThinkingBlockDelta {
+  index: number;
+  type?: 'thinking' | 'redacted_thinking';
+  thinking?: string;
+  signature?: string;
+  data?: string;
+}
+
 export interface ChunkChoice {
   index: number;
-  delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null };
+  delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null; thinking_blocks?: ThinkingBlockDelta[] };
   finish_reason: FinishReason | null;
   logprobs?: unknown;
+  /** As on `ChatChoice`, on the chunk that finishes. */
+  stop_sequence?: string | null;
 }
 
 /** One `chat.completion.chunk` of an SSE stream. The usage-only chunk has empty `choices`. */

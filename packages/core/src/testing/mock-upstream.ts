@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ChatRequest } from '../chat/chat-request.js';
 import { InvalidRequestError } from '../errors.js';
-import { anthropicErrorBody, chatRequestOfMessages, invalidMessagesField, messageEvents, messageOf } from './mock-anthropic-wire.js';
+import { anthropicErrorBody, chatRequestOfMessages, invalidMessagesField, messageEvents, messageOf, messagesExtras } from './mock-anthropic-wire.js';
 import { chatCompletionEvents, chatCompletionOf, openAiErrorBody } from './mock-openai-wire.js';
 import { planReply } from './mock-reply.js';
 import { sendJson, startEventStream, waitForGeneration, writeEvents, write, type Pacing } from './mock-stream.js';
@@ -31,6 +31,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   let requestCounter = 0;
   // Answers the mock itself cuts off (reset, cut-stream) are not clients going away.
   const cutByMock = new WeakSet<ServerResponse>();
+  // The mock's Anthropic prompt cache: prefixes up to a cache_control breakpoint seen so far.
+  const cachedPrefixes = new Set<string>();
   const pacing: Pacing = { timeToFirstTokenMs: options.timeToFirstTokenMs ?? 0, tokensPerSecond: options.tokensPerSecond };
 
   const server = createServer((request, response) => {
@@ -74,15 +76,16 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     if (failure !== undefined && (await playFailure(failure, api, chatRequest, response))) return;
 
     const plan = planReply(chatRequest, api, options);
+    const extras = api === 'anthropic' ? messagesExtras(recorded.body as Parameters<typeof messagesExtras>[0], cachedPrefixes) : undefined;
     const cutAfter = failure?.type === 'cut-stream' ? failure.afterChunks : undefined;
     if (chatRequest.stream) {
       startEventStream(response, {});
-      const events = api === 'anthropic' ? messageEvents(plan) : chatCompletionEvents(plan, chatRequest.stream_options?.include_usage === true);
+      const events = api === 'anthropic' ? messageEvents(plan, extras) : chatCompletionEvents(plan, chatRequest.stream_options?.include_usage === true);
       return writeEvents(response, events, pacing, cutAfter);
     }
     await waitForGeneration(plan.textPieces.length, pacing);
     if (response.destroyed) return;
-    sendJson(response, 200, api === 'anthropic' ? messageOf(plan) : chatCompletionOf(plan), {}, cutAfter !== undefined);
+    sendJson(response, 200, api === 'anthropic' ? messageOf(plan, extras) : chatCompletionOf(plan), {}, cutAfter !== undefined);
   }
 
   /** Plays a failure; false when the answer still has to be written (a cut stream). */
@@ -136,6 +139,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     reset() {
       requests.length = 0;
       queued = [];
+      cachedPrefixes.clear();
       connections = 0;
     },
     close() {

@@ -20,6 +20,8 @@ export async function callAnthropicMessages(input: ProviderCallInput): Promise<C
     'user-agent': 'routekit',
     'anthropic-version': anthropicVersion,
     ...(provider.apiKey !== undefined && { 'x-api-key': provider.apiKey }),
+    // The client's beta features (prompt-caching variants, longer outputs…) are Anthropic's only: passed on here and nowhere else.
+    ...(request['x-anthropic']?.beta !== undefined && request['x-anthropic'].beta.length > 0 && { 'anthropic-beta': request['x-anthropic'].beta.join(',') }),
     ...provider.headers,
   };
   const response = await sendToProvider(input, context, { path: '/messages', headers, body });

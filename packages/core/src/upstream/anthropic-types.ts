@@ -2,11 +2,19 @@
 
 export type AnthropicImageSource = { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
 
+import type { CacheControl, ThinkingBlock } from '../chat/chat-request.js';
+
+/** A prompt-cache breakpoint, which Anthropic takes on most blocks and on tools. */
+type Cached = { cache_control?: CacheControl };
+
+export type AnthropicTextBlock = { type: 'text'; text: string } & Cached;
+
 export type AnthropicContentBlock =
-  | { type: 'text'; text: string }
-  | { type: 'image'; source: AnthropicImageSource }
-  | { type: 'tool_use'; id: string; name: string; input: unknown }
-  | { type: 'tool_result'; tool_use_id: string; content: string | { type: 'text'; text: string }[]; is_error?: boolean };
+  | AnthropicTextBlock
+  | ({ type: 'image'; source: AnthropicImageSource } & Cached)
+  | ({ type: 'tool_use'; id: string; name: string; input: unknown } & Cached)
+  | ({ type: 'tool_result'; tool_use_id: string; content: string | AnthropicTextBlock[]; is_error?: boolean } & Cached)
+  | ThinkingBlock;
 
 export interface AnthropicMessage {
   role: 'user' | 'assistant';
@@ -17,6 +25,7 @@ export interface AnthropicTool {
   name: string;
   description?: string;
   input_schema: Record<string, unknown>;
+  cache_control?: CacheControl;
 }
 
 export type AnthropicToolChoice = ({ type: 'auto' } | { type: 'any' } | { type: 'none' } | { type: 'tool'; name: string }) & { disable_parallel_tool_use?: boolean };
@@ -25,10 +34,14 @@ export interface AnthropicRequest {
   model: string;
   max_tokens: number;
   messages: AnthropicMessage[];
-  system?: string;
+  system?: string | AnthropicTextBlock[];
   stop_sequences?: string[];
   temperature?: number;
   top_p?: number;
+  top_k?: number;
+  thinking?: Record<string, unknown>;
+  cache_control?: CacheControl;
+  output_config?: Record<string, unknown>;
   tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
   stream?: boolean;
@@ -49,7 +62,7 @@ export interface AnthropicResponse {
   type: 'message';
   role: 'assistant';
   model: string;
-  content: ({ type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown } | { type: string; [field: string]: unknown })[];
+  content: ({ type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown } | ThinkingBlock | { type: string; [field: string]: unknown })[];
   stop_reason: AnthropicStopReason;
   stop_sequence?: string | null;
   usage: AnthropicUsage;
@@ -58,8 +71,12 @@ export interface AnthropicResponse {
 /** The events of a streamed message, in the order Anthropic sends them. */
 export type AnthropicStreamEvent =
   | { type: 'message_start'; message: AnthropicResponse }
-  | { type: 'content_block_start'; index: number; content_block: { type: string; id?: string; name?: string; text?: string } }
-  | { type: 'content_block_delta'; index: number; delta: { type: 'text_delta'; text: string } | { type: 'input_json_delta'; partial_json: string } | { type: string } }
+  | { type: 'content_block_start'; index: number; content_block: { type: string; id?: string; name?: string; text?: string; input?: unknown; thinking?: string; signature?: string; data?: string } }
+  | {
+      type: 'content_block_delta';
+      index: number;
+      delta: { type: 'text_delta'; text: string } | { type: 'input_json_delta'; partial_json: string } | { type: 'thinking_delta'; thinking: string } | { type: 'signature_delta'; signature: string } | { type: string };
+    }
   | { type: 'content_block_stop'; index: number }
   | { type: 'message_delta'; delta: { stop_reason: AnthropicStopReason; stop_sequence?: string | null }; usage: Partial<AnthropicUsage> }
   | { type: 'message_stop' }

@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../chat/chat-request.js';
 import type { ChatChunk, ChatResponse } from '../chat/chat-response.js';
+import { withoutAnthropicExtensions } from '../chat/without-anthropic-extensions.js';
 import { ProviderFailedError } from '../errors.js';
 import type { ChatResult } from '../pipeline/chat-result.js';
 import { primeStream } from './prime-stream.js';
@@ -32,11 +33,11 @@ export async function callOpenAiChatCompletions(input: ProviderCallInput): Promi
   }
 }
 
-/** The body sent upstream: routekit's own `x-…` fields stay home, streams always ask for usage. */
+/** The body sent upstream: routekit's own `x-…` fields and Anthropic's extensions stay home, streams always ask for usage. */
 export function openAiBody(request: ChatRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   // defineProperty, not assignment: a field named __proto__ must stay a field, not become the prototype.
-  for (const [field, value] of Object.entries(request)) if (!field.startsWith('x-')) Object.defineProperty(body, field, { value, enumerable: true, writable: true, configurable: true });
+  for (const [field, value] of Object.entries(withoutAnthropicExtensions(request))) if (!field.startsWith('x-')) Object.defineProperty(body, field, { value, enumerable: true, writable: true, configurable: true });
   // OpenAI rejects stream_options on a request that does not stream.
   if (request.stream) body.stream_options = { ...request.stream_options, include_usage: true };
   else delete body.stream_options;

@@ -35,7 +35,8 @@ export function parseChatRequest(body: unknown, sources: { hintsHeader?: string 
   return { request, hints, options: cache === undefined ? {} : { cache } };
 }
 
-function parseHints(value: unknown, param: string): RoutingHints {
+/** Routing hints from a body field or a header (JSON text), validated; `param` names where they came from. */
+export function parseHints(value: unknown, param: string): RoutingHints {
   if (value === undefined) return {};
   let hints = value;
   if (typeof value === 'string') {
@@ -50,7 +51,8 @@ function parseHints(value: unknown, param: string): RoutingHints {
   return parsed.data;
 }
 
-function fieldError(error: z.ZodError, prefix: string): InvalidRequestError {
+/** The first issue of a failed parse as a 400 naming its field, never quoting the input. */
+export function fieldError(error: z.ZodError, prefix: string): InvalidRequestError {
   const issue = error.issues[0]!;
   const path = issue.path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`), prefix);
   const param = path === '' ? null : path;

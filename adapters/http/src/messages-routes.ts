@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { assertAnthropicVersion, countMessageTokens, parseCountTokensRequest, parseMessagesRequest, toAnthropicError, toAnthropicEvents, toAnthropicMessage, type AnthropicEvent, type Engine, type Exchange, type ExchangeInput } from '@routekit/core';
+import type { Caller } from './authenticate.js';
+import { toHttpError } from './error-body.js';
+import { header, headersOf, sendJson } from './http-bridge.js';
+import { assertValueDepth } from './json-depth.js';
+import type { KeyManagement } from './key-management.js';
+import type { Route, RouteContext } from './match-route.js';
+import { assertJsonContentType, readJsonBody } from './read-json-body.js';
+import { drained } from './write-sse.js';
+
+/** Where Anthropic's Messages API is served, relative to the bridge's prefix: its errors take Anthropic's shape. */
+export const messagesPath = '/v1/messages';
+
+/** An error in Anthropic's shape, with the same headers (`retry-after`, `www-authenticate`) the OpenAI-shaped answer has. */
+export function anthropicHttpError(error: unknown, requestId: string): { status: number; headers: Record<string, string>; body: unknown } {
+  const { status, body } = toAnthropicError(error, requestId);
+  return { status, headers: toHttpError(error, requestId).headers, body };
+}
+
+export interface MessagesRoutesOptions {
+  engine: Engine;
+  keyManagement: KeyManagement | undefined;
+  bodyLimitBytes: number;
+  /** The bridge's error path (logs a 5xx with its cause), answering in Anthropic's shape. */
+  fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void;
+}
+
+/**
+ * Anthropic's Messages API in front of the engine: `POST /v1/messages` (JSON and SSE) and
+ * `POST /v1/messages/count_tokens`. The body is translated to the engine's ChatRequest at the
+ * edge (core's `parseMessagesRequest`), routed like any chat request, and the answer translated
+ * back (`toAnthropicMessage`, `toAnthropicEvents`); the receipt rides in `x-routekit-receipt` and
+ * in an `x-routekit` field Anthropic's SDKs ignore.
+ */
+export function messagesRoutes(options: MessagesRoutesOptions): Route[] {
+  const { engine, keyManagement } = options;
+
+  async function readBody(request: IncomingMessage, body: unknown): Promise<unknown> {
+    assertJsonContentType(request);
+    assertAnthropicVersion(header(request, 'anthropic-version'));
+    // A framework body parser that ran first has consumed the stream; its result is then the body.
+    const preParsed = body !== undefined && request.readableEnded;
+    if (preParsed) assertValueDepth(body);
+    return preParsed ? body : readJsonBody(request, options.bodyLimitBytes);
+  }
+
+  async function messages({ request, response, caller, body }: RouteContext): Promise<void> {
+    const parsed = parseMessagesRequest(await readBody(request, body), { hintsHeader: header(request, 'x-routekit-hints'), betaHeader: header(request, 'anthropic-beta') });
+    const exchange = engine.createExchange(await prepare(parsed, request, response, caller));
+    let result;
+    try {
+      result = await engine.run(exchange);
+    } catch (error) {
+      options.fail(response, error, exchange.id, exchange);
+      return;
+    }
+    if (result.type === 'response') {
+      sendJson(response, 200, { ...toAnthropicMessage(result.response), 'x-routekit': exchange.receipt }, headersOf(exchange, true));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headersOf(exchange, false) });
+    response.flushHeaders();
+    await writeAnthropicSse(response, toAnthropicEvents(result.stream), exchange.id);
+  }
+
+  async function prepare(parsed: ReturnType<typeof parseMessagesRequest>, request: IncomingMessage, response: ServerResponse, caller: Caller): Promise<ExchangeInput> {
+    const aborter = new AbortController();
+    // 'close' on the response also fires after a normal end; only an unfinished response means the client left.
+    response.on('close', () => {
+      if (!response.writableFinished) aborter.abort();
+    });
+    const input: ExchangeInput = {
+      ...parsed,
+      tenant: caller.tenant,
+      apiKeyId: caller.apiKeyId,
+      signal: aborter.signal,
+      headers: {
+        'cache-control': header(request, 'cache-control'),
+        'x-routekit-cache': header(request, 'x-routekit-cache'),
+        'x-fallback-chain': header(request, 'x-fallback-chain'),
+        'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms'),
+      },
+    };
+    // The key's and tenant's allowed models, blocked ones and default hints, as for a chat request.
+    return keyManagement === undefined ? input : keyManagement.prepare(input, caller, engine);
+  }
+
+  async function countTokens({ request, response, body }: RouteContext): Promise<void> {
+    const parsed = parseCountTokensRequest(await readBody(request, body), { hintsHeader: header(request, 'x-routekit-hints'), betaHeader: header(request, 'anthropic-beta') });
+    sendJson(response, 200, { input_tokens: countMessageTokens(parsed.request) });
+  }
+
+  return [
+    { method: 'POST', path: messagesPath, serve: messages },
+    { method: 'POST', path: `${messagesPath}/count_tokens`, serve: countTokens },
+  ];
+}
+
+/**
+ * Writes Anthropic's event stream (`event: <type>` and its JSON), waiting for the socket to drain.
+ * A failure after the first byte can no longer change the status, so it goes out as an `error`
+ * event, which Anthropic's SDKs raise as an APIError.
+ */
+async function writeAnthropicSse(response: ServerResponse, events: AsyncIterable<AnthropicEvent>, requestId: string): Promise<void> {
+  try {
+    for await (const event of events) {
+      if (response.destroyed) break;
+      if (!response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(response);
+    }
+    if (!response.destroyed) response.end();
+  } catch (error) {
+    if (response.destroyed) return;
+    const { body } = toAnthropicError(error, requestId);
+    response.end(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
+  }
+}
