@@ -11,6 +11,7 @@ import { matchRoute, type Route, type RouteContext } from './match-route.js';
 import { modelResponse, modelsResponse } from './models-response.js';
 import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
+import { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
 import { parseReceiptLimit, parseUsageQuery } from './usage-query.js';
 import { writeSse } from './write-sse.js';
 
@@ -37,6 +38,8 @@ export interface HttpBridgeOptions {
   metrics?: boolean;
   /** The dashboard at `<prefix>/dashboard` (its data needs an admin key when keys are set). Default off, as `health`. */
   dashboard?: boolean;
+  /** The Responses API's stored responses: where they live and, without `keyManagement`, how long they are kept (storing is off until set). */
+  responses?: ResponsesOptions;
 }
 
 /** The OpenAI-compatible API over Node's own request and response objects. */
@@ -79,6 +82,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/usage', serve: usage },
     { method: 'GET', path: '/v1/recommendations', serve: async ({ request, response, caller }) => sendJson(response, 200, await recommendationsReport({ receipts: engine.receipts, models: engine.catalog.routable(), ...(!caller.admin && { tenant: caller.tenant }), days: new URL(request.url ?? '/', 'http://gateway').searchParams.get('days') })) },
     { method: 'POST', path: '/v1/route', serve: route },
+    ...responsesRoutes({ engine, keyManagement, bodyLimitBytes: limit, options: options.responses, fail }),
     ...(keyManagement === undefined ? [] : adminRoutes(keyManagement)),
   ];
   // Outside /v1: for load balancers, scrapers and people. Each answers only its exact path.
@@ -256,7 +260,7 @@ function requireAdmin(caller: { admin: boolean }): void {
   if (!caller.admin) throw new AuthenticationError('This needs an admin key.', { code: 'admin_required', status: 403 });
 }
 
-function headersOf(exchange: Exchange, final: boolean): Record<string, string> {
+export function headersOf(exchange: Exchange, final: boolean): Record<string, string> {
   return { ...exchange.responseHeaders, 'x-request-id': exchange.id, 'x-routekit-receipt': receiptHeader(exchange.receipt, final) };
 }
 
@@ -269,13 +273,13 @@ function sendError(response: ServerResponse, error: unknown, requestId: string, 
   sendJson(response, httpError.status, httpError.body, { ...exchange?.responseHeaders, ...httpError.headers, 'x-request-id': requestId });
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
-function header(request: IncomingMessage, name: string): string | undefined {
+export function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigurationError, type Engine, type EngineMiddleware, type EngineOptions, engineOptionsShape, type FeatureOptions, featureOptionsShape, type Logger, type ModelInfo, modelInfoSchema, parseRouterConfig, type ProviderConfig, providerConfigSchema, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { ConfigurationError, type Engine, type EngineMiddleware, type EngineOptions, engineOptionsShape, type FeatureOptions, featureOptionsShape, type Logger, type ModelInfo, modelInfoSchema, parseRouterConfig, type ProviderConfig, providerConfigSchema, type ReceiptStore, type ResilienceOptions, type ResponseStore } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
@@ -48,6 +48,7 @@ const gatewayShape = {
   health: z.boolean().optional(),
   metrics: z.boolean().optional(),
   dashboard: z.boolean().optional(),
+  responses: z.strictObject({ store: z.custom<ResponseStore>((value) => typeof value === 'object' && value !== null && ['put', 'get', 'delete'].every((method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function'), 'must be a ResponseStore (createSqlResponseStore or MemoryResponseStore)').optional(), retentionDays: z.number().int().min(1).max(365).optional() }).optional(),
   keyManagement: z.custom<KeyManagement>((value) => typeof value === 'object' && value !== null && typeof (value as KeyManagement).authenticate === 'function' && typeof (value as KeyManagement).prepare === 'function', 'must come from await createKeyManagement({ database })').optional(),
 };
 

@@ -20,7 +20,8 @@ export async function writeSse(response: ServerResponse, stream: AsyncIterable<C
   }
 }
 
-function drained(response: ServerResponse): Promise<void> {
+/** Resolves when the socket can take more (or the client left). */
+export function drained(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);

@@ -35,7 +35,8 @@ export function parseChatRequest(body: unknown, sources: { hintsHeader?: string 
   return { request, hints, options: cache === undefined ? {} : { cache } };
 }
 
-function parseHints(value: unknown, param: string): RoutingHints {
+/** Routing hints from a body field or a header (a JSON string); shared with the Responses API's parser. */
+export function parseHints(value: unknown, param: string): RoutingHints {
   if (value === undefined) return {};
   let hints = value;
   if (typeof value === 'string') {
@@ -50,7 +51,8 @@ function parseHints(value: unknown, param: string): RoutingHints {
   return parsed.data;
 }
 
-function fieldError(error: z.ZodError, prefix: string): InvalidRequestError {
+/** A 400 naming the first field zod refused, without quoting the input; shared with the Responses API's parser. */
+export function fieldError(error: z.ZodError, prefix: string): InvalidRequestError {
   const issue = error.issues[0]!;
   const path = issue.path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`), prefix);
   const param = path === '' ? null : path;
