@@ -107,7 +107,7 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
     const save = async (answer: ResponseObject) => {
       if (!keep) return;
       const { 'x-routekit': _receipt, ...stored } = answer;
-      const record: StoredResponse = { id, tenant: caller.tenant, response: stored as ResponseObject, conversation: [...conversation, assistantMessage(answer)], modelRequested: source.model, expiresAt: Date.now() + days! * 86_400_000 };
+      const record: StoredResponse = { id, tenant: caller.tenant, response: stored as ResponseObject, conversation: [...conversation, assistantMessage(answer)], modelRequested: source.model, expiresAt: (keyManagement?.now() ?? Date.now()) + days! * 86_400_000 };
       await readStore(() => store.put(record));
     };
 
