@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import {
-  assistantMessage,
   type Engine,
   type Exchange,
+  followUpModel,
   fromChatResponse,
   InvalidRequestError,
   MemoryResponseStore,
@@ -11,10 +11,9 @@ import {
   type ResponseObject,
   type ResponseStore,
   ResponseStreamFailure,
-  type ResponsesRequest,
   responsesStream,
   StoreUnavailableError,
-  type StoredResponse,
+  storedTurn,
   toChatRequest,
 } from '@routekit/core';
 import type { Caller } from './authenticate.js';
@@ -106,8 +105,7 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
     const createdAt = Math.floor(Date.now() / 1000);
     const save = async (answer: ResponseObject) => {
       if (!keep) return;
-      const { 'x-routekit': _receipt, ...stored } = answer;
-      const record: StoredResponse = { id, tenant: caller.tenant, response: stored as ResponseObject, conversation: [...conversation, assistantMessage(answer)], modelRequested: source.model, expiresAt: (keyManagement?.now() ?? Date.now()) + days! * 86_400_000 };
+      const record = storedTurn({ answer, tenant: caller.tenant, conversation, modelRequested: source.model, expiresAt: (keyManagement?.now() ?? Date.now()) + days! * 86_400_000 });
       await readStore(() => store.put(record));
     };
 
@@ -160,17 +158,6 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
     { method: 'GET', path: '/v1/responses/{id}', serve: retrieve },
     { method: 'DELETE', path: '/v1/responses/{id}', serve: remove },
   ];
-}
-
-/**
- * A follow-up goes to the model that answered the previous turn, so the provider's prompt cache
- * stays warm, while it names the same model string as that turn and sends no routing hints; a
- * different model string (another explicit model, or `auto` after an explicit one) or any hint
- * routes it afresh.
- */
-function followUpModel(source: ResponsesRequest, previous: StoredResponse | undefined, hints: object): string {
-  if (previous === undefined || source.model !== previous.modelRequested || Object.keys(hints).length > 0) return source.model;
-  return previous.response.model;
 }
 
 function responseId(parameter: string): string {

@@ -6,3 +6,4 @@ export { responseShell, type ResponseFunctionCall, type ResponseIdentity, type R
 export { assistantMessage, fromChatResponse, toResponseUsage } from './from-chat-response.js';
 export { ResponseStreamFailure, responsesStream, type ResponseStreamEvent } from './responses-stream.js';
 export { MemoryResponseStore, type ResponseStore, type StoredResponse } from './response-store.js';
+export { followUpModel, storedTurn } from './stored-turn.js';
