@@ -25,6 +25,8 @@ interface Target {
   kind: 'direct' | 'process' | 'portkey';
   target?: string;
   model: string;
+  /** The OpenAI API the load speaks; chat completions when omitted. */
+  api?: 'responses';
 }
 
 const targets: Target[] = [
@@ -34,6 +36,7 @@ const targets: Target[] = [
   { name: 'routekit Express, explicit model', kind: 'process', target: 'express-explicit', model: 'openai/gpt-4.1-mini' },
   { name: 'routekit Express, auto', kind: 'process', target: 'express-auto', model: 'auto' },
   { name: 'routekit Express, auto + cache + PII + limits', kind: 'process', target: 'express-features', model: 'auto' },
+  { name: 'routekit Express, auto, Responses API', kind: 'process', target: 'express-auto', model: 'auto', api: 'responses' },
   { name: 'routekit Koa, explicit model', kind: 'process', target: 'koa-explicit', model: 'openai/gpt-4.1-mini' },
   { name: 'routekit Koa, auto', kind: 'process', target: 'koa-auto', model: 'auto' },
   { name: 'routekit Koa, auto + cache + PII + limits', kind: 'process', target: 'koa-features', model: 'auto' },
@@ -119,7 +122,7 @@ await Promise.all(
       endpoints.set(target, { endpoint: { ...endpoint, model: target.model }, pid });
     } else {
       const { child, message } = await startProcess('target-process.mjs', [target.target!, upstreamUrl]);
-      endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model }, pid: child.pid });
+      endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model, ...(target.api && { api: target.api }) }, pid: child.pid });
     }
   }),
 );
@@ -197,6 +200,7 @@ for (const row of summary.filter((entry) => entry.name.startsWith('routekit'))) 
 }
 
 const express = find('routekit Express, auto')!;
+const responses = find('routekit Express, auto, Responses API')!;
 const checks = [
   ['throughput c10 >= 4x Portkey (Express, auto)', portkey !== undefined && express.throughputC10 >= 4 * portkey.throughputC10],
   ['throughput c10 within 1.5x of the bare proxy (Express, auto)', express.throughputC10 * 1.5 >= bare.throughputC10],
@@ -204,8 +208,11 @@ const checks = [
   ['added p99 c1 < 1 ms (Express, auto)', express.addedP99C1 < 1],
   ['stream first byte added < 1 ms (Express, auto)', express.addedFirstByteP50 < 1],
   ['RSS after load < 100 MB, cache off (Express, auto)', express.rssMb < 100],
+  ['Responses API added p50 c1 within 1.2x of chat\'s (Express, auto; issue 21)', responses.addedP50C1 <= 1.2 * express.addedP50C1],
+  ['Responses API CPU/request within 1.2x of chat\'s (Express, auto; issue 21)', responses.cpuMicrosPerRequest <= 1.2 * express.cpuMicrosPerRequest],
+  ['Responses API stream first byte added < 1 ms (Express, auto; issue 21)', responses.addedFirstByteP50 < 1],
 ] as const;
-console.log('\nTargets (issue 12), this run:');
+console.log('\nTargets (issues 12 and 21), this run:');
 for (const [label, met] of checks) console.log(`  ${met ? 'met    ' : 'not met'}  ${label}`);
 
 mkdirSync(`${here}results`, { recursive: true });

@@ -6,6 +6,8 @@ export interface Endpoint {
   url: string;
   headers: Record<string, string>;
   model: string;
+  /** Which OpenAI API the load speaks; chat completions when omitted. */
+  api?: 'chat' | 'responses';
 }
 
 const prompt = 'Summarise the plot of Hamlet in two sentences, then name its three main themes. '.repeat(25).slice(0, 2000);
@@ -17,14 +19,25 @@ export function chatBody(model: string, stream = false): string {
   return JSON.stringify({ model, stream, messages: [{ role: 'user', content: `${prompt} (${sequence})` }] });
 }
 
+/** The same prompt as a Responses API body (`input`), for the Responses rows. */
+export function responsesBody(model: string, stream = false): string {
+  sequence += 1;
+  return JSON.stringify({ model, stream, input: `${prompt} (${sequence})` });
+}
+
+/** The path and a fresh body of the endpoint's API. */
+function requestOf(endpoint: Endpoint, stream = false): { path: string; body: string } {
+  return endpoint.api === 'responses' ? { path: '/responses', body: responsesBody(endpoint.model, stream) } : { path: '/chat/completions', body: chatBody(endpoint.model, stream) };
+}
+
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One request; resolves with the time to the first body byte and to the end, in ms. */
 export function send(endpoint: Endpoint, stream = false): Promise<{ firstByteMs: number; totalMs: number }> {
-  const body = chatBody(endpoint.model, stream);
+  const { path, body } = requestOf(endpoint, stream);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${endpoint.url}/chat/completions`, { method: 'POST', agent, headers: { ...endpoint.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (incoming) => {
+    const outgoing = httpRequest(`${endpoint.url}${path}`, { method: 'POST', agent, headers: { ...endpoint.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (incoming) => {
       let firstByteMs = 0;
       incoming.on('data', () => {
         if (firstByteMs === 0) firstByteMs = performance.now() - started;
@@ -59,10 +72,10 @@ export function percentile(sorted: readonly number[], share: number): number {
 /** Requests per second autocannon reaches at `connections` for `seconds`, and how many it sent. */
 export async function throughput(endpoint: Endpoint, connections: number, seconds: number): Promise<{ requestsPerSecond: number; requests: number; errors: number }> {
   const result = await autocannon({
-    url: `${endpoint.url}/chat/completions`,
+    url: `${endpoint.url}${requestOf(endpoint).path}`,
     connections,
     duration: seconds,
-    requests: [{ method: 'POST', headers: { ...endpoint.headers, 'content-type': 'application/json' }, setupRequest: (request: Record<string, unknown>) => ({ ...request, body: chatBody(endpoint.model) }) }],
+    requests: [{ method: 'POST', headers: { ...endpoint.headers, 'content-type': 'application/json' }, setupRequest: (request: Record<string, unknown>) => ({ ...request, body: requestOf(endpoint).body }) }],
   });
   return { requestsPerSecond: result.requests.average, requests: result.requests.total, errors: result.errors + result.non2xx };
 }
