@@ -105,3 +105,21 @@ describe('stored responses follow tenants\' content retention with durable keys'
     await expect(keeping.responses.create({ model: 'auto', input: 'Still there?', previous_response_id: second.id })).rejects.toMatchObject({ status: 400, code: 'previous_response_not_found' });
   });
 });
+
+describe('the responses option', () => {
+  it('is validated strictly at startup', async () => {
+    const { validateRouterConfig } = await import('@routekit/http');
+    const database = openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-responses-config-')), 'routekit.db') });
+    const keyManagement = await createKeyManagement({ database, adminKey: 'admin-responses-config-key-0123456789', lockout: false });
+    try {
+      expect(() => validateRouterConfig({ responses: { retentionDays: 7, keyManagement } })).toThrow(/responses\.keyManagement/);
+      expect(() => validateRouterConfig({ keyManagement, responses: { retentionDays: 7 } })).toThrow(/content_retention_days/);
+      expect(() => validateRouterConfig({ responses: { retentionDays: 0 } })).toThrow(/responses\.retentionDays/);
+      expect(() => validateRouterConfig({ responses: { store: {} } })).toThrow(/ResponseStore/);
+      expect(validateRouterConfig({ responses: { retentionDays: 30, store: new MemoryResponseStore() } }).responses?.retentionDays).toBe(30);
+    } finally {
+      keyManagement.retention.close();
+      await database.close();
+    }
+  });
+});

@@ -80,6 +80,9 @@ export function validateRouterConfig(config: unknown): RouterConfig {
   if (parsed.apiKeys !== undefined && parsed.keyManagement !== undefined) {
     throw new ConfigurationError('apiKeys cannot be combined with keyManagement, which authenticates every request against its database; create those keys with `routekit keys create` or POST /v1/admin/keys instead.', { key: 'apiKeys' });
   }
+  if (parsed.keyManagement !== undefined && parsed.responses?.retentionDays !== undefined) {
+    throw new ConfigurationError('responses.retentionDays cannot be combined with keyManagement, where each tenant\'s content_retention_days preference decides how long its responses are kept.', { key: 'responses.retentionDays' });
+  }
   return parsed;
 }
 
