@@ -26,8 +26,8 @@ interface Target {
   kind: 'direct' | 'process' | 'portkey';
   target?: string;
   model: string;
-  /** Requests in Anthropic's Messages API (`/v1/messages`) instead of chat completions. */
-  api?: 'messages';
+  /** The API the load speaks: chat completions when omitted, Anthropic's Messages API (`/v1/messages`) or OpenAI's Responses API. */
+  api?: 'messages' | 'responses';
 }
 
 const targets: Target[] = [
@@ -37,6 +37,7 @@ const targets: Target[] = [
   { name: 'routekit Express, explicit model', kind: 'process', target: 'express-explicit', model: 'openai/gpt-4.1-mini' },
   { name: 'routekit Express, auto', kind: 'process', target: 'express-auto', model: 'auto' },
   { name: 'routekit Express, auto + cache + PII + limits', kind: 'process', target: 'express-features', model: 'auto' },
+  { name: 'routekit Express, auto, Responses API', kind: 'process', target: 'express-auto', model: 'auto', api: 'responses' },
   { name: 'routekit Koa, explicit model', kind: 'process', target: 'koa-explicit', model: 'openai/gpt-4.1-mini' },
   { name: 'routekit Koa, auto', kind: 'process', target: 'koa-auto', model: 'auto' },
   { name: 'routekit Koa, auto + cache + PII + limits', kind: 'process', target: 'koa-features', model: 'auto' },
@@ -219,6 +220,7 @@ if (express === undefined || bare === undefined) {
   console.log('\n(a subset ran: the issue-12 targets need the bare proxy and Express auto rows)');
   process.exit(0);
 }
+const responses = find('routekit Express, auto, Responses API');
 const checks = [
   ['throughput c10 >= 4x Portkey (Express, auto)', portkey !== undefined && express.throughputC10 >= 4 * portkey.throughputC10],
   ['throughput c10 within 1.5x of the bare proxy (Express, auto)', express.throughputC10 * 1.5 >= bare.throughputC10],
@@ -226,8 +228,11 @@ const checks = [
   ['added p99 c1 < 1 ms (Express, auto)', express.addedP99C1 < 1],
   ['stream first byte added < 1 ms (Express, auto)', express.addedFirstByteP50 < 1],
   ['RSS after load < 100 MB, cache off (Express, auto)', express.rssMb < 100],
+  ['Responses API added p50 c1 within 1.2x of chat\'s (Express, auto; issue 21)', responses !== undefined && responses.addedP50C1 <= 1.2 * express.addedP50C1],
+  ['Responses API CPU/request within 1.2x of chat\'s (Express, auto; issue 21)', responses !== undefined && responses.cpuMicrosPerRequest <= 1.2 * express.cpuMicrosPerRequest],
+  ['Responses API stream first byte added < 1 ms (Express, auto; issue 21)', responses !== undefined && responses.addedFirstByteP50 < 1],
 ] as const;
-console.log('\nTargets (issue 12), this run:');
+console.log('\nTargets (issues 12 and 21), this run:');
 for (const [label, met] of checks) console.log(`  ${met ? 'met    ' : 'not met'}  ${label}`);
 
 mkdirSync(`${here}results`, { recursive: true });

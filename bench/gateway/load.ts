@@ -6,11 +6,10 @@ export interface Endpoint {
   url: string;
   headers: Record<string, string>;
   model: string;
-  /** `messages`: Anthropic's Messages API (`POST /messages`) instead of chat completions. */
-  api?: 'chat' | 'messages';
+  /** The API the load speaks: chat completions (default), Anthropic's Messages API or OpenAI's Responses API. */
+  api?: 'chat' | 'messages' | 'responses';
 }
 
-const pathOf = (endpoint: Endpoint) => (endpoint.api === 'messages' ? '/messages' : '/chat/completions');
 const headersOf = (endpoint: Endpoint) => ({ ...endpoint.headers, 'content-type': 'application/json', ...(endpoint.api === 'messages' && { 'anthropic-version': '2023-06-01' }) });
 
 const prompt = 'Summarise the plot of Hamlet in two sentences, then name its three main themes. '.repeat(25).slice(0, 2000);
@@ -24,14 +23,26 @@ export function chatBody(model: string, stream = false, api: Endpoint['api'] = '
   return JSON.stringify(api === 'messages' ? { model, max_tokens: 1024, stream, messages } : { model, stream, messages });
 }
 
+/** The same prompt as a Responses API body (`input`), for the Responses rows. */
+export function responsesBody(model: string, stream = false): string {
+  sequence += 1;
+  return JSON.stringify({ model, stream, input: `${prompt} (${sequence})` });
+}
+
+/** The path and a fresh body of the endpoint's API. */
+function requestOf(endpoint: Endpoint, stream = false): { path: string; body: string } {
+  if (endpoint.api === 'responses') return { path: '/responses', body: responsesBody(endpoint.model, stream) };
+  return { path: endpoint.api === 'messages' ? '/messages' : '/chat/completions', body: chatBody(endpoint.model, stream, endpoint.api) };
+}
+
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One request; resolves with the time to the first body byte and to the end, in ms. */
 export function send(endpoint: Endpoint, stream = false): Promise<{ firstByteMs: number; totalMs: number }> {
-  const body = chatBody(endpoint.model, stream, endpoint.api);
+  const { path, body } = requestOf(endpoint, stream);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${endpoint.url}${pathOf(endpoint)}`, { method: 'POST', agent, headers: { ...headersOf(endpoint), 'content-length': Buffer.byteLength(body) } }, (incoming) => {
+    const outgoing = httpRequest(`${endpoint.url}${path}`, { method: 'POST', agent, headers: { ...headersOf(endpoint), 'content-length': Buffer.byteLength(body) } }, (incoming) => {
       let firstByteMs = 0;
       incoming.on('data', () => {
         if (firstByteMs === 0) firstByteMs = performance.now() - started;
@@ -66,10 +77,10 @@ export function percentile(sorted: readonly number[], share: number): number {
 /** Requests per second autocannon reaches at `connections` for `seconds`, and how many it sent. */
 export async function throughput(endpoint: Endpoint, connections: number, seconds: number): Promise<{ requestsPerSecond: number; requests: number; errors: number }> {
   const result = await autocannon({
-    url: `${endpoint.url}${pathOf(endpoint)}`,
+    url: `${endpoint.url}${requestOf(endpoint).path}`,
     connections,
     duration: seconds,
-    requests: [{ method: 'POST', headers: headersOf(endpoint), setupRequest: (request: Record<string, unknown>) => ({ ...request, body: chatBody(endpoint.model, false, endpoint.api) }) }],
+    requests: [{ method: 'POST', headers: headersOf(endpoint), setupRequest: (request: Record<string, unknown>) => ({ ...request, body: requestOf(endpoint).body }) }],
   });
   return { requestsPerSecond: result.requests.average, requests: result.requests.total, errors: result.errors + result.non2xx };
 }

@@ -13,6 +13,7 @@ import { anthropicHttpError, messagesPath, messagesRoutes } from './messages-rou
 import { modelResponse, modelsResponse } from './models-response.js';
 import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
+import { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
 import { parseReceiptLimit, parseUsageQuery } from './usage-query.js';
 import { writeSse } from './write-sse.js';
 
@@ -39,6 +40,8 @@ export interface HttpBridgeOptions {
   metrics?: boolean;
   /** The dashboard at `<prefix>/dashboard` (its data needs an admin key when keys are set). Default off, as `health`. */
   dashboard?: boolean;
+  /** The Responses API's stored responses: where they live and, without `keyManagement`, how long they are kept (storing is off until set). */
+  responses?: ResponsesOptions;
 }
 
 /** The OpenAI-compatible API over Node's own request and response objects. */
@@ -82,6 +85,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/recommendations', serve: async ({ request, response, caller }) => sendJson(response, 200, await recommendationsReport({ receipts: engine.receipts, models: engine.catalog.routable(), ...(!caller.admin && { tenant: caller.tenant }), days: new URL(request.url ?? '/', 'http://gateway').searchParams.get('days') })) },
     { method: 'POST', path: '/v1/route', serve: route },
     ...messagesRoutes({ engine, keyManagement, bodyLimitBytes: limit, fail: (response, error, requestId, exchange) => fail(response, error, requestId, exchange, anthropicHttpError) }),
+    ...responsesRoutes({ engine, keyManagement, bodyLimitBytes: limit, options: options.responses, fail }),
     ...(keyManagement === undefined ? [] : adminRoutes(keyManagement)),
   ];
   // Outside /v1: for load balancers, scrapers and people. Each answers only its exact path.

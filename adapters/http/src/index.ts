@@ -13,3 +13,5 @@ export { openReceiptStore, type GatewayReceipts } from './open-receipt-store.js'
 export { createKeyManagement, type KeyManagement, type KeyManagementOptions } from './key-management.js';
 export { adminRoutes, keyView } from './admin-routes.js';
 export { gatewayWebhooks, type GatewayWebhooks } from './gateway-webhooks.js';
+export { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
+export { createSqlResponseStore, responseStoreMigrations, type SqlResponseStoreOptions } from './sql-response-store.js';

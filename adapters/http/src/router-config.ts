@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigurationError, type Engine, type EngineMiddleware, type EngineOptions, engineOptionsShape, type FeatureOptions, featureOptionsShape, type Logger, type ModelInfo, modelInfoSchema, parseRouterConfig, type ProviderConfig, providerConfigSchema, type ReceiptStore, type ResilienceOptions } from '@routekit/core';
+import { ConfigurationError, type Engine, type EngineMiddleware, type EngineOptions, engineOptionsShape, type FeatureOptions, featureOptionsShape, type Logger, type ModelInfo, modelInfoSchema, parseRouterConfig, type ProviderConfig, providerConfigSchema, type ReceiptStore, type ResilienceOptions, type ResponseStore } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
@@ -48,6 +48,7 @@ const gatewayShape = {
   health: z.boolean().optional(),
   metrics: z.boolean().optional(),
   dashboard: z.boolean().optional(),
+  responses: z.strictObject({ store: z.custom<ResponseStore>((value) => typeof value === 'object' && value !== null && ['put', 'get', 'delete'].every((method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function'), 'must be a ResponseStore (createSqlResponseStore or MemoryResponseStore)').optional(), retentionDays: z.number().int().min(1).max(365).optional() }).optional(),
   keyManagement: z.custom<KeyManagement>((value) => typeof value === 'object' && value !== null && typeof (value as KeyManagement).authenticate === 'function' && typeof (value as KeyManagement).prepare === 'function', 'must come from await createKeyManagement({ database })').optional(),
 };
 
@@ -78,6 +79,9 @@ export function validateRouterConfig(config: unknown): RouterConfig {
   if (parsed.apiKeys !== undefined) createApiKeyIndex(parsed.apiKeys);
   if (parsed.apiKeys !== undefined && parsed.keyManagement !== undefined) {
     throw new ConfigurationError('apiKeys cannot be combined with keyManagement, which authenticates every request against its database; create those keys with `routekit keys create` or POST /v1/admin/keys instead.', { key: 'apiKeys' });
+  }
+  if (parsed.keyManagement !== undefined && parsed.responses?.retentionDays !== undefined) {
+    throw new ConfigurationError('responses.retentionDays cannot be combined with keyManagement, where each tenant\'s content_retention_days preference decides how long its responses are kept.', { key: 'responses.retentionDays' });
   }
   return parsed;
 }

@@ -1,7 +1,8 @@
-import { type ChatChunk, type ChatResponse, type Engine, InvalidRequestError, parseAdapterOptions, parseChatRequest, parseModelSelector, type Receipt, type ReceiptStore, type RouterFile, type RoutingHints } from '@routekit/core';
+import { type ChatChunk, type ChatResponse, type Engine, InvalidRequestError, parseAdapterOptions, parseChatRequest, parseModelSelector, type Receipt, type ReceiptStore, type ResponseStore, type RouterFile, type RoutingHints } from '@routekit/core';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { createClientEngine, type ClientEngineOptions } from './create-client-engine.js';
+import { routedResponses, type RoutedResponses } from './routed-responses.js';
 import { toOpenAIError } from './to-openai-error.js';
 
 export interface RoutedClientOptions extends ClientEngineOptions {
@@ -13,6 +14,10 @@ export interface RoutedClientOptions extends ClientEngineOptions {
    * loaded and may be named too.
    */
   routers?: Array<string | RouterFile>;
+  /** Where `responses.create` keeps responses for `previous_response_id` (your opt-in to keeping conversation text); none by default, so nothing is stored. */
+  responseStore?: ResponseStore;
+  /** How long a stored response is kept, in days. Default 30. */
+  responseRetentionDays?: number;
 }
 
 /** routekit's own fields a request body may carry beside OpenAI's, as the gateway reads them. */
@@ -43,13 +48,15 @@ export interface RoutedCompletions {
 /** An `openai`-shaped client whose `chat.completions.create` routes in-process. */
 export interface RoutedClient {
   chat: { completions: RoutedCompletions };
+  /** OpenAI's Responses API, routed in-process: `create` (JSON or `stream: true`) and the `stream()` helper. */
+  responses: RoutedResponses;
   /** The engine that decides. */
   readonly engine: Engine;
   /** Every receipt by request id: a completion's `id`, and every chunk's `id` of a stream. */
   readonly receipts: ReceiptStore;
 }
 
-const ownOptions = ['providers', 'models', 'catalog', 'strongModel', 'weakModel', 'tenant', 'routers'] as const;
+const ownOptions = ['providers', 'models', 'catalog', 'strongModel', 'weakModel', 'tenant', 'routers', 'responseStore', 'responseRetentionDays'] as const;
 
 /**
  * A drop-in for the `openai` client's `chat.completions.create` that routes each request with the
@@ -63,7 +70,7 @@ const ownOptions = ['providers', 'models', 'catalog', 'strongModel', 'weakModel'
  * const completion = await client.chat.completions.create({ model: 'router-lr-0.3', messages: [{ role: 'user', content: 'Hello!' }] });
  */
 export function createRoutedClient(options: RoutedClientOptions): RoutedClient {
-  const { tenant, routers, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'createRoutedClient');
+  const { tenant, routers, responseStore, responseRetentionDays, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'createRoutedClient');
   const trained = (routers ?? []).filter((router) => typeof router !== 'string' || router.endsWith('.json'));
   const engine = createClientEngine({ ...engineOptions, routers: trained });
   const allowed = routers === undefined ? undefined : [...routers.filter((router): router is string => typeof router === 'string' && !router.endsWith('.json')), ...engine.router.scorerNames().filter((name) => !['lr', 'complexity', 'default'].includes(name))];
@@ -84,7 +91,8 @@ export function createRoutedClient(options: RoutedClientOptions): RoutedClient {
     }
   }
 
-  return { chat: { completions: { create: create as RoutedCompletions['create'] } }, engine, receipts: engine.receipts };
+  const responses = routedResponses(engine, { tenant, responseStore, retentionDays: responseRetentionDays ?? 30 });
+  return { chat: { completions: { create: create as RoutedCompletions['create'] } }, responses, engine, receipts: engine.receipts };
 }
 
 function assertRouterAllowed(model: string, routers: readonly string[] | undefined): void {

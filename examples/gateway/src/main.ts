@@ -1,7 +1,7 @@
 import express from 'express';
 import { installGracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { createEngine, createKeyManagement, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
@@ -25,10 +25,15 @@ const webhooks = await gatewayWebhooks(stored.database, undefined);
 const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) };
 const engine = createEngine(validateRouterConfig(webhooks?.hook(base) ?? base));
 
+// Responses kept for previous_response_id live on the same database. With durable keys each tenant's
+// content_retention_days decides; without them ROUTEKIT_RESPONSE_RETENTION_DAYS (unset: none are kept).
+const retentionDays = process.env.ROUTEKIT_RESPONSE_RETENTION_DAYS === undefined ? undefined : Number(process.env.ROUTEKIT_RESPONSE_RETENTION_DAYS);
+const responses = { store: await createSqlResponseStore({ database: stored.database }), ...(retentionDays !== undefined && { retentionDays }) };
+
 const app = express();
-app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, ...(keyManagement && { keyManagement }) }));
+app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }) }));
 app.get('/', (_request, response) => {
-  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
+  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
 });
 // Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
 // exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
