@@ -24,6 +24,8 @@ export { compose } from './pipeline/compose.js';
 export { createExchange } from './pipeline/create-exchange.js';
 export { Engine, type EngineOptions } from './pipeline/engine.js';
 export { createInProcessEngine, type InProcessEngineOptions } from './pipeline/create-in-process-engine.js';
+export type { InProcessAdapterNaming } from './pipeline/create-in-process-engine.js';
+export { checkModelString } from './routing/check-model-string.js';
 export { classifyDelegateStream, toDelegateFailure } from './pipeline/delegate-failure.js';
 export { featureStack, type FeatureOptions } from './pipeline/feature-stack.js';
 // observability

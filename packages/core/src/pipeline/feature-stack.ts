@@ -3,6 +3,7 @@ import { createRateLimitMiddleware, type RateLimitOptions } from '../guard/limit
 import { createSpendLimitMiddleware, type SpendLimitOptions } from '../guard/limits/spend-limit-middleware.js';
 import { createPiiMiddleware, type PiiOptions } from '../guard/pii/pii-middleware.js';
 import { createTracingMiddleware, type TracingOptions } from '../observability/tracing-middleware.js';
+import type { LimitContext } from '../guard/limits/limit-scopes.js';
 import type { CounterStore } from '../stores/counter-store.js';
 import type { EngineMiddleware } from './engine-middleware.js';
 
@@ -27,14 +28,14 @@ export interface FeatureOptions {
  * limits next (cheapest refusal), PII before the cache (so cache keys never hold PII), the cache
  * before routing (a hit skips it), and spend around each call (it needs the chosen model's price).
  */
-export function featureStack(options: FeatureOptions): EngineMiddleware[] {
+export function featureStack(options: FeatureOptions, context: LimitContext = {}): EngineMiddleware[] {
   const store = options.store === undefined ? {} : { store: options.store };
   const stack: Array<EngineMiddleware | undefined> = [
     options.tracing === false ? undefined : createTracingMiddleware(options.tracing === true || options.tracing === undefined ? {} : options.tracing),
-    options.rateLimits && createRateLimitMiddleware({ ...store, ...options.rateLimits }),
+    options.rateLimits && createRateLimitMiddleware({ ...store, ...options.rateLimits }, context),
     options.pii ? createPiiMiddleware(options.pii === true ? {} : options.pii) : undefined,
     options.cache ? createCacheMiddleware(options.cache === true ? {} : options.cache) : undefined,
-    options.spendLimits && createSpendLimitMiddleware({ ...store, ...options.spendLimits }),
+    options.spendLimits && createSpendLimitMiddleware({ ...store, ...options.spendLimits }, context),
   ];
   return stack.filter((feature) => feature !== undefined);
 }
