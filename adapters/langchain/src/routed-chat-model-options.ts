@@ -11,6 +11,31 @@ export interface RoutedChatModelOptions extends Omit<BaseChatModelParams, 'cache
   models: Readonly<Record<string, BaseChatModel>>;
   /** The model string: `auto` (default), `router-lr-0.3`, `router@q:1|c:0.5`, or one id of `models`. */
   model?: string;
+  /** Sampling temperature, applied to whichever model is chosen (its own setting otherwise). */
+  temperature?: number;
+  /** The most tokens to generate, applied to whichever model is chosen; spend limits may lower it per call. */
+  maxTokens?: number;
+  /** Nucleus sampling, applied to whichever model is chosen. */
+  topP?: number;
+  /** Frequency penalty, applied to whichever model is chosen (providers without one ignore it). */
+  frequencyPenalty?: number;
+  /** Presence penalty, applied to whichever model is chosen (providers without one ignore it). */
+  presencePenalty?: number;
+  /** Stop sequences of every call (a call's own `stop` replaces them). */
+  stop?: string[];
+  /** The same as `stop` (LangChain's other name for it). */
+  stopSequences?: string[];
+  /** Milliseconds one model may take to answer before the call moves to the next candidate (the engine's `resilience.attempts.attemptTimeoutMs`). */
+  timeout?: number;
+  /** Retries of a failed call on the same model before the next candidate (the engine's `resilience.attempts.retries`). */
+  maxRetries?: number;
+  /** `true`: `invoke` streams from the chosen model, so callbacks get each token (LangChain's `streaming`). */
+  streaming?: boolean;
+  /**
+   * Accepted for LangChain's standard constructor shape and not used: routekit has no key of its own,
+   * each model in `models` calls its provider with its own credentials.
+   */
+  apiKey?: string;
 }
 
 /** Per-call options: LangChain's, plus whose call this is and how to route it. */
@@ -28,7 +53,20 @@ export interface RoutedChatModelCallOptions extends BaseChatModelCallOptions {
 }
 
 const ownKeys = ['models', 'model', 'catalog', 'pair'];
-const langchainKeys = ['callbacks', 'callbackManager', 'tags', 'metadata', 'verbose', 'maxConcurrency', 'maxRetries', 'onFailedAttempt', 'disableStreaming', 'outputVersion'];
+const langchainKeys = ['callbacks', 'callbackManager', 'tags', 'metadata', 'verbose', 'maxConcurrency', 'onFailedAttempt', 'disableStreaming', 'outputVersion'];
+/** LangChain's standard chat-model fields: routekit applies them to whichever model it chooses. */
+const standardKeys = ['temperature', 'maxTokens', 'topP', 'frequencyPenalty', 'presencePenalty', 'stop', 'stopSequences', 'timeout', 'maxRetries', 'streaming', 'apiKey'];
+
+/** The standard fields, as `new RoutedChatModel` keeps them. */
+export interface StandardFields {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  stop?: string[];
+  streaming: boolean;
+}
 
 /**
  * Strict options under routerMiddleware's rules: an unknown key is a ConfigurationError naming it and
@@ -36,7 +74,8 @@ const langchainKeys = ['callbacks', 'callbackManager', 'tags', 'metadata', 'verb
  * included), and the model map must hold chat models. Returns the options with the parsed features.
  */
 export function parseOptions(options: RoutedChatModelOptions): RoutedChatModelOptions {
-  const parsed = parseAdapterOptions(options, [...ownKeys, ...langchainKeys], 'RoutedChatModel');
+  const parsed = parseAdapterOptions(options, [...ownKeys, ...langchainKeys, ...standardKeys], 'RoutedChatModel');
+  checkStandardFields(parsed);
   if (typeof parsed.models !== 'object' || parsed.models === null) throw new ConfigurationError('`models` must map routekit ids to LangChain chat models.', { key: 'models' });
   for (const [id, model] of Object.entries(parsed.models)) {
     if (typeof (model as Partial<BaseChatModel> | null)?.invoke !== 'function' || typeof (model as Partial<BaseChatModel>).stream !== 'function') {
@@ -47,14 +86,67 @@ export function parseOptions(options: RoutedChatModelOptions): RoutedChatModelOp
   return parsed;
 }
 
+type Bounds = { min: number; max: number; integer?: boolean; above?: boolean };
+const numberBounds: Record<string, Bounds> = {
+  temperature: { min: 0, max: 2 },
+  maxTokens: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
+  topP: { min: 0, max: 1 },
+  frequencyPenalty: { min: -2, max: 2 },
+  presencePenalty: { min: -2, max: 2 },
+  timeout: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
+  maxRetries: { min: 0, max: 10, integer: true },
+};
+
+function checkStandardFields(options: RoutedChatModelOptions): void {
+  for (const [key, bounds] of Object.entries(numberBounds)) {
+    const value = (options as unknown as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < bounds.min || value > bounds.max || (bounds.integer === true && !Number.isInteger(value))) {
+      const range = bounds.max === Number.MAX_SAFE_INTEGER ? `at least ${bounds.min}` : `from ${bounds.min} to ${bounds.max}`;
+      throw new ConfigurationError(`RoutedChatModel: ${key} must be ${bounds.integer === true ? 'an integer' : 'a number'} ${range}.`, { key });
+    }
+  }
+  for (const key of ['stop', 'stopSequences'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))) throw new ConfigurationError(`RoutedChatModel: ${key} must be an array of strings.`, { key });
+  }
+  if (options.stop !== undefined && options.stopSequences !== undefined) throw new ConfigurationError('RoutedChatModel: give stop or stopSequences, not both (they are the same field).', { key: 'stopSequences' });
+  if (options.streaming !== undefined && typeof options.streaming !== 'boolean') throw new ConfigurationError('RoutedChatModel: streaming must be true or false.', { key: 'streaming' });
+  if (options.apiKey !== undefined && typeof options.apiKey !== 'string') throw new ConfigurationError('RoutedChatModel: apiKey must be a string (and is not used: each model in `models` has its own).', { key: 'apiKey' });
+  const attempts = options.resilience?.attempts;
+  if (options.timeout !== undefined && attempts?.attemptTimeoutMs !== undefined) throw new ConfigurationError('RoutedChatModel: give timeout or resilience.attempts.attemptTimeoutMs, not both (they are the same setting).', { key: 'timeout' });
+  if (options.maxRetries !== undefined && attempts?.retries !== undefined) throw new ConfigurationError('RoutedChatModel: give maxRetries or resilience.attempts.retries, not both (they are the same setting).', { key: 'maxRetries' });
+}
+
+/** The standard fields the model keeps for its calls and its LangSmith params. */
+export function standardFields(options: RoutedChatModelOptions): StandardFields {
+  const stop = options.stop ?? options.stopSequences;
+  return {
+    ...(options.temperature !== undefined && { temperature: options.temperature }),
+    ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
+    ...(options.topP !== undefined && { topP: options.topP }),
+    ...(options.frequencyPenalty !== undefined && { frequencyPenalty: options.frequencyPenalty }),
+    ...(options.presencePenalty !== undefined && { presencePenalty: options.presencePenalty }),
+    ...(stop !== undefined && stop.length > 0 && { stop }),
+    streaming: options.streaming === true,
+  };
+}
+
 /** LangChain's own constructor fields, for BaseChatModel; routekit's `cache` must not reach LangChain's. */
 export function langchainFields(options: RoutedChatModelOptions): BaseChatModelParams {
   return Object.fromEntries(Object.entries(options).filter(([key]) => langchainKeys.includes(key))) as BaseChatModelParams;
 }
 
-/** The engine's options: everything but LangChain's fields and the model string (which each call carries). */
+/**
+ * The engine's options: everything but LangChain's fields and the model string (which each call
+ * carries); `timeout` and `maxRetries` become the engine's attempt policy, so they hold for whichever
+ * model is chosen and a timed-out model moves the call on to the next candidate.
+ */
 export function engineFields(options: RoutedChatModelOptions): Omit<InProcessEngineOptions<BaseChatModel>, 'call'> {
-  return Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'model' && !langchainKeys.includes(key))) as Omit<InProcessEngineOptions<BaseChatModel>, 'call'>;
+  const fields = Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'model' && !langchainKeys.includes(key) && !standardKeys.includes(key))) as Omit<InProcessEngineOptions<BaseChatModel>, 'call'>;
+  if (options.timeout === undefined && options.maxRetries === undefined) return fields;
+  const attempts = { ...options.resilience?.attempts, ...(options.timeout !== undefined && { attemptTimeoutMs: options.timeout }), ...(options.maxRetries !== undefined && { retries: options.maxRetries }) };
+  return { ...fields, resilience: { ...options.resilience, attempts } };
 }
 
 /**
@@ -66,6 +158,7 @@ export function serializableFields(options: RoutedChatModelOptions): Record<stri
   return {
     model: options.model ?? 'auto',
     models: options.models,
+    ...Object.fromEntries(standardKeys.filter((key) => key !== 'apiKey' && (options as unknown as Record<string, unknown>)[key] !== undefined).map((key) => [key, (options as unknown as Record<string, unknown>)[key]])),
     ...(options.defaultModel !== undefined && { defaultModel: options.defaultModel }),
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
     ...Object.fromEntries(features.filter((feature) => options[feature] !== undefined && options[feature] !== false).map((feature) => [feature, true])),
