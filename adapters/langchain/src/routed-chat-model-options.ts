@@ -1,34 +1,22 @@
 import type { BaseChatModel, BaseChatModelCallOptions, BaseChatModelParams, BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { ConfigurationError, parseAdapterOptions, type InProcessEngineOptions, type ResponseFormat, type RoutingHints } from '@routekit/core';
+import { applyStandardModelFields, ConfigurationError, parseAdapterOptions, type InProcessEngineOptions, type ResponseFormat, type RoutingHints, type StandardModelFields } from '@routekit/core';
 
 /**
  * The options of `new RoutedChatModel(...)`: the in-process engine's (the same feature keys as
  * `routerMiddleware`: `rateLimits`, `pii`, `cache`, `spendLimits`, `store`, `defaultModel`,
- * `maxAttempts`, `receipts`, `resilience`, `middleware`, plus `models`, `catalog`, `pair`) and LangChain's own.
+ * `maxAttempts`, `receipts`, `resilience`, `middleware`, plus `models`, `catalog`, `pair`), LangChain's own, and
+ * LangChain's standard model fields (`temperature`, `maxTokens`, `topP`, `frequencyPenalty`, `presencePenalty`,
+ * `timeout`, `maxRetries`), applied to whichever model is chosen.
  */
-export interface RoutedChatModelOptions extends Omit<BaseChatModelParams, 'cache'>, Omit<InProcessEngineOptions<BaseChatModel>, 'call'> {
+export interface RoutedChatModelOptions extends Omit<BaseChatModelParams, 'cache'>, Omit<InProcessEngineOptions<BaseChatModel>, 'call'>, StandardModelFields {
   /** The chat models to route between, by routekit id, e.g. `{ 'openai/gpt-4.1-mini': new ChatOpenAI({ model: 'gpt-4.1-mini' }) }`. */
   models: Readonly<Record<string, BaseChatModel>>;
   /** The model string: `auto` (default), `router-lr-0.3`, `router@q:1|c:0.5`, or one id of `models`. */
   model?: string;
-  /** Sampling temperature, applied to whichever model is chosen (its own setting otherwise). */
-  temperature?: number;
-  /** The most tokens to generate, applied to whichever model is chosen; spend limits may lower it per call. */
-  maxTokens?: number;
-  /** Nucleus sampling, applied to whichever model is chosen. */
-  topP?: number;
-  /** Frequency penalty, applied to whichever model is chosen (providers without one ignore it). */
-  frequencyPenalty?: number;
-  /** Presence penalty, applied to whichever model is chosen (providers without one ignore it). */
-  presencePenalty?: number;
   /** Stop sequences of every call (a call's own `stop` replaces them). */
   stop?: string[];
   /** The same as `stop` (LangChain's other name for it). */
   stopSequences?: string[];
-  /** Milliseconds one model may take to answer before the call moves to the next candidate (the engine's `resilience.attempts.attemptTimeoutMs`). */
-  timeout?: number;
-  /** Retries of a failed call on the same model before the next candidate (the engine's `resilience.attempts.retries`). */
-  maxRetries?: number;
   /** `true`: `invoke` streams from the chosen model, so callbacks get each token (LangChain's `streaming`). */
   streaming?: boolean;
   /**
@@ -86,26 +74,7 @@ export function parseOptions(options: RoutedChatModelOptions): RoutedChatModelOp
   return parsed;
 }
 
-type Bounds = { min: number; max: number; integer?: boolean; above?: boolean };
-const numberBounds: Record<string, Bounds> = {
-  temperature: { min: 0, max: 2 },
-  maxTokens: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
-  topP: { min: 0, max: 1 },
-  frequencyPenalty: { min: -2, max: 2 },
-  presencePenalty: { min: -2, max: 2 },
-  timeout: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
-  maxRetries: { min: 0, max: 10, integer: true },
-};
-
 function checkStandardFields(options: RoutedChatModelOptions): void {
-  for (const [key, bounds] of Object.entries(numberBounds)) {
-    const value = (options as unknown as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < bounds.min || value > bounds.max || (bounds.integer === true && !Number.isInteger(value))) {
-      const range = bounds.max === Number.MAX_SAFE_INTEGER ? `at least ${bounds.min}` : `from ${bounds.min} to ${bounds.max}`;
-      throw new ConfigurationError(`RoutedChatModel: ${key} must be ${bounds.integer === true ? 'an integer' : 'a number'} ${range}.`, { key });
-    }
-  }
   for (const key of ['stop', 'stopSequences'] as const) {
     const value = options[key];
     if (value !== undefined && (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))) throw new ConfigurationError(`RoutedChatModel: ${key} must be an array of strings.`, { key });
@@ -113,9 +82,6 @@ function checkStandardFields(options: RoutedChatModelOptions): void {
   if (options.stop !== undefined && options.stopSequences !== undefined) throw new ConfigurationError('RoutedChatModel: give stop or stopSequences, not both (they are the same field).', { key: 'stopSequences' });
   if (options.streaming !== undefined && typeof options.streaming !== 'boolean') throw new ConfigurationError('RoutedChatModel: streaming must be true or false.', { key: 'streaming' });
   if (options.apiKey !== undefined && typeof options.apiKey !== 'string') throw new ConfigurationError('RoutedChatModel: apiKey must be a string (and is not used: each model in `models` has its own).', { key: 'apiKey' });
-  const attempts = options.resilience?.attempts;
-  if (options.timeout !== undefined && attempts?.attemptTimeoutMs !== undefined) throw new ConfigurationError('RoutedChatModel: give timeout or resilience.attempts.attemptTimeoutMs, not both (they are the same setting).', { key: 'timeout' });
-  if (options.maxRetries !== undefined && attempts?.retries !== undefined) throw new ConfigurationError('RoutedChatModel: give maxRetries or resilience.attempts.retries, not both (they are the same setting).', { key: 'maxRetries' });
 }
 
 /** The standard fields the model keeps for its calls and its LangSmith params. */
@@ -144,9 +110,7 @@ export function langchainFields(options: RoutedChatModelOptions): BaseChatModelP
  */
 export function engineFields(options: RoutedChatModelOptions): Omit<InProcessEngineOptions<BaseChatModel>, 'call'> {
   const fields = Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'model' && !langchainKeys.includes(key) && !standardKeys.includes(key))) as Omit<InProcessEngineOptions<BaseChatModel>, 'call'>;
-  if (options.timeout === undefined && options.maxRetries === undefined) return fields;
-  const attempts = { ...options.resilience?.attempts, ...(options.timeout !== undefined && { attemptTimeoutMs: options.timeout }), ...(options.maxRetries !== undefined && { retries: options.maxRetries }) };
-  return { ...fields, resilience: { ...options.resilience, attempts } };
+  return applyStandardModelFields(options, fields, ['temperature', 'maxTokens', 'topP', 'frequencyPenalty', 'presencePenalty', 'timeout', 'maxRetries'], 'RoutedChatModel');
 }
 
 /**

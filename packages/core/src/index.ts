@@ -13,6 +13,7 @@ export type { RoutingDecision, Candidate, RejectedCandidate } from './routing/ro
 export { Router, type RouterOptions } from './routing/router.js';
 export { parseChatRequest, type ParsedChatRequest } from './validation/parse-chat-request.js';
 export { parseAdapterOptions } from './config/parse-adapter-options.js';
+export { applyStandardModelFields, type StandardModelFields } from './config/parse-adapter-options.js';
 export { parseRouterConfig, parseFeatureOptions, type ParseRouterConfigOptions } from './config/parse-router-config.js';
 export { parseConfig, keyPath, type ParseConfigOptions } from './config/parse-config.js';
 export { featureOptionsShape, engineOptionsShape } from './config/feature-options-schema.js';
