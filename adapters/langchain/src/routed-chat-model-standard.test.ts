@@ -1,5 +1,6 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { AIMessage, AIMessageChunk, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { RunnableLambda } from '@langchain/core/runnables';
 import { StructuredTool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { BudgetExceededError, ConfigurationError, type ChatRequest, type Receipt } from '@routekit/core';
@@ -234,5 +235,16 @@ describe('RoutedChatModel: errors name the adapter', () => {
     const error = await routed({ spendLimits: { global: { limits: { daily_usd: 0.00001 } } } }).invoke('Hi').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BudgetExceededError);
     expect((error as Error).message).toMatch(/^Spend limit daily_usd of \$0\.00001 for this app would be exceeded by openai\/gpt-4\.1(-mini)?: \$0 spent, this call needs at least \$0\.\d+\.$/);
+  });
+});
+
+describe('RoutedChatModel: tools in the other forms LangChain accepts', () => {
+  it('binds OpenAI-formatted tools and runnables turned into tools', async () => {
+    const openaiTool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+    const answer = await routed().bindTools([openaiTool]).invoke('Weather in Paris?');
+    expect(answer.tool_calls).toMatchObject([{ name: 'get_weather', args: { city: 'Paris' } }]);
+    const asTool = RunnableLambda.from(async (input: { city: string }) => `sunny in ${input.city}`).asTool({ name: 'city_weather', description: 'Weather of a city', schema: z.object({ city: z.string() }) });
+    const again = await routed().bindTools([asTool]).invoke('Weather in Paris?');
+    expect(again.tool_calls).toMatchObject([{ name: 'city_weather', args: { city: 'Paris' } }]);
   });
 });

@@ -233,7 +233,7 @@ describe('RoutedLLM errors name the adapter, the option and the model', () => {
   it('an empty or missing llms map names llms, not models', () => {
     expect(() => new RoutedLLM({ llms: {} })).toThrow('RoutedLLM: `llms` must name at least one model, e.g. { "openai/gpt-4.1-mini": model }.');
     expect(() => new RoutedLLM({ llms: { 'acme/unknown': openai('x') } })).toThrow(/^RoutedLLM: llms\["acme\/unknown"\] is not in the shipped catalog/);
-    expect(() => new RoutedLLM({ models: {} } as never)).toThrow(ConfigurationError);
+    expect(() => new RoutedLLM({ models: {} } as never)).toThrow('RoutedLLM: models is not an option; the LLMs to route between go under `llms`.');
   });
 
   it('an unknown model string is refused at construction, listing the llms', () => {

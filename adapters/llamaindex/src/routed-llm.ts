@@ -57,6 +57,8 @@ export class RoutedLLM extends ToolCallLLM<object, ToolCallLLMMessageOptions> {
 
   constructor(options: RoutedLLMOptions) {
     super();
+    // The other adapters call it `models`; closestOption would suggest `model`.
+    if (typeof options === 'object' && options !== null && Object.hasOwn(options, 'models')) throw new ConfigurationError('RoutedLLM: models is not an option; the LLMs to route between go under `llms`.', { key: 'models' });
     const { llms, model = 'auto', tenant, hints, temperature, topP, maxTokens, timeout, maxRetries, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'RoutedLLM');
     if (typeof llms !== 'object' || llms === null) throw new ConfigurationError('RoutedLLM: `llms` must map routekit ids to LlamaIndex LLMs, e.g. { "openai/gpt-4.1-mini": new OpenAI({ model: "gpt-4.1-mini" }) }.', { key: 'llms' });
     this.model = model;
