@@ -155,8 +155,8 @@ describe('createRoutekit: per-call options and errors', () => {
 
   it('a budget refusal speaks of this app and shows the limit as set', async () => {
     const provider = createRoutekit({ models: { 'openai/gpt-4.1-mini': openai.chat('gpt-4.1-mini') }, spendLimits: { global: { limits: { daily_usd: 0.00001 } } } });
-    const error = await generateText({ model: provider('auto'), prompt: 'Hi', maxRetries: 0 }).catch((caught: unknown) => caught as Error);
-    expect(error.message).toMatch(/^Spend limit daily_usd of \$0\.00001 for this app would be exceeded by openai\/gpt-4\.1-mini: \$0 spent, this call needs at least \$0\.\d+\.$/);
+    const error = await generateText({ model: provider('auto'), prompt: 'Hi', maxRetries: 0 }).then(() => undefined, (caught: unknown) => caught as Error);
+    expect(error!.message).toMatch(/^Spend limit daily_usd of \$0\.00001 for this app would be exceeded by openai\/gpt-4\.1-mini: \$0 spent, this call needs at least \$0\.\d+\.$/);
     const middleware = wrapLanguageModel({ model: openai.chat('gpt-4.1-mini') as LanguageModelV4, middleware: routekitMiddleware({ spendLimits: { global: { limits: { daily_usd: 0.00001 } } } }) });
     await expect(generateText({ model: middleware, prompt: 'Hi', maxRetries: 0 })).rejects.toThrow(/for this app/);
   });
