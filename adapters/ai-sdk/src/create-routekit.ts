@@ -1,5 +1,5 @@
 import { NoSuchModelError, type LanguageModelV4, type ProviderV4 } from '@ai-sdk/provider';
-import { ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, parseAdapterOptions, type ReceiptStore } from '@routekit/core';
+import { checkModelString, ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, parseAdapterOptions, type ReceiptStore } from '@routekit/core';
 import { commonSupportedUrls } from './common-supported-urls.js';
 import { RoutedLanguageModel } from './routed-language-model.js';
 import { callDelegate } from './run-through-engine.js';
@@ -43,10 +43,13 @@ export function createRoutekit(options: RoutekitOptions): RoutekitProvider {
   for (const [id, model] of Object.entries(config.models)) {
     if (model?.specificationVersion !== 'v4') throw new ConfigurationError(`models["${id}"] must be an AI SDK LanguageModelV4 (ai@7 providers such as @ai-sdk/openai@4).`, { key: `models.${id}` });
   }
-  const engine = createInProcessEngine<LanguageModelV4>({ ...config, call: callDelegate });
+  const engine = createInProcessEngine<LanguageModelV4>({ ...config, call: callDelegate }, { adapter: 'createRoutekit' });
   let urls: Promise<Record<string, RegExp[]>> | undefined;
   const supportedUrls = () => (urls ??= commonSupportedUrls(Object.values(config.models)));
-  const languageModel = (modelString: string): LanguageModelV4 => new RoutedLanguageModel(modelString, engine, supportedUrls);
+  const languageModel = (modelString: string): LanguageModelV4 => {
+    checkLanguageModelId(engine, modelString);
+    return new RoutedLanguageModel(modelString, engine, supportedUrls);
+  };
   return Object.assign(languageModel, {
     specificationVersion: 'v4' as const,
     languageModel,
@@ -58,4 +61,13 @@ export function createRoutekit(options: RoutekitOptions): RoutekitProvider {
       throw new NoSuchModelError({ modelId, modelType: 'imageModel' });
     },
   });
+}
+
+/** A model string that cannot route is refused when the model is made, in the AI SDK's own error for an unknown id. */
+function checkLanguageModelId(engine: Engine, modelString: string): void {
+  try {
+    checkModelString(engine, modelString, { adapter: 'createRoutekit', option: 'model id' });
+  } catch (error) {
+    throw new NoSuchModelError({ modelId: String(modelString), modelType: 'languageModel', message: (error as Error).message });
+  }
 }

@@ -130,3 +130,34 @@ it('createRoutekit falls back to the next model when the first fails before its 
     await failing.close();
   }
 });
+
+describe('createRoutekit: per-call options and errors', () => {
+  const routekit = () => createRoutekit({ models: { 'openai/gpt-4.1': openai.chat('gpt-4.1'), 'openai/gpt-4.1-mini': openai.chat('gpt-4.1-mini') } });
+
+  it('a call’s temperature, maxOutputTokens, topP, stopSequences, seed and penalties reach whichever model is chosen', async () => {
+    const options = { temperature: 0.2, maxOutputTokens: 40, topP: 0.9, stopSequences: ['END'], seed: 7, presencePenalty: 0.1, frequencyPenalty: 0.3 };
+    await generateText({ model: routekit()('auto'), prompt: 'What is the capital of France?', ...options });
+    await generateText({ model: routekit()('router-lr-0'), prompt: 'Prove that there are infinitely many primes.', ...options });
+    const bodies = mock.requests.filter((request) => request.path === '/v1/chat/completions').map((request) => request.body as ChatRequest);
+    const expected = { temperature: 0.2, max_tokens: 40, top_p: 0.9, stop: ['END'], seed: 7, presence_penalty: 0.1, frequency_penalty: 0.3 };
+    expect(bodies).toMatchObject([{ model: 'gpt-4.1-mini', ...expected }, { model: 'gpt-4.1', ...expected }]);
+  });
+
+  it('an unknown model id is refused when the model is made, as the AI SDK’s NoSuchModelError naming the provider’s models', () => {
+    const provider = routekit();
+    const error = (() => { try { provider('openai/gpt-5-nope'); } catch (caught) { return caught as Error; } return undefined; })();
+    expect(error?.name).toBe('AI_NoSuchModelError');
+    expect(error?.message).toBe('createRoutekit: model "openai/gpt-5-nope" is not one of `models` (openai/gpt-4.1, openai/gpt-4.1-mini); use one of those ids or a router string such as "auto", "router-lr-0.3" or "router@q:1|c:0.5".');
+    expect(() => provider.languageModel('router-nope-0.5')).toThrow(/createRoutekit: model id "router-nope-0.5" names an unknown router scorer "nope"/);
+    expect(() => provider('router-lr-7')).toThrow(/createRoutekit: model id "router-lr-7"/);
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('a budget refusal speaks of this app and shows the limit as set', async () => {
+    const provider = createRoutekit({ models: { 'openai/gpt-4.1-mini': openai.chat('gpt-4.1-mini') }, spendLimits: { global: { limits: { daily_usd: 0.00001 } } } });
+    const error = await generateText({ model: provider('auto'), prompt: 'Hi', maxRetries: 0 }).then(() => undefined, (caught: unknown) => caught as Error);
+    expect(error!.message).toMatch(/^Spend limit daily_usd of \$0\.00001 for this app would be exceeded by openai\/gpt-4\.1-mini: \$0 spent, this call needs at least \$0\.\d+\.$/);
+    const middleware = wrapLanguageModel({ model: openai.chat('gpt-4.1-mini') as LanguageModelV4, middleware: routekitMiddleware({ spendLimits: { global: { limits: { daily_usd: 0.00001 } } } }) });
+    await expect(generateText({ model: middleware, prompt: 'Hi', maxRetries: 0 })).rejects.toThrow(/for this app/);
+  });
+});

@@ -32,7 +32,7 @@ export function routekitMiddleware(options: RoutekitMiddlewareOptions = {}): Lan
   const { middleware, catalogId, catalog, receipts, ...rest } = config;
   const features = Object.fromEntries(Object.entries(rest).filter(([key]) => Object.hasOwn(featureOptionsShape, key))) as FeatureOptions;
   const engineOptions = Object.fromEntries(Object.entries(rest).filter(([key]) => !Object.hasOwn(featureOptionsShape, key)));
-  const shared = { ...engineOptions, catalog, receipts: receipts ?? new MemoryReceiptStore(), middleware: [...featureStack(features), ...(middleware ?? [])] };
+  const shared = { ...engineOptions, catalog, receipts: receipts ?? new MemoryReceiptStore(), middleware: [...featureStack(features, { inProcess: true }), ...(middleware ?? [])] };
   const known = new ModelCatalog(catalog ? { models: catalog } : {});
   const engines = new Map<string, Engine>();
 
@@ -42,7 +42,7 @@ export function routekitMiddleware(options: RoutekitMiddlewareOptions = {}): Lan
       throw new ConfigurationError(`routekitMiddleware: "${id}" is not in the catalog; set \`catalogId\` to a catalog id such as "openai/gpt-4.1-mini", or describe the model under \`catalog\`.`, { key: 'catalogId' });
     }
     let engine = engines.get(id);
-    if (engine === undefined) engines.set(id, (engine = createInProcessEngine<LanguageModelV4>({ ...shared, models: { [id]: model }, call: callDelegate })));
+    if (engine === undefined) engines.set(id, (engine = createInProcessEngine<LanguageModelV4>({ ...shared, models: { [id]: model }, call: callDelegate }, { adapter: 'routekitMiddleware' })));
     return { engine, id };
   }
 

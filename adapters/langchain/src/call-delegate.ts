@@ -3,6 +3,7 @@ import type { BaseChatModel, BindToolsInput } from '@langchain/core/language_mod
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { Runnable } from '@langchain/core/runnables';
 import { type Attempt, type ChatChunk, type ChatResponse, type ChatResult, classifyDelegateStream, type Exchange, InvalidRequestError, toDelegateFailure } from '@routekit/core';
+import { configuredDelegate } from './configured-delegate.js';
 import { textOf } from './to-chat-request.js';
 import { toChatChunks, toChatResponse } from './to-chat-result.js';
 import { toLangChainMessages, toLangChainToolChoice } from './to-langchain-messages.js';
@@ -25,8 +26,9 @@ export const delegateContexts = new WeakMap<Exchange, DelegateCallContext>();
  * in LangChain's terms, tools bound to that model, and its answer as the core's response or chunks.
  * Errors are classified by the core so that it can fall back before the first token.
  */
-export async function callDelegate(delegate: BaseChatModel, attempt: Attempt, signal: AbortSignal): Promise<ChatResult> {
+export async function callDelegate(registered: BaseChatModel, attempt: Attempt, signal: AbortSignal): Promise<ChatResult> {
   const { request, exchange } = attempt;
+  const delegate = configuredDelegate(registered, request, attempt.model.id);
   const context = delegateContexts.get(exchange);
   if (context === undefined) throw new Error('RoutedChatModel: an exchange reached the delegate without its call context.');
   const messages = toLangChainMessages(request.messages, exchange.original.messages, context.messages);

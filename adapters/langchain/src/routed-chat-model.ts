@@ -10,9 +10,9 @@ import type { Runnable } from '@langchain/core/runnables';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { SerializableSchema } from '@langchain/core/utils/standard_schema';
 import { getSchemaDescription, isInteropZodSchema, type InteropZodType } from '@langchain/core/utils/types';
-import { ConfigurationError, createInProcessEngine, parseModelSelector, type Engine, type Exchange, type FinishReason, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
+import { checkModelString, ConfigurationError, createInProcessEngine, type Engine, type Exchange, type FinishReason, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
 import { callDelegate, delegateContexts, responseChunks } from './call-delegate.js';
-import { engineFields, parseOptions, langchainFields, serializableFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
+import { engineFields, parseOptions, langchainFields, serializableFields, standardFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
 import { toChatRequest } from './to-chat-request.js';
 import { toAIMessageChunk, toClosingChunk, toGenerationChunk } from './to-langchain-output.js';
 
@@ -36,6 +36,16 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
   readonly models: Readonly<Record<string, BaseChatModel>>;
   /** The engine that decides; its `receipts` store holds every call's receipt. */
   readonly engine: Engine;
+  /** Applied to whichever model is chosen; unset leaves each model's own. */
+  readonly temperature: number | undefined;
+  readonly maxTokens: number | undefined;
+  readonly topP: number | undefined;
+  readonly frequencyPenalty: number | undefined;
+  readonly presencePenalty: number | undefined;
+  /** Stop sequences of every call; a call's own `stop` replaces them. */
+  readonly stop: string[] | undefined;
+  /** `invoke` streams from the chosen model, so callbacks see each token. */
+  readonly streaming: boolean;
 
   static override lc_name(): string {
     return 'RoutedChatModel';
@@ -50,27 +60,48 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
     this.lc_kwargs = serializableFields(options);
     this.model = options.model ?? 'auto';
     this.models = options.models;
-    this.engine = createInProcessEngine({ ...engineFields(options), call: callDelegate });
-    checkModelString(this.engine, this.model);
+    const standard = standardFields(options);
+    this.temperature = standard.temperature;
+    this.maxTokens = standard.maxTokens;
+    this.topP = standard.topP;
+    this.frequencyPenalty = standard.frequencyPenalty;
+    this.presencePenalty = standard.presencePenalty;
+    this.stop = standard.stop;
+    this.streaming = standard.streaming;
+    this.engine = createInProcessEngine({ ...engineFields(options), call: callDelegate }, { adapter: 'RoutedChatModel' });
+    checkModelString(this.engine, this.model, { adapter: 'RoutedChatModel', option: 'model' });
   }
 
   override _llmType(): string {
     return 'routekit';
   }
 
+  /** LangSmith's standard params: the model string routed with, and the sampling settings every call gets (unset ones as undefined, as LangChain's own models report them). */
   override getLsParams(options: this['ParsedCallOptions']): LangSmithParams {
-    return { ls_provider: 'routekit', ls_model_name: this.model, ls_model_type: 'chat', ...(options.stop !== undefined && { ls_stop: options.stop }) };
+    return { ls_provider: 'routekit', ls_model_name: this.model, ls_model_type: 'chat', ls_temperature: this.temperature, ls_max_tokens: this.maxTokens, ls_stop: options?.stop ?? this.stop };
   }
 
   override invocationParams(options?: this['ParsedCallOptions']): Record<string, unknown> {
-    return { model: this.model, ...(options?.tool_choice !== undefined && { tool_choice: options.tool_choice }), ...(options?.response_format !== undefined && { response_format: options.response_format }) };
+    const stop = options?.stop ?? this.stop;
+    return {
+      model: this.model,
+      ...(this.temperature !== undefined && { temperature: this.temperature }),
+      ...(this.maxTokens !== undefined && { max_tokens: this.maxTokens }),
+      ...(this.topP !== undefined && { top_p: this.topP }),
+      ...(this.frequencyPenalty !== undefined && { frequency_penalty: this.frequencyPenalty }),
+      ...(this.presencePenalty !== undefined && { presence_penalty: this.presencePenalty }),
+      ...(stop !== undefined && { stop }),
+      ...(options?.tool_choice !== undefined && { tool_choice: options.tool_choice }),
+      ...(options?.response_format !== undefined && { response_format: options.response_format }),
+    };
   }
 
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<RoutedChatModelCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, RoutedChatModelCallOptions> {
     return this.withConfig({ tools, ...kwargs });
   }
 
-  override async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
+  override async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+    if (this.streaming) return this.#generateByStreaming(messages, options, runManager);
     const { exchange, result } = await this.#run(messages, options, false);
     if (result.type !== 'response') throw new Error('RoutedChatModel: the engine answered a call without stream: true with a stream.');
     const message = toAIMessageChunk(result.response, exchange.receipt);
@@ -78,6 +109,16 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
     // llmOutput.tokenUsage in LangChain's own camel-case shape, which handleLLMEnd consumers read.
     const tokenUsage = { promptTokens: usage.input_tokens, completionTokens: usage.output_tokens, totalTokens: usage.total_tokens };
     return { generations: [{ text: message.text, message }], llmOutput: { tokenUsage } };
+  }
+
+  /** LangChain's `streaming: true`: the answer is streamed (each token reaches callbacks) and returned whole. */
+  async #generateByStreaming(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+    let whole: ChatGenerationChunk | undefined;
+    for await (const chunk of this._streamResponseChunks(messages, options, runManager)) whole = whole === undefined ? chunk : whole.concat(chunk);
+    const message = whole!.message as AIMessageChunk;
+    const usage = message.usage_metadata;
+    const tokenUsage = usage === undefined ? undefined : { promptTokens: usage.input_tokens, completionTokens: usage.output_tokens, totalTokens: usage.total_tokens };
+    return { generations: [{ text: message.text, message }], llmOutput: { ...(tokenUsage !== undefined && { tokenUsage }) } };
   }
 
   override async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
@@ -144,7 +185,8 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
 
   async #run(messages: BaseMessage[], options: this['ParsedCallOptions'], stream: boolean): Promise<{ exchange: Exchange; result: CoreChatResult }> {
     const { tools, tool_choice, response_format, tenant, routingHints, cache, signal, stop, timeout: _timeout, maxConcurrency: _concurrency, ls_structured_output_format: _format, outputVersion: _version, ...passThrough } = options;
-    const request = toChatRequest({ model: this.model, messages, tools, toolChoice: tool_choice, responseFormat: response_format, stop, stream });
+    const sampling = { temperature: this.temperature, maxTokens: this.maxTokens, topP: this.topP, frequencyPenalty: this.frequencyPenalty, presencePenalty: this.presencePenalty };
+    const request = toChatRequest({ model: this.model, messages, tools, toolChoice: tool_choice, responseFormat: response_format, stop: stop ?? this.stop, sampling, stream });
     const exchange = this.engine.createExchange({
       request,
       ...(tenant !== undefined && { tenant }),
@@ -166,18 +208,3 @@ function eventFinishReasonOf(reason: unknown): MessageFinishEvent['reason'] {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- LangChain's own signature.
 type StructuredSchema<RunOutput extends Record<string, any>> = InteropZodType<RunOutput> | SerializableSchema<RunOutput> | Record<string, any>;
-
-/** A model string that cannot route is a configuration error now, not a failure at the first call. */
-function checkModelString(engine: Engine, model: string): void {
-  try {
-    const selector = parseModelSelector(model);
-    if (selector.kind === 'explicit' && !engine.catalog.routable().includes(engine.catalog.resolve(model))) {
-      throw new Error(`"${model}" is not one of \`models\`.`);
-    }
-    if (selector.kind === 'threshold' && !engine.router.scorerNames().includes(selector.scorer)) {
-      throw new Error(`unknown router scorer "${selector.scorer}"; available: ${engine.router.scorerNames().join(', ')}.`);
-    }
-  } catch (error) {
-    throw new ConfigurationError(`model: ${(error as Error).message}`, { key: 'model', cause: error });
-  }
-}

@@ -11,6 +11,8 @@ export interface ChatRequestInput {
   toolChoice?: LangChainToolChoice | undefined;
   responseFormat?: ResponseFormat | undefined;
   stop?: string[] | undefined;
+  /** The model's standard sampling fields, as the request's parameters (unset ones are left out). */
+  sampling?: { temperature?: number | undefined; maxTokens?: number | undefined; topP?: number | undefined; frequencyPenalty?: number | undefined; presencePenalty?: number | undefined };
   stream: boolean;
 }
 
@@ -25,6 +27,11 @@ export function toChatRequest(input: ChatRequestInput): ChatRequest {
     ...(toolChoice !== undefined && tools !== undefined && tools.length > 0 && { tool_choice: toolChoice }),
     ...(input.responseFormat !== undefined && { response_format: input.responseFormat }),
     ...(input.stop !== undefined && input.stop.length > 0 && { stop: input.stop }),
+    ...(input.sampling?.temperature !== undefined && { temperature: input.sampling.temperature }),
+    ...(input.sampling?.maxTokens !== undefined && { max_tokens: input.sampling.maxTokens }),
+    ...(input.sampling?.topP !== undefined && { top_p: input.sampling.topP }),
+    ...(input.sampling?.frequencyPenalty !== undefined && { frequency_penalty: input.sampling.frequencyPenalty }),
+    ...(input.sampling?.presencePenalty !== undefined && { presence_penalty: input.sampling.presencePenalty }),
     // Usage is asked for so the stream's last chunk carries tokens (and the receipt) for usage_metadata.
     ...(input.stream && { stream: true, stream_options: { include_usage: true } }),
   };

@@ -25,7 +25,7 @@ export function toAIMessageChunk(response: ChatResponse, receipt: Receipt): AIMe
     tool_calls: toolCalls,
     invalid_tool_calls: invalidToolCalls,
     usage_metadata: toUsageMetadata(response.usage ?? usageOfReceipt(receipt)),
-    response_metadata: { model_name: response.model, finish_reason: choice?.finish_reason ?? 'stop', routekit: receipt },
+    response_metadata: { model_name: response.model, model: response.model, finish_reason: choice?.finish_reason ?? 'stop', routekit: receipt },
   });
 }
 
@@ -59,7 +59,7 @@ export function toClosingChunk(id: string, finishReason: FinishReason | null, us
     id,
     content: '',
     usage_metadata: toUsageMetadata(tokens),
-    response_metadata: { model_name: receipt.winner ?? receipt.model_requested, finish_reason: finishReason ?? 'stop', routekit: receipt },
+    response_metadata: { model_name: receipt.winner ?? receipt.model_requested, model: receipt.winner ?? receipt.model_requested, finish_reason: finishReason ?? 'stop', routekit: receipt },
   });
   return new ChatGenerationChunk({ text: '', message, generationInfo: { finish_reason: finishReason ?? 'stop' } });
 }

@@ -191,3 +191,64 @@ describe('RoutedLLM features (the engine decides, the LLM only answers)', () => 
     expect(sentBodies()).toHaveLength(1);
   });
 });
+
+describe('RoutedLLM standard fields (temperature, topP, maxTokens, timeout, maxRetries)', () => {
+  it('sends temperature, top_p and max_tokens to whichever LLM is chosen, and reports them in metadata', async () => {
+    const llm = routed({ temperature: 0.3, topP: 0.8, maxTokens: 64 });
+    await llm.chat({ messages: [user('What is the capital of France?')] });
+    await routed({ temperature: 0.3, model: 'router-lr-0' }).chat({ messages: [user('Prove that there are infinitely many primes.')] });
+    const [weak, strong] = sentBodies();
+    expect(weak).toMatchObject({ model: 'gpt-4.1-mini', temperature: 0.3, top_p: 0.8, max_tokens: 64 });
+    expect(strong).toMatchObject({ model: 'gpt-4.1', temperature: 0.3 });
+    expect(llm.metadata).toMatchObject({ temperature: 0.3, topP: 0.8, maxTokens: 64 });
+  });
+
+  it('leaves each LLM’s own settings when unset, and keeps the app’s additionalChatOptions', async () => {
+    const llm = new RoutedLLM({ llms: { 'openai/gpt-4.1-mini': new OpenAI({ model: 'gpt-4.1-mini', apiKey: 'test', baseURL: mock.url, maxRetries: 0, temperature: 0.9 }) } });
+    await llm.chat({ messages: [user('Hi')], additionalChatOptions: { seed: 7 } });
+    expect(sentBodies()[0]).toMatchObject({ temperature: 0.9, seed: 7 });
+    expect(sentBodies()[0]!.max_tokens).toBeUndefined();
+  });
+
+  it('applies a spend limit’s output cap to the chosen LLM', async () => {
+    await routed({ spendLimits: { global: { limits: { daily_usd: 5 } } } }).chat({ messages: [user('Hi')] });
+    const body = sentBodies()[0]!;
+    expect(body.max_tokens ?? body.max_completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('maxRetries is how often a failing LLM is tried again', async () => {
+    mock.failNext({ type: 'status', status: 500 }, 10);
+    await expect(routed({ model: 'openai/gpt-4.1', maxRetries: 1, resilience: { attempts: { backoffBaseMs: 0, backoffMaxMs: 0 } } }).chat({ messages: [user('Hi')] })).rejects.toThrow();
+    expect(sentBodies()).toHaveLength(2);
+  });
+
+  it('refuses a field out of range or given twice, naming it', () => {
+    expect(() => routed({ temperature: 5 })).toThrow('RoutedLLM: temperature must be a number from 0 to 2.');
+    expect(() => routed({ maxTokens: 0 })).toThrow(/maxTokens must be an integer at least 1/);
+    expect(() => routed({ timeout: 100, resilience: { attempts: { attemptTimeoutMs: 100 } } })).toThrow(/give timeout or resilience\.attempts\.attemptTimeoutMs/);
+  });
+});
+
+describe('RoutedLLM errors name the adapter, the option and the model', () => {
+  it('an empty or missing llms map names llms, not models', () => {
+    expect(() => new RoutedLLM({ llms: {} })).toThrow('RoutedLLM: `llms` must name at least one model, e.g. { "openai/gpt-4.1-mini": model }.');
+    expect(() => new RoutedLLM({ llms: { 'acme/unknown': openai('x') } })).toThrow(/^RoutedLLM: llms\["acme\/unknown"\] is not in the shipped catalog/);
+    expect(() => new RoutedLLM({ models: {} } as never)).toThrow('RoutedLLM: models is not an option; the LLMs to route between go under `llms`.');
+  });
+
+  it('an unknown model string is refused at construction, listing the llms', () => {
+    const error = (() => { try { routed({ model: 'openai/gpt-5-nope' }); } catch (caught) { return caught as ConfigurationError; } return undefined; })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error!.key).toBe('model');
+    expect(error!.message).toBe('RoutedLLM: model "openai/gpt-5-nope" is not one of `llms` (openai/gpt-4.1, openai/gpt-4.1-mini); use one of those ids or a router string such as "auto", "router-lr-0.3" or "router@q:1|c:0.5".');
+    expect(error!.message).not.toContain('/v1/models');
+    expect(() => routed({ model: 'anthropic/claude-sonnet-4-5' })).toThrow(/not one of `llms`/);
+    expect(() => routed({ model: 'router-nope-0.5' })).toThrow(/RoutedLLM: model "router-nope-0.5" names an unknown router scorer "nope"/);
+  });
+
+  it('a budget refusal speaks of this app and shows the limit as set', async () => {
+    const error = await routed({ spendLimits: { global: { limits: { daily_usd: 0.00001 } } } }).chat({ messages: [user('Hello there')] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BudgetExceededError);
+    expect((error as Error).message).toMatch(/^Spend limit daily_usd of \$0\.00001 for this app would be exceeded by openai\/gpt-4\.1(-mini)?: \$0 spent, this call needs at least \$0\.\d+\.$/);
+  });
+});

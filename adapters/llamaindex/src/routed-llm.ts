@@ -1,4 +1,4 @@
-import { type Attempt, type ChatResult, classifyDelegateStream, createInProcessEngine, type Engine, type Exchange, type InProcessEngineOptions, parseAdapterOptions, parseModelSelector, type RoutingHints, toDelegateFailure } from '@routekit/core';
+import { applyStandardModelFields, type Attempt, ConfigurationError, type ChatResult, checkModelString, classifyDelegateStream, createInProcessEngine, type Engine, type Exchange, type InProcessEngineOptions, parseAdapterOptions, type RoutingHints, type StandardModelFields, toDelegateFailure } from '@routekit/core';
 import {
   ToolCallLLM,
   type ChatResponse,
@@ -20,7 +20,7 @@ import { toLlamaIndexResponse, toLlamaIndexStream } from './to-llamaindex-respon
 /** Any LlamaIndex LLM (`@llamaindex/openai`'s `OpenAI`, `Anthropic`, ...); only `chat` and `metadata` are used. */
 export type DelegateLLM = Pick<LLM<object, ToolCallLLMMessageOptions>, 'chat' | 'metadata'>;
 
-export interface RoutedLLMOptions extends Omit<InProcessEngineOptions<DelegateLLM>, 'models' | 'call'> {
+export interface RoutedLLMOptions extends Omit<InProcessEngineOptions<DelegateLLM>, 'models' | 'call'>, Pick<StandardModelFields, 'temperature' | 'topP' | 'maxTokens' | 'timeout' | 'maxRetries'> {
   /** The LlamaIndex LLMs to route between, by routekit catalog id, e.g. `{ 'openai/gpt-4.1-mini': new OpenAI({ model: 'gpt-4.1-mini' }) }`. */
   llms: Readonly<Record<string, DelegateLLM>>;
   /** The model string: `auto` (default), `router-<scorer>-<threshold>`, `router@q:…|c:…`, or one id of `llms`. */
@@ -31,7 +31,7 @@ export interface RoutedLLMOptions extends Omit<InProcessEngineOptions<DelegateLL
   hints?: RoutingHints;
 }
 
-const ownOptions = ['llms', 'model', 'tenant', 'hints', 'catalog', 'pair'] as const;
+const ownOptions = ['llms', 'model', 'tenant', 'hints', 'catalog', 'pair', 'temperature', 'topP', 'maxTokens', 'timeout', 'maxRetries'] as const;
 
 /**
  * A LlamaIndex LLM that routes each call to one of several LlamaIndex LLMs: the routekit engine
@@ -50,26 +50,34 @@ export class RoutedLLM extends ToolCallLLM<object, ToolCallLLMMessageOptions> {
   readonly engine: Engine;
   readonly #tenant: string | undefined;
   readonly #hints: RoutingHints | undefined;
+  /** Applied to whichever LLM is chosen; unset leaves each LLM's own. */
+  readonly #sampling: Pick<StandardModelFields, 'temperature' | 'topP' | 'maxTokens'>;
   readonly #llms: Readonly<Record<string, DelegateLLM>>;
   readonly #contexts = new WeakMap<Exchange, DelegateContext>();
 
   constructor(options: RoutedLLMOptions) {
     super();
-    const { llms, model = 'auto', tenant, hints, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'RoutedLLM');
-    parseModelSelector(model);
+    // The other adapters call it `models`; closestOption would suggest `model`.
+    if (typeof options === 'object' && options !== null && Object.hasOwn(options, 'models')) throw new ConfigurationError('RoutedLLM: models is not an option; the LLMs to route between go under `llms`.', { key: 'models' });
+    const { llms, model = 'auto', tenant, hints, temperature, topP, maxTokens, timeout, maxRetries, ...engineOptions } = parseAdapterOptions(options, ownOptions, 'RoutedLLM');
+    if (typeof llms !== 'object' || llms === null) throw new ConfigurationError('RoutedLLM: `llms` must map routekit ids to LlamaIndex LLMs, e.g. { "openai/gpt-4.1-mini": new OpenAI({ model: "gpt-4.1-mini" }) }.', { key: 'llms' });
     this.model = model;
     this.#tenant = tenant;
     this.#hints = hints;
     this.#llms = llms;
-    this.engine = createInProcessEngine<DelegateLLM>({ ...engineOptions, models: llms, call: (llm, attempt, signal) => this.#call(llm, attempt, signal) });
+    this.#sampling = { ...(temperature !== undefined && { temperature }), ...(topP !== undefined && { topP }), ...(maxTokens !== undefined && { maxTokens }) };
+    const engine = applyStandardModelFields({ temperature, topP, maxTokens, timeout, maxRetries }, engineOptions, ['temperature', 'topP', 'maxTokens', 'timeout', 'maxRetries'], 'RoutedLLM');
+    this.engine = createInProcessEngine<DelegateLLM>({ ...engine, models: llms, call: (llm, attempt, signal) => this.#call(llm, attempt, signal) }, { adapter: 'RoutedLLM', modelsOption: 'llms' });
+    checkModelString(this.engine, model, { adapter: 'RoutedLLM', option: 'model' });
   }
 
   get metadata(): LLMMetadata {
     const first = Object.values(this.#llms)[0]?.metadata;
     return {
       model: `routekit/${this.model}`,
-      temperature: first?.temperature ?? 0,
-      topP: first?.topP ?? 1,
+      temperature: this.#sampling.temperature ?? first?.temperature ?? 0,
+      topP: this.#sampling.topP ?? first?.topP ?? 1,
+      ...(this.#sampling.maxTokens !== undefined && { maxTokens: this.#sampling.maxTokens }),
       // The smallest window of the routable models, so that a prompt LlamaIndex fits to it fits whichever is chosen.
       contextWindow: Math.min(...this.engine.catalog.routable().map((model) => model.contextWindow)),
       tokenizer: undefined,
@@ -80,7 +88,7 @@ export class RoutedLLM extends ToolCallLLM<object, ToolCallLLMMessageOptions> {
   chat(params: LLMChatParamsStreaming<object, ToolCallLLMMessageOptions>): Promise<AsyncIterable<ChatResponseChunk<ToolCallLLMMessageOptions>>>;
   chat(params: LLMChatParamsNonStreaming<object, ToolCallLLMMessageOptions>): Promise<ChatResponse<ToolCallLLMMessageOptions>>;
   async chat(params: LlamaIndexChatParams): Promise<ChatResponse<ToolCallLLMMessageOptions> | AsyncIterable<ChatResponseChunk<ToolCallLLMMessageOptions>>> {
-    const exchange = this.engine.createExchange({ request: toChatRequest(params, this.model), ...(this.#tenant !== undefined && { tenant: this.#tenant }), ...(this.#hints !== undefined && { hints: this.#hints }) });
+    const exchange = this.engine.createExchange({ request: toChatRequest(params, this.model, this.#sampling), ...(this.#tenant !== undefined && { tenant: this.#tenant }), ...(this.#hints !== undefined && { hints: this.#hints }) });
     this.#contexts.set(exchange, {
       tools: new Map((params.tools ?? []).map((tool) => [tool.metadata.name, tool])),
       toolErrors: new Map(params.messages.flatMap((message) => (message.options !== undefined && 'toolResult' in message.options ? [[message.options.toolResult.id, message.options.toolResult.isError] as const] : []))),

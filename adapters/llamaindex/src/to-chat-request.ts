@@ -9,12 +9,15 @@ export type LlamaIndexChatParams = LLMChatParamsBase<object, ToolCallLLMMessageO
  * LlamaIndex chat params as the engine's OpenAI-shaped request. Tool calls and tool results travel
  * in `message.options` (`toolCall`, `toolResult`), as in every LlamaIndex LLM.
  */
-export function toChatRequest(params: LlamaIndexChatParams, model: string): ChatRequest {
+export function toChatRequest(params: LlamaIndexChatParams, model: string, sampling: { temperature?: number; topP?: number; maxTokens?: number } = {}): ChatRequest {
   if (params.responseFormat !== undefined) {
     throw new InvalidRequestError('RoutedLLM does not take responseFormat (its metadata.structuredOutput is false); use llm.exec({ responseFormat }), which asks for the object through a tool call.', { param: 'responseFormat' });
   }
   const request: ChatRequest = { model, messages: params.messages.map((message, index) => toMessage(message, index)) };
   if (params.tools !== undefined && params.tools.length > 0) request.tools = params.tools.map(toFunctionTool);
+  if (sampling.temperature !== undefined) request.temperature = sampling.temperature;
+  if (sampling.topP !== undefined) request.top_p = sampling.topP;
+  if (sampling.maxTokens !== undefined) request.max_tokens = sampling.maxTokens;
   if (params.stream === true) request.stream = true;
   return request;
 }

@@ -15,10 +15,26 @@ export interface DelegateContext {
 /** The engine's (possibly redacted) request as LlamaIndex chat messages and tools for the chosen LLM. */
 export function toDelegateParams(request: ChatRequest, context: DelegateContext): { messages: LlamaIndexMessage<ToolCallLLMMessageOptions>[]; tools?: BaseTool[]; additionalChatOptions?: object } {
   const tools = request.tools?.map((tool) => context.tools.get(tool.function.name) ?? { metadata: { name: tool.function.name, description: tool.function.description ?? '', parameters: tool.function.parameters } });
+  const additionalChatOptions = { ...context.additionalChatOptions, ...samplingOf(request) };
   return {
     messages: request.messages.map((message) => toLlamaIndexMessage(message, context)),
     ...(tools !== undefined && { tools }),
-    ...(context.additionalChatOptions !== undefined && { additionalChatOptions: context.additionalChatOptions }),
+    ...(Object.keys(additionalChatOptions).length > 0 && { additionalChatOptions }),
+  };
+}
+
+/**
+ * The request's sampling parameters for the chosen LLM. LlamaIndex LLMs take temperature, topP and
+ * maxTokens at construction only; per call they take `additionalChatOptions`, which the OpenAI and
+ * Anthropic LLMs send with the request as it is, so the parameters go there under the providers' own
+ * names (the same in both APIs). The output limit keeps the name the engine gave it (a spend cap may set it).
+ */
+function samplingOf(request: ChatRequest): Record<string, number> {
+  return {
+    ...(request.temperature !== undefined && { temperature: request.temperature }),
+    ...(request.top_p !== undefined && { top_p: request.top_p }),
+    ...(request.max_tokens !== undefined && { max_tokens: request.max_tokens }),
+    ...(request.max_completion_tokens !== undefined && { max_completion_tokens: request.max_completion_tokens }),
   };
 }
 

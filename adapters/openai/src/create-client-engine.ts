@@ -45,12 +45,15 @@ export function createClientEngine(options: ClientEngineOptions): Engine {
   const features = { ...rest, ...(catalog !== undefined && { catalog }) };
   if (models !== undefined) {
     const pair = pairOf(new ModelCatalog({ ...(catalog && { models: catalog }), routableIds: Object.keys(models) }), strongModel, weakModel);
-    return createInProcessEngine<ChatCompletionsClient>({ ...features, ...(pair && { pair }), models, call: callClient });
+    return createInProcessEngine<ChatCompletionsClient>({ ...features, ...(pair && { pair }), models, call: callClient }, { adapter: 'createRoutedClient' });
   }
-  const modelCatalog = new ModelCatalog({ ...(catalog && { models: catalog }), providers: providers!.map((provider) => provider.id) });
+  const providerIds = providers!.map((provider) => provider.id);
+  // The app calls its providers itself: there is no gateway whose GET /v1/models it could ask.
+  const describeUnroutable = (name: string) => `createRoutedClient: model "${name.length > 80 ? `${name.slice(0, 80)}…` : name}" is not a model of the configured providers (${providerIds.join(', ')}); use a catalog id of theirs such as "openai/gpt-4.1-mini", or a router string such as "auto" or "router-lr-0.3".`;
+  const modelCatalog = new ModelCatalog({ ...(catalog && { models: catalog }), providers: providerIds, describeUnroutable });
   const pair = pairOf(modelCatalog, strongModel, weakModel);
   const { routers, ...engineOptions } = rest;
-  return new Engine({ ...engineOptions, call: createUpstreamCall({ providers: providers! }), router: new Router({ catalog: modelCatalog, latency: new LatencyTracker(), scorers: readRouterFiles(routers ?? []), ...(pair && { pair }) }) });
+  return new Engine({ ...engineOptions, inProcess: true, call: createUpstreamCall({ providers: providers! }), router: new Router({ catalog: modelCatalog, latency: new LatencyTracker(), scorers: readRouterFiles(routers ?? []), ...(pair && { pair }) }) });
 }
 
 function pairOf(catalog: ModelCatalog, strong: string | undefined, weak: string | undefined): ModelPair | undefined {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigurationError, type ChatRequest, type Receipt } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import OpenAI, { APIError, APIUserAbortError, BadRequestError, InternalServerError } from 'openai';
+import OpenAI, { APIError, APIUserAbortError, BadRequestError, InternalServerError, NotFoundError } from 'openai';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { createRoutedClient, type RoutedClientOptions } from './index.js';
@@ -200,5 +200,25 @@ describe('trained routers in the routers list', () => {
     const completion = await client.chat.completions.create({ model: 'router-mine-0', messages: [{ role: 'user', content: 'hi' }] });
     expect(completion['x-routekit'].strategy).toBe('router-mine-0');
     await expect(client.chat.completions.create({ model: 'router-lr-0.5', messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/not among this client's routers \(mf, mine\)/);
+  });
+});
+
+describe('createRoutedClient errors speak of the app, not a gateway', () => {
+  it('an unknown model is a NotFoundError naming the client’s models (in-process) or providers (over HTTP), not GET /v1/models', async () => {
+    const inApp = await inProcess().chat.completions.create({ model: 'openai/gpt-5-nope', messages: [{ role: 'user', content: 'Hi' }] }).then(() => undefined, (error: unknown) => error as APIError);
+    expect(inApp).toBeInstanceOf(NotFoundError);
+    expect(inApp!.message).toContain('createRoutedClient: model "openai/gpt-5-nope" is not one of `models` (openai/gpt-4.1, openai/gpt-4.1-mini)');
+    const viaHttp = await overHttp().chat.completions.create({ model: 'acme/nope', messages: [{ role: 'user', content: 'Hi' }] }).then(() => undefined, (error: unknown) => error as APIError);
+    expect(viaHttp).toBeInstanceOf(NotFoundError);
+    expect(viaHttp!.message).toContain('createRoutedClient: model "acme/nope" is not a model of the configured providers (openai)');
+    for (const error of [inApp, viaHttp]) expect(error!.message).not.toContain('/v1/models');
+    expect(sentBodies()).toHaveLength(0);
+  });
+
+  it('a budget refusal speaks of this app and shows the limit as set', async () => {
+    const failure = await inProcess({ spendLimits: { global: { limits: { daily_usd: 0.00001 } } } }).chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] }).then(() => undefined, (error: unknown) => error as APIError);
+    expect(failure!.message).toMatch(/Spend limit daily_usd of \$0\.00001 for this app would be exceeded by openai\/gpt-4\.1(-mini)?: \$0 spent, this call needs at least \$0\.\d+\.$/);
+    const viaHttp = await overHttp({ spendLimits: { global: { limits: { daily_usd: 0.00001 } } } }).chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] }).then(() => undefined, (error: unknown) => error as APIError);
+    expect(viaHttp!.message).toMatch(/for this app/);
   });
 });

@@ -15,6 +15,7 @@ export { parseChatRequest, type ParsedChatRequest } from './validation/parse-cha
 // the Responses API, translated to and from chat at the edge
 export * from './responses/index.js';
 export { parseAdapterOptions } from './config/parse-adapter-options.js';
+export { applyStandardModelFields, type StandardModelFields } from './config/parse-adapter-options.js';
 export { parseRouterConfig, parseFeatureOptions, type ParseRouterConfigOptions } from './config/parse-router-config.js';
 export { parseConfig, keyPath, type ParseConfigOptions } from './config/parse-config.js';
 export { featureOptionsShape, engineOptionsShape } from './config/feature-options-schema.js';
@@ -26,8 +27,10 @@ export { compose } from './pipeline/compose.js';
 export { createExchange } from './pipeline/create-exchange.js';
 export { Engine, type EngineOptions } from './pipeline/engine.js';
 export { createInProcessEngine, type InProcessEngineOptions } from './pipeline/create-in-process-engine.js';
+export type { InProcessAdapterNaming } from './pipeline/create-in-process-engine.js';
+export { checkModelString } from './routing/check-model-string.js';
 export { classifyDelegateStream, toDelegateFailure } from './pipeline/delegate-failure.js';
-export { featureStack, featureOrder, registerFeature, type FeatureOptions, type FeatureDefinition, type FeatureName } from './pipeline/feature-registry.js';
+export { featureStack, featureOrder, registerFeature, type FeatureOptions, type FeatureDefinition, type FeatureName, type FeatureContext } from './pipeline/feature-registry.js';
 export * from './built-in-features.js';
 // observability
 export { createJsonLogger, describeError, type Logger, type LogLevel, type JsonLoggerOptions } from './observability/logger.js';

@@ -12,6 +12,11 @@ export interface ModelCatalogOptions {
   providers?: string[];
   /** Only these model ids are routable (an in-process adapter's map of models). */
   routableIds?: string[];
+  /**
+   * What to say of a model name routing cannot use (unknown, or known but not routable), for an
+   * in-process adapter: the gateway's own message points to `GET /v1/models`, which an app has not.
+   */
+  describeUnroutable?: (name: string) => string;
 }
 
 /**
@@ -25,6 +30,7 @@ export class ModelCatalog {
   readonly #byId = new Map<string, ModelInfo>();
   readonly #byName = new Map<string, ModelInfo[]>();
   readonly #routable: ModelInfo[];
+  readonly #describeUnroutable: ((name: string) => string) | undefined;
 
   constructor(options: ModelCatalogOptions = {}) {
     const base = options.replaceShipped ? [] : (shipped.models as ModelInfo[]);
@@ -35,6 +41,7 @@ export class ModelCatalog {
         this.#byName.set(name, [...(this.#byName.get(name) ?? []), model]);
       }
     }
+    this.#describeUnroutable = options.describeUnroutable;
     const providers = options.providers === undefined ? undefined : new Set(options.providers);
     const ids = options.routableIds === undefined ? undefined : new Set(options.routableIds);
     this.#routable = [...this.#byId.values()].filter((model) => (providers === undefined || providers.has(model.provider)) && (ids === undefined || ids.has(model.id)));
@@ -66,6 +73,11 @@ export class ModelCatalog {
     if (matches.length > 1) {
       throw new InvalidRequestError(`The model name is ambiguous; use one of: ${matches.map((model) => model.id).join(', ')}.`, { code: 'model_ambiguous', param: 'model' });
     }
-    throw new InvalidRequestError('The model does not exist in the catalog. GET /v1/models lists the models and routers you can use.', { code: 'model_not_found', param: 'model', status: 404 });
+    throw new InvalidRequestError(this.#describeUnroutable?.(name) ?? 'The model does not exist in the catalog. GET /v1/models lists the models and routers you can use.', { code: 'model_not_found', param: 'model', status: 404 });
+  }
+
+  /** The catalog's own words for a model name it knows but cannot route to, when it was given some (in-process). */
+  unroutableMessage(name: string): string | undefined {
+    return this.#describeUnroutable?.(name);
   }
 }

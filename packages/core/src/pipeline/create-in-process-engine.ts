@@ -38,6 +38,14 @@ export interface InProcessEngineOptions<Delegate> extends FeatureOptions {
   onReceipt?: EngineOptions['onReceipt'];
 }
 
+/** Which adapter builds the engine, so that its errors name the adapter and its options as the app wrote them. */
+export interface InProcessAdapterNaming {
+  /** The adapter's constructor or factory: `RoutedChatModel`, `RoutedLLM`, `createRoutekit`, `createRoutedClient`. */
+  adapter: string;
+  /** The option that maps ids to the framework's models. Default `models` (RoutedLLM's is `llms`). */
+  modelsOption?: string;
+}
+
 /**
  * The engine behind every in-process adapter (AI SDK, LangChain, LlamaIndex, the OpenAI-style
  * client): the routable catalog is exactly the ids of `models`, and a call goes to the delegate
@@ -46,17 +54,20 @@ export interface InProcessEngineOptions<Delegate> extends FeatureOptions {
  * @example
  * const engine = createInProcessEngine({ models: { 'openai/gpt-4.1': gpt41, 'openai/gpt-4.1-mini': mini }, call: (model, attempt) => callFrameworkModel(model, attempt.request) });
  */
-export function createInProcessEngine<Delegate>(options: InProcessEngineOptions<Delegate>): Engine {
+export function createInProcessEngine<Delegate>(options: InProcessEngineOptions<Delegate>, naming: InProcessAdapterNaming = { adapter: 'createInProcessEngine' }): Engine {
+  const { adapter, modelsOption = 'models' } = naming;
   const ids = Object.keys(options.models);
-  if (ids.length === 0) throw new ConfigurationError('`models` must name at least one model, e.g. { "openai/gpt-4.1-mini": model }.', { key: 'models' });
+  if (ids.length === 0) throw new ConfigurationError(`${adapter}: \`${modelsOption}\` must name at least one model, e.g. { "openai/gpt-4.1-mini": model }.`, { key: modelsOption });
   const shipped = new ModelCatalog();
   const extra = new Map((options.catalog ?? []).map((model) => [model.id, model]));
   for (const id of ids) {
     if (shipped.get(id) === undefined && !extra.has(id)) {
-      throw new ConfigurationError(`models["${id}"] is not in the shipped catalog; add its prices and capabilities under \`catalog\`, or use a catalog id such as "openai/gpt-4.1-mini".`, { key: `models.${id}` });
+      throw new ConfigurationError(`${adapter}: ${modelsOption}["${id}"] is not in the shipped catalog; add its prices and capabilities under \`catalog\`, or use a catalog id such as "openai/gpt-4.1-mini".`, { key: `${modelsOption}.${id}` });
     }
   }
-  const catalog = new ModelCatalog({ ...(extra.size > 0 && { models: [...extra.values()] }), routableIds: ids });
+  // An app has no GET /v1/models: an unknown name is told what it can be instead.
+  const describeUnroutable = (name: string) => `${adapter}: model "${clipped(name)}" is not one of \`${modelsOption}\` (${ids.join(', ')}); use one of those ids or a router string such as "auto", "router-lr-0.3" or "router@q:1|c:0.5".`;
+  const catalog = new ModelCatalog({ ...(extra.size > 0 && { models: [...extra.values()] }), routableIds: ids, describeUnroutable });
   const delegates = new Map(Object.entries(options.models));
   const { models: _models, catalog: _catalog, call, pair, ...rest } = options;
   const routable = catalog.routable();
@@ -65,8 +76,14 @@ export function createInProcessEngine<Delegate>(options: InProcessEngineOptions<
     ...rest,
     router,
     defaultModel: options.defaultModel ?? mostExpensive(catalog.routable()).id,
+    inProcess: true,
     call: (attempt, signal) => call(delegates.get(attempt.model.id)!, attempt, signal),
   });
+}
+
+/** A model name as quoted in a message: the app's own string, but bounded. */
+function clipped(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 80)}…` : name;
 }
 
 function strongest(models: readonly ModelInfo[]): ModelInfo {

@@ -44,6 +44,8 @@ export interface EngineOptions extends FeatureOptions {
   routers?: ReadonlyArray<string | RouterFile>;
   /** Called with every finished receipt: request logs, metrics, exporters (in-process adapters' too). */
   onReceipt?: ReadonlyArray<(receipt: Receipt) => void>;
+  /** Set by createInProcessEngine: the engine runs inside an app, so limit errors speak of the app, not a gateway. */
+  inProcess?: boolean;
 }
 
 /**
@@ -82,7 +84,7 @@ export class Engine {
     this.latency = this.router.latency;
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
-    const middleware = [...featureStack(options), ...(options.middleware ?? [])];
+    const middleware = [...featureStack(options, { inProcess: options.inProcess === true }), ...(options.middleware ?? [])];
     this.#requestWrappers = middleware.filter((feature) => feature.wrapRequest !== undefined);
     this.#callWrappers = middleware.filter((feature) => feature.wrapCall !== undefined);
     this.#resilience = createResilience(options.resilience);

@@ -21,10 +21,16 @@ export const featureOrder = ['tracing', 'rateLimits', 'pii', 'cache', 'spendLimi
 
 export type FeatureName = (typeof featureOrder)[number];
 
+/** Where the engine runs, for the features' messages. */
+export interface FeatureContext {
+  /** In an app's own process (an in-process adapter): global limits are the app's, not a gateway's. */
+  inProcess?: boolean;
+}
+
 /** A built-in feature: builds its middleware from the engine's options, or nothing when it is off. */
 export interface FeatureDefinition {
   readonly name: FeatureName;
-  create(options: FeatureOptions): EngineMiddleware | undefined;
+  create(options: FeatureOptions, context: FeatureContext): EngineMiddleware | undefined;
 }
 
 const registered = new Map<FeatureName, FeatureDefinition>();
@@ -36,7 +42,7 @@ export function registerFeature(definition: FeatureDefinition): FeatureDefinitio
 }
 
 /** The middleware of every registered feature the options turn on, in `featureOrder`. */
-export function featureStack(options: FeatureOptions): EngineMiddleware[] {
+export function featureStack(options: FeatureOptions, context: FeatureContext = {}): EngineMiddleware[] {
   const stack: EngineMiddleware[] = [];
   for (const name of featureOrder) {
     const definition = registered.get(name);
@@ -46,7 +52,7 @@ export function featureStack(options: FeatureOptions): EngineMiddleware[] {
       if (value !== undefined && value !== false) throw new ConfigurationError(`${name} is set, but its feature was not loaded: import the engine from '@routekit/core'`, { key: name });
       continue;
     }
-    const feature = definition.create(options);
+    const feature = definition.create(options, context);
     if (feature !== undefined) stack.push(feature);
   }
   return stack;

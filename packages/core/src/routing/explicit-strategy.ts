@@ -6,7 +6,7 @@ import { estimateCostUsd, type RoutingContext } from './routing-context.js';
 export function explicitStrategy(context: RoutingContext, name: string): RoutingDecision {
   const model = context.catalog.resolve(name);
   if (!context.catalog.routable().includes(model)) {
-    throw new InvalidRequestError(`The provider "${model.provider}" of this model is not configured on this gateway.`, { code: 'provider_not_configured', param: 'model' });
+    throw new InvalidRequestError(context.catalog.unroutableMessage(name) ?? `The provider "${model.provider}" of this model is not configured on this gateway.`, { code: 'provider_not_configured', param: 'model' });
   }
   const { profile, latency } = context;
   return {

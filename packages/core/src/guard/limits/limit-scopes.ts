@@ -47,7 +47,13 @@ export function keyPart(value: string): string {
   return encodeURIComponent(value);
 }
 
-/** "this API key", "this tenant", "all requests": for error messages. */
-export function describeScope(scope: LimitScope): string {
-  return scope === 'key' ? 'this API key' : scope === 'tenant' ? 'this tenant' : 'this gateway';
+/** "this API key", "this tenant", "this gateway" (or "this app" in-process): for error messages. */
+export function describeScope(scope: LimitScope, context: LimitContext = {}): string {
+  return scope === 'key' ? 'this API key' : scope === 'tenant' ? 'this tenant' : context.inProcess === true ? 'this app' : 'this gateway';
+}
+
+/** Where the limits run, for their messages. */
+export interface LimitContext {
+  /** In an app's own process (an in-process adapter): the global limits are the app's, not a gateway's. */
+  inProcess?: boolean;
 }

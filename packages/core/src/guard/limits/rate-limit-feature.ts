@@ -10,5 +10,5 @@ declare module '../../pipeline/feature-registry.js' {
 
 export const rateLimitFeature = registerFeature({
   name: 'rateLimits',
-  create: (options) => options.rateLimits && createRateLimitMiddleware({ ...(options.store !== undefined && { store: options.store }), ...options.rateLimits }),
+  create: (options, context) => options.rateLimits && createRateLimitMiddleware({ ...(options.store !== undefined && { store: options.store }), ...options.rateLimits }, context),
 });

@@ -4,7 +4,7 @@ import type { Exchange } from '../../pipeline/exchange.js';
 import { estimateTokens, requestCharacters, weightedCharacters } from '../../routing/request-profile.js';
 import type { CounterReservation, CounterStore } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
-import { describeScope, keyPart, rulesFor, type LimitScope, type ScopedLimits } from './limit-scopes.js';
+import { describeScope, keyPart, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { rateLimitOptionFields, rateLimitRuleSchema, scopedSchema } from './limit-schemas.js';
 import { ttlOf, windowOf } from './limit-window.js';
@@ -82,7 +82,7 @@ function plan(exchange: Exchange, options: RateLimitOptions, prefix: string, tok
  * @example
  * const rateLimit = createRateLimitMiddleware({ store: createRedisCounterStore(), perKey: { requestsPerMinute: 60, tokensPerMinute: 100_000 } });
  */
-export function createRateLimitMiddleware(options: RateLimitOptions): EngineMiddleware {
+export function createRateLimitMiddleware(options: RateLimitOptions, context: LimitContext = {}): EngineMiddleware {
   parseOptions(optionsSchema, options, 'rate limit');
   const store = options.store ?? createMemoryCounterStore();
   const prefix = options.prefix ?? 'rl';
@@ -126,7 +126,7 @@ export function createRateLimitMiddleware(options: RateLimitOptions): EngineMidd
         const refused = planned[outcome.refusedIndex]!;
         const retryAfterSeconds = Math.max(1, Math.ceil((refused.resetAt - now) / 1000));
         const unit = refused.measure.name.replaceAll('_', ' ');
-        throw new RateLimitedError(`Rate limit reached: ${refused.reservation.limit} ${unit} for ${describeScope(refused.scope)}. Retry in ${retryAfterSeconds} s.`, {
+        throw new RateLimitedError(`Rate limit reached: ${refused.reservation.limit} ${unit} for ${describeScope(refused.scope, context)}. Retry in ${retryAfterSeconds} s.`, {
           limit: `${refused.scope}.${refused.measure.name}`,
           retryAfterSeconds,
         });

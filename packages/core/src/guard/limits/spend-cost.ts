@@ -4,7 +4,15 @@ import type { ModelInfo } from '../../catalog/model-info.js';
 /** Spend is counted in micro-dollars: integers add up exactly in every store. */
 export const micros = (usd: number) => Math.round(usd * 1_000_000);
 export const dollars = (amount: number) => amount / 1_000_000;
-export const formatUsd = (usd: number) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+/**
+ * Dollars for messages: cents from $1, else up to micro-dollars (the unit spend is counted in), so a
+ * limit of $0.00001 reads as itself rather than as $0.0000.
+ */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  return `$${usd.toFixed(6).replace(/(\.\d{4}\d*?)0+$/, '$1')}`;
+}
 
 /** Prices are per million tokens, so tokens times price is the cost in micro-dollars, rounded up. */
 export function costMicros(model: ModelInfo, promptTokens: number, completionTokens: number): number {

@@ -10,5 +10,5 @@ declare module '../../pipeline/feature-registry.js' {
 
 export const spendLimitFeature = registerFeature({
   name: 'spendLimits',
-  create: (options) => options.spendLimits && createSpendLimitMiddleware({ ...(options.store !== undefined && { store: options.store }), ...options.spendLimits }),
+  create: (options, context) => options.spendLimits && createSpendLimitMiddleware({ ...(options.store !== undefined && { store: options.store }), ...options.spendLimits }, context),
 });

@@ -3,7 +3,7 @@ import type { EngineMiddleware } from '../../pipeline/engine-middleware.js';
 import type { Attempt } from '../../pipeline/exchange.js';
 import type { CounterStore, ReserveOutcome } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
-import { describeScope, keyPart, rulesFor, type LimitScope, type ScopedLimits } from './limit-scopes.js';
+import { describeScope, keyPart, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { scopedSchema, spendLimitOptionFields, spendPolicySchema } from './limit-schemas.js';
 import { ttlOf, windowOf, type LimitWindow } from './limit-window.js';
@@ -78,7 +78,7 @@ interface SpendCounter {
  *   perKey: { limits: { daily_usd: 5, per_request_usd: 0.5 }, alerts: { threshold_percent: 80, webhook_url: 'https://ops.example.com/hook' } },
  * });
  */
-export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMiddleware {
+export function createSpendLimitMiddleware(options: SpendLimitOptions, context: LimitContext = {}): EngineMiddleware {
   parseOptions(optionsSchema, options, 'spend limit');
   const store = options.store ?? createMemoryCounterStore();
   const prefix = options.prefix ?? 'spend';
@@ -149,7 +149,7 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
         if (limit === undefined) continue;
         const room = micros(limit) - spentByRequest;
         if (room < minimum) {
-          throw new BudgetExceededError(`Spend limit per_request_usd of ${formatUsd(limit)} for ${describeScope(scope)} would be exceeded by ${model.id}.`, {
+          throw new BudgetExceededError(`Spend limit per_request_usd of ${formatUsd(limit)} for ${describeScope(scope, context)} would be exceeded by ${model.id}: this call needs at least ${formatUsd(dollars(minimum))}.`, {
             limit: `${scope}.per_request_usd`,
             limitUsd: limit,
             spentUsd: dollars(spentByRequest),
@@ -176,7 +176,7 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions): EngineMi
         if (outcome === null) counters = [];
         else if (!outcome.allowed) {
           const refused = counters[outcome.refusedIndex]!;
-          throw new BudgetExceededError(`Spend limit ${refused.name} of ${formatUsd(dollars(refused.limit))} for ${describeScope(refused.scope)} would be exceeded by ${model.id}.`, {
+          throw new BudgetExceededError(`Spend limit ${refused.name} of ${formatUsd(dollars(refused.limit))} for ${describeScope(refused.scope, context)} would be exceeded by ${model.id}: ${formatUsd(dollars(outcome.counters[outcome.refusedIndex]!.total))} spent, this call needs at least ${formatUsd(dollars(minimum))}.`, {
             limit: `${refused.scope}.${refused.name}`,
             limitUsd: dollars(refused.limit),
             spentUsd: dollars(outcome.counters[outcome.refusedIndex]!.total),
