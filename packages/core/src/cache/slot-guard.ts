@@ -25,10 +25,15 @@ export interface PromptSlots {
   readonly symbols: readonly string[];
   /** Content words (articles and the copula dropped, stemmed) joined by spaces, to compare who does what to whom. */
   readonly roles: string;
+  /**
+   * Each connective with the words on either side ("coffee with milk": `coffee>milk:with`), joined by
+   * spaces: the same two words joined by another connective ask another question.
+   */
+  readonly connectives: string;
 }
 
 /** Why two prompts were judged to ask different things, or null when every slot agrees. */
-export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form' | 'symbols' | 'word order';
+export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form' | 'symbols' | 'word order' | 'connectives';
 
 // A Map: prompt words are looked up in it (an object literal would answer "constructor").
 const NUMBER_WORDS = new Map<string, string>(Object.entries({
@@ -129,7 +134,68 @@ export function extractSlots(text: string): PromptSlots {
   const negations = tokens.filter((token) => NEGATIONS.has(token)).length;
   const opener = tokens[0] ?? '';
   const form = YES_NO_OPENERS.has(opener) ? 'yes-no' : WH_OPENERS.has(opener) ? 'wh' : 'other';
-  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negations, form, symbols: extractSymbols(normalised), roles: contentWords(normalised, 'strict').join(' ') };
+  return {
+    tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negations, form,
+    symbols: extractSymbols(normalised), roles: contentWords(normalised, 'strict').join(' '), connectives: extractConnectives(tokens),
+  };
+}
+
+// Connectives by what they join: "tea and coffee" is not "tea or coffee", "coffee with milk" not
+// "coffee without milk", "honey instead of sugar" not "honey with sugar". Words that say the same
+// share a class ("vs" / "versus", "instead of" / "rather than", "as well as" / "and").
+const CONNECTIVES = new Map<string, string>(Object.entries({ and: 'and', or: 'or', with: 'with', without: 'without', vs: 'versus', versus: 'versus', than: 'than' }));
+const TWO_WORD_CONNECTIVES = new Map<string, string>(Object.entries({ 'instead of': 'instead', 'rather than': 'instead' }));
+// Skipped when finding a connective's neighbours: "coffee without any milk" joins coffee and milk.
+const NEIGHBOUR_FILLERS = new Set(['a', 'an', 'the', 'my', 'your', 'our', 'their', 'his', 'her', 'its', 'some', 'any', 'this', 'that']);
+// "The difference between A and B" asks what "A vs B" asks.
+const COMPARISON_WORDS = /\b(?:between|difference|differences|compare|comparison|comparing)\b/;
+
+/** The prompt's connectives with their neighbours, as `left>right:class` joined by spaces ('' for none, most prompts). */
+function extractConnectives(tokens: readonly string[]): string {
+  const found: string[] = [];
+  for (let index = 1; index < tokens.length - 1; index += 1) {
+    let length = 1;
+    let kind = TWO_WORD_CONNECTIVES.get(`${tokens[index]} ${tokens[index + 1]}`);
+    if (kind !== undefined) length = 2;
+    else if (tokens[index] === 'as' && tokens[index + 1] === 'well' && tokens[index + 2] === 'as') [kind, length] = ['and', 3];
+    else kind = CONNECTIVES.get(tokens[index]!);
+    if (kind === undefined) continue;
+    let left = index - 1;
+    while (left > 0 && NEIGHBOUR_FILLERS.has(tokens[left]!)) left -= 1;
+    let right = index + length;
+    while (right < tokens.length - 1 && NEIGHBOUR_FILLERS.has(tokens[right]!)) right += 1;
+    if (right < tokens.length) found.push(`${tokens[left]}>${tokens[right]}:${kind}`);
+    index += length - 1;
+  }
+  return found.join(' ');
+}
+
+/** Connective classes by the pair of words they join. */
+function connectivesByNeighbours(connectives: string): Map<string, string> {
+  const byNeighbours = new Map<string, string>();
+  for (const entry of connectives.split(' ')) {
+    const colon = entry.lastIndexOf(':');
+    const key = entry.slice(0, colon);
+    const kind = entry.slice(colon + 1);
+    const known = byNeighbours.get(key);
+    byNeighbours.set(key, known === undefined || known === kind ? kind : [...new Set([...known.split('+'), kind])].sort().join('+'));
+  }
+  return byNeighbours;
+}
+
+/** Whether the same two words are joined by a different connective on each side ("tea and coffee" / "tea or coffee"). */
+function connectivesChanged(left: PromptSlots, right: PromptSlots): boolean {
+  if (left.connectives === right.connectives || left.connectives === '' || right.connectives === '') return false;
+  const leftKinds = connectivesByNeighbours(left.connectives);
+  const rightKinds = connectivesByNeighbours(right.connectives);
+  for (const [key, kind] of leftKinds) {
+    const other = rightKinds.get(key);
+    if (other === undefined || other === kind) continue;
+    const comparison = (kind === 'and' && other === 'versus') || (kind === 'versus' && other === 'and');
+    if (comparison && (COMPARISON_WORDS.test(left.tokens) || COMPARISON_WORDS.test(right.tokens))) continue;
+    return true;
+  }
+  return false;
 }
 
 function namesInOrder(tokens: string, names: ReadonlySet<string>): string[] {
@@ -204,6 +270,46 @@ function rolesSwapped(left: string, right: string): boolean {
   return false;
 }
 
+// The longest stretch of differing words in which two exchanged phrases are looked for: the check is cubic in it.
+const MAXIMUM_EXCHANGE_WORDS = 48;
+
+/**
+ * Whether the prompts are the same words with two phrases exchanged around a middle that relates
+ * them one way: "used electric car better than new petrol car" / "new petrol car better than used
+ * electric car", "money from savings account to checking account" / the reverse, "trade my old van
+ * for a new car" / the reverse. Unlike `rolesSwapped` it reads whole phrases, so words repeated
+ * inside them ("car", "account") do not hide the swap. A middle with a symmetric word and no role
+ * marker ("A and B", "A vs B", "mix A with B") relates them either way; no middle at all is a
+ * moved phrase ("in a year, how…" / "how… in a year"), not a swap.
+ */
+function phrasesExchanged(left: string, right: string): boolean {
+  if (left === right || left.length !== right.length) return false;
+  const leftWords = left.split(' ');
+  const rightWords = right.split(' ');
+  if (leftWords.length !== rightWords.length) return false;
+  let start = 0;
+  while (leftWords[start] === rightWords[start]) start += 1;
+  let end = leftWords.length;
+  while (end > start && leftWords[end - 1] === rightWords[end - 1]) end -= 1;
+  const length = end - start;
+  if (length < 3 || length > MAXIMUM_EXCHANGE_WORDS) return false;
+  const same = (from: number, to: number, other: number) => {
+    for (let offset = 0; offset < to - from; offset += 1) if (leftWords[from + offset] !== rightWords[other + offset]) return false;
+    return true;
+  };
+  // Left is X M Y and right is Y M X, with X, Y and M not empty.
+  for (let first = 1; first < length - 1; first += 1) {
+    if (!same(start, start + first, end - first)) continue;
+    for (let second = 1; first + second < length; second += 1) {
+      if (!same(end - second, end, start) || !same(start + first, end - second, start + second)) continue;
+      const middle = leftWords.slice(start + first, end - second);
+      if (middle.some((word) => SYMMETRIC_WORDS.has(word)) && !middle.some((word) => ROLE_MARKERS.has(word))) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Compares the slots of a new prompt with a cached one. Names are compared in order, over the
  * names either side writes with a capital, so "python" and "Python" agree but "France" and
@@ -219,6 +325,7 @@ export function compareSlots(left: PromptSlots, right: PromptSlots): GuardVerdic
   if (!sameSequence(left.keywords, right.keywords)) return 'keywords';
   const names = new Set([...left.names, ...right.names]);
   if (names.size > 0 && !sameSequence(namesInOrder(left.tokens, names), namesInOrder(right.tokens, names))) return 'names';
-  if (rolesSwapped(left.roles, right.roles)) return 'word order';
+  if (rolesSwapped(left.roles, right.roles) || phrasesExchanged(left.roles, right.roles)) return 'word order';
+  if (connectivesChanged(left, right)) return 'connectives';
   return null;
 }
