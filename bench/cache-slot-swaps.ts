@@ -10,6 +10,7 @@
 // Run: PATH=$PWD/node_modules/.bin:$PATH tsx bench/cache-slot-swaps.ts [--all] [--show KIND]  (--all: every variant still served at 0.95; --show: print the variants of the kinds matching KIND and stop)
 // Measured at 0.95 (5449 QQP variants, 15604 rewrites, ~7 s alone): wrong answers 0.0% guard on vs 15.0% guard off; control hits 98.9% vs 100%.
 // Generated classes (3742 variants): 0.0% at 0.90/0.95/0.99 with the guard; 70.7% at 0.95 before it compared operators and roles.
+// Phrase and connective classes (issue 20 item 19; 7325 variants from QQP questions and the generator): 60.3% / 53.7% / 52.0% served at 0.90/0.95/0.99 before the guard compared exchanged phrases and connectives, 0.0% after; every control unchanged.
 // Before the guard counted negations and knew inflected polar words (boys, selling, love/hate…) it served 1.6%: 85 of 99 second negations.
 import { createHashedEmbedder, type Embedder } from '../packages/core/src/cache/hashed-embedder.js';
 import { createSemanticCache, type SemanticCache, type SemanticCacheOptions } from '../packages/core/src/cache/semantic-cache.js';

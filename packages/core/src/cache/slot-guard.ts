@@ -3,7 +3,8 @@ import { tokenize } from './text-features.js';
 
 /**
  * The values in a prompt that change its answer while barely moving its embedding: numbers,
- * quoted text, code identifiers, names, languages, negation and polar words ("best"/"worst").
+ * quoted text, code identifiers, names, languages, negation, polar words ("best"/"worst"),
+ * operators, who does what to whom, and the connectives between words ("and"/"or").
  */
 export interface PromptSlots {
   /**
@@ -144,7 +145,6 @@ export function extractSlots(text: string): PromptSlots {
 // "coffee without milk", "honey instead of sugar" not "honey with sugar". Words that say the same
 // share a class ("vs" / "versus", "instead of" / "rather than", "as well as" / "and").
 const CONNECTIVES = new Map<string, string>(Object.entries({ and: 'and', or: 'or', with: 'with', without: 'without', vs: 'versus', versus: 'versus', than: 'than' }));
-const TWO_WORD_CONNECTIVES = new Map<string, string>(Object.entries({ 'instead of': 'instead', 'rather than': 'instead' }));
 // Skipped when finding a connective's neighbours: "coffee without any milk" joins coffee and milk.
 const NEIGHBOUR_FILLERS = new Set(['a', 'an', 'the', 'my', 'your', 'our', 'their', 'his', 'her', 'its', 'some', 'any', 'this', 'that']);
 // "The difference between A and B" asks what "A vs B" asks.
@@ -154,11 +154,11 @@ const COMPARISON_WORDS = /\b(?:between|difference|differences|compare|comparison
 function extractConnectives(tokens: readonly string[]): string {
   const found: string[] = [];
   for (let index = 1; index < tokens.length - 1; index += 1) {
+    const word = tokens[index]!;
     let length = 1;
-    let kind = TWO_WORD_CONNECTIVES.get(`${tokens[index]} ${tokens[index + 1]}`);
-    if (kind !== undefined) length = 2;
-    else if (tokens[index] === 'as' && tokens[index + 1] === 'well' && tokens[index + 2] === 'as') [kind, length] = ['and', 3];
-    else kind = CONNECTIVES.get(tokens[index]!);
+    let kind = CONNECTIVES.get(word);
+    if ((word === 'instead' && tokens[index + 1] === 'of') || (word === 'rather' && tokens[index + 1] === 'than')) [kind, length] = ['instead', 2];
+    else if (word === 'as' && tokens[index + 1] === 'well' && tokens[index + 2] === 'as') [kind, length] = ['and', 3];
     if (kind === undefined) continue;
     let left = index - 1;
     while (left > 0 && NEIGHBOUR_FILLERS.has(tokens[left]!)) left -= 1;
@@ -283,26 +283,30 @@ const MAXIMUM_EXCHANGE_WORDS = 48;
  * moved phrase ("in a year, how…" / "how… in a year"), not a swap.
  */
 function phrasesExchanged(left: string, right: string): boolean {
+  // The same words exchanged keep the length: most pairs stop here.
   if (left === right || left.length !== right.length) return false;
-  const leftWords = left.split(' ');
-  const rightWords = right.split(' ');
-  if (leftWords.length !== rightWords.length) return false;
-  let start = 0;
-  while (leftWords[start] === rightWords[start]) start += 1;
-  let end = leftWords.length;
-  while (end > start && leftWords[end - 1] === rightWords[end - 1]) end -= 1;
-  const length = end - start;
-  if (length < 3 || length > MAXIMUM_EXCHANGE_WORDS) return false;
-  const same = (from: number, to: number, other: number) => {
-    for (let offset = 0; offset < to - from; offset += 1) if (leftWords[from + offset] !== rightWords[other + offset]) return false;
+  // Only the stretch between the common prefix and suffix is split into words (long prompts differ in a few).
+  let prefix = 0;
+  while (left.charCodeAt(prefix) === right.charCodeAt(prefix)) prefix += 1;
+  const from = left.lastIndexOf(' ', prefix - 1) + 1;
+  let suffix = 0;
+  while (suffix < left.length - prefix && left.charCodeAt(left.length - 1 - suffix) === right.charCodeAt(right.length - 1 - suffix)) suffix += 1;
+  const wordEnd = left.indexOf(' ', left.length - suffix);
+  const to = wordEnd < 0 ? left.length : wordEnd;
+  const leftWords = left.slice(from, to).split(' ');
+  const rightWords = right.slice(from, to).split(' ');
+  const length = leftWords.length;
+  if (length < 3 || length > MAXIMUM_EXCHANGE_WORDS || rightWords.length !== length) return false;
+  const same = (leftStart: number, count: number, rightStart: number) => {
+    for (let offset = 0; offset < count; offset += 1) if (leftWords[leftStart + offset] !== rightWords[rightStart + offset]) return false;
     return true;
   };
-  // Left is X M Y and right is Y M X, with X, Y and M not empty.
+  // Left is X M Y and right is Y M X, with X (`first` words), M and Y (`second` words) not empty.
   for (let first = 1; first < length - 1; first += 1) {
-    if (!same(start, start + first, end - first)) continue;
+    if (!same(0, first, length - first)) continue;
     for (let second = 1; first + second < length; second += 1) {
-      if (!same(end - second, end, start) || !same(start + first, end - second, start + second)) continue;
-      const middle = leftWords.slice(start + first, end - second);
+      if (!same(length - second, second, 0) || !same(first, length - first - second, second)) continue;
+      const middle = leftWords.slice(first, length - second);
       if (middle.some((word) => SYMMETRIC_WORDS.has(word)) && !middle.some((word) => ROLE_MARKERS.has(word))) continue;
       return true;
     }
