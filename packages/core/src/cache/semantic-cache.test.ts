@@ -57,6 +57,21 @@ describe('SemanticCache', () => {
     }
   });
 
+  // Issue 20 item 19: at 0.90 these were answered with the other question's answer (cosine 0.83-0.93).
+  it('never answers a question with two phrases swapped or another connective between the same words', () => {
+    const cache = createSemanticCache<string>({ similarityThreshold: 0.9 });
+    cache.store('scope', 'Should I trade my cheap electric scooter for a second-hand hybrid car?', 'scooter for car');
+    cache.store('scope', 'Should I drink tea and coffee?', 'both');
+    cache.store('scope', 'Should I drink black coffee and whole milk in the morning?', 'both drinks');
+    expect(cache.lookup('scope', 'Should I trade my second-hand hybrid car for a cheap electric scooter?')).toMatchObject({ hit: false, rejected: 'word order' });
+    expect(cache.lookup('scope', 'Should I drink tea or coffee?')).toMatchObject({ hit: false, rejected: 'connectives' });
+    expect(cache.lookup('scope', 'Should I drink black coffee instead of whole milk in the morning?')).toMatchObject({ hit: false, rejected: 'connectives' });
+    // The same questions reworded are still answered.
+    expect(cache.lookup('scope', 'should i trade my cheap electric scooter for a second-hand hybrid car')).toMatchObject({ hit: true, value: 'scooter for car' });
+    expect(cache.lookup('scope', 'Should I drink tea and coffee')).toMatchObject({ hit: true, value: 'both' });
+    expect(cache.lookup('scope', 'should i drink black coffee and whole milk in the morning')).toMatchObject({ hit: true, value: 'both drinks' });
+  });
+
   it('never answers from another scope', () => {
     const cache = createSemanticCache<string>();
     cache.store('tenant-a', 'What is our refund policy?', 'a');

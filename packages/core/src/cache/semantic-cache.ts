@@ -18,7 +18,7 @@ export interface SemanticCacheOptions {
   similarityThreshold?: number;
   /** Accept lower-cosine paraphrases whose content words agree (the verifier). Default true; false: cosine only. */
   verify?: boolean;
-  /** Require numbers, names, quotes, identifiers, languages and negation to agree. Default true. */
+  /** Require numbers, names, quotes, identifiers, languages, negation, operators, word order and connectives to agree (slot-guard.ts). Default true. */
   guard?: boolean;
   /** The embedder; default `createHashedEmbedder()`. */
   embedder?: Embedder;

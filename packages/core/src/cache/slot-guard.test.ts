@@ -90,4 +90,71 @@ describe('compareSlots', () => {
     expect(verdict("What is the capital's population of the country?", 'What is the population of the capital of the country?')).toBeNull();
     expect(verdict('How do you make benzene from toluene?', 'How do you turn toluene into benzene?')).toBeNull();
   });
+
+  // Issue 20 item 19a: phrases of several words swapped; words repeated inside them ("car",
+  // "application") hid the swap from the word-pair check, and "for" is no role marker.
+  it('refuses two phrases of several words exchanged around a one-way relation', () => {
+    expect(verdict('Should I trade my old diesel van for a large family car?', 'Should I trade my large family car for a old diesel van?')).toBe('word order');
+    expect(verdict('Can we transfer money from one UPI application to other UPI application?', 'Can we transfer money from other UPI application to one UPI application?')).toBe('word order');
+    expect(verdict('How can one improve his writing skills?', 'How can his writing skills improve one?')).toBe('word order');
+    expect(verdict('Why do driving enthusiasts prefer manual gearboxes over automatic?', 'Why do driving enthusiasts prefer automatic over manual gearboxes?')).toBe('word order');
+    expect(verdict('How the step from non-living to living occurred?', 'How the step from living occurred to non-living?')).toBe('word order');
+    expect(verdict('Is a used electric car better than a new petrol car?', 'Is a new petrol car better than a used electric car?')).not.toBeNull();
+    expect(verdict('How do I send money from my savings account to my checking account?', 'How do I send money from my checking account to my savings account?')).not.toBeNull();
+  });
+
+  it('lets phrases through that are exchanged around a symmetric word, or moved', () => {
+    expect(verdict('What is the difference between green tea and black tea?', 'What is the difference between black tea and green tea?')).toBeNull();
+    expect(verdict('Is it safe to mix baking soda with white vinegar?', 'Is it safe to mix white vinegar with baking soda?')).toBeNull();
+    expect(verdict('How can I lose weight in a month?', 'In a month, how can I lose weight?')).toBeNull();
+  });
+
+  // Issue 20 item 19b: "and"/"or", "instead of"/"with", "than"/"with", "vs"/"with" were not compared.
+  it('refuses another connective between the same words', () => {
+    expect(verdict('Should I drink tea and coffee?', 'Should I drink tea or coffee?')).toBe('connectives');
+    expect(verdict('Can I use butter instead of oil?', 'Can I use butter with oil?')).toBe('connectives');
+    expect(verdict('Is tea better than milk?', 'Is tea better with milk?')).toBe('connectives');
+    expect(verdict('Should I learn Python vs Django?', 'Should I learn Python with Django?')).toBe('connectives');
+    expect(verdict('Is it better to pay with a credit card and a current account?', 'Is it better to pay with a credit card with a current account?')).toBe('connectives');
+    expect(verdict('How do I make coffee with milk?', 'How do I make coffee without milk?')).not.toBeNull();
+  });
+
+  it('lets the same connective in other words through', () => {
+    expect(verdict('Python vs Java for web development?', 'Python versus Java for web development?')).toBeNull();
+    expect(verdict('Can I use honey instead of sugar?', 'Can I use honey rather than sugar?')).toBeNull();
+    expect(verdict('Can I pass the exam without any coaching?', 'Can I pass the exam without coaching?')).toBeNull();
+    expect(verdict('What is the difference between Python and Java?', 'Python vs Java: what is the difference?')).toBeNull();
+    expect(verdict('Is tea or coffee better?', 'Is tea or coffee better')).toBeNull();
+  });
+
+  // Generated from a fixed seed: every phrase swap and connective change is refused, every plain reword passes.
+  it('refuses generated phrase swaps and connective changes, and passes their rewords', () => {
+    let state = 0x5107_5a95;
+    const random = (count: number) => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) % count;
+    };
+    const phrases = ['used electric car', 'new petrol car', 'old diesel van', 'small city car', 'large family car', 'savings account', 'checking account', 'whole milk', 'skim milk', 'brown sugar', 'olive oil', 'software engineering job', 'data science job'];
+    const swapTemplates = ['Should I trade my {A} for a {B}?', 'How do I move my {A} into my {B}?', 'Is {A} healthier than {B}?', 'How long does a switch from a {A} to a {B} take?', 'Can I use {A} instead of {B} here?', 'Why does {A} cost more than {B}?'];
+    const connectives = ['and', 'or', 'with', 'without', 'instead of', 'versus', 'than'];
+    const connectiveTemplates = ['Should I buy {A} {c} {B} today?', 'Is {A} {c} {B} good for me?', 'Can I get a {A} {c} a {B}?'];
+    for (let round = 0; round < 200; round += 1) {
+      const first = phrases[random(phrases.length)]!;
+      const others = phrases.filter((phrase) => phrase !== first);
+      const second = others[random(others.length)]!;
+      const template = swapTemplates[random(swapTemplates.length)]!;
+      const fill = (a: string, b: string) => template.replace('{A}', a).replace('{B}', b);
+      expect(verdict(fill(first, second), fill(second, first)), fill(first, second)).not.toBeNull();
+      expect(verdict(fill(first, second), fill(first, second).toLowerCase().replace('?', ''))).toBeNull();
+      const connective = connectives[random(connectives.length)]!;
+      const otherConnectives = connectives.filter((word) => word !== connective);
+      const changed = otherConnectives[random(otherConnectives.length)]!;
+      const connectiveTemplate = connectiveTemplates[random(connectiveTemplates.length)]!;
+      const join = (word: string) => connectiveTemplate.replace('{A}', first).replace('{B}', second).replace('{c}', word);
+      expect(verdict(join(connective), join(changed)), `${join(connective)} / ${changed}`).not.toBeNull();
+      expect(verdict(join(connective), join(connective).toLowerCase())).toBeNull();
+    }
+  });
 });

@@ -3,7 +3,8 @@ import { tokenize } from './text-features.js';
 
 /**
  * The values in a prompt that change its answer while barely moving its embedding: numbers,
- * quoted text, code identifiers, names, languages, negation and polar words ("best"/"worst").
+ * quoted text, code identifiers, names, languages, negation, polar words ("best"/"worst"),
+ * operators, who does what to whom, and the connectives between words ("and"/"or").
  */
 export interface PromptSlots {
   /**
@@ -25,10 +26,15 @@ export interface PromptSlots {
   readonly symbols: readonly string[];
   /** Content words (articles and the copula dropped, stemmed) joined by spaces, to compare who does what to whom. */
   readonly roles: string;
+  /**
+   * Each connective with the words on either side ("coffee with milk": `coffee>milk:with`), joined by
+   * spaces: the same two words joined by another connective ask another question.
+   */
+  readonly connectives: string;
 }
 
 /** Why two prompts were judged to ask different things, or null when every slot agrees. */
-export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form' | 'symbols' | 'word order';
+export type GuardVerdict = null | 'numbers' | 'quoted' | 'identifiers' | 'names' | 'keywords' | 'negation' | 'question form' | 'symbols' | 'word order' | 'connectives';
 
 // A Map: prompt words are looked up in it (an object literal would answer "constructor").
 const NUMBER_WORDS = new Map<string, string>(Object.entries({
@@ -129,7 +135,67 @@ export function extractSlots(text: string): PromptSlots {
   const negations = tokens.filter((token) => NEGATIONS.has(token)).length;
   const opener = tokens[0] ?? '';
   const form = YES_NO_OPENERS.has(opener) ? 'yes-no' : WH_OPENERS.has(opener) ? 'wh' : 'other';
-  return { tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negations, form, symbols: extractSymbols(normalised), roles: contentWords(normalised, 'strict').join(' ') };
+  return {
+    tokens: tokens.join(' '), numbers, quoted, identifiers, names: [...new Set(names)], keywords, negations, form,
+    symbols: extractSymbols(normalised), roles: contentWords(normalised, 'strict').join(' '), connectives: extractConnectives(tokens),
+  };
+}
+
+// Connectives by what they join: "tea and coffee" is not "tea or coffee", "coffee with milk" not
+// "coffee without milk", "honey instead of sugar" not "honey with sugar". Words that say the same
+// share a class ("vs" / "versus", "instead of" / "rather than", "as well as" / "and").
+const CONNECTIVES = new Map<string, string>(Object.entries({ and: 'and', or: 'or', with: 'with', without: 'without', vs: 'versus', versus: 'versus', than: 'than' }));
+// Skipped when finding a connective's neighbours: "coffee without any milk" joins coffee and milk.
+const NEIGHBOUR_FILLERS = new Set(['a', 'an', 'the', 'my', 'your', 'our', 'their', 'his', 'her', 'its', 'some', 'any', 'this', 'that']);
+// "The difference between A and B" asks what "A vs B" asks.
+const COMPARISON_WORDS = /\b(?:between|difference|differences|compare|comparison|comparing)\b/;
+
+/** The prompt's connectives with their neighbours, as `left>right:class` joined by spaces ('' for none, most prompts). */
+function extractConnectives(tokens: readonly string[]): string {
+  const found: string[] = [];
+  for (let index = 1; index < tokens.length - 1; index += 1) {
+    const word = tokens[index]!;
+    let length = 1;
+    let kind = CONNECTIVES.get(word);
+    if ((word === 'instead' && tokens[index + 1] === 'of') || (word === 'rather' && tokens[index + 1] === 'than')) [kind, length] = ['instead', 2];
+    else if (word === 'as' && tokens[index + 1] === 'well' && tokens[index + 2] === 'as') [kind, length] = ['and', 3];
+    if (kind === undefined) continue;
+    let left = index - 1;
+    while (left > 0 && NEIGHBOUR_FILLERS.has(tokens[left]!)) left -= 1;
+    let right = index + length;
+    while (right < tokens.length - 1 && NEIGHBOUR_FILLERS.has(tokens[right]!)) right += 1;
+    if (right < tokens.length) found.push(`${tokens[left]}>${tokens[right]}:${kind}`);
+    index += length - 1;
+  }
+  return found.join(' ');
+}
+
+/** Connective classes by the pair of words they join. */
+function connectivesByNeighbours(connectives: string): Map<string, string> {
+  const byNeighbours = new Map<string, string>();
+  for (const entry of connectives.split(' ')) {
+    const colon = entry.lastIndexOf(':');
+    const key = entry.slice(0, colon);
+    const kind = entry.slice(colon + 1);
+    const known = byNeighbours.get(key);
+    byNeighbours.set(key, known === undefined || known === kind ? kind : [...new Set([...known.split('+'), kind])].sort().join('+'));
+  }
+  return byNeighbours;
+}
+
+/** Whether the same two words are joined by a different connective on each side ("tea and coffee" / "tea or coffee"). */
+function connectivesChanged(left: PromptSlots, right: PromptSlots): boolean {
+  if (left.connectives === right.connectives || left.connectives === '' || right.connectives === '') return false;
+  const leftKinds = connectivesByNeighbours(left.connectives);
+  const rightKinds = connectivesByNeighbours(right.connectives);
+  for (const [key, kind] of leftKinds) {
+    const other = rightKinds.get(key);
+    if (other === undefined || other === kind) continue;
+    const comparison = (kind === 'and' && other === 'versus') || (kind === 'versus' && other === 'and');
+    if (comparison && (COMPARISON_WORDS.test(left.tokens) || COMPARISON_WORDS.test(right.tokens))) continue;
+    return true;
+  }
+  return false;
 }
 
 function namesInOrder(tokens: string, names: ReadonlySet<string>): string[] {
@@ -204,6 +270,50 @@ function rolesSwapped(left: string, right: string): boolean {
   return false;
 }
 
+// The longest stretch of differing words in which two exchanged phrases are looked for: the check is cubic in it.
+const MAXIMUM_EXCHANGE_WORDS = 48;
+
+/**
+ * Whether the prompts are the same words with two phrases exchanged around a middle that relates
+ * them one way: "used electric car better than new petrol car" / "new petrol car better than used
+ * electric car", "money from savings account to checking account" / the reverse, "trade my old van
+ * for a new car" / the reverse. Unlike `rolesSwapped` it reads whole phrases, so words repeated
+ * inside them ("car", "account") do not hide the swap. A middle with a symmetric word and no role
+ * marker ("A and B", "A vs B", "mix A with B") relates them either way; no middle at all is a
+ * moved phrase ("in a year, how…" / "how… in a year"), not a swap.
+ */
+function phrasesExchanged(left: string, right: string): boolean {
+  // The same words exchanged keep the length: most pairs stop here.
+  if (left === right || left.length !== right.length) return false;
+  // Only the stretch between the common prefix and suffix is split into words (long prompts differ in a few).
+  let prefix = 0;
+  while (left.charCodeAt(prefix) === right.charCodeAt(prefix)) prefix += 1;
+  const from = left.lastIndexOf(' ', prefix - 1) + 1;
+  let suffix = 0;
+  while (suffix < left.length - prefix && left.charCodeAt(left.length - 1 - suffix) === right.charCodeAt(right.length - 1 - suffix)) suffix += 1;
+  const wordEnd = left.indexOf(' ', left.length - suffix);
+  const to = wordEnd < 0 ? left.length : wordEnd;
+  const leftWords = left.slice(from, to).split(' ');
+  const rightWords = right.slice(from, to).split(' ');
+  const length = leftWords.length;
+  if (length < 3 || length > MAXIMUM_EXCHANGE_WORDS || rightWords.length !== length) return false;
+  const same = (leftStart: number, count: number, rightStart: number) => {
+    for (let offset = 0; offset < count; offset += 1) if (leftWords[leftStart + offset] !== rightWords[rightStart + offset]) return false;
+    return true;
+  };
+  // Left is X M Y and right is Y M X, with X (`first` words), M and Y (`second` words) not empty.
+  for (let first = 1; first < length - 1; first += 1) {
+    if (!same(0, first, length - first)) continue;
+    for (let second = 1; first + second < length; second += 1) {
+      if (!same(length - second, second, 0) || !same(first, length - first - second, second)) continue;
+      const middle = leftWords.slice(first, length - second);
+      if (middle.some((word) => SYMMETRIC_WORDS.has(word)) && !middle.some((word) => ROLE_MARKERS.has(word))) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Compares the slots of a new prompt with a cached one. Names are compared in order, over the
  * names either side writes with a capital, so "python" and "Python" agree but "France" and
@@ -219,6 +329,7 @@ export function compareSlots(left: PromptSlots, right: PromptSlots): GuardVerdic
   if (!sameSequence(left.keywords, right.keywords)) return 'keywords';
   const names = new Set([...left.names, ...right.names]);
   if (names.size > 0 && !sameSequence(namesInOrder(left.tokens, names), namesInOrder(right.tokens, names))) return 'names';
-  if (rolesSwapped(left.roles, right.roles)) return 'word order';
+  if (rolesSwapped(left.roles, right.roles) || phrasesExchanged(left.roles, right.roles)) return 'word order';
+  if (connectivesChanged(left, right)) return 'connectives';
   return null;
 }
