@@ -146,11 +146,11 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
     expect(flaky.requests).toHaveLength(1);
   });
 
-  it('does not retry a 400: the same request would fail the same way', async () => {
+  it('does not retry a 400: the same request would fail the same way, and the client gets the 400', async () => {
     flaky.failNext({ type: 'status', status: 400 });
     const answer = await chat(gateway.url, { ...explicit, 'x-fallback-chain': [healthyModel] });
-    expect(answer.status).toBe(502);
-    expect(answer.body.error?.code).toBe('provider_client_error');
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'provider_client_error', type: 'invalid_request_error' });
     expect(flaky.requests).toHaveLength(1);
     expect(healthy.requests).toHaveLength(0);
   });
