@@ -12,6 +12,7 @@ export type { RoutingHints } from './routing/routing-hints.js';
 export type { RoutingDecision, Candidate, RejectedCandidate } from './routing/routing-decision.js';
 export { Router, type RouterOptions } from './routing/router.js';
 export { parseChatRequest, type ParsedChatRequest } from './validation/parse-chat-request.js';
+export { assertJsonTextDepth, assertValueDepth, jsonTextTooDeep, maxJsonDepth } from './validation/json-depth.js';
 export { parseAdapterOptions } from './config/parse-adapter-options.js';
 export { parseRouterConfig, parseFeatureOptions, type ParseRouterConfigOptions } from './config/parse-router-config.js';
 export { parseConfig, keyPath, type ParseConfigOptions } from './config/parse-config.js';
