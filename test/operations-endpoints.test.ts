@@ -36,7 +36,7 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     await chat(gateway.url, 'key-a', 'Hello! My email is jane@example.com');
     await chat(gateway.url, 'key-a', 'What is the capital of France?');
     await chat(gateway.url, 'key-b', 'Hi');
-    mock.failNext({ type: 'status', status: 400 }, 10);
+    mock.failNext({ type: 'status', status: 500 }, 10);
     await chat(gateway.url, 'key-b', 'Fail please', 'openai/gpt-4.1-mini');
     mock.reset();
   });
@@ -90,7 +90,7 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     expect((await fetch(`${gateway.url}/metrics`)).status).toBe(401);
     const text = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: 'Bearer key-admin' } })).text();
     expect(text).toMatch(/routekit_requests_total\{model="openai\/[^"]+",status="200",strategy="auto"\} 3/);
-    // The provider's 400 reaches the client as the gateway's 502.
+    // The provider's 500, after the retries, reaches the client as the gateway's 502.
     expect(text).toMatch(/routekit_requests_total\{model="none",status="502",strategy="explicit"\} 1/);
     expect(text).toMatch(/routekit_request_duration_seconds_bucket/);
     expect(text).not.toMatch(/jane@example\.com|acme|globex/);
@@ -105,7 +105,7 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     // The 5xx is logged again as an error, with its request id and cause.
     const error = logger.lines.find((line) => line.level === 'error' && line.fields.request_id === failed.fields.request_id)!;
     expect(error.fields.status).toBe(502);
-    expect(error.fields.error).toMatchObject({ name: 'ProviderFailedError', code: 'provider_client_error' });
+    expect(error.fields.error).toMatchObject({ name: 'ProviderFailedError', code: 'provider_server_error' });
     expect(JSON.stringify(logger.lines)).not.toMatch(/jane@example|capital of France|key-a|key-admin/);
   });
 

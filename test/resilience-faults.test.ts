@@ -81,13 +81,13 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
   });
 
   it('falls back invisibly when a stream is cut before its first token', async () => {
-    flaky.failNext({ type: 'cut-stream', afterChunks: 0 }, 3);
+    flaky.failNext({ type: 'cut-stream', afterChunks: 0 }, 4);
     const answer = await chatStream(gateway.url, { ...explicit, 'x-fallback-chain': [healthyModel] });
     expect(answer.done).toBe(true);
     expect(answer.text).toBe('Mock answer from mistral-small-latest.');
     const receipt = await receiptOf(gateway.url, answer.requestId);
     expect(receipt.winner).toBe(healthyModel);
-    expect(receipt.attempts.map((attempt) => attempt.outcome)).toEqual(['failed', 'failed', 'failed', 'ok']);
+    expect(receipt.attempts.map((attempt) => attempt.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'ok']);
   });
 
   it('ends a stream cut after its first token with an OpenAI-style error event and no [DONE]; the receipt says error', async () => {
@@ -146,26 +146,27 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
     expect(flaky.requests).toHaveLength(1);
   });
 
-  it('does not retry a 400: the same request would fail the same way', async () => {
+  it('does not retry a 400: the same request would fail the same way, and the client gets the 400', async () => {
     flaky.failNext({ type: 'status', status: 400 });
     const answer = await chat(gateway.url, { ...explicit, 'x-fallback-chain': [healthyModel] });
-    expect(answer.status).toBe(502);
-    expect(answer.body.error?.code).toBe('provider_client_error');
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'provider_client_error', type: 'invalid_request_error' });
     expect(flaky.requests).toHaveLength(1);
     expect(healthy.requests).toHaveLength(0);
   });
 
   it('gives up on an explicit model after its retries, with the last failure', async () => {
-    flaky.failNext({ type: 'status', status: 500 }, 3);
+    flaky.failNext({ type: 'status', status: 500 }, 4);
     const answer = await chat(gateway.url, explicit);
     expect(answer.status).toBe(502);
     expect(answer.body.error?.code).toBe('provider_server_error');
-    expect(flaky.requests).toHaveLength(3);
+    // The first try and three retries.
+    expect(flaky.requests).toHaveLength(4);
     expect(healthy.requests).toHaveLength(0);
   });
 
   it('follows an x-fallback-chain header, and never sends routekit fields on to the provider', async () => {
-    flaky.failNext({ type: 'status', status: 500 }, 3);
+    flaky.failNext({ type: 'status', status: 500 }, 4);
     const answer = await chat(gateway.url, { ...explicit, 'x-routekit-deadline-ms': 5000 }, { 'x-fallback-chain': healthyModel });
     expect(answer.status).toBe(200);
     const receipt = answer.body['x-routekit']!;
@@ -185,13 +186,13 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
       { resilience: { attempts: { backoffBaseMs: 2, backoffMaxMs: 5 } } },
     );
     try {
-      flaky.failNext({ type: 'status', status: 500 }, 6);
+      flaky.failNext({ type: 'status', status: 500 }, 8);
       const answer = await chat(twoProviders.url, { model: 'auto', messages, 'x-routing-hints': { prefer_providers: ['openai'] } });
       expect(answer.status).toBe(200);
       const receipt = answer.body['x-routekit']!;
       // The ranking puts every openai model first; the third place to try goes to the best mistral model.
       expect(receipt.candidates.slice(0, 3).every((candidate) => candidate.model.startsWith('openai/'))).toBe(true);
-      expect(receipt.attempts.slice(0, 6).every((attempt) => attempt.model.startsWith('openai/') && attempt.outcome === 'failed')).toBe(true);
+      expect(receipt.attempts.slice(0, 8).every((attempt) => attempt.model.startsWith('openai/') && attempt.outcome === 'failed')).toBe(true);
       expect(receipt.winner!.startsWith('mistral/')).toBe(true);
       expect(receipt.fallback_attempts).toBe(2);
     } finally {
@@ -200,7 +201,7 @@ describe('faults injected over real HTTP: retries, fallback chains, deadlines, c
   });
 
   it('follows a configured fallback chain of an explicit model', async () => {
-    flaky.failNext({ type: 'status', status: 502 }, 3);
+    flaky.failNext({ type: 'status', status: 502 }, 4);
     const answer = await chat(gateway.url, { model: 'openai/gpt-4.1', messages });
     expect(answer.status).toBe(200);
     expect(answer.body['x-routekit']!.winner).toBe(healthyModel);

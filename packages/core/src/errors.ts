@@ -107,6 +107,9 @@ export class StoreUnavailableError extends RoutekitError {
 export type ProviderFailure = 'rate_limited' | 'server_error' | 'timeout' | 'connection' | 'bad_response' | 'client_error';
 
 /** A provider call failed; `retryable` failures may go to the next candidate. */
+/** A provider's answers about the client's request itself: bad request, unknown model, too large, unprocessable. */
+const clientStatuses = new Set([400, 404, 413, 422]);
+
 export class ProviderFailedError extends RoutekitError {
   readonly provider: string;
   readonly model: string;
@@ -118,9 +121,11 @@ export class ProviderFailedError extends RoutekitError {
     message: string,
     options: { provider: string; model: string; failure: ProviderFailure; upstreamStatus?: number | null; retryAfterSeconds?: number | null; cause?: unknown },
   ) {
-    // A provider's 429 stays a 429 so clients back off; other failures are the gateway's 502/504.
-    const status = options.failure === 'rate_limited' ? 429 : options.failure === 'timeout' ? 504 : 502;
-    const type = options.failure === 'rate_limited' ? 'rate_limit_error' : options.failure === 'timeout' ? 'timeout_error' : 'upstream_error';
+    // A provider's 429 stays a 429 so clients back off, and a 4xx that says the client's request is
+    // wrong stays that 4xx; other failures (its refusal of the gateway's own credentials too) are the gateway's 502/504.
+    const passedThrough = options.failure === 'client_error' && clientStatuses.has(options.upstreamStatus ?? 0);
+    const status = options.failure === 'rate_limited' ? 429 : options.failure === 'timeout' ? 504 : passedThrough ? options.upstreamStatus! : 502;
+    const type = options.failure === 'rate_limited' ? 'rate_limit_error' : options.failure === 'timeout' ? 'timeout_error' : passedThrough ? 'invalid_request_error' : 'upstream_error';
     super(message, { status, type, code: `provider_${options.failure}`, cause: options.cause });
     this.provider = options.provider;
     this.model = options.model;

@@ -14,6 +14,7 @@ export { Router, type RouterOptions } from './routing/router.js';
 export { parseChatRequest, type ParsedChatRequest } from './validation/parse-chat-request.js';
 // the Responses API, translated to and from chat at the edge
 export * from './responses/index.js';
+export { assertJsonTextDepth, assertValueDepth, jsonTextTooDeep, maxJsonDepth } from './validation/json-depth.js';
 export { parseAdapterOptions } from './config/parse-adapter-options.js';
 export { applyStandardModelFields, type StandardModelFields } from './config/parse-adapter-options.js';
 export { parseRouterConfig, parseFeatureOptions, type ParseRouterConfigOptions } from './config/parse-router-config.js';

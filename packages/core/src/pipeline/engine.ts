@@ -203,6 +203,7 @@ export class Engine {
       requestChain: exchange.options.fallbackChain,
       configured: this.#fallbacks,
       maxCandidates: this.#options.maxAttempts ?? 3,
+      fallback: exchange.options.fallback !== false,
     });
     decision.rejected.push(...plan.rejected);
     exchange.decision = decision;

@@ -30,6 +30,8 @@ export interface RequestOptions {
   deadlineMs?: number;
   /** Models to try in order when the chosen one fails (`x-fallback-chain`). */
   fallbackChain?: string[];
+  /** `false`: no other model when the first candidate fails (a tenant's `fallback_enabled: false`); it still gets its retries. */
+  fallback?: boolean;
 }
 
 /**

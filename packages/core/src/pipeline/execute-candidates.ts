@@ -6,6 +6,7 @@ import { accountUsage } from '../receipts/account-usage.js';
 import type { ReceiptAttempt } from '../receipts/receipt.js';
 import { anySignal, untilAborted, sleep, type LinkedSignal } from '../resilience/abortable.js';
 import type { AttemptPolicy } from '../resilience/attempt-policy.js';
+import type { CallOutcome } from '../resilience/breaker-store.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { CircuitOpenError } from '../resilience/circuit-open-error.js';
 import type { Deadline } from '../resilience/deadline.js';
@@ -41,7 +42,8 @@ type AttemptMeta = Pick<ReceiptAttempt, 'retry' | 'waited_ms' | 'wait' | 'circui
 /**
  * Calls the candidates in turn until one answers, under the attempt policy: each attempt has a
  * timeout (to the first token for a stream), retryable failures are retried on the same model with
- * backoff, then the next candidate takes over, all within the request's deadline. An open circuit
+ * backoff (a timeout only on the last candidate), then the next candidate takes over, all within
+ * the request's deadline. An open circuit
  * skips its model without a call. A stream counts as answered once its first token arrived, so a
  * stream that fails before that falls back without the client seeing anything. Every attempt and
  * every wait goes to the receipt; tokens, cost, latency and the outcome go to the latency tracker
@@ -281,10 +283,10 @@ async function reportFailure(options: ExecuteCandidatesOptions, model: ModelInfo
   if (options.exchange.signal.aborted || !(error instanceof ProviderFailedError)) return;
   const failed = error.failure !== 'client_error';
   if (failed) options.latency.recordFailure(model.id);
-  await report(options, model, { failed, slow: elapsedMs >= (options.breaker?.slowCallMs ?? Infinity), probe });
+  await report(options, model, { failed, slow: elapsedMs >= (options.breaker?.slowCallMs ?? Infinity), probe, timedOut: error.failure === 'timeout' });
 }
 
-async function report(options: ExecuteCandidatesOptions, model: ModelInfo, outcome: { failed: boolean; slow: boolean; probe: boolean }): Promise<void> {
+async function report(options: ExecuteCandidatesOptions, model: ModelInfo, outcome: CallOutcome): Promise<void> {
   if (options.breaker === undefined) return;
   try {
     await options.breaker.record(model.id, outcome);

@@ -8,7 +8,7 @@ export interface AttemptPolicyOptions {
   deadlineMs?: number;
   /** Largest deadline a request may ask for with `x-routekit-deadline-ms`, in ms. Default 900,000. */
   maxDeadlineMs?: number;
-  /** Retries of the same model after a retryable failure, before the next candidate. Default 2. */
+  /** Retries of the same model after a retryable failure, before the next candidate (a timeout is retried only on the last one). Default 3: at 20% transient faults, 4 tries leave 0.16% of requests failed where 3 left 0.8%. */
   retries?: number;
   /** Ceiling of the first backoff, doubled per retry; the wait is uniform in [0, ceiling] (full jitter). Default 100 ms. */
   backoffBaseMs?: number;
@@ -25,7 +25,7 @@ export const defaultAttemptPolicy: AttemptPolicy = {
   firstTokenTimeoutMs: 20_000,
   deadlineMs: 300_000,
   maxDeadlineMs: 900_000,
-  retries: 2,
+  retries: 3,
   backoffBaseMs: 100,
   backoffMaxMs: 2_000,
   maxRetryAfterMs: 5_000,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BreakerSettings, BreakerStore } from './breaker-store.js';
 
-const settings: BreakerSettings = { bucketMs: 1000, buckets: 10, minimumCalls: 4, failureRateThreshold: 0.5, slowCallRateThreshold: 0.75, openMs: 5000, halfOpenProbes: 2 };
+const settings: BreakerSettings = { bucketMs: 1000, buckets: 10, minimumCalls: 4, failureRateThreshold: 0.5, slowCallRateThreshold: 0.75, openMs: 5000, halfOpenProbes: 2, consecutiveTimeouts: 3 };
 const ok = { failed: false, slow: false, probe: false };
 const failed = { failed: true, slow: false, probe: false };
 const slow = { failed: false, slow: true, probe: false };
+const timedOut = { failed: true, slow: false, probe: false, timedOut: true };
 
 /**
  * The behaviour every breaker store must have; memory-breaker-store.test.ts and
@@ -39,6 +40,24 @@ export function breakerStoreSuite(name: string, createStore: () => BreakerStore 
       const other = endpoint();
       for (const outcome of [slow, slow, slow]) await store.record(other, outcome, 1000, settings);
       expect((await store.record(other, ok, 1000, settings)).state).toBe('open');
+    });
+
+    it('opens after consecutiveTimeouts timeouts in a row, below the minimum number of calls', async () => {
+      const store = await createStore();
+      const target = endpoint();
+      expect((await store.record(target, timedOut, 1000, settings)).state).toBe('closed');
+      expect((await store.record(target, timedOut, 1000, settings)).state).toBe('closed');
+      expect(await store.record(target, timedOut, 1000, settings)).toEqual({ state: 'open', openUntil: 6000 });
+      expect((await store.admit(target, 1001, settings)).allowed).toBe(false);
+    });
+
+    it('restarts the count of timeouts in a row at any other outcome, and can be turned off', async () => {
+      const store = await createStore();
+      const target = endpoint();
+      // Spread over the window so that the rates never reach minimumCalls in one bucket range.
+      for (const outcome of [timedOut, timedOut, ok, timedOut, timedOut]) expect((await store.record(target, outcome, 1000, { ...settings, minimumCalls: 100 })).state).toBe('closed');
+      const other = endpoint();
+      for (let call = 0; call < 5; call += 1) expect((await store.record(other, timedOut, 1000, { ...settings, minimumCalls: 100, consecutiveTimeouts: 0 })).state).toBe('closed');
     });
 
     it('forgets calls that slid out of the window', async () => {

@@ -13,6 +13,8 @@ export interface BreakerSettings {
   failureRateThreshold: number;
   /** Share of slow calls that opens the circuit. */
   slowCallRateThreshold: number;
+  /** Timeouts in a row that open the circuit whatever the window holds (a quiet endpoint never reaches `minimumCalls`); 0 turns this off. */
+  consecutiveTimeouts: number;
   /** How long an open circuit refuses calls before probes may pass, in ms. */
   openMs: number;
   /** Probes let through per half-open round. */
@@ -37,6 +39,8 @@ export interface Admission {
 export interface CallOutcome {
   failed: boolean;
   slow: boolean;
+  /** The call failed by timing out (a subset of `failed`); `consecutiveTimeouts` of them in a row open the circuit. */
+  timedOut?: boolean;
   /** The call was admitted as a half-open probe: its outcome closes or reopens the circuit. */
   probe: boolean;
 }

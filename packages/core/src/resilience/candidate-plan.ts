@@ -21,6 +21,8 @@ export interface CandidatePlanInput {
   configured: ReadonlyMap<string, readonly ModelInfo[]>;
   /** How many of a routed request's ranked candidates to try. */
   maxCandidates: number;
+  /** `false`: only the first candidate, whatever chains and rankings offer (a tenant that turned fallbacks off). Default true. */
+  fallback?: boolean;
 }
 
 export interface CandidatePlan {
@@ -35,14 +37,15 @@ export interface CandidatePlan {
  * names one. An explicit model gets no other model unless it opts in:
  * with `x-fallback-chain`, or with a configured chain for that model. Chain models meet the same hard
  * constraints as ranked ones (tools, images, JSON mode, context, hints, open circuits), so a fallback
- * never silently drops what the request needs.
+ * never silently drops what the request needs. With `fallback: false` only the first model is left
+ * (the explicit one, or the best ranked one), and no chain is read.
  */
 export function planCandidates(input: CandidatePlanInput): CandidatePlan {
   const { decision, latency } = input;
+  const fallback = input.fallback !== false;
   const ranked = decision.candidates.map((candidate) => candidate.model);
   const explicit = decision.strategy === 'explicit';
   const rejected: RejectedCandidate[] = [];
-  const chain = input.requestChain?.map((name, index) => resolveRoutable(input.catalog, name, `${fallbackChainField}[${index}]`)) ?? (explicit ? (input.configured.get(ranked[0]!.id) ?? []) : []);
   const head: ModelInfo[] = [];
   if (explicit) {
     const reason = latency.unavailableReason(ranked[0]!.id);
@@ -51,6 +54,8 @@ export function planCandidates(input: CandidatePlanInput): CandidatePlan {
   } else {
     head.push(ranked[0]!);
   }
+  if (!fallback) return { models: head, rejected };
+  const chain = input.requestChain?.map((name, index) => resolveRoutable(input.catalog, name, `${fallbackChainField}[${index}]`)) ?? (explicit ? (input.configured.get(ranked[0]!.id) ?? []) : []);
   const seen = new Set(ranked.slice(0, 1).map((model) => model.id));
   const fresh = chain.filter((model) => !seen.has(model.id) && seen.add(model.id));
   // Most requests name no chain: nothing to check, and no second profile of the request.

@@ -12,6 +12,12 @@ export interface CircuitBreakerOptions {
   slowCallMs?: number;
   /** Share of slow calls in the window that opens the circuit, in (0, 1]. Default 0.8. */
   slowCallRateThreshold?: number;
+  /**
+   * Timeouts in a row that open the circuit, however few calls the window holds: a model that
+   * accepts and never answers must not wait for `minimumCalls` on a quiet gateway. Any other
+   * outcome resets the count; 0 turns this off. Default 3.
+   */
+  consecutiveTimeouts?: number;
   /** How long an open circuit refuses calls before it lets probes through, in ms. Default 15,000. */
   openMs?: number;
   /** Probes let through per half-open round; the first success closes the circuit, a failure reopens it. Default 2. */
@@ -62,6 +68,7 @@ export class CircuitBreaker {
       minimumCalls: options.minimumCalls ?? 10,
       failureRateThreshold: options.failureRateThreshold ?? 0.5,
       slowCallRateThreshold: options.slowCallRateThreshold ?? 0.8,
+      consecutiveTimeouts: options.consecutiveTimeouts ?? 3,
       openMs: options.openMs ?? 15_000,
       halfOpenProbes: options.halfOpenProbes ?? 2,
     };

@@ -10,13 +10,18 @@ const context = { policy: defaultAttemptPolicy, retriesDone: 0, hasNext: true, r
 describe('decideAfterFailure', () => {
   it.each<[string, ProviderFailure, number | null]>([
     ['a 5xx', 'server_error', 500],
-    ['a timeout', 'timeout', null],
     ['a reset', 'connection', null],
     ['an unreadable body', 'bad_response', 200],
   ])('retries %s on the same model with a jittered backoff, then moves on', (_name, kind, status) => {
     expect(decideAfterFailure(failure(kind, status), context)).toEqual({ action: 'retry', waitMs: 50, wait: 'backoff' });
-    expect(decideAfterFailure(failure(kind, status), { ...context, retriesDone: 2 })).toEqual({ action: 'next' });
-    expect(decideAfterFailure(failure(kind, status), { ...context, retriesDone: 2, hasNext: false })).toEqual({ action: 'stop' });
+    expect(decideAfterFailure(failure(kind, status), { ...context, retriesDone: defaultAttemptPolicy.retries })).toEqual({ action: 'next' });
+    expect(decideAfterFailure(failure(kind, status), { ...context, retriesDone: defaultAttemptPolicy.retries, hasNext: false })).toEqual({ action: 'stop' });
+  });
+
+  it('moves on from a timeout at once when another candidate is left, and retries it only on the last one', () => {
+    expect(decideAfterFailure(failure('timeout'), context)).toEqual({ action: 'next' });
+    expect(decideAfterFailure(failure('timeout'), { ...context, hasNext: false })).toEqual({ action: 'retry', waitMs: 50, wait: 'backoff' });
+    expect(decideAfterFailure(failure('timeout'), { ...context, hasNext: false, retriesDone: defaultAttemptPolicy.retries })).toEqual({ action: 'stop' });
   });
 
   it('does not wait past the deadline', () => {

@@ -23,8 +23,10 @@ export interface FailureContext {
 const providerSpecificStatuses = new Set([401, 403, 404, 413]);
 
 /**
- * The retry policy. Retryable failures (5xx, timeouts, resets, unreadable bodies) are retried on
- * the same model with backoff, then the next candidate takes over. A 429 moves straight on to the
+ * The retry policy. Retryable failures (5xx, resets, unreadable bodies) are retried on the same
+ * model with backoff, then the next candidate takes over. A timeout moves straight on to the next
+ * candidate when there is one: a model that accepts and never answers would otherwise cost a
+ * whole timeout per retry; on the last candidate it is retried like a 5xx. A 429 moves straight on to the
  * next candidate when there is one (another model is faster than waiting); on the last one its
  * `Retry-After` is waited out when it fits the deadline and `maxRetryAfterMs`. A 4xx is not
  * retried: it goes to the next candidate only when another provider may answer differently (401,
@@ -38,6 +40,7 @@ export function decideAfterFailure(error: unknown, context: FailureContext): Fai
   }
   const { policy } = context;
   const canRetry = context.retriesDone < policy.retries;
+  if (error.failure === 'timeout' && context.hasNext) return { action: 'next' };
   if (error.failure === 'rate_limited' || (error.upstreamStatus === 503 && error.retryAfterSeconds !== null)) {
     if (context.hasNext) return { action: 'next' };
     if (!canRetry) return { action: 'stop' };

@@ -12,6 +12,8 @@ interface EndpointRecord {
   openedAt: number;
   probes: number;
   probeRoundAt: number;
+  /** Timeouts in a row while closed. */
+  timeouts: number;
   slots: WindowSlot[];
 }
 
@@ -27,7 +29,7 @@ export function createMemoryBreakerStore(): BreakerStore {
   const recordOf = (endpoint: string): EndpointRecord => {
     let record = records.get(endpoint);
     if (record === undefined) {
-      record = { state: 'closed', openedAt: 0, probes: 0, probeRoundAt: 0, slots: [] };
+      record = { state: 'closed', openedAt: 0, probes: 0, probeRoundAt: 0, timeouts: 0, slots: [] };
       records.set(endpoint, record);
     }
     return record;
@@ -79,9 +81,11 @@ function recordSync(record: EndpointRecord, outcome: CallOutcome, now: number, s
     // Only a probe's outcome moves a half-open circuit; late results of calls admitted before it opened do not.
     if (!outcome.probe || record.state !== 'half_open') return;
     if (bad) open(record, now);
-    else Object.assign(record, { state: 'closed', probes: 0, slots: [] });
+    else Object.assign(record, { state: 'closed', probes: 0, timeouts: 0, slots: [] });
     return;
   }
+  record.timeouts = outcome.timedOut === true ? record.timeouts + 1 : 0;
+  if (settings.consecutiveTimeouts > 0 && record.timeouts >= settings.consecutiveTimeouts) return open(record, now);
   const bucket = Math.floor(now / settings.bucketMs);
   const index = bucket % settings.buckets;
   let slot = record.slots[index];
@@ -108,5 +112,6 @@ function open(record: EndpointRecord, now: number): void {
   record.state = 'open';
   record.openedAt = now;
   record.probes = 0;
+  record.timeouts = 0;
   record.slots = [];
 }

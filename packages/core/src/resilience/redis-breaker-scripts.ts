@@ -1,5 +1,6 @@
 // The Lua twins of memory-breaker-store.ts: one hash per endpoint, fields st (0 closed, 1 open,
-// 2 half-open), oa (opened at), pr (probes this round), pa (round started at), and a ring of window
+// 2 half-open), oa (opened at), pr (probes this round), pa (round started at), to (timeouts in a
+// row while closed), and a ring of window
 // buckets b<i> (bucket number), c<i> (calls), f<i> (failures), s<i> (slow calls). Times come from the
 // caller's clock, as in memory, so both stores behave the same under test clocks.
 
@@ -27,8 +28,8 @@ return {1, 1, 2}
 `;
 
 /**
- * ARGV: now, failed, slow, probe, bucketMs, buckets, minimumCalls, failureRate, slowRate, ttlMs.
- * Returns { state, openedAt }.
+ * ARGV: now, failed, slow, probe, bucketMs, buckets, minimumCalls, failureRate, slowRate, ttlMs,
+ * timedOut, consecutiveTimeouts. Returns { state, openedAt }.
  */
 export const recordSource = `
 local key = KEYS[1]
@@ -49,6 +50,12 @@ if st ~= 0 then
   if failed or slow then return open() end
   redis.call('DEL', key)
   return {0, 0}
+end
+local consecutive = tonumber(ARGV[12])
+if ARGV[11] == '1' then
+  if redis.call('HINCRBY', key, 'to', 1) >= consecutive and consecutive > 0 then return open() end
+else
+  redis.call('HSET', key, 'to', 0)
 end
 local buckets = tonumber(ARGV[6])
 local bucket = math.floor(now / tonumber(ARGV[5]))

@@ -24,7 +24,7 @@ afterAll(async () => {
   await Promise.all(stores.map((each) => each.close?.()));
 });
 
-const settings: BreakerSettings = { bucketMs: 1000, buckets: 10, minimumCalls: 4, failureRateThreshold: 0.5, slowCallRateThreshold: 0.75, openMs: 5000, halfOpenProbes: 2 };
+const settings: BreakerSettings = { bucketMs: 1000, buckets: 10, minimumCalls: 4, failureRateThreshold: 0.5, slowCallRateThreshold: 0.75, openMs: 5000, halfOpenProbes: 2, consecutiveTimeouts: 3 };
 
 describe('redis breaker store', () => {
   it('is shared: what one instance records, another sees and is bounded by', async () => {

@@ -116,7 +116,7 @@ export function createRedisBreakerStore(options: RedisBreakerStoreOptions = {}):
       const localView = await local.record(endpoint, outcome, now, settings);
       return withRedis(
         async () => {
-          const args = [now, flag(outcome.failed), flag(outcome.slow), flag(outcome.probe), settings.bucketMs, settings.buckets, settings.minimumCalls, settings.failureRateThreshold, settings.slowCallRateThreshold, ttlMs(settings)];
+          const args = [now, flag(outcome.failed), flag(outcome.slow), flag(outcome.probe), settings.bucketMs, settings.buckets, settings.minimumCalls, settings.failureRateThreshold, settings.slowCallRateThreshold, ttlMs(settings), flag(outcome.timedOut === true), settings.consecutiveTimeouts];
           const [state, openedAt] = (await recordScript.run([prefix + endpoint], args)) as number[];
           return viewOf(state!, openedAt!, now, settings);
         },

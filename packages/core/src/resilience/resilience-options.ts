@@ -47,6 +47,7 @@ const breakerSchema = z.strictObject({
   failureRateThreshold: share.optional(),
   slowCallMs: milliseconds.optional(),
   slowCallRateThreshold: share.optional(),
+  consecutiveTimeouts: z.number().int().min(0).optional(),
   openMs: milliseconds.optional(),
   halfOpenProbes: z.number().int().positive().optional(),
   refreshMs: z.number().int().min(0).optional(),

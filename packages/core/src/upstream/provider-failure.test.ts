@@ -37,6 +37,19 @@ describe('safeUpstreamMessage', () => {
     expect(safeUpstreamMessage('Bad greeting: Hi Nadia', request)).toBeUndefined();
   });
 
+  it('drops a message that shows something shaped like a credential', () => {
+    for (const message of [
+      'Incorrect API key provided: sk-proj-abc123def456. You can find your API key at …',
+      'Invalid header: Bearer rk_live_0123456789abcdef',
+      'request failed: api_key=hunter2hunter2',
+      'Signature mismatch for AKIAIOSFODNN7EXAMPLE',
+      'Unknown deployment 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    ]) {
+      expect(safeUpstreamMessage(message, request)).toBeUndefined();
+    }
+    expect(safeUpstreamMessage("'temperature' must be between 0 and 2 for model claude-sonnet-4-5-20250929.", request)).toBe("'temperature' must be between 0 and 2 for model claude-sonnet-4-5-20250929.");
+  });
+
   it('leaves the message out of the error when it echoes the prompt', () => {
     const error = statusFailure({ context, status: 400, headers: {}, body: JSON.stringify({ error: { message: 'Rejected: My secret project' } }), request });
     expect(error.message).toBe('Provider openai answered 400 for model gpt-4.1-mini');

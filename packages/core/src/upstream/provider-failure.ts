@@ -109,11 +109,18 @@ export function errorMessageOf(body: string): string | undefined {
 const maximumMessageLength = 200;
 const window = 12;
 
-/** `message` when it is short and shares no 12-character run (or a whole short text) with the prompt. */
+// What a credential looks like inside a provider's message ("Incorrect API key provided: sk-proj-…",
+// "Bearer …", "api_key=…"), or a long run of letters and digits that may be one.
+const credentialPattern = /\b(?:sk|pk|rk|ak|key)[-_][A-Za-z0-9_*.-]{6,}|\bbearer\s+\S{6,}|\b(?:api[-_ ]?key|token|secret|password|authorization)\s*[:=]\s*\S+|\bAKIA[0-9A-Z]{12,}|\bAIza[0-9A-Za-z_-]{20,}|(?=[A-Za-z_-]*\d)(?=[0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,}/i;
+
+/**
+ * `message` when it is short, shares no 12-character run (or a whole short text) with the prompt,
+ * and shows nothing shaped like a credential (the provider may quote the gateway's own key).
+ */
 export function safeUpstreamMessage(message: string | undefined, request?: ChatRequest): string | undefined {
   if (message === undefined) return undefined;
   const trimmed = message.trim();
-  if (trimmed === '' || trimmed.length > maximumMessageLength) return undefined;
+  if (trimmed === '' || trimmed.length > maximumMessageLength || credentialPattern.test(trimmed)) return undefined;
   if (request === undefined) return trimmed;
   for (const text of promptTexts(request)) {
     if (text.length < window) {

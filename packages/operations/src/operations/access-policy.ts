@@ -49,6 +49,7 @@ export function applyAccessPolicy(input: ExchangeInput, rules: AccessRules, cata
   // The body's x-fallback-chain wins over the header, the header over the tenant's default.
   const requestHasChain = Object.hasOwn(input.request, 'x-fallback-chain') || (headers['x-fallback-chain'] ?? '').trim() !== '';
   if (chain !== undefined && !requestHasChain) headers['x-fallback-chain'] = JSON.stringify(chain);
+  if (rules.tenant?.fallback_enabled === false) return { ...input, hints, headers, options: { ...input.options, fallback: false } };
   return { ...input, hints, headers };
 }
 

@@ -25,7 +25,7 @@ export interface TenantPreferences {
   allowed_models?: string[];
   /** Never these models. */
   blocked_models?: string[];
-  /** Must be `true` when given: turning fallbacks off per tenant is not supported yet, and is refused rather than ignored. */
+  /** `false`: the tenant's requests get no other model when theirs fails (only the first candidate, with its retries). Default `true`. */
   fallback_enabled?: boolean;
   /** The `x-fallback-chain` of requests that name none. */
   fallback_chain?: string[];
@@ -48,7 +48,7 @@ export const tenantPreferencesSchema = z.strictObject({
   blocked_providers: names.optional(),
   allowed_models: names.optional(),
   blocked_models: names.optional(),
-  fallback_enabled: z.boolean().refine((value) => value, 'must be true: turning fallbacks off per tenant is not supported yet').optional(),
+  fallback_enabled: z.boolean().optional(),
   fallback_chain: z.array(z.string().min(1).max(512)).min(1).max(5).optional(),
   content_retention_days: z.number().int().min(1).max(365).optional(),
 });

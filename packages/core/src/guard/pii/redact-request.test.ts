@@ -181,4 +181,39 @@ describe('work per request is bounded (issue 15 item 3)', () => {
     expect(redacted).not.toMatch(/user\d+@example\.com|4111 1111/);
     expect(session.detected.EMAIL).toBe(lines.length);
   });
+
+  it('redacts tool_calls of any shape on any message: null entries, a function that is not an object (issue 20, item 4)', () => {
+    const request = {
+      model: 'auto',
+      messages: [
+        { role: 'user', content: 'hi', tool_calls: [null, 'write to ana.lopez@example.com', { id: 'c', type: 'function', function: null }, { function: { name: 'f', arguments: { to: email } } }] },
+        { role: 'system', content: 'x', tool_calls: [{}] },
+      ],
+    } as unknown as ChatRequest;
+    const redacted = redactRequest(request, createPiiPolicy().createSession()) as unknown as { messages: Array<{ tool_calls: unknown[] }> };
+    expect(redacted.messages[0]!.tool_calls[0]).toBeNull();
+    expect(redacted.messages[0]!.tool_calls[2]).toEqual({ id: 'c', type: 'function', function: null });
+    expect(redacted.messages[1]!.tool_calls).toEqual([{}]);
+    expect(JSON.stringify(redacted)).not.toContain(email);
+  });
+
+  it('refuses JSON nested deeper than 100 levels inside tool-call arguments or tool results with a 400 naming the field', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const call = (content: ChatRequest['messages']) => () => redactRequest({ model: 'auto', messages: content }, createPiiPolicy().createSession());
+    expect(call([{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: deep } }] }])).toThrow(
+      expect.objectContaining({ status: 400, code: 'json_too_deep', param: 'messages[0].tool_calls[0].function.arguments' }) as Error,
+    );
+    expect(call([{ role: 'tool', tool_call_id: 'c', content: deep }])).toThrow(expect.objectContaining({ status: 400, code: 'json_too_deep', param: 'messages[0].content' }) as Error);
+    // 100 levels are fine, and still redacted.
+    const hundred = `${'['.repeat(99)}"${email}"${']'.repeat(99)}`;
+    const redacted = redactRequest({ model: 'auto', messages: [{ role: 'tool', tool_call_id: 'c', content: hundred }] }, createPiiPolicy().createSession());
+    expect(redacted.messages[0]!.content).not.toContain(email);
+  });
+
+  it('bounds the depth of a value handed in-process, without overflowing the stack', () => {
+    let value: unknown = email;
+    for (let level = 0; level < 20_000; level += 1) value = [value];
+    const request = { model: 'auto', messages: [{ role: 'user', content: 'hi' }], metadata: value } as unknown as ChatRequest;
+    expect(() => redactRequest(request, createPiiPolicy().createSession())).toThrow(expect.objectContaining({ code: 'json_too_deep' }) as Error);
+  });
 });

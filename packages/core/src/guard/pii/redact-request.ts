@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatRequest, FunctionTool, ToolCall } from '../../chat/chat-request.js';
+import { jsonTextTooDeep, jsonTooDeep, maxJsonDepth } from '../../validation/json-depth.js';
 import type { PiiSession } from './pii-session.js';
 
 // Every string of a request leaves for the provider, so every string is redacted, field by field
@@ -8,14 +9,22 @@ import type { PiiSession } from './pii-session.js';
 // the model string (routing reads it). Base64 payloads (`data:…;base64,` URLs anywhere, and
 // `input_audio.data`) are binary: not read.
 
-/** Redacts the string leaves of a JSON value, keys included (they can be user data too). */
-function redactJsonValue(value: unknown, session: PiiSession, path: string): unknown {
+/**
+ * Redacts the string leaves of a JSON value, keys included (they can be user data too). Bounded
+ * by `maxJsonDepth`, as request bodies are at the HTTP edge, so that no value (an in-process
+ * app's included) can overflow the stack: deeper is a 400 naming the field.
+ */
+function redactJsonValue(value: unknown, session: PiiSession, path: string, depth = 0): unknown {
   if (typeof value === 'string') return redactString(value, session, path);
-  if (Array.isArray(value)) return value.map((item, index) => redactJsonValue(item, session, `${path}[${index}]`));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [session.redact(key, path), redactJsonValue(item, session, `${path}.${key}`)]));
-  }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= maxJsonDepth) throw jsonTooDeep(shortened(path));
+  if (Array.isArray(value)) return value.map((item, index) => redactJsonValue(item, session, `${path}[${index}]`, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [session.redact(key, path), redactJsonValue(item, session, `${path}.${key}`, depth + 1)]));
+}
+
+/** A path 100 levels deep is long: the error names its start. */
+function shortened(path: string): string {
+  return path.length <= 120 ? path : `${path.slice(0, 120)}…`;
 }
 
 function redactString(value: string, session: PiiSession, path: string): string {
@@ -46,10 +55,13 @@ function redactDataUrl(url: string, session: PiiSession, path: string): string {
 /**
  * Tool arguments and results are often JSON: redacting the parsed strings keeps the JSON valid
  * (a raw pass could cut through an escape sequence). Text that is not JSON is redacted as text.
+ * JSON nested deeper than `maxJsonDepth` is refused with a 400 naming the field: it cannot be
+ * walked safely, and redacting it as plain text could break it.
  */
 export function redactJsonOrText(text: string, session: PiiSession, path: string): string {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed.startsWith('"')) {
+    if (jsonTextTooDeep(text)) throw jsonTooDeep(path);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -104,17 +116,28 @@ function redactParts(parts: Part[], session: PiiSession, path: string, json: boo
   });
 }
 
-function redactToolCalls(calls: ToolCall[], session: PiiSession, path: string): ToolCall[] {
+/**
+ * Tool calls. The schema checks them only on assistant messages, and lets any other message carry
+ * whatever it likes under `tool_calls`: an entry or a `function` that is not an object is redacted
+ * string by string like any unknown value.
+ */
+function redactToolCalls(calls: unknown[], session: PiiSession, path: string): unknown[] {
   return calls.map((call, index) => {
+    if (!isRecord(call)) return redactJsonValue(call, session, `${path}[${index}]`);
     const { id, type, function: fn, ...rest } = call as ToolCall & Record<string, unknown>;
+    if (!isRecord(fn)) return { ...(redactJsonValue(rest, session, `${path}[${index}]`) as object), id, type, ...(fn !== undefined && { function: redactJsonValue(fn, session, `${path}[${index}].function`) }) };
     const { name, arguments: argumentsText, ...fnRest } = fn as ToolCall['function'] & Record<string, unknown>;
     return {
       ...(redactJsonValue(rest, session, `${path}[${index}]`) as object),
       id,
       type,
-      function: { ...(redactJsonValue(fnRest, session, `${path}[${index}].function`) as object), name, arguments: typeof argumentsText === 'string' ? redactJsonOrText(argumentsText, session, `${path}[${index}].function.arguments`) : argumentsText },
-    } as ToolCall;
+      function: { ...(redactJsonValue(fnRest, session, `${path}[${index}].function`) as object), name, arguments: typeof argumentsText === 'string' ? redactJsonOrText(argumentsText, session, `${path}[${index}].function.arguments`) : redactJsonValue(argumentsText, session, `${path}[${index}].function.arguments`) },
+    };
   });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function redactMessage(message: ChatMessage, session: PiiSession, path: string): ChatMessage {
@@ -125,7 +148,7 @@ function redactMessage(message: ChatMessage, session: PiiSession, path: string):
   if (typeof content === 'string') redacted.content = json ? redactJsonOrText(content, session, `${path}.content`) : session.redact(content, `${path}.content`);
   else if (Array.isArray(content)) redacted.content = redactParts(content as unknown as Part[], session, `${path}.content`, json);
   else if (content !== undefined) redacted.content = redactJsonValue(content, session, `${path}.content`);
-  if (Array.isArray(toolCalls)) redacted.tool_calls = redactToolCalls(toolCalls as ToolCall[], session, `${path}.tool_calls`);
+  if (Array.isArray(toolCalls)) redacted.tool_calls = redactToolCalls(toolCalls, session, `${path}.tool_calls`);
   else if (toolCalls !== undefined) redacted.tool_calls = redactJsonValue(toolCalls, session, `${path}.tool_calls`);
   if (toolCallId !== undefined) redacted.tool_call_id = toolCallId;
   return redacted as ChatMessage;
