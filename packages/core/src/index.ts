@@ -12,6 +12,9 @@ export type { RoutingHints } from './routing/routing-hints.js';
 export type { RoutingDecision, Candidate, RejectedCandidate } from './routing/routing-decision.js';
 export { Router, type RouterOptions } from './routing/router.js';
 export { parseChatRequest, type ParsedChatRequest } from './validation/parse-chat-request.js';
+export { parseEmbeddingRequest, type ParsedEmbeddingRequest } from './validation/parse-embedding-request.js';
+export { embeddingField, isEmbeddingRequest, toEngineRequest, upstreamEmbeddingBody, type Embedding, type EmbeddingRequest, type EmbeddingResponse, type EmbeddingShape } from './embeddings/embedding-request.js';
+export { fromEngineResponse, isEmbeddingResponse, toEngineResponse } from './embeddings/embedding-response.js';
 export { parseAdapterOptions } from './config/parse-adapter-options.js';
 export { parseRouterConfig, parseFeatureOptions, type ParseRouterConfigOptions } from './config/parse-router-config.js';
 export { parseConfig, keyPath, type ParseConfigOptions } from './config/parse-config.js';
@@ -33,6 +36,7 @@ export { createTracingMiddleware, type TracingOptions } from './observability/tr
 export type * from './receipts/receipt.js';
 export { MemoryReceiptStore, type ReceiptStore, type MemoryReceiptStoreOptions } from './receipts/receipt-store.js';
 export { costOfUsage } from './receipts/account-usage.js';
+export { cachedPromptTokens } from './receipts/account-usage.js';
 export { summarizeUsage, emptyUsageFigures, type UsageQuery, type UsageReport, type UsageFigures, type UsageGrouping } from './receipts/usage-summary.js';
 // storage (durable stores: SQLite by default, PostgreSQL for many instances)
 export type { SqlDatabase, SqlDialect } from './storage/sql-database.js';
@@ -84,6 +88,7 @@ export { guardCounterStore, guardKeyValueStore } from './stores/guard-counter-st
 export { withTimeout, OperationTimeoutError } from './stores/with-timeout.js';
 export { createRateLimitMiddleware, type RateLimitOptions, type RateLimitRule } from './guard/limits/rate-limit-middleware.js';
 export { createSpendLimitMiddleware, type SpendLimitOptions, type SpendPolicy } from './guard/limits/spend-limit-middleware.js';
+export type { UnknownPricePolicy } from './guard/limits/spend-limit-middleware.js';
 export type { SpendAlert } from './guard/limits/spend-alerts.js';
 export type { ScopedLimits, LimitScope } from './guard/limits/limit-scopes.js';
 export { rateLimitRuleSchema, spendPolicySchema, storeFailureSchema, rateLimitOptionFields, spendLimitOptionFields } from './guard/limits/limit-schemas.js';

@@ -50,7 +50,7 @@ function parseHints(value: unknown, param: string): RoutingHints {
   return parsed.data;
 }
 
-function fieldError(error: z.ZodError, prefix: string): InvalidRequestError {
+export function fieldError(error: z.ZodError, prefix: string): InvalidRequestError {
   const issue = error.issues[0]!;
   const path = issue.path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`), prefix);
   const param = path === '' ? null : path;
