@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, recommendationsReport, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
+import { embeddingsRoute } from './embeddings-route.js';
 import { dashboardAsset, dashboardSecurityHeaders } from './dashboard-assets.js';
 import { toHttpError } from './error-body.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
@@ -72,6 +73,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
 
   const routes: Route[] = [
     { method: 'POST', path: '/v1/chat/completions', serve: chatCompletions },
+    { method: 'POST', path: '/v1/embeddings', serve: embeddingsRoute({ engine, bodyLimitBytes: limit, keyManagement, fail, answer: (response, body, exchange) => sendJson(response, 200, body, headersOf(exchange, true)) }) },
     { method: 'GET', path: '/v1/models', serve: async ({ response }) => { await engine.refreshHealth(); sendJson(response, 200, modelsResponse(engine)); } },
     { method: 'GET', path: '/v1/models/{id}', serve: async ({ response, parameter }) => { await engine.refreshHealth(); sendJson(response, 200, modelResponse(engine, parameter!)); } },
     { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },

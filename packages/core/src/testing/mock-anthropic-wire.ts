@@ -77,14 +77,22 @@ export function messageOf(plan: ReplyPlan): Record<string, unknown> {
     ],
     stop_reason: stopReasonOf(plan),
     stop_sequence: null,
-    usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: plan.usage.completion_tokens },
+    usage: { ...inputUsageOf(plan), output_tokens: plan.usage.completion_tokens },
   };
+}
+
+/** Anthropic counts prompt-cache reads and writes apart from `input_tokens` (OpenAI's shape counts them inside `prompt_tokens`). */
+function inputUsageOf(plan: ReplyPlan): { input_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number } {
+  const read = Number(plan.usage.prompt_tokens_details?.cached_tokens ?? 0);
+  const written = Number(plan.usage.prompt_tokens_details?.cache_creation_tokens ?? 0);
+  if (read === 0 && written === 0) return { input_tokens: plan.usage.prompt_tokens };
+  return { input_tokens: plan.usage.prompt_tokens - read - written, cache_read_input_tokens: read, cache_creation_input_tokens: written };
 }
 
 /** The event stream of a streamed message, in Anthropic's order, with a `ping` after the start. */
 export function messageEvents(plan: ReplyPlan): WireEvent[] {
   const event = (type: string, data: Record<string, unknown>, content = false): WireEvent => ({ text: `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`, content });
-  const start = { ...messageOf(plan), content: [], stop_reason: null, usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: 1 } };
+  const start = { ...messageOf(plan), content: [], stop_reason: null, usage: { ...inputUsageOf(plan), output_tokens: 1 } };
   const events = [event('message_start', { message: start }), event('ping', {})];
   let index = 0;
   if (plan.textPieces.length > 0 || plan.toolCalls.length === 0) {

@@ -44,6 +44,9 @@ export function parseEmbeddingRequest(body: unknown): ParsedEmbeddingRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidRequestError('The request body must be a JSON object.', { code: 'invalid_body' });
   }
+  if (Object.hasOwn(body, 'x-fallback-chain')) {
+    throw new InvalidRequestError('Embeddings never fall back to another model: two models\' vectors are not comparable. Remove x-fallback-chain.', { code: 'fallback_not_supported', param: 'x-fallback-chain' });
+  }
   const { cache, ...rest } = body as Record<string, unknown>;
   const present = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
   const parsed = embeddingRequestSchema.safeParse(present);
