@@ -151,3 +151,34 @@ describe('embedding clients of other frameworks through the gateway', () => {
     expect(await embedding.getTextEmbeddings(texts)).toEqual(expected);
   });
 });
+
+describe('limits on embeddings', () => {
+  let mock: MockUpstream;
+  let gateway: RunningGateway;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    gateway = await startGateway('express', {
+      providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }],
+      spendLimits: { global: { limits: { daily_usd: 1 } } },
+      rateLimits: { global: { requestsPerMinute: 3 } },
+    });
+    client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await mock.close();
+  });
+
+  it('settles the real cost of each call (no output reserved or sent) and counts requests', async () => {
+    const first = (await client.embeddings.create({ model: small, input: ['limit me', 'and me'], encoding_format: 'float' })) as unknown as WithReceipt & { usage: { prompt_tokens: number } };
+    const spent = Math.ceil(first.usage.prompt_tokens * 0.02) / 1e6;
+    expect(first['x-routekit'].limits?.['global.daily_usd']?.remaining).toBeCloseTo(1 - spent, 9);
+    expect(first['x-routekit'].max_tokens_capped_to).toBeUndefined();
+    expect(mock.requests[0]!.body).toEqual({ model: 'text-embedding-3-small', input: ['limit me', 'and me'], encoding_format: 'float' });
+    await client.embeddings.create({ model: small, input: 'two' });
+    await client.embeddings.create({ model: small, input: 'three' });
+    await expect(client.embeddings.create({ model: small, input: 'four' })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+  });
+});
