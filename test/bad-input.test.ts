@@ -54,9 +54,14 @@ describe.each<Framework>(['express', 'koa'])('bad input to the %s gateway', (fra
   });
 
   it('does not echo what the client sent', async () => {
+    // Not a model name a provider could serve (pass-through names are identifiers).
     const answer = await post(JSON.stringify({ ...hello, model: 'openai/<script>alert(1)</script>' }));
-    expect(answer.status).toBe(404);
+    expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).not.toContain('<script>');
+    // An unknown provider is named in the answer, with only its identifier characters.
+    const provider = await post(JSON.stringify({ ...hello, model: '<script>alert(1)</script>/gpt' }));
+    expect(provider.status).toBe(404);
+    expect(JSON.stringify(provider.body)).not.toContain('<script>');
   });
 
   it('refuses a missing or wrong API key with 401', async () => {
