@@ -68,7 +68,7 @@ describe('OpenTelemetry spans of an embeddings request', () => {
     const engine = createInProcessEngine({
       models: { 'openai/gpt-4.1': 'chat', 'openai/text-embedding-3-small': 'embedder' },
       tracing: { tracer },
-      call: async (_delegate, attempt) => ({ type: 'response', response: toEngineResponse({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.6, 0.8] }], model: attempt.request.model, usage: { prompt_tokens: 3, total_tokens: 3 } }) }),
+      call: async (_delegate, attempt) => ({ type: 'response', response: toEngineResponse({ data: [{ object: 'embedding', index: 0, embedding: [0.6, 0.8] }], model: attempt.request.model, usage: { prompt_tokens: 3, total_tokens: 3 } }) }),
     });
     const exchange = engine.createExchange({ request: parseEmbeddingRequest({ model: 'openai/text-embedding-3-small', input: 'hello there' }).request });
     await engine.run(exchange);

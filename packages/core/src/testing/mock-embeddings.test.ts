@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64OfVector, mockVector } from './mock-embeddings.js';
-import { startMockUpstream, type MockUpstream } from './mock-upstream.js';
+import type { MockUpstream } from './mock-upstream-options.js';
+import { startMockUpstream } from './mock-upstream.js';
 
 describe('the mock upstream: embeddings, prompt-cache usage and Azure paths', () => {
   let mock: MockUpstream;
