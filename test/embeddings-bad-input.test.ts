@@ -95,5 +95,15 @@ describe('bad input to POST /v1/embeddings', () => {
     expect(await post({ ...valid, dimensions: 0 })).toBe('dimensions');
     expect(await post({ ...valid, encoding_format: 'int8' })).toBe('encoding_format');
     expect(await post({ ...valid, 'x-fallback-chain': ['openai/text-embedding-3-large'] })).toBe('x-fallback-chain');
+    // Chat's fields would steer the engine (the texts it redacts and limits, the output it reserves): refused, not merged.
+    expect(await post({ ...valid, messages: [] })).toBe('messages');
+    expect(await post({ ...valid, stream: true })).toBe('stream');
+    expect(await post({ ...valid, max_tokens: 100 })).toBe('max_tokens');
+    expect(await post({ ...valid, 'x-routekit-embedding': { input: 'tokens', tokens: [[1]] } })).toBe('x-routekit-embedding');
+    // Nor can a chat body pass itself off as an embeddings request.
+    const chat = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/text-embedding-3-small', messages: [{ role: 'user', content: 'x' }], 'x-routekit-embedding': { input: 'string' } }) });
+    expect(chat.status).toBe(400);
+    expect(((await chat.json()) as { error: { param: string } }).error.param).toBe('x-routekit-embedding');
+    expect(mock.requests).toHaveLength(0);
   });
 });

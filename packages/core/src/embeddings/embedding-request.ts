@@ -66,9 +66,12 @@ export function toEngineRequest(request: EmbeddingRequest): ChatRequest {
           ? { input: 'token_arrays', tokens: input as number[][] }
           : { input: 'strings' };
   const texts = typeof input === 'string' ? [input] : shape.tokens === undefined ? (input as string[]) : [];
-  const engineRequest: ChatRequest = { model, messages: texts.map((text) => ({ role: 'user' as const, content: text })), max_tokens: 0 };
+  const engineRequest = { model } as ChatRequest;
   // defineProperty, not assignment: a field named __proto__ must stay a field.
   for (const [field, value] of Object.entries(rest)) Object.defineProperty(engineRequest, field, { value, enumerable: true, writable: true, configurable: true });
+  // Set last, so no field of the client's can stand in for the texts, the output or the shape.
+  engineRequest.messages = texts.map((text) => ({ role: 'user' as const, content: text }));
+  engineRequest.max_tokens = 0;
   engineRequest[embeddingField] = shape;
   return engineRequest;
 }

@@ -6,6 +6,9 @@ import type { RequestOptions } from '../pipeline/exchange.js';
 import { parseModelSelector } from '../routing/model-selector.js';
 import { fieldError } from './parse-chat-request.js';
 
+// Fields of chat completions the engine reads: an embeddings body that carried one would steer it.
+const chatOnlyFields = new Set(['messages', 'max_tokens', 'max_completion_tokens', 'n', 'stream', 'stream_options', 'tools', 'tool_choice', 'response_format', 'functions', 'function_call']);
+
 // OpenAI's own bounds: at most 2,048 inputs per request, no empty string.
 const maxInputs = 2048;
 const text = z.string().min(1, 'must not be empty');
@@ -46,6 +49,11 @@ export function parseEmbeddingRequest(body: unknown): ParsedEmbeddingRequest {
   }
   if (Object.hasOwn(body, 'x-fallback-chain')) {
     throw new InvalidRequestError('Embeddings never fall back to another model: two models\' vectors are not comparable. Remove x-fallback-chain.', { code: 'fallback_not_supported', param: 'x-fallback-chain' });
+  }
+  // Chat's fields, and routekit's own, would change how the engine runs the request: not embeddings parameters.
+  const chatField = Object.keys(body).find((field) => chatOnlyFields.has(field) || (field.startsWith('x-') && field !== 'x-fallback-chain'));
+  if (chatField !== undefined) {
+    throw new InvalidRequestError(`${chatField.slice(0, 40)} is not a parameter of embeddings.`, { code: 'unknown_field', param: chatField.slice(0, 40) });
   }
   const { cache, ...rest } = body as Record<string, unknown>;
   const present = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
