@@ -12,6 +12,12 @@ export interface ModelCatalogOptions {
   providers?: string[];
   /** Only these model ids are routable (an in-process adapter's map of models). */
   routableIds?: string[];
+  /**
+   * How many distinct unknown names (`provider/any-name`) this catalog passes through before it
+   * refuses new ones; default 1,000. Each keeps live-latency and circuit-breaker state, so the
+   * bound keeps a client that sends endless made-up names from growing that state without end.
+   */
+  maxPassThroughModels?: number;
 }
 
 /**
@@ -28,6 +34,9 @@ export class ModelCatalog {
   readonly #embedding: ModelInfo[];
   /** The configured providers, when known: `provider/any-name` of one of them passes through. */
   readonly #providers: ReadonlySet<string> | undefined;
+  /** Pass-through models by id: one object per name, and a bounded number of names. */
+  readonly #passThrough = new Map<string, ModelInfo>();
+  readonly #maxPassThrough: number;
 
   constructor(options: ModelCatalogOptions = {}) {
     const base = options.replaceShipped ? [] : (shipped.models as ModelInfo[]);
@@ -45,6 +54,7 @@ export class ModelCatalog {
     this.#embedding = configured.filter((model) => model.kind === 'embedding');
     // An in-process adapter's models are its own objects: nothing else can be called there.
     this.#providers = ids === undefined ? providers : undefined;
+    this.#maxPassThrough = options.maxPassThroughModels ?? 1000;
   }
 
   /** Every chat model routing may choose from (those of configured providers); embedding models never are. */
@@ -90,11 +100,23 @@ export class ModelCatalog {
     const slash = name.indexOf('/');
     if (slash > 0 && this.#providers !== undefined) {
       const provider = name.slice(0, slash);
-      if (this.#providers.has(provider)) return passThroughModel(provider, name.slice(slash + 1));
+      if (this.#providers.has(provider)) return this.#passThroughModel(provider, name.slice(slash + 1));
       // Bounded and only identifier characters: the name is the client's text, echoed in the message.
       throw new InvalidRequestError(`No provider "${provider.slice(0, 64).replace(/[^\w.-]/g, '?')}" is configured on this gateway (configured: ${[...this.#providers].join(', ') || 'none'}). GET /v1/models lists the models you can use.`, { code: 'provider_not_found', param: 'model', status: 404 });
     }
     throw new InvalidRequestError('The model does not exist in the catalog. GET /v1/models lists the models and routers you can use.', { code: 'model_not_found', param: 'model', status: 404 });
+  }
+
+  #passThroughModel(provider: string, upstreamModel: string): ModelInfo {
+    const id = `${provider}/${upstreamModel}`;
+    const known = this.#passThrough.get(id);
+    if (known !== undefined) return known;
+    const model = passThroughModel(provider, upstreamModel);
+    if (this.#passThrough.size >= this.#maxPassThrough) {
+      throw new InvalidRequestError(`This gateway has passed ${this.#maxPassThrough} distinct unknown model names through since it started and takes no more; add this model to the config's models (with its price) to use it.`, { code: 'pass_through_limit', param: 'model' });
+    }
+    this.#passThrough.set(id, model);
+    return model;
   }
 }
 
