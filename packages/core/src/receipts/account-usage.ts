@@ -16,11 +16,11 @@ export function cachedPromptTokens(usage: Pick<Usage, 'prompt_tokens' | 'prompt_
  * price when the catalog has none), the rest at the input price.
  */
 export function costOfUsage(model: ModelInfo, usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>): number {
-  return costPerMillion(model, usage) / 1_000_000;
+  return costInMicros(model, usage) / 1_000_000;
 }
 
 /** Tokens times prices per million: the cost in micro-dollars, unrounded. */
-export function costPerMillion(model: ModelInfo, usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>): number {
+export function costInMicros(model: ModelInfo, usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>): number {
   const { read, written } = cachedPromptTokens(usage);
   const input = model.inputPricePerMillion;
   return (

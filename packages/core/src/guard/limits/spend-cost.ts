@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../../chat/chat-request.js';
 import type { Usage } from '../../chat/chat-response.js';
 import type { ModelInfo } from '../../catalog/model-info.js';
-import { costPerMillion } from '../../receipts/account-usage.js';
+import { costInMicros } from '../../receipts/account-usage.js';
 
 /** Spend is counted in micro-dollars: integers add up exactly in every store. */
 export const micros = (usd: number) => Math.round(usd * 1_000_000);
@@ -23,7 +23,7 @@ export function costMicros(model: ModelInfo, promptTokens: number, completionTok
 
 /** The real cost of reported usage in micro-dollars, rounded up: cached reads and writes at their own prices, as receipts count them. */
 export function usageCostMicros(model: ModelInfo, usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>): number {
-  return Math.ceil(costPerMillion(model, usage));
+  return Math.ceil(costInMicros(model, usage));
 }
 
 /** The output cap the client set (`max_completion_tokens` first, as OpenAI reads it), if any. */
