@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatRequest, Receipt } from '@routekit/core';
+import { MemoryReceiptStore, type ChatRequest, type Receipt } from '@routekit/core';
 import { estimatePromptTokens, startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { startGateway, type RunningGateway } from './start-gateway.js';
 
@@ -42,6 +42,7 @@ describe('receipts of 1,000 mixed requests with prompt-cached tokens', () => {
       ],
       defaultModel: 'openai/gpt-4.1',
       spendLimits: { global: { limits: { daily_usd: 100 } } },
+      receipts: new MemoryReceiptStore({ maxReceipts: 2_000 }),
       logger: false,
     });
     client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -110,6 +111,11 @@ describe('receipts of 1,000 mixed requests with prompt-cached tokens', () => {
     expect(Math.abs(costs - expectedCost)).toBeLessThan(1e-5);
     expect(Math.abs(defaults - expectedDefault)).toBeLessThan(1e-5);
     expect(Math.abs(savings - (expectedDefault - expectedCost))).toBeLessThan(1e-5);
+    // /v1/usage sums the same receipts.
+    const { totals: usage } = (await (await fetch(`${gateway.url}/v1/usage`)).json()) as { totals: { requests: number; cost_usd: number; savings_usd: number } };
+    expect(usage.requests).toBe(1000);
+    expect(Math.abs(usage.cost_usd - expectedCost)).toBeLessThan(1e-5);
+    expect(Math.abs(usage.savings_usd - (expectedDefault - expectedCost))).toBeLessThan(1e-5);
     // Spend settles each request's real cost rounded up to a micro-dollar; the next request's receipt shows what is left.
     const probe = (await client.chat.completions.create({ model: 'openai/gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] })) as OpenAI.ChatCompletion & { 'x-routekit': Receipt };
     const probeMicros = Math.ceil(probe.usage!.prompt_tokens * 0.4 + probe.usage!.completion_tokens * 1.6);
