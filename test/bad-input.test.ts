@@ -35,7 +35,7 @@ describe.each<Framework>(['express', 'koa'])('bad input to the %s gateway', (fra
     ['a JSON array', '[1,2]', 400, 'invalid_body', null],
     ['a wrong type', JSON.stringify({ model: 42, messages: hello.messages }), 400, 'invalid_value', 'model'],
     ['empty messages', JSON.stringify({ model: 'auto', messages: [] }), 400, 'invalid_value', 'messages'],
-    ['an unknown model', JSON.stringify({ ...hello, model: 'openai/gpt-9' }), 404, 'model_not_found', 'model'],
+    ['an unknown model', JSON.stringify({ ...hello, model: 'gpt-9' }), 404, 'model_not_found', 'model'],
     ['a malformed router string', JSON.stringify({ ...hello, model: 'router-mf-high' }), 400, 'invalid_model', 'model'],
     ['bad hints', JSON.stringify({ ...hello, 'x-routing-hints': { priority: 'vibes' } }), 400, 'invalid_value', 'x-routing-hints.priority'],
   ])('answers %s with a clear OpenAI-style error', async (_case, body, status, code, param) => {
@@ -54,9 +54,14 @@ describe.each<Framework>(['express', 'koa'])('bad input to the %s gateway', (fra
   });
 
   it('does not echo what the client sent', async () => {
+    // Not a model name a provider could serve (pass-through names are identifiers).
     const answer = await post(JSON.stringify({ ...hello, model: 'openai/<script>alert(1)</script>' }));
-    expect(answer.status).toBe(404);
+    expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).not.toContain('<script>');
+    // An unknown provider is named in the answer, with only its identifier characters.
+    const provider = await post(JSON.stringify({ ...hello, model: '<script>alert(1)</script>/gpt' }));
+    expect(provider.status).toBe(404);
+    expect(JSON.stringify(provider.body)).not.toContain('<script>');
   });
 
   it('refuses a missing or wrong API key with 401', async () => {

@@ -22,7 +22,7 @@ describe.each<Framework>(['express', 'koa'])('the OpenAI API surface of the %s g
     await mock.close();
   });
 
-  it.each(['/v1/embeddings', '/v1/chat/completion', '/v1/', '/v1/<script>alert(1)</script>'])('answers an unknown path %s with a JSON 404 in OpenAI shape', async (path) => {
+  it.each(['/v1/audio/speech', '/v1/chat/completion', '/v1/', '/v1/<script>alert(1)</script>'])('answers an unknown path %s with a JSON 404 in OpenAI shape', async (path) => {
     const response = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -33,7 +33,7 @@ describe.each<Framework>(['express', 'koa'])('the OpenAI API surface of the %s g
   });
 
   it('is a NotFoundError for the official client', async () => {
-    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: 'hi' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'hi' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('answers a known path with the wrong method with 405 and Allow', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteDatabase, type SqlDatabase } from '@routekit/core';
+import { openSqliteDatabase, type SqlDatabase } from '@routekit/operations';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { createKeyManagement } from '@routekit/http';
 import { startGateway, type RunningGateway } from './start-gateway.js';

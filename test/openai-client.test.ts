@@ -96,7 +96,7 @@ describe.each<Framework>(['express', 'koa'])('the official openai client against
   });
 
   it('maps errors onto the client error classes', async () => {
-    await expect(client.chat.completions.create({ model: 'openai/gpt-9', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+    await expect(client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
     await expect(client.chat.completions.create({ model: 'auto', messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
 
     mock.failNext({ type: 'status', status: 429, retryAfterSeconds: 7 });

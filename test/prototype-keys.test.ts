@@ -81,7 +81,7 @@ describe('every Object.prototype name through every text path (issue 15, item 1)
   it('routing refuses them as model-string parts with a clear error, not a crash or a silent accept', () => {
     const router = new Router({ catalog });
     for (const name of spellings) {
-      for (const model of [`router@${name}:1`, `router@q:1|${name}:0.5`, `router-${name}-0.5`, name, `openai/${name}`]) {
+      for (const model of [`router@${name}:1`, `router@q:1|${name}:0.5`, `router-${name}-0.5`, name, `${name}/gpt-4.1`]) {
         let error: unknown;
         try {
           router.decide(ask(model, 'hi'));
@@ -90,6 +90,15 @@ describe('every Object.prototype name through every text path (issue 15, item 1)
         }
         expect(error, model).toBeInstanceOf(InvalidRequestError);
       }
+      // A configured provider's unknown name passes through as exactly that name (never a prototype's member), or is refused as no model name.
+      let passed: unknown;
+      try {
+        passed = router.decide(ask(`openai/${name}`, 'hi')).candidates[0]!.model;
+      } catch (caught) {
+        expect(caught, name).toBeInstanceOf(InvalidRequestError);
+        continue;
+      }
+      expect(passed, name).toMatchObject({ id: `openai/${name}`, provider: 'openai', upstreamModel: name, priceUnknown: true });
     }
   });
 

@@ -3,6 +3,7 @@ import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeE
 import { recommendationsReport } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
+import { embeddingsRoute } from './embeddings-route.js';
 import { dashboardAsset, dashboardSecurityHeaders } from './dashboard-assets.js';
 import { toHttpError } from './error-body.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
@@ -77,6 +78,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
 
   const routes: Route[] = [
     { method: 'POST', path: '/v1/chat/completions', serve: chatCompletions },
+    { method: 'POST', path: '/v1/embeddings', serve: embeddingsRoute({ engine, bodyLimitBytes: limit, keyManagement, fail, answer: (response, body, exchange) => sendJson(response, 200, body, headersOf(exchange, true)) }) },
     { method: 'GET', path: '/v1/models', serve: async ({ response }) => { await engine.refreshHealth(); sendJson(response, 200, modelsResponse(engine)); } },
     { method: 'GET', path: '/v1/models/{id}', serve: async ({ response, parameter }) => { await engine.refreshHealth(); sendJson(response, 200, modelResponse(engine, parameter!)); } },
     { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },

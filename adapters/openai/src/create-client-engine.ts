@@ -1,5 +1,6 @@
-import { type Attempt, type ChatChunk, type ChatResponse, type ChatResult, classifyDelegateStream, ConfigurationError, createInProcessEngine, createUpstreamCall, Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, LatencyTracker, ModelCatalog, type ModelInfo, type ModelPair, type ProviderConfig, readRouterFiles, type ReceiptStore, type ResilienceOptions, Router, toDelegateFailure } from '@routekit/core';
+import { type Attempt, type ChatChunk, type ChatResponse, type ChatResult, classifyDelegateStream, ConfigurationError, InvalidRequestError, isEmbeddingRequest, toEngineResponse, upstreamEmbeddingBody, createInProcessEngine, createUpstreamCall, Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, LatencyTracker, ModelCatalog, type ModelInfo, type ModelPair, type ProviderConfig, readRouterFiles, type ReceiptStore, type ResilienceOptions, Router, toDelegateFailure } from '@routekit/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 
 /** The part of an `openai` client a delegate needs; `new OpenAI({ apiKey, baseURL })` is one. */
 export interface ChatCompletionsClient {
@@ -9,6 +10,8 @@ export interface ChatCompletionsClient {
       create(body: ChatCompletionCreateParamsStreaming, options?: { signal?: AbortSignal | null }): PromiseLike<AsyncIterable<ChatCompletionChunk>>;
     };
   };
+  /** Needed only by a delegate for an embedding model (`client.embeddings.create`). */
+  embeddings?: { create(body: EmbeddingCreateParams, options?: { signal?: AbortSignal | null }): PromiseLike<CreateEmbeddingResponse> };
 }
 
 export interface ClientEngineOptions extends FeatureOptions {
@@ -73,6 +76,7 @@ function resolve(catalog: ModelCatalog, name: string, key: string): string {
 }
 
 async function callClient(client: ChatCompletionsClient, attempt: Attempt, signal: AbortSignal): Promise<ChatResult> {
+  if (isEmbeddingRequest(attempt.request)) return callEmbeddings(client, attempt, signal);
   // The engine's request is OpenAI's wire format already (routekit's own fields were taken out when it was parsed).
   const body = attempt.request as unknown as ChatCompletionCreateParamsNonStreaming;
   try {
@@ -83,6 +87,17 @@ async function callClient(client: ChatCompletionsClient, attempt: Attempt, signa
     }
     const response = await client.chat.completions.create({ ...body, stream: false }, { signal });
     return { type: 'response', response: response as unknown as ChatResponse };
+  } catch (error) {
+    throw toDelegateFailure(error, attempt, signal);
+  }
+}
+
+/** An embeddings attempt on a delegate: its `embeddings.create` with the input rebuilt from the (possibly redacted) texts. */
+async function callEmbeddings(client: ChatCompletionsClient, attempt: Attempt, signal: AbortSignal): Promise<ChatResult> {
+  if (client.embeddings === undefined) throw new InvalidRequestError(`The client for ${attempt.model.id} has no embeddings.create.`, { code: 'model_not_embedding', param: 'model' });
+  try {
+    const response = await client.embeddings.create(upstreamEmbeddingBody(attempt.request) as unknown as EmbeddingCreateParams, { signal });
+    return { type: 'response', response: toEngineResponse(response as unknown as Parameters<typeof toEngineResponse>[0]) };
   } catch (error) {
     throw toDelegateFailure(error, attempt, signal);
   }

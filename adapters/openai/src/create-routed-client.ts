@@ -1,6 +1,7 @@
-import { type ChatChunk, type ChatResponse, type Engine, InvalidRequestError, parseAdapterOptions, parseChatRequest, parseModelSelector, type Receipt, type ReceiptStore, type ResponseStore, type RouterFile, type RoutingHints } from '@routekit/core';
+import { type ChatChunk, type ChatResponse, type Engine, fromEngineResponse, InvalidRequestError, parseAdapterOptions, parseChatRequest, parseEmbeddingRequest, ProviderFailedError, parseModelSelector, type Receipt, type ReceiptStore, type ResponseStore, type RouterFile, type RoutingHints } from '@routekit/core';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { createClientEngine, type ClientEngineOptions } from './create-client-engine.js';
 import { routedResponses, type RoutedResponses } from './routed-responses.js';
 import { toOpenAIError } from './to-openai-error.js';
@@ -45,11 +46,20 @@ export interface RoutedCompletions {
   create(body: ChatCompletionCreateParamsBase & RoutekitFields, options?: RoutedRequestOptions): Promise<Stream<ChatCompletionChunk> | RoutedChatCompletion>;
 }
 
+/** OpenAI's embeddings response with routekit's receipt under `x-routekit`, as the gateway answers. */
+export type RoutedEmbeddingResponse = CreateEmbeddingResponse & { 'x-routekit': Receipt };
+
 /** An `openai`-shaped client whose `chat.completions.create` routes in-process. */
 export interface RoutedClient {
   chat: { completions: RoutedCompletions };
   /** OpenAI's Responses API, routed in-process: `create` (JSON or `stream: true`) and the `stream()` helper. */
   responses: RoutedResponses;
+  /**
+   * `embeddings.create` for an embedding model named explicitly, with the same limits, PII policy,
+   * cache and receipts; over `providers`, or on the `models` client of that id (its `embeddings.create`).
+   * Vectors come back as the provider sent them: floats, or base64 strings for `encoding_format: "base64"`.
+   */
+  embeddings: { create(body: EmbeddingCreateParams & Pick<RoutekitFields, 'cache'>, options?: RoutedRequestOptions): Promise<RoutedEmbeddingResponse> };
   /** The engine that decides. */
   readonly engine: Engine;
   /** Every receipt by request id: a completion's `id`, and every chunk's `id` of a stream. */
@@ -92,7 +102,21 @@ export function createRoutedClient(options: RoutedClientOptions): RoutedClient {
   }
 
   const responses = routedResponses(engine, { tenant, responseStore, retentionDays: responseRetentionDays ?? 30 });
-  return { chat: { completions: { create: create as RoutedCompletions['create'] } }, responses, engine, receipts: engine.receipts };
+  async function embed(body: EmbeddingCreateParams & Pick<RoutekitFields, 'cache'>, requestOptions: RoutedRequestOptions = {}): Promise<RoutedEmbeddingResponse> {
+    const signal = requestOptions.signal ?? undefined;
+    try {
+      const parsed = parseEmbeddingRequest(body);
+      const caller = requestOptions.tenant ?? tenant;
+      const exchange = engine.createExchange({ request: parsed.request, options: parsed.options, ...(caller !== undefined && { tenant: caller }), ...(signal !== undefined && { signal }) });
+      const result = await engine.run(exchange);
+      if (result.type !== 'response') throw new ProviderFailedError('An embeddings call answered with a stream.', { provider: exchange.receipt.winner ?? 'unknown', model: body.model, failure: 'bad_response' });
+      return { ...fromEngineResponse(result.response), 'x-routekit': exchange.receipt } as RoutedEmbeddingResponse;
+    } catch (error) {
+      throw toOpenAIError(error, signal);
+    }
+  }
+
+  return { chat: { completions: { create: create as RoutedCompletions['create'] } }, responses, embeddings: { create: embed }, engine, receipts: engine.receipts };
 }
 
 function assertRouterAllowed(model: string, routers: readonly string[] | undefined): void {

@@ -15,6 +15,9 @@ export { parseChatRequest, type ParsedChatRequest } from './validation/parse-cha
 // the Responses API, translated to and from chat at the edge
 export * from './responses/index.js';
 export { assertJsonTextDepth, assertValueDepth, jsonTextTooDeep, maxJsonDepth } from './validation/json-depth.js';
+export { parseEmbeddingRequest, type ParsedEmbeddingRequest } from './validation/parse-embedding-request.js';
+export { embeddingField, isEmbeddingRequest, toEngineRequest, upstreamEmbeddingBody, type Embedding, type EmbeddingRequest, type EmbeddingResponse, type EmbeddingShape } from './embeddings/embedding-request.js';
+export { fromEngineResponse, isEmbeddingResponse, toEngineResponse } from './embeddings/embedding-response.js';
 export { parseAdapterOptions } from './config/parse-adapter-options.js';
 export { applyStandardModelFields, type StandardModelFields } from './config/parse-adapter-options.js';
 export { parseRouterConfig, parseFeatureOptions, type ParseRouterConfigOptions } from './config/parse-router-config.js';
@@ -41,6 +44,7 @@ export type * from './receipts/receipt.js';
 export { MemoryReceiptStore, type ReceiptStore, type MemoryReceiptStoreOptions } from './receipts/receipt-store.js';
 export { costOfUsage } from './receipts/account-usage.js';
 export { summarizeUsage, emptyUsageFigures, money, percentile, ratio, type UsageQuery, type UsageReport, type UsageFigures, type UsageGrouping } from './receipts/usage-summary.js';
+export { cachedPromptTokens } from './receipts/account-usage.js';
 // guard
 export type { PiiMatch, PiiDetector, BuiltInPiiType } from './guard/pii/pii-match.js';
 export { createPiiDetection, allPiiTypes, defaultPiiTypes, type CustomPiiPattern, type PiiDetectionOptions } from './guard/pii/pii-detection.js';
@@ -60,6 +64,7 @@ export { guardCounterStore, guardKeyValueStore } from './stores/guard-counter-st
 export { withTimeout, OperationTimeoutError } from './stores/with-timeout.js';
 export { createRateLimitMiddleware, type RateLimitOptions, type RateLimitRule } from './guard/limits/rate-limit-middleware.js';
 export { createSpendLimitMiddleware, type SpendLimitOptions, type SpendPolicy } from './guard/limits/spend-limit-middleware.js';
+export type { UnknownPricePolicy } from './guard/limits/spend-limit-middleware.js';
 export type { SpendAlert } from './guard/limits/spend-alerts.js';
 export { crossedRateLimitWarnings, type RateLimitWarning } from './guard/limits/rate-limit-warnings.js';
 export type { ScopedLimits, LimitScope } from './guard/limits/limit-scopes.js';

@@ -1,8 +1,11 @@
 import type { ChatChunk, ChatResponse, FinishReason } from '../chat/chat-response.js';
+import { isEmbeddingResponse } from '../embeddings/embedding-response.js';
 import type { ChatResult } from '../pipeline/chat-result.js';
 
 /** Why an answer may not be cached, or null when it may. */
 export function refuseToCache(response: ChatResponse): string | null {
+  // Vectors of the exact input (the key holds the whole request): always whole, never a refusal.
+  if (isEmbeddingResponse(response)) return null;
   if (response.choices.length !== 1) return 'choices';
   const [choice] = response.choices;
   if (choice!.finish_reason !== 'stop') return 'finish_reason';

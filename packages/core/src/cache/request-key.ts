@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChatMessage, ChatRequest } from '../chat/chat-request.js';
+import { isEmbeddingRequest } from '../embeddings/embedding-request.js';
 
 // Fields that do not change the answer: transport and attribution. Everything else, including
 // fields routekit does not know, is part of the key, because it may change what the model says.
@@ -62,6 +63,8 @@ export const SEMANTIC_MAX_CHARACTERS = 3000;
  * `SEMANTIC_MAX_CHARACTERS`.
  */
 export function semanticRequestKey(request: ChatRequest, model: string): SemanticKey | null {
+  // A paraphrase has another vector: embeddings are cached exactly or not at all.
+  if (isEmbeddingRequest(request)) return null;
   const last = request.messages.at(-1);
   if (!last || last.role !== 'user') return null;
   const prompt = textOf(last);

@@ -7,6 +7,8 @@ export const modelInfoSchema = z.object({
   upstreamModel: z.string().min(1),
   inputPricePerMillion: z.number().nonnegative(),
   outputPricePerMillion: z.number().nonnegative(),
+  cachedInputPricePerMillion: z.number().nonnegative().optional(),
+  cacheWritePricePerMillion: z.number().nonnegative().optional(),
   contextWindow: z.number().int().positive(),
   maxOutputTokens: z.number().int().positive(),
   capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), jsonMode: z.boolean() }),
@@ -14,6 +16,8 @@ export const modelInfoSchema = z.object({
   typicalTimeToFirstTokenMs: z.number().nonnegative(),
   typicalTokensPerSecond: z.number().positive(),
   aliases: z.array(z.string()).optional(),
+  kind: z.enum(['chat', 'embedding']).optional(),
+  dimensions: z.number().int().positive().optional(),
 });
 
 export const catalogFileSchema = z.object({ models: z.array(modelInfoSchema) });

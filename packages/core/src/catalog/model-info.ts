@@ -15,6 +15,10 @@ export interface ModelInfo {
   upstreamModel: string;
   inputPricePerMillion: number;
   outputPricePerMillion: number;
+  /** Input tokens read from the provider's prompt cache; the full input price when omitted. */
+  cachedInputPricePerMillion?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic bills them above input); the full input price when omitted. */
+  cacheWritePricePerMillion?: number;
   contextWindow: number;
   maxOutputTokens: number;
   capabilities: ModelCapabilities;
@@ -26,6 +30,16 @@ export interface ModelInfo {
   typicalTokensPerSecond: number;
   /** Other names this model answers to, e.g. the names used in routing data sets. */
   aliases?: string[];
+  /** `embedding` models serve only `POST /v1/embeddings` and are never chosen by chat routing; `chat` when omitted. */
+  kind?: 'chat' | 'embedding';
+  /** An embedding model's default vector length. */
+  dimensions?: number;
+  /**
+   * True for a model the catalog does not know, passed through because its provider is configured
+   * (`provider/any-name`): its prices are zero placeholders, receipts say `price_unknown`, and
+   * spend limits follow `unknownPrice`.
+   */
+  priceUnknown?: boolean;
 }
 
 /** Live latency of one model, measured on real calls. */

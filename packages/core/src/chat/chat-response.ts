@@ -1,12 +1,18 @@
 import type { ThinkingBlock, ToolCall } from './chat-request.js';
 
 export interface Usage {
-  /** Every input token, prompt-cache reads and writes included. */
+  /** Every input token, those read from or written to a provider's prompt cache included. */
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  /** Of `prompt_tokens`: read from the provider's prompt cache (`cached_tokens`), and written to it (`cache_creation_tokens`, Anthropic's). */
-  prompt_tokens_details?: { cached_tokens?: number; cache_creation_tokens?: number };
+  /**
+   * The part of `prompt_tokens` a prompt cache served: `cached_tokens` were read from it (OpenAI's
+   * own field; Anthropic's `cache_read_input_tokens`), `cache_creation_tokens` were written to it
+   * (routekit's addition, Anthropic's `cache_creation_input_tokens`). Each is priced at the model's
+   * cached-input and cache-write prices.
+   */
+  prompt_tokens_details?: { cached_tokens?: number; cache_creation_tokens?: number; [field: string]: unknown } | null;
+  [field: string]: unknown;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cacheOptionsSchema, type CacheMiddlewareOptions } from '../cache/cache-middleware.js';
 import type { RateLimitOptions } from '../guard/limits/rate-limit-middleware.js';
 import type { SpendLimitOptions } from '../guard/limits/spend-limit-middleware.js';
-import { rateLimitRuleSchema, spendPolicySchema } from '../guard/limits/limit-schemas.js';
+import { rateLimitRuleSchema, spendPolicySchema, unknownPriceSchema } from '../guard/limits/limit-schemas.js';
 import { piiOptionsSchema, type PiiOptions } from '../guard/pii/pii-middleware.js';
 import type { FeatureOptions } from '../pipeline/feature-registry.js';
 import type { EngineOptions } from '../pipeline/engine.js';
@@ -51,6 +51,7 @@ export const spendLimitsSchema = z.strictObject({
   minOutputTokens: positiveInteger.optional(),
   imageTokens: z.number().int().nonnegative().optional(),
   onStoreFailure: z.enum(['open', 'closed']).optional(),
+  unknownPrice: unknownPriceSchema.optional(),
 });
 
 const piiAction = z.enum(['redact', 'mask', 'block']);

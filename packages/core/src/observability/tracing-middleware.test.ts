@@ -3,6 +3,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderFailedError } from '../errors.js';
 import { createInProcessEngine } from '../index.js';
+import { toEngineResponse } from '../embeddings/embedding-response.js';
+import { parseEmbeddingRequest } from '../validation/parse-embedding-request.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -58,5 +60,23 @@ describe('OpenTelemetry spans', () => {
     } finally {
       trace.disable();
     }
+  });
+});
+
+describe('OpenTelemetry spans of an embeddings request', () => {
+  it('name the operation embeddings, and leave routekit\'s own max_tokens out', async () => {
+    const engine = createInProcessEngine({
+      models: { 'openai/gpt-4.1': 'chat', 'openai/text-embedding-3-small': 'embedder' },
+      tracing: { tracer },
+      call: async (_delegate, attempt) => ({ type: 'response', response: toEngineResponse({ data: [{ object: 'embedding', index: 0, embedding: [0.6, 0.8] }], model: attempt.request.model, usage: { prompt_tokens: 3, total_tokens: 3 } }) }),
+    });
+    const exchange = engine.createExchange({ request: parseEmbeddingRequest({ model: 'openai/text-embedding-3-small', input: 'hello there' }).request });
+    await engine.run(exchange);
+    const spans = exporter.getFinishedSpans();
+    const request = spans.find((span) => span.attributes['routekit.request_id'] === exchange.id)!;
+    expect(request.name).toBe('embeddings openai/text-embedding-3-small');
+    expect(request.attributes['gen_ai.operation.name']).toBe('embeddings');
+    expect(request.attributes['gen_ai.request.max_tokens']).toBeUndefined();
+    expect(spans.filter((span) => span !== request).map((span) => span.attributes['gen_ai.operation.name'])).toEqual(['embeddings']);
   });
 });

@@ -1,4 +1,6 @@
 import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import type { ChatRequest } from '../chat/chat-request.js';
+import { isEmbeddingRequest } from '../embeddings/embedding-request.js';
 import type { ChatResult } from '../pipeline/chat-result.js';
 import type { EngineMiddleware } from '../pipeline/engine-middleware.js';
 import type { Exchange } from '../pipeline/exchange.js';
@@ -25,12 +27,14 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
     name: 'tracing',
     async wrapRequest(exchange, next) {
       const { request } = exchange;
-      const span = tracer().startSpan(`chat ${request.model}`, {
+      const operation = operationOf(request);
+      const span = tracer().startSpan(`${operation} ${request.model}`, {
         kind: SpanKind.CLIENT,
         attributes: {
-          'gen_ai.operation.name': 'chat',
+          'gen_ai.operation.name': operation,
           'gen_ai.request.model': request.model,
-          ...(request.max_tokens != null && { 'gen_ai.request.max_tokens': request.max_tokens }),
+          // An embeddings request's max_tokens (0) is routekit's own, not the client's.
+          ...(request.max_tokens != null && operation === 'chat' && { 'gen_ai.request.max_tokens': request.max_tokens }),
           ...(request.temperature != null && { 'gen_ai.request.temperature': request.temperature }),
           ...(request.top_p != null && { 'gen_ai.request.top_p': request.top_p }),
           'routekit.request_id': exchange.id,
@@ -59,12 +63,13 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
       const parent = attempt.exchange.state.get(requestSpanKey) as Span | undefined;
       if (parent === undefined) return next();
       const parentContext = trace.setSpan(context.active(), parent);
+      const operation = operationOf(attempt.request);
       const span = tracer().startSpan(
-        `chat ${attempt.request.model}`,
+        `${operation} ${attempt.request.model}`,
         {
           kind: SpanKind.CLIENT,
           attributes: {
-            'gen_ai.operation.name': 'chat',
+            'gen_ai.operation.name': operation,
             'gen_ai.provider.name': attempt.model.provider,
             'gen_ai.request.model': attempt.request.model,
             'routekit.model': attempt.model.id,
@@ -129,4 +134,9 @@ async function* endAfterStream<Chunk>(stream: AsyncIterable<Chunk>, onEnd: (erro
   } finally {
     onEnd(completed ? undefined : (failure ?? new Error('stream closed before its end')));
   }
+}
+
+/** The GenAI operation name: `embeddings` for an embeddings request, `chat` otherwise. */
+function operationOf(request: ChatRequest): 'chat' | 'embeddings' {
+  return isEmbeddingRequest(request) ? 'embeddings' : 'chat';
 }

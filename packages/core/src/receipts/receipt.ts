@@ -38,6 +38,10 @@ export interface ReceiptTokens {
   total: number;
   /** True when the provider sent no usage and the counts are estimated from text length. */
   estimated: boolean;
+  /** Prompt tokens read from the provider's prompt cache (part of `prompt`), priced at the cached-input price. */
+  cached_prompt?: number;
+  /** Prompt tokens written to the provider's prompt cache (part of `prompt`), priced at the cache-write price. */
+  cache_write?: number;
 }
 
 /** What the caches did for this request. */
@@ -74,6 +78,8 @@ export interface Receipt {
   time_to_first_token_ms: number | null;
   tokens: ReceiptTokens;
   cost_usd: number;
+  /** True when the model is not in the catalog (passed through to its provider): `cost_usd` is 0 because its price is unknown, not because it was free. */
+  price_unknown?: boolean;
   default_model: string | null;
   default_cost_usd: number | null;
   savings_usd: number;

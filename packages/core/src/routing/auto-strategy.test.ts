@@ -105,7 +105,10 @@ describe('explicit models', () => {
   });
 
   it('rejects unknown models with 404 and unconfigured providers with 400', () => {
-    expect(() => router.decide(ask({ model: 'openai/gpt-9' }))).toThrow(expect.objectContaining({ status: 404, code: 'model_not_found', param: 'model' }));
+    expect(() => router.decide(ask({ model: 'gpt-9' }))).toThrow(expect.objectContaining({ status: 404, code: 'model_not_found', param: 'model' }));
+    // A name the catalog does not know, of a configured provider, passes through; an unknown provider is named.
+    expect(router.decide(ask({ model: 'openai/gpt-9' })).candidates[0]!.model).toMatchObject({ id: 'openai/gpt-9', upstreamModel: 'gpt-9', priceUnknown: true });
+    expect(() => router.decide(ask({ model: 'nope/gpt-9' }))).toThrow(expect.objectContaining({ status: 404, code: 'provider_not_found', message: expect.stringContaining('"nope"') }));
     expect(() => router.decide(ask({ model: 'local/qwen2.5:7b' }))).toThrow(expect.objectContaining({ status: 400, code: 'provider_not_configured' }));
   });
 });

@@ -51,9 +51,12 @@ export function messagesExtras(body: MessagesBody, cachedPrefixes: Set<string>):
 const mockThinking = 'Mock reasoning about the question.';
 const mockSignature = 'mock-signature';
 
+/** Anthropic's usage: cache reads and writes from `cache_control` markers and from the `promptCache` option, apart from `input_tokens`. */
 function usageOf(plan: ReplyPlan, extras: MessagesExtras, outputTokens: number): Record<string, number> {
-  const cached = extras.cacheCreation + extras.cacheRead;
-  return { input_tokens: Math.max(0, plan.usage.prompt_tokens - cached), output_tokens: outputTokens, cache_creation_input_tokens: extras.cacheCreation, cache_read_input_tokens: extras.cacheRead };
+  const fromOption = inputUsageOf(plan);
+  const read = extras.cacheRead + (fromOption.cache_read_input_tokens ?? 0);
+  const written = extras.cacheCreation + (fromOption.cache_creation_input_tokens ?? 0);
+  return { input_tokens: Math.max(0, plan.usage.prompt_tokens - read - written), output_tokens: outputTokens, cache_creation_input_tokens: written, cache_read_input_tokens: read };
 }
 
 const noExtras: MessagesExtras = { thinking: false, cacheCreation: 0, cacheRead: 0 };
@@ -127,6 +130,14 @@ export function messageOf(plan: ReplyPlan, extras: MessagesExtras = noExtras): R
     stop_sequence: null,
     usage: usageOf(plan, extras, plan.usage.completion_tokens),
   };
+}
+
+/** Anthropic counts prompt-cache reads and writes apart from `input_tokens` (OpenAI's shape counts them inside `prompt_tokens`). */
+function inputUsageOf(plan: ReplyPlan): { input_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number } {
+  const read = Number(plan.usage.prompt_tokens_details?.cached_tokens ?? 0);
+  const written = Number(plan.usage.prompt_tokens_details?.cache_creation_tokens ?? 0);
+  if (read === 0 && written === 0) return { input_tokens: plan.usage.prompt_tokens };
+  return { input_tokens: plan.usage.prompt_tokens - read - written, cache_read_input_tokens: read, cache_creation_input_tokens: written };
 }
 
 /** The event stream of a streamed message, in Anthropic's order, with a `ping` after the start. */

@@ -45,6 +45,13 @@ export interface MockUpstreamOptions {
   apiKey?: string;
   /** The ids `GET /v1/models` lists. Default: a few OpenAI and Anthropic model names. */
   models?: string[];
+  /**
+   * Reports prompt-cache usage: `true` for the mock's own cache (a request whose earlier messages
+   * were seen before reads them from the cache: OpenAI's `prompt_tokens_details.cached_tokens`,
+   * Anthropic's `cache_read_input_tokens`; Anthropic also reports the first sighting as
+   * `cache_creation_input_tokens`), or a function that says how many tokens were read and written.
+   */
+  promptCache?: boolean | ((request: ChatRequest, api: MockApi) => { read: number; written: number });
 }
 
 /** One request the mock received. */
@@ -52,6 +59,8 @@ export interface RecordedRequest {
   method: string;
   /** The path without the query, e.g. `/v1/chat/completions`. */
   path: string;
+  /** The query string with its `?`, or '' (Azure's `?api-version=…`). */
+  query?: string;
   /** Header names in lower case. */
   headers: Record<string, string>;
   /** The parsed JSON body, or the raw text when it was not JSON (undefined when empty). */

@@ -4,6 +4,8 @@ import type { ChatRequest } from '../chat/chat-request.js';
 import { InvalidRequestError } from '../errors.js';
 import { anthropicErrorBody, chatRequestOfMessages, invalidMessagesField, messageEvents, messageOf, messagesExtras } from './mock-anthropic-wire.js';
 import { chatCompletionEvents, chatCompletionOf, openAiErrorBody } from './mock-openai-wire.js';
+import { embeddingsOf, invalidEmbeddingField } from './mock-embeddings.js';
+import { createMockPromptCache, withCacheUsage } from './mock-prompt-cache.js';
 import { planReply } from './mock-reply.js';
 import { sendJson, startEventStream, waitForGeneration, writeEvents, write, type Pacing } from './mock-stream.js';
 import type { MockApi, MockFailure, MockUpstream, MockUpstreamOptions, RecordedRequest } from './mock-upstream-options.js';
@@ -34,6 +36,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   // The mock's Anthropic prompt cache: prefixes up to a cache_control breakpoint seen so far.
   const cachedPrefixes = new Set<string>();
   const pacing: Pacing = { timeToFirstTokenMs: options.timeToFirstTokenMs ?? 0, tokensPerSecond: options.tokensPerSecond };
+  const promptCache = options.promptCache === true ? createMockPromptCache() : options.promptCache || undefined;
 
   const server = createServer((request, response) => {
     serve(request, response).catch(() => response.destroy());
@@ -42,7 +45,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const text = await readBody(request);
-    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: (request.url ?? '/').split('?')[0]!, headers: lowerCaseHeaders(request), body: parseBody(text), aborted: false };
+    const [path, query] = splitUrl(request.url ?? '/');
+    const recorded: RecordedRequest = { method: request.method ?? 'GET', path, query, headers: lowerCaseHeaders(request), body: parseBody(text), aborted: false };
     requests.push(recorded);
     response.on('close', () => {
       if (!response.writableFinished && !cutByMock.has(response)) recorded.aborted = true;
@@ -61,13 +65,27 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   async function handle(recorded: RecordedRequest, response: ServerResponse): Promise<void> {
     const api: MockApi = recorded.path === '/v1/messages' ? 'anthropic' : 'openai';
     const errorBody = api === 'anthropic' ? anthropicErrorBody : openAiErrorBody;
-    if (options.apiKey !== undefined && !authorized(recorded.headers, options.apiKey)) return sendJson(response, 401, errorBody(401));
+    // Azure OpenAI: the deployment is in the path, the key in `api-key`, the version in the query.
+    const azure = azurePath.exec(recorded.path);
+    if (options.apiKey !== undefined && !(azure === null ? authorized(recorded.headers, options.apiKey) : recorded.headers['api-key'] === options.apiKey)) return sendJson(response, 401, errorBody(401));
+    if (azure !== null && !new URLSearchParams(recorded.query).has('api-version')) return sendJson(response, 400, errorBody(400, 'Missing required query parameter: api-version.'));
     if (recorded.method === 'GET' && recorded.path === '/v1/models') {
       const data = (options.models ?? defaultModels).map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'routekit-mock' }));
       return sendJson(response, 200, { object: 'list', data });
     }
-    const chat = recorded.method === 'POST' && (recorded.path === '/v1/chat/completions' || recorded.path === '/v1/messages');
-    if (!chat) return sendJson(response, 404, errorBody(404, `No route for ${recorded.method} ${recorded.path} on the mock upstream.`));
+    const operation = azure?.[2] ?? (recorded.path === '/v1/embeddings' ? 'embeddings' : recorded.path === '/v1/chat/completions' || recorded.path === '/v1/messages' ? 'chat/completions' : undefined);
+    if (recorded.method !== 'POST' || operation === undefined) return sendJson(response, 404, errorBody(404, `No route for ${recorded.method} ${recorded.path} on the mock upstream.`));
+    // Azure answers as the deployment: a body may leave its model out.
+    if (azure !== null && typeof recorded.body === 'object' && recorded.body !== null && typeof (recorded.body as { model?: unknown }).model !== 'string') recorded.body = { ...recorded.body, model: decodeURIComponent(azure[1]!) };
+    if (operation === 'embeddings') {
+      const invalidEmbedding = invalidEmbeddingField(recorded.body);
+      if (invalidEmbedding !== undefined) return sendJson(response, 400, errorBody(400, `Invalid or missing field: ${invalidEmbedding}.`));
+      const failure = queued.shift() ?? (Object.hasOwn(options.failures ?? {}, (recorded.body as { model: string }).model) ? options.failures![(recorded.body as { model: string }).model] : undefined);
+      if (failure !== undefined && (await playFailure(failure, api, { model: (recorded.body as { model: string }).model, messages: [] }, response))) return;
+      await waitForGeneration(0, pacing);
+      if (response.destroyed) return;
+      return sendJson(response, 200, embeddingsOf(recorded.body as Parameters<typeof embeddingsOf>[0]), {}, failure?.type === 'cut-stream');
+    }
     const invalid = api === 'anthropic' ? invalidMessagesField(recorded.body) : invalidChatField(recorded.body);
     if (invalid !== undefined) return sendJson(response, 400, errorBody(400, `Invalid or missing field: ${invalid}.`));
 
@@ -77,6 +95,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
 
     const plan = planReply(chatRequest, api, options);
     const extras = api === 'anthropic' ? messagesExtras(recorded.body as Parameters<typeof messagesExtras>[0], cachedPrefixes) : undefined;
+    if (promptCache !== undefined) plan.usage = withCacheUsage(plan.usage, promptCache(chatRequest, api));
     const cutAfter = failure?.type === 'cut-stream' ? failure.afterChunks : undefined;
     if (chatRequest.stream) {
       startEventStream(response, {});
@@ -149,6 +168,13 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       });
     },
   };
+}
+
+const azurePath = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
+
+function splitUrl(url: string): [string, string] {
+  const mark = url.indexOf('?');
+  return mark === -1 ? [url, ''] : [url.slice(0, mark), url.slice(mark)];
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

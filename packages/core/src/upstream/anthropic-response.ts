@@ -15,16 +15,20 @@ export function finishReasonOf(reason: AnthropicStopReason | undefined): FinishR
 
 /**
  * Input tokens include prompt-cache writes and reads: they are all prompt the provider read. The
- * reads and writes are also counted apart (`prompt_tokens_details`), as they are priced apart.
+ * reads and writes are also broken out (OpenAI's `cached_tokens`, routekit's `cache_creation_tokens`),
+ * since they are billed at other prices.
  */
 export function usageOf(usage: Partial<AnthropicUsage> | undefined): Usage {
-  const written = usage?.cache_creation_input_tokens ?? 0;
   const read = usage?.cache_read_input_tokens ?? 0;
+  const written = usage?.cache_creation_input_tokens ?? 0;
   const prompt = (usage?.input_tokens ?? 0) + written + read;
   const completion = usage?.output_tokens ?? 0;
-  const counted: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-  if (written > 0 || read > 0) counted.prompt_tokens_details = { cached_tokens: read, cache_creation_tokens: written };
-  return counted;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...((read > 0 || written > 0) && { prompt_tokens_details: { cached_tokens: read, cache_creation_tokens: written } }),
+  };
 }
 
 /** Translates a Messages API response into a chat completion. */

@@ -3,24 +3,26 @@ import type { ChatChunk, ChatResponse } from '../chat/chat-response.js';
 import { withoutAnthropicExtensions } from '../chat/without-anthropic-extensions.js';
 import { ProviderFailedError } from '../errors.js';
 import type { ChatResult } from '../pipeline/chat-result.js';
+import { openAiEndpoint } from './openai-endpoint.js';
 import { primeStream } from './prime-stream.js';
 import { readJson, sendToProvider, type ProviderCallInput } from './provider-call.js';
 import { badResponse, failureOfStatus, safeUpstreamMessage, streamCut, toProviderFailure, toStreamFailure, type FailureContext } from './provider-failure.js';
 import { parseServerSentEvents } from './server-sent-events.js';
 import type { UpstreamResponse } from './upstream-http.js';
 
-/** Calls an OpenAI-compatible `POST {baseUrl}/chat/completions`. */
+/** Calls an OpenAI-compatible `POST {baseUrl}/chat/completions` (for Azure, the model's deployment URL). */
 export async function callOpenAiChatCompletions(input: ProviderCallInput): Promise<ChatResult> {
   const { provider, request, signal } = input;
   const context: FailureContext = { provider: provider.id, model: request.model };
+  const endpoint = openAiEndpoint(provider, 'chat/completions', request.model);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: request.stream ? 'text/event-stream' : 'application/json',
     'user-agent': 'routekit',
-    ...(provider.apiKey !== undefined && { authorization: `Bearer ${provider.apiKey}` }),
+    ...endpoint.headers,
     ...provider.headers,
   };
-  const response = await sendToProvider(input, context, { path: '/chat/completions', headers, body: JSON.stringify(openAiBody(request)) });
+  const response = await sendToProvider(input, context, { path: endpoint.path, headers, body: JSON.stringify(openAiBody(request)) });
   if (!request.stream || !isEventStream(response)) {
     const parsed = await readJson(response, context, signal);
     if (!isChatResponse(parsed)) throw badResponse(context, 'not a chat completion');

@@ -1,7 +1,9 @@
-import { ProviderFailedError } from '../errors.js';
+import { InvalidRequestError, ProviderFailedError } from '../errors.js';
 import type { ModelCall } from '../pipeline/engine-middleware.js';
 import { callAnthropicMessages } from './anthropic-messages.js';
+import { isEmbeddingRequest } from '../embeddings/embedding-request.js';
 import { callOpenAiChatCompletions } from './openai-chat-completions.js';
+import { callOpenAiEmbeddings } from './openai-embeddings.js';
 import { resolveProviders, type ProviderConfig } from './provider-config.js';
 import { createKeepAliveAgents } from './upstream-http.js';
 
@@ -37,6 +39,12 @@ export function createUpstreamCall(options: UpstreamCallOptions): ModelCall {
     }
     const tenantKey = await options.providerKeys?.keyFor(attempt.exchange.tenant, provider.id);
     const input = { provider: tenantKey === undefined ? provider : { ...provider, apiKey: tenantKey }, request: attempt.request, signal, agents };
+    if (isEmbeddingRequest(attempt.request)) {
+      if (provider.kind === 'anthropic') {
+        throw new InvalidRequestError(`Provider ${provider.id} speaks Anthropic's Messages API, which has no embeddings endpoint (model ${attempt.model.id}).`, { code: 'model_not_embedding', param: 'model' });
+      }
+      return callOpenAiEmbeddings(input);
+    }
     return provider.kind === 'anthropic' ? callAnthropicMessages(input) : callOpenAiChatCompletions(input);
   };
 }

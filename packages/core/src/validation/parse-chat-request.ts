@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ChatRequest } from '../chat/chat-request.js';
+import { embeddingField } from '../embeddings/embedding-request.js';
 import { InvalidRequestError } from '../errors.js';
 import type { RequestOptions } from '../pipeline/exchange.js';
 import type { RoutingHints } from '../routing/routing-hints.js';
@@ -24,6 +25,8 @@ export function parseChatRequest(body: unknown, sources: { hintsHeader?: string 
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidRequestError('The request body must be a JSON object.', { code: 'invalid_body' });
   }
+  // routekit's own marker of an embeddings request: only parseEmbeddingRequest sets it.
+  if (Object.hasOwn(body, embeddingField)) throw new InvalidRequestError(`${embeddingField} is routekit's own field; send embeddings to POST /v1/embeddings.`, { code: 'unknown_field', param: embeddingField });
   const { 'x-routing-hints': bodyHints, cache, ...rest } = body as Record<string, unknown>;
   const parsed = chatRequestSchema.safeParse(rest);
   if (!parsed.success) throw fieldError(parsed.error, '');

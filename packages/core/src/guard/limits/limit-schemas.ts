@@ -37,8 +37,12 @@ export const rateLimitOptionFields = {
   onStoreFailure: storeFailureSchema.optional(),
 };
 
+/** How spend limits treat a model without a known price: refuse it, or count each call at a fixed amount. */
+export const unknownPriceSchema = z.union([z.literal('refuse'), z.strictObject({ maxCostPerRequestUsd: z.number().positive() })]);
+
 /** The spend limiter's options besides its rules, store, callbacks and clock: spread into a strict config schema. */
 export const spendLimitOptionFields = {
+  unknownPrice: unknownPriceSchema.optional(),
   defaultMaxOutputTokens: z.number().int().positive().optional(),
   minOutputTokens: z.number().int().positive().optional(),
   imageTokens: z.number().int().nonnegative().optional(),

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../chat/chat-request.js';
+import { embeddingTokenCount } from '../../embeddings/embedding-request.js';
 
 /** What one image may cost, in tokens, when the bound cannot see its size. */
 export const defaultImageTokenBound = 1600;
@@ -55,5 +56,6 @@ export function promptTokenBound(request: ChatRequest, options: PromptTokenBound
   }
   if ((request.tools?.length ?? 0) > 0) tokens += toolsOverhead + textTokenBound(JSON.stringify(request.tools));
   if (request.response_format !== undefined && request.response_format.type !== 'text') tokens += formatOverhead + textTokenBound(JSON.stringify(request.response_format));
-  return tokens;
+  // An embeddings request's token arrays are tokens already: counted exactly.
+  return tokens + embeddingTokenCount(request);
 }

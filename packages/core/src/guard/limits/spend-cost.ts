@@ -1,5 +1,7 @@
 import type { ChatRequest } from '../../chat/chat-request.js';
+import type { Usage } from '../../chat/chat-response.js';
 import type { ModelInfo } from '../../catalog/model-info.js';
+import { costInMicros } from '../../receipts/account-usage.js';
 
 /** Spend is counted in micro-dollars: integers add up exactly in every store. */
 export const micros = (usd: number) => Math.round(usd * 1_000_000);
@@ -14,9 +16,22 @@ export function formatUsd(usd: number): string {
   return `$${usd.toFixed(6).replace(/(\.\d{4}\d*?)0+$/, '$1')}`;
 }
 
-/** Prices are per million tokens, so tokens times price is the cost in micro-dollars, rounded up. */
+/**
+ * The most one prompt token can cost: a prompt-cache write (Anthropic's is 125% of input) may cost
+ * more than plain input, so a worst case prices every prompt token at the highest of the three.
+ */
+export function promptPriceCeiling(model: ModelInfo): number {
+  return Math.max(model.inputPricePerMillion, model.cachedInputPricePerMillion ?? 0, model.cacheWritePricePerMillion ?? 0);
+}
+
+/** The worst-case cost in micro-dollars (prices are per million tokens), rounded up: every prompt token at its highest price. */
 export function costMicros(model: ModelInfo, promptTokens: number, completionTokens: number): number {
-  return Math.ceil(promptTokens * model.inputPricePerMillion + completionTokens * model.outputPricePerMillion);
+  return Math.ceil(promptTokens * promptPriceCeiling(model) + completionTokens * model.outputPricePerMillion);
+}
+
+/** The real cost of reported usage in micro-dollars, rounded up: cached reads and writes at their own prices, as receipts count them. */
+export function usageCostMicros(model: ModelInfo, usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>): number {
+  return Math.ceil(costInMicros(model, usage));
 }
 
 /** The output cap the client set (`max_completion_tokens` first, as OpenAI reads it), if any. */
@@ -36,7 +51,7 @@ export function choicesOf(request: ChatRequest): number {
 export function affordableOutputTokens(model: ModelInfo, promptTokens: number, choices: number, wanted: number, budget: number): number {
   const perToken = model.outputPricePerMillion * choices;
   if (perToken <= 0) return costMicros(model, promptTokens, 0) <= budget ? wanted : 0;
-  let tokens = Math.min(wanted, Math.max(0, Math.floor((budget - promptTokens * model.inputPricePerMillion) / perToken)));
+  let tokens = Math.min(wanted, Math.max(0, Math.floor((budget - promptTokens * promptPriceCeiling(model)) / perToken)));
   // Floating point may put the rounded-up cost one micro-dollar over; step down until it fits.
   while (tokens > 0 && costMicros(model, promptTokens, tokens * choices) > budget) tokens -= 1;
   return tokens;

@@ -9,8 +9,8 @@ import { scopedSchema, spendLimitOptionFields, spendPolicySchema } from './limit
 import { ttlOf, windowOf, type LimitWindow } from './limit-window.js';
 import { promptTokenBound } from './prompt-token-bound.js';
 import { postAlert, type SpendAlert } from './spend-alerts.js';
-import { affordableOutputTokens, choicesOf, costMicros, dollars, formatUsd, micros, requestedOutputTokens, withOutputCap } from './spend-cost.js';
-import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
+import { affordableOutputTokens, choicesOf, costMicros, dollars, formatUsd, micros, requestedOutputTokens, usageCostMicros, withOutputCap } from './spend-cost.js';
+import { ignoreSettleFailure, trackStreamUsage, usageOfResponse, type SettledUsage } from './usage-tracking.js';
 
 /** Spend limits of one scope in USD; a missing field is no limit. */
 export interface SpendPolicy {
@@ -38,7 +38,18 @@ export interface SpendLimitOptions extends ScopedLimits<SpendPolicy> {
   prefix?: string;
   /** The clock, epoch ms; tests pass a fixed one. */
   now?: () => number;
+  /**
+   * A model the catalog does not know (passed through to its provider) has no price, so its cost
+   * cannot be bounded. `refuse` (default): a request a spend limit applies to gets 402 for it.
+   * `{ maxCostPerRequestUsd }`: each call to it is reserved and counted at that amount, whatever it
+   * really cost (the receipt says `price_unknown`); give such models a price in `models` instead
+   * where you can.
+   */
+  unknownPrice?: UnknownPricePolicy;
 }
+
+/** How spend limits treat a model without a known price; see `SpendLimitOptions.unknownPrice`. */
+export type UnknownPricePolicy = 'refuse' | { maxCostPerRequestUsd: number };
 
 const optionsSchema = scopedSchema(spendPolicySchema).extend(spendLimitOptionFields);
 
@@ -128,6 +139,18 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
     }
   }
 
+  function unknownPriceMicros(modelId: string): number {
+    const policy = options.unknownPrice ?? 'refuse';
+    if (policy === 'refuse') {
+      throw new BudgetExceededError(`${modelId} has no known price, so spend limits cannot bound its cost; give it a price in the config's models, or set spendLimits.unknownPrice to { maxCostPerRequestUsd }.`, {
+        limit: 'unknownPrice',
+        limitUsd: 0,
+        spentUsd: 0,
+      });
+    }
+    return micros(policy.maxCostPerRequestUsd);
+  }
+
   return {
     name: 'spend-limit',
     async wrapCall(attempt: Attempt, next) {
@@ -140,8 +163,10 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
       const choices = choicesOf(request);
       const wanted = requestedOutputTokens(request) ?? options.defaultMaxOutputTokens ?? model.maxOutputTokens;
       const worstCase = (outputTokens: number) => costMicros(model, promptTokens, outputTokens * choices);
-      let amount = worstCase(wanted);
-      const minimum = worstCase(Math.min(wanted, minOutputTokens));
+      // An unknown price cannot be bounded by tokens: refused, or counted at the configured amount.
+      const unknownCost = model.priceUnknown === true ? unknownPriceMicros(model.id) : undefined;
+      let amount = unknownCost ?? worstCase(wanted);
+      const minimum = unknownCost ?? worstCase(Math.min(wanted, minOutputTokens));
 
       const spentByRequest = (exchange.state.get('spend.request_micros') as number | undefined) ?? 0;
       for (const { scope, rule } of rules) {
@@ -188,10 +213,14 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
       }
 
       // The call always carries an output cap: it is what makes the reservation a true worst case.
-      const outputTokens = affordableOutputTokens(model, promptTokens, choices, wanted, reserved);
-      attempt.request = withOutputCap(request, outputTokens, model);
-      if (outputTokens < wanted) exchange.receipt.max_tokens_capped_to = outputTokens;
-      else delete exchange.receipt.max_tokens_capped_to;
+      // (Not for an unknown price: its reservation is the configured amount, not a token count.)
+      if (unknownCost === undefined) {
+        const outputTokens = affordableOutputTokens(model, promptTokens, choices, wanted, reserved);
+        attempt.request = withOutputCap(request, outputTokens, model);
+        if (outputTokens < wanted) exchange.receipt.max_tokens_capped_to = outputTokens;
+        else delete exchange.receipt.max_tokens_capped_to;
+      }
+      const realCost = (usage: SettledUsage) => unknownCost ?? usageCostMicros(model, usage);
 
       let settled = false;
       const settle = async (cost: number) => {
@@ -220,10 +249,10 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
       }
       if (result.type === 'response') {
         const { usage } = usageOfResponse(result.response, promptTokens);
-        await settle(costMicros(model, usage.prompt_tokens, usage.completion_tokens)).catch(ignoreSettleFailure);
+        await settle(realCost(usage)).catch(ignoreSettleFailure);
         return result;
       }
-      return { type: 'stream', stream: trackStreamUsage(result.stream, promptTokens, (usage) => settle(costMicros(model, usage.prompt_tokens, usage.completion_tokens))) };
+      return { type: 'stream', stream: trackStreamUsage(result.stream, promptTokens, (usage) => settle(realCost(usage))) };
     },
   };
 }

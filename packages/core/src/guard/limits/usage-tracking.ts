@@ -1,11 +1,14 @@
 import type { ChatChunk, ChatResponse, Usage } from '../../chat/chat-response.js';
 import { textTokenBound } from './prompt-token-bound.js';
 
+/** The usage a limit settles: tokens, and the prompt-cache breakdown when the provider reported one. */
+export type SettledUsage = Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>;
+
 /**
  * Usage as reported, or bounded from the answer's text when the provider sent none: its UTF-8
  * bytes, so a limit settles too high rather than too low.
  */
-export function usageOfResponse(response: ChatResponse, promptTokensEstimate: number): { usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens'>; estimated: boolean } {
+export function usageOfResponse(response: ChatResponse, promptTokensEstimate: number): { usage: SettledUsage; estimated: boolean } {
   if (response.usage) return { usage: response.usage, estimated: false };
   let tokens = 0;
   for (const choice of response.choices) {
@@ -22,7 +25,7 @@ export function usageOfResponse(response: ChatResponse, promptTokensEstimate: nu
 export async function* trackStreamUsage(
   stream: AsyncIterable<ChatChunk>,
   promptTokensEstimate: number,
-  settle: (usage: Pick<Usage, 'prompt_tokens' | 'completion_tokens'>) => Promise<void>,
+  settle: (usage: SettledUsage) => Promise<void>,
 ): AsyncGenerator<ChatChunk> {
   let reported: Usage | undefined;
   let outputTokens = 0;
