@@ -126,6 +126,19 @@ describe('routekit train and evaluate on a file with no rows', () => {
   });
 });
 
+describe('routekit train on outcomes that never tell the models apart', () => {
+  it.each([['all zero', 0], ['all one', 1]] as const)('refuses %s with one line and exit code 1, and writes no router', async (name, score) => {
+    const flat = join(directory, `flat-${score}.jsonl`);
+    await writeFile(flat, rows.map((row) => JSON.stringify({ ...row, scores: { big: score, small: score } })).join('\n'));
+    const out = join(directory, `flat-${score}.router.json`);
+    const result = await run(train, [flat, '--bits', '12', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(/^routekit train: .*flat-\d\.jsonl: every row scores every model the same[^\n]*\n$/);
+    await expect(stat(out)).rejects.toThrow();
+  });
+});
+
 describe('routekit evaluate', () => {
   it('prints apgr, cpt50, cpt80 and per-row predictions with --json, and writes SVG and PNG curves', async () => {
     const result = await run(evaluate, [data, '--router', join(directory, 'toy.router.json'), '--out-dir', directory, '--json']);
