@@ -2,6 +2,8 @@ import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span
 import type { ChatResult } from '../pipeline/chat-result.js';
 import type { EngineMiddleware } from '../pipeline/engine-middleware.js';
 import type { Exchange } from '../pipeline/exchange.js';
+import { parseModelSelector, type ModelSelector } from '../routing/model-selector.js';
+import { recordedModel } from '../validation/chat-request-schema.js';
 
 export interface TracingOptions {
   /** The tracer to use; default `trace.getTracer('routekit')` from the app's registered provider. */
@@ -25,11 +27,12 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
     name: 'tracing',
     async wrapRequest(exchange, next) {
       const { request } = exchange;
-      const span = tracer().startSpan(`chat ${request.model}`, {
+      // Span names stay low-cardinality: the strategy kind now, the model that answered at the end.
+      const span = tracer().startSpan(spanName(request.model), {
         kind: SpanKind.CLIENT,
         attributes: {
           'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': request.model,
+          'gen_ai.request.model': recordedModel(request.model),
           ...(request.max_tokens != null && { 'gen_ai.request.max_tokens': request.max_tokens }),
           ...(request.temperature != null && { 'gen_ai.request.temperature': request.temperature }),
           ...(request.top_p != null && { 'gen_ai.request.top_p': request.top_p }),
@@ -60,13 +63,13 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
       if (parent === undefined) return next();
       const parentContext = trace.setSpan(context.active(), parent);
       const span = tracer().startSpan(
-        `chat ${attempt.request.model}`,
+        `chat ${attempt.model.id}`,
         {
           kind: SpanKind.CLIENT,
           attributes: {
             'gen_ai.operation.name': 'chat',
             'gen_ai.provider.name': attempt.model.provider,
-            'gen_ai.request.model': attempt.request.model,
+            'gen_ai.request.model': recordedModel(attempt.request.model),
             'routekit.model': attempt.model.id,
             'routekit.attempt': attempt.index,
           },
@@ -104,8 +107,29 @@ function endRequestSpan(span: Span, exchange: Exchange, error?: unknown): void {
     'gen_ai.usage.input_tokens': receipt.tokens.prompt,
     'gen_ai.usage.output_tokens': receipt.tokens.completion,
   });
-  if (receipt.winner !== null) span.setAttribute('gen_ai.response.model', receipt.winner);
+  if (receipt.winner !== null) {
+    span.setAttribute('gen_ai.response.model', receipt.winner);
+    if (parseSelectorKind(exchange.original.model) === 'explicit') span.updateName(`chat ${receipt.winner}`);
+  }
+  // A threshold router is named once routing accepted its scorer, so unknown scorer names never become span names.
+  const threshold = /^(router-[a-z0-9_-]*?)-\d*\.?\d+$/.exec(receipt.strategy);
+  if (threshold !== null) span.updateName(`chat ${threshold[1]!}`);
   endWith(span, error);
+}
+
+/** `chat auto`, `chat router@`, else `chat` until routing names the scorer (`chat router-lr`, no threshold) or the model that answered. */
+function spanName(model: string): string {
+  const kind = parseSelectorKind(model);
+  if (kind === 'auto') return 'chat auto';
+  return kind === 'weighted' ? 'chat router@' : 'chat';
+}
+
+function parseSelectorKind(model: string): ModelSelector['kind'] | 'invalid' {
+  try {
+    return parseModelSelector(model).kind;
+  } catch {
+    return 'invalid';
+  }
 }
 
 function endWith(span: Span, error?: unknown): void {
