@@ -27,5 +27,6 @@ export { applyAccessPolicy, isModelAllowed, type AccessRules } from './operation
 export { createKeyAuthenticator, invalidKeyMessage, type KeyAuthenticator, type KeyAuthenticatorOptions, type AuthenticatedKey, type PresentedCredentials } from './operations/key-authenticator.js';
 export { createKeyLimits, type KeyLimits, type KeyLimitsOptions } from './operations/key-limits.js';
 export { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './operations/failed-auth-lockout.js';
+export { createAuditThrottle, type AuditThrottle, type AuditThrottleOptions } from './operations/audit-throttle.js';
 export { createAddressMatcher, normaliseAddress, type AddressMatcher } from './operations/address-matcher.js';
 export { clientAddress } from './operations/client-address.js';
