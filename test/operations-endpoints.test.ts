@@ -74,6 +74,37 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     expect(listed.data[0].status).toBe('error');
   });
 
+  it('filters receipts by status, model, key, tenant and time, pages them with a cursor, and refuses unknown parameters', async () => {
+    const admin = { headers: { authorization: 'Bearer key-admin' } };
+    const list = (query: string, init = admin) => json(fetch(`${gateway.url}/v1/receipts?${query}`, init));
+    const errors = await list('status=error');
+    expect(errors.data.map((receipt: { status: string; tenant: string }) => [receipt.status, receipt.tenant])).toEqual([['error', 'globex']]);
+    const byModel = await list('model=openai/gpt-4.1-mini');
+    expect(byModel.data.length).toBeGreaterThan(0);
+    expect(byModel.data.every((receipt: { winner: string | null; model_requested: string }) => receipt.winner === 'openai/gpt-4.1-mini' || receipt.model_requested === 'openai/gpt-4.1-mini')).toBe(true);
+    expect((await list('key=team-a')).data.map((receipt: { api_key_id: string }) => receipt.api_key_id)).toEqual(['team-a', 'team-a']);
+    expect((await list('tenant=globex')).data).toHaveLength(2);
+    expect((await list(`from=${Date.now() + 60_000}`)).data).toHaveLength(0);
+    // Paging one at a time walks all four, newest first, and says when it is done.
+    const seen: string[] = [];
+    let page = await list('limit=1');
+    for (let step = 0; step < 10; step += 1) {
+      seen.push(...page.data.map((receipt: { request_id: string }) => receipt.request_id));
+      expect(page.first_id).toBe(page.data[0].request_id);
+      if (!page.has_more) break;
+      page = await list(`limit=1&after=${page.next_cursor}`);
+    }
+    expect(seen).toEqual((await list('limit=10')).data.map((receipt: { request_id: string }) => receipt.request_id));
+    expect(seen).toHaveLength(4);
+    expect(page.next_cursor).toBeNull();
+    const unknown = await fetch(`${gateway.url}/v1/receipts?stauts=error`, admin);
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).error.param).toBe('stauts');
+    expect((await fetch(`${gateway.url}/v1/receipts?status=failed`, admin)).status).toBe(400);
+    expect((await fetch(`${gateway.url}/v1/receipts?after=nonsense`, admin)).status).toBe(400);
+    expect((await fetch(`${gateway.url}/v1/receipts?tenant=acme`, { headers: { authorization: 'Bearer key-b' } })).status).toBe(403);
+  });
+
   it('decides without calling a model at POST /v1/route', async () => {
     const before = mock.requests.length;
     const response = await fetch(`${gateway.url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer key-a' }, body: JSON.stringify({ prompt: 'Prove that the square root of 2 is irrational, rigorously and step by step.', user_preferences: { priority: 'quality' } }) });

@@ -12,7 +12,8 @@ import { matchRoute, type Route, type RouteContext } from './match-route.js';
 import { modelResponse, modelsResponse } from './models-response.js';
 import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
-import { parseReceiptLimit, parseUsageQuery } from './usage-query.js';
+import { parseReceiptQuery, receiptPage } from './receipt-query.js';
+import { parseUsageQuery } from './usage-query.js';
 import { writeSse } from './write-sse.js';
 
 export interface HttpBridgeOptions {
@@ -180,9 +181,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
 
   async function recentReceipts({ request, response, caller }: RouteContext): Promise<void> {
     if (engine.receipts.recent === undefined) throw new NotFoundError('This gateway\'s receipt store cannot list receipts.', { code: 'listing_unavailable' });
-    const limit = parseReceiptLimit(new URL(request.url ?? '/', 'http://gateway').searchParams);
-    const data = await engine.receipts.recent({ limit, ...(!caller.admin && { tenant: caller.tenant }) });
-    sendJson(response, 200, { object: 'list', data });
+    const query = parseReceiptQuery(new URL(request.url ?? '/', 'http://gateway').searchParams, caller);
+    sendJson(response, 200, receiptPage(await engine.receipts.recent(query), query));
   }
 
   async function route({ request, response, caller, body }: RouteContext): Promise<void> {

@@ -12,8 +12,8 @@ export function parseUsageQuery(search: URLSearchParams, caller: { tenant: strin
   for (const name of search.keys()) {
     if (!allowed.has(name)) throw new InvalidRequestError(`Unknown query parameter "${name.slice(0, 40)}"; /v1/usage takes from, to, group_by and tenant.`, { code: 'unknown_parameter', param: name.slice(0, 40) });
   }
-  const to = time(search.get('to'), 'to') ?? Date.now();
-  const from = time(search.get('from'), 'from') ?? to - 86_400_000;
+  const to = parseTime(search.get('to'), 'to') ?? Date.now();
+  const from = parseTime(search.get('from'), 'from') ?? to - 86_400_000;
   if (from >= to) throw new InvalidRequestError('from must be before to.', { code: 'invalid_range', param: 'from' });
   const groupBy = search.get('group_by') ?? 'none';
   if (!groupings.has(groupBy)) throw new InvalidRequestError('group_by must be one of none, model, key, tenant, hour, day.', { code: 'invalid_value', param: 'group_by' });
@@ -30,7 +30,8 @@ export function parseReceiptLimit(search: URLSearchParams): number {
   return limit;
 }
 
-function time(value: string | null, param: string): number | undefined {
+/** A time parameter: epoch milliseconds or ISO 8601; undefined when absent. */
+export function parseTime(value: string | null, param: string): number | undefined {
   if (value === null || value === '') return undefined;
   const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(parsed)) throw new InvalidRequestError(`${param} must be epoch milliseconds or an ISO 8601 time.`, { code: 'invalid_value', param });

@@ -35,6 +35,12 @@ export const receiptMigrations: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS routekit_receipts_time ON routekit_receipts (time);
       CREATE INDEX IF NOT EXISTS routekit_receipts_tenant_time ON routekit_receipts (tenant, time);`,
   },
+  // GET /v1/receipts?key=… pages through one key's receipts newest first without scanning the others.
+  {
+    id: '0003-receipts-key-time',
+    sqlite: 'CREATE INDEX IF NOT EXISTS routekit_receipts_key_time ON routekit_receipts (api_key_id, time);',
+    postgres: 'CREATE INDEX IF NOT EXISTS routekit_receipts_key_time ON routekit_receipts (api_key_id, time);',
+  },
 ];
 
 const columns = ['request_id', 'time', 'tenant', 'api_key_id', 'model_requested', 'winner', 'strategy', 'status', 'error_status', 'error_code', 'duration_ms', 'tokens_prompt', 'tokens_completion', 'cost_usd', 'default_cost_usd', 'savings_usd', 'cache_status', 'fallback_attempts', 'body'] as const;
@@ -94,11 +100,20 @@ export async function createSqlReceiptStore(options: SqlReceiptStoreOptions): Pr
       const rows = await database.query<{ body: string }>('SELECT body FROM routekit_receipts WHERE request_id = $1', [requestId]);
       return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.body) as Receipt);
     },
-    async recent({ limit, tenant }) {
+    async recent(query) {
       await flush();
-      const rows = tenant === undefined
-        ? await database.query<{ body: string }>('SELECT body FROM routekit_receipts ORDER BY time DESC, request_id DESC LIMIT $1', [limit])
-        : await database.query<{ body: string }>('SELECT body FROM routekit_receipts WHERE tenant = $1 ORDER BY time DESC, request_id DESC LIMIT $2', [tenant, limit]);
+      const conditions: string[] = [];
+      const parameters: unknown[] = [];
+      const bind = (value: unknown) => `$${parameters.push(value)}`;
+      if (query.tenant !== undefined) conditions.push(`tenant = ${bind(query.tenant)}`);
+      if (query.status !== undefined) conditions.push(`status = ${bind(query.status)}`);
+      if (query.model !== undefined) conditions.push(`(winner = ${bind(query.model)} OR model_requested = ${bind(query.model)})`);
+      if (query.apiKeyId !== undefined) conditions.push(`api_key_id = ${bind(query.apiKeyId)}`);
+      if (query.from !== undefined) conditions.push(`time >= ${bind(query.from)}`);
+      if (query.to !== undefined) conditions.push(`time < ${bind(query.to)}`);
+      if (query.before !== undefined) conditions.push(`(time < ${bind(query.before.time)} OR (time = ${bind(query.before.time)} AND request_id < ${bind(query.before.requestId)}))`);
+      const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+      const rows = await database.query<{ body: string }>(`SELECT body FROM routekit_receipts ${where} ORDER BY time DESC, request_id DESC LIMIT ${bind(query.limit)}`, parameters);
       return rows.map((row) => JSON.parse(row.body) as Receipt);
     },
     async usage(query) {
