@@ -11,6 +11,7 @@ export { createWebhookOutbox, type WebhookOutbox, type WebhookOutboxOptions, typ
 export { parseWebhookEndpoints, webhookOutboxMigrations, type WebhookEndpoint } from './webhooks/webhook-outbox-schema.js';
 export { signWebhookPayload, verifyWebhookSignature, webhookSignatureHeader, webhookIdHeader, type VerifyWebhookSignatureOptions } from './webhooks/webhook-signature.js';
 export { createWebhookNotifier, keyExpiryNoticeDue, keyExpiryNoticeDays, type WebhookNotifier } from './webhooks/webhook-notifier.js';
+export { createKeyExpiryWatch, type KeyExpiryWatch, type KeyExpiryWatchOptions } from './webhooks/key-expiry-watch.js';
 export { webhookEventTypes, statusOfCircuit, type WebhookEvent, type WebhookEventMap, type WebhookEventType, type KeyExpiringNotice, type ServiceStatusChange } from './webhooks/webhook-events.js';
 export { parseMasterKey, masterKeyFromEnvironment, masterKeyVariable, type MasterKey } from './byok/master-key.js';
 export { sealProviderKey, openProviderKey, ProviderKeyUnreadableError, type SealedProviderKey } from './byok/envelope-encryption.js';

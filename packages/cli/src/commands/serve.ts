@@ -53,6 +53,7 @@ export const serve: Command = {
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
+    if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
     // From the file, still unchecked: validateRouterConfig below checks every key strictly.
     const raw = {
       ...(fromEnvironment && { providers: fromEnvironment.providers, models: fromEnvironment.models, defaultModel: fromEnvironment.defaultModel }),
