@@ -66,6 +66,26 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     expect((await json(bad)).error.param).toBe('group_by');
   });
 
+  it('buckets usage over time by the bucket asked for, or by the range, and refuses buckets it cannot draw', async () => {
+    const admin = { headers: { authorization: 'Bearer key-admin' } };
+    const to = Date.now() + 60_000;
+    const from = to - 3_600_000;
+    const minutes = await json(fetch(`${gateway.url}/v1/usage?bucket=1m&from=${from}&to=${to}`, admin));
+    expect(minutes.group_by).toBe('time');
+    expect(minutes.groups.reduce((total: number, group: { requests: number }) => total + group.requests, 0)).toBe(4);
+    for (const group of minutes.groups) expect(Date.parse(group.group) % 60_000).toBe(0);
+    // group_by=time alone: the last hour is drawn in minutes too.
+    const auto = await json(fetch(`${gateway.url}/v1/usage?group_by=time&from=${from}&to=${to}`, admin));
+    expect(auto.groups.map((group: { group: string }) => group.group)).toEqual(minutes.groups.map((group: { group: string }) => group.group));
+    const quarter = await json(fetch(`${gateway.url}/v1/usage?bucket=15m&from=${from}&to=${to}`, admin));
+    for (const group of quarter.groups) expect(Date.parse(group.group) % 900_000).toBe(0);
+    for (const [query, param] of [['bucket=7s', 'bucket'], ['bucket=1m&group_by=model', 'bucket'], [`bucket=1m&from=${to - 7 * 86_400_000}&to=${to}`, 'bucket']]) {
+      const refused = await fetch(`${gateway.url}/v1/usage?${query}`, admin);
+      expect(refused.status, query).toBe(400);
+      expect((await json(refused)).error.param).toBe(param);
+    }
+  });
+
   it('lists recent receipts, newest first, for the caller\'s tenant', async () => {
     const listed = await json(fetch(`${gateway.url}/v1/receipts?limit=10`, { headers: { authorization: 'Bearer key-b' } }));
     expect(listed.object).toBe('list');

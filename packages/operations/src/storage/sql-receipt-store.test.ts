@@ -31,14 +31,14 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
     await store.flush();
     const range = { from: base, to: base + 3 * 3_600_000 };
     // Other runs' rows may share a shared PostgreSQL: scope by this run's tenants through the reference.
-    for (const groupBy of ['none', 'model', 'key', 'tenant', 'hour', 'day'] as UsageGrouping[]) {
+    for (const [groupBy, bucketMs] of [['none'], ['model'], ['key'], ['tenant'], ['hour'], ['day'], ['time', 60_000], ['time', 300_000], ['time', 2 * 3_600_000]] as Array<[UsageGrouping, number?]>) {
       for (const tenant of ['tenant-1', undefined]) {
         if (tenant === undefined && database.dialect === 'postgres') continue;
-        const query = { ...range, groupBy, ...(tenant !== undefined && { tenant }) };
+        const query = { ...range, groupBy, ...(bucketMs !== undefined && { bucketMs }), ...(tenant !== undefined && { tenant }) };
         const expected = summarizeUsage(receipts, query);
         const actual = await store.usage(query);
         // Sums of floating-point costs may differ in the last place with the order of addition.
-        expect(rounded(actual), `${groupBy} ${tenant ?? 'all tenants'}`).toEqual(rounded(expected));
+        expect(rounded(actual), `${groupBy} ${bucketMs ?? ''} ${tenant ?? 'all tenants'}`).toEqual(rounded(expected));
       }
     }
     await store.close();
