@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
 import { recommendationsReport } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
@@ -14,6 +14,7 @@ import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
 import { parseReceiptQuery, receiptPage } from './receipt-query.js';
 import { parseUsageQuery } from './usage-query.js';
+import { spendAgainstLimits } from './spend-against-limits.js';
 import { writeSse } from './write-sse.js';
 
 export interface HttpBridgeOptions {
@@ -39,6 +40,8 @@ export interface HttpBridgeOptions {
   metrics?: boolean;
   /** The dashboard at `<prefix>/dashboard` (its data needs an admin key when keys are set). Default off, as `health`. */
   dashboard?: boolean;
+  /** The engine's spend limits, shown against spend at `GET <prefix>/v1/usage/limits` (the gateway passes its config's). */
+  spendLimits?: SpendLimitOptions;
 }
 
 /** The OpenAI-compatible API over Node's own request and response objects. */
@@ -79,6 +82,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },
     { method: 'GET', path: '/v1/receipts', serve: recentReceipts },
     { method: 'GET', path: '/v1/usage', serve: usage },
+    { method: 'GET', path: '/v1/usage/limits', serve: async ({ response, caller }) => sendJson(response, 200, await spendAgainstLimits({ engine, caller, ...(options.spendLimits && { spendLimits: options.spendLimits }), ...(keyManagement && { keyManagement }), ...(options.apiKeys && { apiKeys: options.apiKeys }) })) },
     { method: 'GET', path: '/v1/recommendations', serve: async ({ request, response, caller }) => sendJson(response, 200, await recommendationsReport({ receipts: engine.receipts, models: engine.catalog.routable(), ...(!caller.admin && { tenant: caller.tenant }), days: new URL(request.url ?? '/', 'http://gateway').searchParams.get('days') })) },
     { method: 'POST', path: '/v1/route', serve: route },
     ...(keyManagement === undefined ? [] : adminRoutes(keyManagement)),
