@@ -150,7 +150,10 @@ describe('routekit evaluate', () => {
     // Every prompt was in this router's training data, and the output says so.
     expect(parsed.seen_in_training).toBe(180);
     expect((await stat(join(directory, 'toy.pgr.png'))).size).toBeGreaterThan(1000);
-    expect(await readFile(join(directory, 'toy.pgr.svg'), 'utf8')).toContain('<polyline');
+    const svg = await readFile(join(directory, 'toy.pgr.svg'), 'utf8');
+    expect(svg).toContain('<polyline');
+    // The figures are on the plot itself, as the command printed them.
+    expect(svg).toContain(`>APGR ${parsed.apgr.toFixed(3)} (random 0.5)</text>`);
   });
 
   it('evaluates a multi-model file with the shipped RouterBench scorer: chosen model per cost weight and the curve AUC', async () => {
@@ -171,6 +174,9 @@ describe('routekit evaluate', () => {
     expect(parsed.predictions[0].chosen).toHaveLength(parsed.cost_weights.length);
     expect(models).toContain(parsed.predictions[0].chosen[0]);
     expect((await stat(join(directory, 'multi.cost-quality.png'))).size).toBeGreaterThan(1000);
+    const svg = await readFile(join(directory, 'multi.cost-quality.svg'), 'utf8');
+    expect(svg).toContain(`>AUC router ${parsed.auc.router.toFixed(3)}</text>`);
+    expect(svg).toContain('(log)');
   });
 
   it('prints the metrics for people, with a warning when the router saw the prompts', async () => {
