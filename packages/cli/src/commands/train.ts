@@ -56,14 +56,14 @@ export const train: Command = {
     const rows = isReferenceFile(text) ? await gradeReferences(text, source, values) : parseTrainingRows(text, source);
     // An empty file would otherwise fail later as "the rows share no scored model".
     if (rows.length === 0) throw new InvalidRequestError(`${source} has no rows: expected JSONL rows {"prompt", "scores": {model: 0..1}} or {"prompt", "ref_answer"}`, { code: 'no_rows' });
+    for (const flag of ['strong', 'weak'] as const) {
+      const model = values[flag];
+      if (model !== undefined && !rows.every((row) => Object.hasOwn(row.scores, model))) throw new UsageError(`--${flag}: ${JSON.stringify(model)} is not scored in every row of ${source}`, { flag: `--${flag}` });
+    }
     // With no row where one model did better than another there is nothing to learn: the router
     // would route at random and report APGR 0 (outcomes all 0 or all 1 are the usual cause).
     if (!rows.some((row) => new Set(Object.values(row.scores)).size > 1)) {
       throw new InvalidRequestError(`${source}: every row scores every model the same (e.g. all 0 or all 1), so there is nothing to learn about which model to route to; train on outcomes where the models differ`, { code: 'no_signal' });
-    }
-    for (const flag of ['strong', 'weak'] as const) {
-      const model = values[flag];
-      if (model !== undefined && !rows.every((row) => Object.hasOwn(row.scores, model))) throw new UsageError(`--${flag}: ${JSON.stringify(model)} is not scored in every row of ${source}`, { flag: `--${flag}` });
     }
     const name = values.name ?? 'custom';
     const trained = trainRouter(rows, {
