@@ -73,6 +73,16 @@ describe('failed-key lockout on one shared address (no trusted proxies)', () => 
     expect((await statusOf(gateway.url, created.key)).status).toBe(200);
   });
 
+  it('writes one auth.failed row a minute per address and reason, however many key ids a guesser invents', async () => {
+    now += 3_600_000;
+    const since = now;
+    for (let attempt = 0; attempt < 30; attempt += 1) await statusOf(gateway.url, `rk_live_${attempt.toString(16).padStart(16, '0')}_${'C'.repeat(43)}`);
+    // (A row counting an earlier test's window of the same series may be written now too.)
+    const failed = (await keyManagement.audit.list({ type: 'auth.failed', since })).filter((event) => event.detail.repeated === undefined);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.detail.reason).toBe('unknown_or_wrong_key');
+  });
+
   it('writes one audit row a minute for refused admin calls, then one row counting the rest', async () => {
     const plain = (await (await admin('/v1/admin/keys', { method: 'POST', body: { tenant: 'acme' } })).json()) as { id: string; key: string };
     now += 3_600_000;

@@ -85,7 +85,8 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
   async function refuse(reason: string, keyId: string | null, address: string | undefined, now: number): Promise<never> {
     const subjects = [...(address === undefined ? [] : [`address:${address}`]), ...(keyId === null ? [] : [`key:${keyId}`])];
     const locked = lockout === undefined ? [] : subjects.map((subject) => [subject, lockout.recordFailure(subject, now)] as const).filter(([, seconds]) => seconds !== null);
-    await throttledAudit?.append(`auth.failed|${address ?? ''}|${keyId ?? ''}|${reason}`, { type: 'auth.failed', actor: keyId ?? 'anonymous', target: keyId, address: address ?? null, detail: { reason } });
+    // One series per address and reason: a guesser inventing key ids must not open a series per id.
+    await throttledAudit?.append(`auth.failed|${address ?? ''}|${reason}`, { type: 'auth.failed', actor: keyId ?? 'anonymous', target: keyId, address: address ?? null, detail: { reason } });
     for (const [subject, seconds] of locked) await options.audit?.append({ type: 'auth.locked_out', actor: 'anonymous', target: subject.startsWith('key:') ? keyId : null, address: address ?? null, detail: { lock_seconds: seconds, by: subject.startsWith('key:') ? 'key' : 'address' } });
     const retryAfter = Math.max(0, ...subjects.map((subject) => lockout?.lockedFor(subject, now) ?? 0));
     if (retryAfter > 0) {
