@@ -66,12 +66,63 @@ describe.each<Framework>(['express', 'koa'])('operations endpoints on the %s gat
     expect((await json(bad)).error.param).toBe('group_by');
   });
 
+  it('buckets usage over time by the bucket asked for, or by the range, and refuses buckets it cannot draw', async () => {
+    const admin = { headers: { authorization: 'Bearer key-admin' } };
+    const to = Date.now() + 60_000;
+    const from = to - 3_600_000;
+    const minutes = await json(fetch(`${gateway.url}/v1/usage?bucket=1m&from=${from}&to=${to}`, admin));
+    expect(minutes.group_by).toBe('time');
+    expect(minutes.groups.reduce((total: number, group: { requests: number }) => total + group.requests, 0)).toBe(4);
+    for (const group of minutes.groups) expect(Date.parse(group.group) % 60_000).toBe(0);
+    // group_by=time alone: the last hour is drawn in minutes too.
+    const auto = await json(fetch(`${gateway.url}/v1/usage?group_by=time&from=${from}&to=${to}`, admin));
+    expect(auto.groups.map((group: { group: string }) => group.group)).toEqual(minutes.groups.map((group: { group: string }) => group.group));
+    const quarter = await json(fetch(`${gateway.url}/v1/usage?bucket=15m&from=${from}&to=${to}`, admin));
+    for (const group of quarter.groups) expect(Date.parse(group.group) % 900_000).toBe(0);
+    for (const [query, param] of [['bucket=7s', 'bucket'], ['bucket=1m&group_by=model', 'bucket'], [`bucket=1m&from=${to - 7 * 86_400_000}&to=${to}`, 'bucket']]) {
+      const refused = await fetch(`${gateway.url}/v1/usage?${query}`, admin);
+      expect(refused.status, query).toBe(400);
+      expect((await json(refused)).error.param).toBe(param);
+    }
+  });
+
   it('lists recent receipts, newest first, for the caller\'s tenant', async () => {
     const listed = await json(fetch(`${gateway.url}/v1/receipts?limit=10`, { headers: { authorization: 'Bearer key-b' } }));
     expect(listed.object).toBe('list');
     expect(listed.data).toHaveLength(2);
     expect(listed.data.every((receipt: { tenant: string }) => receipt.tenant === 'globex')).toBe(true);
     expect(listed.data[0].status).toBe('error');
+  });
+
+  it('filters receipts by status, model, key, tenant and time, pages them with a cursor, and refuses unknown parameters', async () => {
+    const admin = { headers: { authorization: 'Bearer key-admin' } };
+    const list = (query: string, init = admin) => json(fetch(`${gateway.url}/v1/receipts?${query}`, init));
+    const errors = await list('status=error');
+    expect(errors.data.map((receipt: { status: string; tenant: string }) => [receipt.status, receipt.tenant])).toEqual([['error', 'globex']]);
+    const byModel = await list('model=openai/gpt-4.1-mini');
+    expect(byModel.data.length).toBeGreaterThan(0);
+    expect(byModel.data.every((receipt: { winner: string | null; model_requested: string }) => receipt.winner === 'openai/gpt-4.1-mini' || receipt.model_requested === 'openai/gpt-4.1-mini')).toBe(true);
+    expect((await list('key=team-a')).data.map((receipt: { api_key_id: string }) => receipt.api_key_id)).toEqual(['team-a', 'team-a']);
+    expect((await list('tenant=globex')).data).toHaveLength(2);
+    expect((await list(`from=${Date.now() + 60_000}`)).data).toHaveLength(0);
+    // Paging one at a time walks all four, newest first, and says when it is done.
+    const seen: string[] = [];
+    let page = await list('limit=1');
+    for (let step = 0; step < 10; step += 1) {
+      seen.push(...page.data.map((receipt: { request_id: string }) => receipt.request_id));
+      expect(page.first_id).toBe(page.data[0].request_id);
+      if (!page.has_more) break;
+      page = await list(`limit=1&after=${page.next_cursor}`);
+    }
+    expect(seen).toEqual((await list('limit=10')).data.map((receipt: { request_id: string }) => receipt.request_id));
+    expect(seen).toHaveLength(4);
+    expect(page.next_cursor).toBeNull();
+    const unknown = await fetch(`${gateway.url}/v1/receipts?stauts=error`, admin);
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).error.param).toBe('stauts');
+    expect((await fetch(`${gateway.url}/v1/receipts?status=failed`, admin)).status).toBe(400);
+    expect((await fetch(`${gateway.url}/v1/receipts?after=nonsense`, admin)).status).toBe(400);
+    expect((await fetch(`${gateway.url}/v1/receipts?tenant=acme`, { headers: { authorization: 'Bearer key-b' } })).status).toBe(403);
   });
 
   it('decides without calling a model at POST /v1/route', async () => {

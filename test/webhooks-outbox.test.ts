@@ -183,6 +183,29 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
     await first.close();
     await second.close();
   });
+
+  it('delivers per endpoint in parallel: a hung receiver holds back only its own events, which stay in order', async () => {
+    const hanging = await startReceiver(['hang']);
+    const healthy = await startReceiver();
+    const [slow, fast] = [endpointId(), endpointId()];
+    const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id: slow, url: hanging.url, secret }, { id: fast, url: healthy.url, secret }], timeoutMs: 60_000, leaseMs: 120_000, pollIntervalMs: 20 });
+    outbox.start();
+    const first = await outbox.enqueue('service.status', { endpoint: 'a/b', from: 'closed', to: 'open', status: 'outage' });
+    // Bounded waits (10 s), not timing assertions: each waits for something that must happen.
+    const until = async (done: () => boolean) => {
+      for (let wait = 0; wait < 500 && !done(); wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await until(() => hanging.hung.length === 1 && healthy.received.length === 1);
+    expect(hanging.hung).toHaveLength(1);
+    const later = [await outbox.enqueue('spend.alert', spendAlert), await outbox.enqueue('spend.alert', { ...spendAlert, spent_usd: 9 })];
+    await until(() => healthy.received.length === 3);
+    expect(healthy.received.map((entry) => entry.headers[webhookIdHeader])).toEqual([first, ...later]);
+    // The hung endpoint's lane sends one delivery at a time, in order: the later events wait behind the first.
+    expect(hanging.received).toHaveLength(1);
+    await hanging.close();
+    await outbox.close();
+    await healthy.close();
+  });
 });
 
 describe('webhook event sources', () => {
@@ -244,5 +267,48 @@ describe('webhook event sources', () => {
     expect(keyExpiryNoticeDue(key, Date.parse('2026-12-06T01:00:00.000Z'), 7)).toMatchObject({ days_left: 0 });
     expect(keyExpiryNoticeDue({ ...key, expires_at: '2027-01-30T00:00:00.000Z' }, now)).toBeUndefined();
     expect(keyExpiryNoticeDue({ ...key, expires_at: null }, now)).toBeUndefined();
+  });
+});
+
+describe.each(databases)('key.expiring from the gateway on %s', (_name, open) => {
+  const database = closedAfterSuite(open, async (value) => {
+    await value.execute('DELETE FROM routekit_webhook_outbox WHERE endpoint_id LIKE $1', [`test-${run}-%`]);
+    await value.execute('DELETE FROM routekit_api_keys WHERE tenant = $1', [`${run}-expiring`]);
+  });
+
+  it('is sent once per key and notice mark, however many instances check', async () => {
+    const { gatewayWebhooks } = await import('../adapters/http/src/gateway-webhooks.js');
+    const { createSqlApiKeyStore } = await import('../packages/operations/src/operations/sql-api-key-store.js');
+    const receiver = await startReceiver();
+    const endpoints = [{ id: endpointId(), url: receiver.url, secret, events: ['key.expiring'] }];
+    let now = Date.parse('2026-12-01T00:00:00.000Z');
+    const keys = await createSqlApiKeyStore({ database: await database(), now: () => now });
+    const tenant = `${run}-expiring`;
+    const soon = await keys.create({ tenant, expiresAt: now + 3.5 * 86_400_000 });
+    const revoked = await keys.create({ tenant, expiresAt: now + 2 * 86_400_000 });
+    await keys.revoke(revoked.record.id);
+    await keys.create({ tenant, expiresAt: now + 30 * 86_400_000 });
+    // Two gateway instances on one database, each with its own watch.
+    const instances = [await gatewayWebhooks(await database(), endpoints, {}), await gatewayWebhooks(await database(), endpoints, {})];
+    const watches = instances.map((instance) => instance!.watchKeyExpiry(keys, { now: () => now, intervalMs: 3_600_000 }));
+    const sent = async () => {
+      for (const watch of watches) await watch.check();
+      for (const instance of instances) await instance!.outbox.deliverDue();
+      return receiver.received.map((entry) => JSON.parse(entry.body) as WebhookEvent<'key.expiring'>);
+    };
+    let events = await sent();
+    expect(events.map((event) => [event.type, event.data.key_id, event.data.days_left])).toEqual([['key.expiring', soon.record.id, 3]]);
+    expect(events[0]!.tenant).toBe(tenant);
+    now += 86_400_000;
+    expect(await sent()).toHaveLength(1);
+    // Its last day: the second notice, once.
+    now += 2.25 * 86_400_000;
+    events = await sent();
+    expect(events.map((event) => event.data.days_left)).toEqual([3, 0]);
+    expect(new Set(events.map((event) => event.id)).size).toBe(2);
+    expect(await sent()).toHaveLength(2);
+    expect(receiver.received.every((entry) => entry.verified)).toBe(true);
+    for (const instance of instances) await instance!.close();
+    await receiver.close();
   });
 });

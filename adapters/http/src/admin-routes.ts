@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AuthenticationError, ConfigurationError, InvalidRequestError, NotFoundError, parseConfig } from '@routekit/core';
-import { apiKeyPolicySchema, type ApiKeyRecord, apiKeyStatus, auditEventsToJsonl, type AuditEventType, type AuditQuery, isApiKeyId, parseTenantPreferences, type ProviderKeyStore } from '@routekit/operations';
+import { apiKeyPolicySchema, type ApiKeyRecord, apiKeyStatus, auditEventsToJsonl, createAuditThrottle, type AuditEventType, type AuditQuery, isApiKeyId, parseTenantPreferences, type ProviderKeyStore } from '@routekit/operations';
 import type { KeyManagement } from './key-management.js';
 import { assertValueDepth } from './json-depth.js';
 import type { Route, RouteContext } from './match-route.js';
@@ -36,7 +36,8 @@ const auditTypes: readonly AuditEventType[] = ['key.created', 'key.revoked', 'ke
  * The admin API, for `createHttpBridge`'s route table: keys (create, list, read, revoke, rotate),
  * tenant routing preferences (read, replace) and the audit log (JSON, or JSONL with
  * `?format=jsonl`). Every route needs an admin caller (a key with `admin: true`, or the
- * configured admin key): anyone else gets 403 `admin_required`, audited. Every change and every
+ * configured admin key): anyone else gets 403 `admin_required`, audited (one row per address, key and
+ * minute, and one row counting the rest). Every change and every
  * read is audited with the acting key's id, never a secret.
  *
  * @example
@@ -44,6 +45,8 @@ const auditTypes: readonly AuditEventType[] = ['key.created', 'key.revoked', 'ke
  */
 export function adminRoutes(management: KeyManagement): Route[] {
   const { keys, audit, preferences } = management;
+  // A key without admin rights hammering the admin API writes one row a minute with a count, not one per call.
+  const denials = createAuditThrottle({ audit, now: () => management.now() });
 
   return [
     { method: 'POST', path: '/v1/admin/keys', serve: admin(createKey) },
@@ -61,7 +64,9 @@ export function adminRoutes(management: KeyManagement): Route[] {
   function admin(serve: (context: RouteContext) => Promise<void>) {
     return async (context: RouteContext) => {
       if (!context.caller.admin) {
-        await audit.append({ type: 'admin.denied', actor: context.caller.apiKeyId ?? 'anonymous', tenant: context.caller.tenant, target: pathOf(context), address: management.authenticated(context.caller)?.address ?? null });
+        const address = management.authenticated(context.caller)?.address ?? null;
+        const actor = context.caller.apiKeyId ?? 'anonymous';
+        await denials.append(`${address ?? ''}|${actor}`, { type: 'admin.denied', actor, tenant: context.caller.tenant, target: pathOf(context), address });
         throw new AuthenticationError('This API key may not use the admin API.', { status: 403, code: 'admin_required' });
       }
       await serve(context);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AuthenticationError, ConfigurationError } from '@routekit/core';
+import { AuthenticationError, ConfigurationError, RateLimitedError } from '@routekit/core';
+import { createFailedAuthLockout, type LockoutOptions } from '@routekit/operations';
 
 /** An API key the gateway accepts. Only its SHA-256 hash is kept. */
 export interface ApiKeyEntry {
@@ -42,11 +43,17 @@ const slotBytes = 8;
  * the time or the answer. Throws `ConfigurationError` for an empty list (it would lock every
  * caller out: omit `apiKeys` for an open gateway) and for duplicate ids or hashes.
  *
+ * Failed attempts are throttled per client address as durable keys are (10 in 5 minutes lock that
+ * address's failing attempts for 15 minutes, with 429 and Retry-After); a right key is always
+ * admitted, so one caller's wrong keys never lock out the others behind the same address.
+ *
  * @example
  * const index = createApiKeyIndex([{ id: 'ci', hash: hashApiKey(process.env.CI_KEY!), tenant: 'acme' }]);
  * const caller = index.authenticate(request); // { tenant: 'acme', apiKeyId: 'ci' }
  */
-export function createApiKeyIndex(keys: readonly ApiKeyEntry[]): ApiKeyIndex {
+export function createApiKeyIndex(keys: readonly ApiKeyEntry[], options: { lockout?: LockoutOptions | false; now?: () => number } = {}): ApiKeyIndex {
+  const lockout = options.lockout === false ? undefined : createFailedAuthLockout(options.lockout);
+  const clock = options.now ?? Date.now;
   if (keys.length === 0) {
     throw new ConfigurationError('apiKeys is empty, which would refuse every request; omit apiKeys for an open gateway, or add a key: { id, hash: hashApiKey(key), tenant }.', { key: 'apiKeys' });
   }
@@ -69,8 +76,15 @@ export function createApiKeyIndex(keys: readonly ApiKeyEntry[]): ApiKeyIndex {
       const digest = createHash('sha256').update(key).digest();
       const found = slots.get(digest.subarray(0, slotBytes).toString('hex'));
       const equal = timingSafeEqual(found?.digest ?? dummy, digest);
-      if (found === undefined || !equal) throw new AuthenticationError('The API key is not valid.');
-      return found.caller;
+      if (found !== undefined && equal) return found.caller;
+      const address = request.socket.remoteAddress;
+      if (lockout !== undefined && address !== undefined) {
+        const now = clock();
+        lockout.recordFailure(address, now);
+        const retryAfter = lockout.lockedFor(address, now);
+        if (retryAfter !== null) throw new RateLimitedError('Too many failed authentication attempts; try again later.', { limit: 'failed_authentication', retryAfterSeconds: retryAfter, code: 'too_many_failed_attempts' });
+      }
+      throw new AuthenticationError('The API key is not valid.');
     },
   };
 }

@@ -14,6 +14,7 @@ export interface GatewayProviders {
 
 const hostedProviders = ['openai', 'google', 'mistral', 'groq', 'together'] as const;
 let demoUpstream: Promise<string> | undefined;
+let stopDemoUpstream: (() => Promise<void>) | undefined;
 
 /**
  * Providers as `npm start` reads them: from the environment (see `providersFromEnvironment`), or,
@@ -47,5 +48,17 @@ async function startDemoUpstream(): Promise<string> {
   const mock = await startMockUpstream({ timeToFirstTokenMs: 150, tokensPerSecond: 40 });
   // The mock records every request for tests; a demo that runs for days must not keep them all.
   setInterval(() => mock.reset(), 60_000).unref();
+  stopDemoUpstream = () => mock.close();
   return mock.url;
+}
+
+/**
+ * Stops the demo's mock upstream, if this process started one: its listening server would
+ * otherwise keep a gateway that has shut down from exiting. A later `providersOrDemo` starts a new one.
+ */
+export async function closeDemoUpstream(): Promise<void> {
+  const stop = stopDemoUpstream;
+  demoUpstream = undefined;
+  stopDemoUpstream = undefined;
+  await stop?.();
 }

@@ -1,4 +1,4 @@
-import { createWebhookNotifier, createWebhookOutbox, parseWebhookEndpoints, type SqlDatabase, type WebhookNotifier, type WebhookOutbox } from '@routekit/operations';
+import { type ApiKeyStore, createKeyExpiryWatch, createWebhookNotifier, createWebhookOutbox, type KeyExpiryWatch, parseWebhookEndpoints, type SqlDatabase, type WebhookNotifier, type WebhookOutbox } from '@routekit/operations';
 import type { RouterConfig } from './router-config.js';
 
 export interface GatewayWebhooks {
@@ -6,6 +6,11 @@ export interface GatewayWebhooks {
   notifier: WebhookNotifier;
   /** The config with the features' event hooks filled in: rate-limit warnings, spend alerts, breaker changes. */
   hook(config: RouterConfig): RouterConfig;
+  /**
+   * Sends `key.expiring` for the durable keys (`keyManagement.keys`): checked at once and then hourly,
+   * one event per key and notice mark across every instance on the database. Returns the watch.
+   */
+  watchKeyExpiry(keys: ApiKeyStore, options?: { intervalMs?: number; now?: () => number }): KeyExpiryWatch;
   close(): Promise<void>;
 }
 
@@ -25,6 +30,7 @@ export async function gatewayWebhooks(database: SqlDatabase, endpoints: unknown,
   const outbox = await createWebhookOutbox({ database, endpoints: parseWebhookEndpoints(configured) });
   outbox.start();
   const notifier = createWebhookNotifier({ outbox });
+  const watches: KeyExpiryWatch[] = [];
   return {
     outbox,
     notifier,
@@ -36,6 +42,15 @@ export async function gatewayWebhooks(database: SqlDatabase, endpoints: unknown,
         resilience: { onBreakerStateChange: notifier.serviceStatus, ...config.resilience },
       };
     },
-    close: () => outbox.close(),
+    watchKeyExpiry(keys, options = {}) {
+      const watch = createKeyExpiryWatch({ keys, outbox, ...options });
+      watch.start();
+      watches.push(watch);
+      return watch;
+    },
+    async close() {
+      await Promise.all(watches.map((watch) => watch.close()));
+      await outbox.close();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
 import { recommendationsReport } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
@@ -15,7 +15,9 @@ import { modelResponse, modelsResponse } from './models-response.js';
 import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
 import { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
-import { parseReceiptLimit, parseUsageQuery } from './usage-query.js';
+import { parseReceiptQuery, receiptPage } from './receipt-query.js';
+import { parseUsageQuery } from './usage-query.js';
+import { spendAgainstLimits } from './spend-against-limits.js';
 import { writeSse } from './write-sse.js';
 
 export interface HttpBridgeOptions {
@@ -43,6 +45,8 @@ export interface HttpBridgeOptions {
   dashboard?: boolean;
   /** The Responses API's stored responses: where they live and, without `keyManagement`, how long they are kept (storing is off until set). */
   responses?: ResponsesOptions;
+  /** The engine's spend limits, shown against spend at `GET <prefix>/v1/usage/limits` (the gateway passes its config's). */
+  spendLimits?: SpendLimitOptions;
 }
 
 /** The OpenAI-compatible API over Node's own request and response objects. */
@@ -84,6 +88,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/receipts/{id}', serve: receipt },
     { method: 'GET', path: '/v1/receipts', serve: recentReceipts },
     { method: 'GET', path: '/v1/usage', serve: usage },
+    { method: 'GET', path: '/v1/usage/limits', serve: async ({ response, caller }) => sendJson(response, 200, await spendAgainstLimits({ engine, caller, ...(options.spendLimits && { spendLimits: options.spendLimits }), ...(keyManagement && { keyManagement }), ...(options.apiKeys && { apiKeys: options.apiKeys }) })) },
     { method: 'GET', path: '/v1/recommendations', serve: async ({ request, response, caller }) => sendJson(response, 200, await recommendationsReport({ receipts: engine.receipts, models: engine.catalog.routable(), ...(!caller.admin && { tenant: caller.tenant }), days: new URL(request.url ?? '/', 'http://gateway').searchParams.get('days') })) },
     { method: 'POST', path: '/v1/route', serve: route },
     ...messagesRoutes({ engine, keyManagement, bodyLimitBytes: limit, fail: (response, error, requestId, exchange) => fail(response, error, requestId, exchange, anthropicHttpError) }),
@@ -190,9 +195,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
 
   async function recentReceipts({ request, response, caller }: RouteContext): Promise<void> {
     if (engine.receipts.recent === undefined) throw new NotFoundError('This gateway\'s receipt store cannot list receipts.', { code: 'listing_unavailable' });
-    const limit = parseReceiptLimit(new URL(request.url ?? '/', 'http://gateway').searchParams);
-    const data = await engine.receipts.recent({ limit, ...(!caller.admin && { tenant: caller.tenant }) });
-    sendJson(response, 200, { object: 'list', data });
+    const query = parseReceiptQuery(new URL(request.url ?? '/', 'http://gateway').searchParams, caller);
+    sendJson(response, 200, receiptPage(await engine.receipts.recent(query), query));
   }
 
   async function route({ request, response, caller, body }: RouteContext): Promise<void> {

@@ -7,7 +7,7 @@ export { maxJsonDepth } from './json-depth.js';
 export { createEngine } from './create-engine.js';
 export { validateRouterConfig, type RouterConfig } from './router-config.js';
 export { providersFromEnvironment, type EnvironmentProviders } from './providers-from-environment.js';
-export { providersOrDemo, type GatewayProviders } from './demo-upstream.js';
+export { closeDemoUpstream, providersOrDemo, type GatewayProviders } from './demo-upstream.js';
 export type { Route, RouteContext } from './match-route.js';
 export { openReceiptStore, type GatewayReceipts } from './open-receipt-store.js';
 export { createKeyManagement, type KeyManagement, type KeyManagementOptions } from './key-management.js';

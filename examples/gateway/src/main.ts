@@ -22,6 +22,8 @@ const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.en
 const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
 // ROUTEKIT_WEBHOOK_URL + ROUTEKIT_WEBHOOK_SECRET: signed events (breaker changes, limit warnings) from a durable outbox.
 const webhooks = await gatewayWebhooks(stored.database, undefined);
+// With durable keys, key.expiring goes out 7 days and 1 day before a key expires.
+if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
 const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) };
 const engine = createEngine(validateRouterConfig(webhooks?.hook(base) ?? base));
 

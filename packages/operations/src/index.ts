@@ -11,6 +11,7 @@ export { createWebhookOutbox, type WebhookOutbox, type WebhookOutboxOptions, typ
 export { parseWebhookEndpoints, webhookOutboxMigrations, type WebhookEndpoint } from './webhooks/webhook-outbox-schema.js';
 export { signWebhookPayload, verifyWebhookSignature, webhookSignatureHeader, webhookIdHeader, type VerifyWebhookSignatureOptions } from './webhooks/webhook-signature.js';
 export { createWebhookNotifier, keyExpiryNoticeDue, keyExpiryNoticeDays, type WebhookNotifier } from './webhooks/webhook-notifier.js';
+export { createKeyExpiryWatch, type KeyExpiryWatch, type KeyExpiryWatchOptions } from './webhooks/key-expiry-watch.js';
 export { webhookEventTypes, statusOfCircuit, type WebhookEvent, type WebhookEventMap, type WebhookEventType, type KeyExpiringNotice, type ServiceStatusChange } from './webhooks/webhook-events.js';
 export { parseMasterKey, masterKeyFromEnvironment, masterKeyVariable, type MasterKey } from './byok/master-key.js';
 export { sealProviderKey, openProviderKey, ProviderKeyUnreadableError, type SealedProviderKey } from './byok/envelope-encryption.js';
@@ -27,5 +28,6 @@ export { applyAccessPolicy, isModelAllowed, type AccessRules } from './operation
 export { createKeyAuthenticator, invalidKeyMessage, type KeyAuthenticator, type KeyAuthenticatorOptions, type AuthenticatedKey, type PresentedCredentials } from './operations/key-authenticator.js';
 export { createKeyLimits, type KeyLimits, type KeyLimitsOptions } from './operations/key-limits.js';
 export { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './operations/failed-auth-lockout.js';
+export { createAuditThrottle, type AuditThrottle, type AuditThrottleOptions } from './operations/audit-throttle.js';
 export { createAddressMatcher, normaliseAddress, type AddressMatcher } from './operations/address-matcher.js';
 export { clientAddress } from './operations/client-address.js';

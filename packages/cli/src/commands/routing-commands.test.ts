@@ -126,6 +126,19 @@ describe('routekit train and evaluate on a file with no rows', () => {
   });
 });
 
+describe('routekit train on outcomes that never tell the models apart', () => {
+  it.each([['all zero', 0], ['all one', 1]] as const)('refuses %s with one line and exit code 1, and writes no router', async (name, score) => {
+    const flat = join(directory, `flat-${score}.jsonl`);
+    await writeFile(flat, rows.map((row) => JSON.stringify({ ...row, scores: { big: score, small: score } })).join('\n'));
+    const out = join(directory, `flat-${score}.router.json`);
+    const result = await run(train, [flat, '--bits', '12', '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(/^routekit train: .*flat-\d\.jsonl: every row scores every model the same[^\n]*\n$/);
+    await expect(stat(out)).rejects.toThrow();
+  });
+});
+
 describe('routekit evaluate', () => {
   it('prints apgr, cpt50, cpt80 and per-row predictions with --json, and writes SVG and PNG curves', async () => {
     const result = await run(evaluate, [data, '--router', join(directory, 'toy.router.json'), '--out-dir', directory, '--json']);
@@ -137,7 +150,10 @@ describe('routekit evaluate', () => {
     // Every prompt was in this router's training data, and the output says so.
     expect(parsed.seen_in_training).toBe(180);
     expect((await stat(join(directory, 'toy.pgr.png'))).size).toBeGreaterThan(1000);
-    expect(await readFile(join(directory, 'toy.pgr.svg'), 'utf8')).toContain('<polyline');
+    const svg = await readFile(join(directory, 'toy.pgr.svg'), 'utf8');
+    expect(svg).toContain('<polyline');
+    // The figures are on the plot itself, as the command printed them.
+    expect(svg).toContain(`>APGR ${parsed.apgr.toFixed(3)} (random 0.5)</text>`);
   });
 
   it('evaluates a multi-model file with the shipped RouterBench scorer: chosen model per cost weight and the curve AUC', async () => {
@@ -158,6 +174,9 @@ describe('routekit evaluate', () => {
     expect(parsed.predictions[0].chosen).toHaveLength(parsed.cost_weights.length);
     expect(models).toContain(parsed.predictions[0].chosen[0]);
     expect((await stat(join(directory, 'multi.cost-quality.png'))).size).toBeGreaterThan(1000);
+    const svg = await readFile(join(directory, 'multi.cost-quality.svg'), 'utf8');
+    expect(svg).toContain(`>AUC router ${parsed.auc.router.toFixed(3)}</text>`);
+    expect(svg).toContain('(log)');
   });
 
   it('prints the metrics for people, with a warning when the router saw the prompts', async () => {

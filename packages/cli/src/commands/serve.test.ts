@@ -136,3 +136,20 @@ describe('routekit serve with webhooks', () => {
     }
   }, 60_000);
 });
+
+describe('routekit serve in demo mode', () => {
+  it('stops on SIGTERM as it says, with exit code 0', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'routekit-serve-demo-'));
+    const noProviders = Object.fromEntries(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'MISTRAL_API_KEY', 'GROQ_API_KEY', 'TOGETHER_API_KEY', 'ROUTEKIT_LOCAL_BASE_URL', 'ROUTEKIT_ADMIN_KEY', 'ROUTEKIT_DATABASE_URL', 'ROUTEKIT_WEBHOOK_URL'].map((name) => [name, '']));
+    const serve = startServe(['--port', '0'], { ...noProviders, ROUTEKIT_DATABASE: join(directory, 'demo.db'), ROUTEKIT_LOG_LEVEL: 'error' });
+    const address = await serve.address;
+    expect(serve.stderr()).toMatch(/DEMO MODE/);
+    expect((await fetch(`http://${address}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }) })).status).toBe(200);
+    serve.child.kill('SIGTERM');
+    // Bounded: a process that stays up is killed and the test fails on its exit code.
+    const timer = setTimeout(() => serve.child.kill('SIGKILL'), 20_000);
+    const code = await serve.exited;
+    clearTimeout(timer);
+    expect(code).toBe(0);
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { installGracefulShutdown } from '@routekit/core';
-import { createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
+import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
@@ -53,6 +53,7 @@ export const serve: Command = {
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
+    if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
     // From the file, still unchecked: validateRouterConfig below checks every key strictly.
     const raw = {
       ...(fromEnvironment && { providers: fromEnvironment.providers, models: fromEnvironment.models, defaultModel: fromEnvironment.defaultModel }),
@@ -79,6 +80,8 @@ export const serve: Command = {
       const close = async () => {
         await webhooks?.close();
         await stored.close();
+        // Demo mode's mock upstream is a listening server of this process: without this the process stays up.
+        await closeDemoUpstream();
       };
       installGracefulShutdown({ servers: [server], engines: [engine], log: (line) => process.stderr.write(`${line}\n`), onDone: () => void close().finally(resolve) });
     });

@@ -60,6 +60,11 @@ export const train: Command = {
       const model = values[flag];
       if (model !== undefined && !rows.every((row) => Object.hasOwn(row.scores, model))) throw new UsageError(`--${flag}: ${JSON.stringify(model)} is not scored in every row of ${source}`, { flag: `--${flag}` });
     }
+    // With no row where one model did better than another there is nothing to learn: the router
+    // would route at random and report APGR 0 (outcomes all 0 or all 1 are the usual cause).
+    if (!rows.some((row) => new Set(Object.values(row.scores)).size > 1)) {
+      throw new InvalidRequestError(`${source}: every row scores every model the same (e.g. all 0 or all 1), so there is nothing to learn about which model to route to; train on outcomes where the models differ`, { code: 'no_signal' });
+    }
     const name = values.name ?? 'custom';
     const trained = trainRouter(rows, {
       name,

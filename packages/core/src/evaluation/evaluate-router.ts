@@ -76,6 +76,7 @@ export function evaluateRouter(rows: readonly TrainingRow[], scorer: QualityScor
         { name: 'random', color: '#7f7f7f', dashed: true, points: [[0, 0], [1, 1]] },
         { name: 'oracle', color: '#2ca02c', points: routingCurve(outcomes.map((outcome) => ({ ...outcome, score: outcome.strong - outcome.weak }))).map((point) => [point.strongShare, point.pgr]) },
       ],
+      annotations: [`APGR ${metrics.apgr.toFixed(3)} (random 0.5)`, `CPT(50%) ${(metrics.cpt50 * 100).toFixed(1)}%`, `CPT(80%) ${(metrics.cpt80 * 100).toFixed(1)}%`, `${rows.length} prompts`],
     },
   ];
   const evaluation: RouterEvaluation = {
@@ -112,7 +113,7 @@ export function evaluateRouter(rows: readonly TrainingRow[], scorer: QualityScor
   evaluation.auc = { router: areaUnderCostQuality(curves.router, curves.costUnit), random: areaUnderCostQuality(curves.random, curves.costUnit), oracle: areaUnderCostQuality(curves.oracle, curves.costUnit) };
   evaluation.cost_weights = [...costWeights];
   evaluation.predictions.forEach((prediction, index) => (prediction.chosen = choices[index]!.map((model) => models[model]!)));
-  charts.push(costQualityChart(curves));
+  charts.push(costQualityChart(curves, evaluation.auc));
   return evaluation;
 }
 
@@ -132,13 +133,15 @@ function predictFor(scorer: QualityScorer, models: readonly string[], prompt: st
   });
 }
 
-function costQualityChart(curves: CostQualityCurves): CurveChart {
+function costQualityChart(curves: CostQualityCurves, auc: { router: number; random: number; oracle: number }): CurveChart {
   const normalise = (points: readonly { cost: number; quality: number }[]) => [...points].sort((a, b) => a.cost - b.cost).map((point) => [point.cost / curves.costUnit, point.quality] as const);
   return {
     title: 'Cost-quality curve',
-    xLabel: 'mean cost per prompt / cost of the dearest model',
+    // Model prices span orders of magnitude: on a linear axis every cheap model sits in the first pixels.
+    xLabel: 'mean cost per prompt / cost of the dearest model (log)',
     yLabel: 'quality',
-    xRange: [0, 1],
+    xScale: 'log',
+    annotations: [`AUC router ${auc.router.toFixed(3)}`, `AUC random ${auc.random.toFixed(3)}`, `AUC oracle ${auc.oracle.toFixed(3)}`],
     series: [
       { name: 'router', color: '#1f77b4', points: normalise(curves.router) },
       { name: 'random', color: '#7f7f7f', dashed: true, points: normalise(curves.random) },

@@ -49,6 +49,30 @@ describe('OpenTelemetry spans', () => {
     expect(JSON.stringify(spans.map((span) => span.attributes))).not.toMatch(/hunter2|secret answer/i);
   });
 
+  it('names spans by the strategy kind or the resolved model, never the raw model string, and bounds what it records', async () => {
+    const engine = createInProcessEngine({ models: { 'openai/gpt-4.1': 'strong', 'openai/gpt-4.1-mini': 'weak' }, tracing: { tracer }, call: async (_delegate, attempt) => ({ type: 'response', response: answer(attempt.request.model) }) });
+    const names = async (model: string) => {
+      exporter.reset();
+      await engine.run(engine.createExchange({ request: { model, messages: [{ role: 'user', content: 'hi' }] } })).catch(() => undefined);
+      return exporter.getFinishedSpans().map((span) => span.name);
+    };
+    for (const model of ['router-lr-0.37', 'router-lr-0.11']) {
+      const [attempt, request] = await names(model);
+      expect(attempt).toMatch(/^chat openai\/gpt-4\.1(-mini)?$/);
+      expect(request).toBe('chat router-lr');
+    }
+    expect(await names('router@q:1|c:0.5')).toContain('chat router@');
+    expect(await names('openai/gpt-4.1')).toEqual(['chat openai/gpt-4.1', 'chat openai/gpt-4.1']);
+    // An unknown model fails before any model is chosen: the span does not carry the client's string in its name.
+    const unknown = `nobody/${'y'.repeat(3000)}`;
+    expect(await names(unknown)).toEqual(['chat']);
+    const [span] = exporter.getFinishedSpans();
+    expect(String(span!.attributes['gen_ai.request.model']).length).toBeLessThanOrEqual(256);
+    const exchange = engine.createExchange({ request: { model: unknown, messages: [{ role: 'user', content: 'hi' }] } });
+    expect(exchange.receipt.model_requested.length).toBeLessThanOrEqual(256);
+    expect(exchange.receipt.model_requested.startsWith('nobody/yyy')).toBe(true);
+  });
+
   it('uses the registered global provider when no tracer is given, and nothing breaks without one', async () => {
     const engine = createInProcessEngine({ models: { 'openai/gpt-4.1-mini': 'weak' }, call: async (_delegate, attempt) => ({ type: 'response', response: answer(attempt.request.model) }) });
     await engine.run(engine.createExchange({ request: { model: 'auto', messages: [{ role: 'user', content: 'hi' }] } }));

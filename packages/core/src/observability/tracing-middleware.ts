@@ -4,6 +4,8 @@ import { isEmbeddingRequest } from '../embeddings/embedding-request.js';
 import type { ChatResult } from '../pipeline/chat-result.js';
 import type { EngineMiddleware } from '../pipeline/engine-middleware.js';
 import type { Exchange } from '../pipeline/exchange.js';
+import { parseModelSelector, type ModelSelector } from '../routing/model-selector.js';
+import { recordedModel } from '../validation/chat-request-schema.js';
 
 export interface TracingOptions {
   /** The tracer to use; default `trace.getTracer('routekit')` from the app's registered provider. */
@@ -28,11 +30,12 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
     async wrapRequest(exchange, next) {
       const { request } = exchange;
       const operation = operationOf(request);
-      const span = tracer().startSpan(`${operation} ${request.model}`, {
+      // Span names stay low-cardinality: the strategy kind now, the model that answered at the end.
+      const span = tracer().startSpan(spanName(operation, request.model), {
         kind: SpanKind.CLIENT,
         attributes: {
           'gen_ai.operation.name': operation,
-          'gen_ai.request.model': request.model,
+          'gen_ai.request.model': recordedModel(request.model),
           // An embeddings request's max_tokens (0) is routekit's own, not the client's.
           ...(request.max_tokens != null && operation === 'chat' && { 'gen_ai.request.max_tokens': request.max_tokens }),
           ...(request.temperature != null && { 'gen_ai.request.temperature': request.temperature }),
@@ -65,13 +68,13 @@ export function createTracingMiddleware(options: TracingOptions = {}): EngineMid
       const parentContext = trace.setSpan(context.active(), parent);
       const operation = operationOf(attempt.request);
       const span = tracer().startSpan(
-        `${operation} ${attempt.request.model}`,
+        `${operation} ${attempt.model.id}`,
         {
           kind: SpanKind.CLIENT,
           attributes: {
             'gen_ai.operation.name': operation,
             'gen_ai.provider.name': attempt.model.provider,
-            'gen_ai.request.model': attempt.request.model,
+            'gen_ai.request.model': recordedModel(attempt.request.model),
             'routekit.model': attempt.model.id,
             'routekit.attempt': attempt.index,
           },
@@ -109,8 +112,29 @@ function endRequestSpan(span: Span, exchange: Exchange, error?: unknown): void {
     'gen_ai.usage.input_tokens': receipt.tokens.prompt,
     'gen_ai.usage.output_tokens': receipt.tokens.completion,
   });
-  if (receipt.winner !== null) span.setAttribute('gen_ai.response.model', receipt.winner);
+  if (receipt.winner !== null) {
+    span.setAttribute('gen_ai.response.model', receipt.winner);
+    if (parseSelectorKind(exchange.original.model) === 'explicit') span.updateName(`${operationOf(exchange.original)} ${receipt.winner}`);
+  }
+  // A threshold router is named once routing accepted its scorer, so unknown scorer names never become span names.
+  const threshold = /^(router-[a-z0-9_-]*?)-\d*\.?\d+$/.exec(receipt.strategy);
+  if (threshold !== null) span.updateName(`${operationOf(exchange.original)} ${threshold[1]!}`);
   endWith(span, error);
+}
+
+/** `chat auto`, `chat router@`, else `chat` until routing names the scorer (`chat router-lr`, no threshold) or the model that answered. */
+function spanName(operation: string, model: string): string {
+  const kind = parseSelectorKind(model);
+  if (kind === 'auto') return `${operation} auto`;
+  return kind === 'weighted' ? `${operation} router@` : operation;
+}
+
+function parseSelectorKind(model: string): ModelSelector['kind'] | 'invalid' {
+  try {
+    return parseModelSelector(model).kind;
+  } catch {
+    return 'invalid';
+  }
 }
 
 function endWith(span: Span, error?: unknown): void {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Receipt } from '../receipts/receipt.js';
+import { recordedModel } from '../validation/chat-request-schema.js';
 import type { Exchange, ExchangeInput } from './exchange.js';
 
 /** Starts an exchange for one request, with an empty receipt for the features to fill. */
@@ -11,7 +12,7 @@ export function createExchange(input: ExchangeInput): Exchange {
     timestamp: new Date().toISOString(),
     tenant,
     api_key_id: input.apiKeyId ?? null,
-    model_requested: input.request.model,
+    model_requested: recordedModel(input.request.model),
     strategy: 'none',
     candidates: [],
     winner: null,

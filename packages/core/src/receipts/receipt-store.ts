@@ -8,8 +8,35 @@ export interface ReceiptStore {
   get(requestId: string): Promise<Receipt | undefined>;
   /** Usage analytics over the stored receipts (`GET /v1/usage`); absent when a store cannot query. */
   usage?(query: UsageQuery): Promise<UsageReport>;
-  /** The newest receipts first, optionally of one tenant (the dashboard's table). */
-  recent?(options: { limit: number; tenant?: string }): Promise<Receipt[]>;
+  /** The newest receipts first (by time, then request id), filtered (the dashboard's table, `GET /v1/receipts`). */
+  recent?(options: ReceiptListQuery): Promise<Receipt[]>;
+}
+
+/** Which receipts `recent` lists: every field narrows. */
+export interface ReceiptListQuery {
+  limit: number;
+  tenant?: string;
+  status?: Receipt['status'];
+  /** The model that answered, or the model string the client sent. */
+  model?: string;
+  apiKeyId?: string;
+  /** Times as epoch ms: `from` inclusive, `to` exclusive. */
+  from?: number;
+  to?: number;
+  /** Only receipts older than this one (time, then request id): the next page after the last receipt seen. */
+  before?: { time: number; requestId: string };
+}
+
+/** Whether a receipt is one `recent` lists for `query` (the memory store's filter; SQL stores say the same in SQL). */
+export function receiptMatches(receipt: Receipt, query: Omit<ReceiptListQuery, 'limit'>): boolean {
+  const time = Date.parse(receipt.timestamp);
+  return (query.tenant === undefined || receipt.tenant === query.tenant)
+    && (query.status === undefined || receipt.status === query.status)
+    && (query.model === undefined || receipt.winner === query.model || receipt.model_requested === query.model)
+    && (query.apiKeyId === undefined || receipt.api_key_id === query.apiKeyId)
+    && (query.from === undefined || time >= query.from)
+    && (query.to === undefined || time < query.to)
+    && (query.before === undefined || time < query.before.time || (time === query.before.time && receipt.request_id < query.before.requestId));
 }
 
 export interface MemoryReceiptStoreOptions {
@@ -46,13 +73,10 @@ export class MemoryReceiptStore implements ReceiptStore {
     return summarizeUsage(this.#receipts.values(), query);
   }
 
-  async recent({ limit, tenant }: { limit: number; tenant?: string }): Promise<Receipt[]> {
-    const found: Receipt[] = [];
-    // values() walks from the most recently set entry.
-    for (const receipt of this.#receipts.values()) {
-      if (found.length >= limit) break;
-      if (tenant === undefined || receipt.tenant === tenant) found.push(receipt);
-    }
-    return found;
+  async recent(query: ReceiptListQuery): Promise<Receipt[]> {
+    const found = [...this.#receipts.values()].filter((receipt) => receiptMatches(receipt, query));
+    // Newest first by time, then id, as the SQL stores order: a cursor then pages without gaps.
+    found.sort((left, right) => Date.parse(right.timestamp) - Date.parse(left.timestamp) || (left.request_id < right.request_id ? 1 : left.request_id > right.request_id ? -1 : 0));
+    return found.slice(0, query.limit);
   }
 }

@@ -1,7 +1,7 @@
 import type { Receipt } from './receipt.js';
 
 /** How `GET /v1/usage` groups receipts. */
-export type UsageGrouping = 'none' | 'model' | 'key' | 'tenant' | 'hour' | 'day';
+export type UsageGrouping = 'none' | 'model' | 'key' | 'tenant' | 'hour' | 'day' | 'time';
 
 export interface UsageQuery {
   /** Start of the range (inclusive), epoch ms. */
@@ -9,6 +9,8 @@ export interface UsageQuery {
   /** End of the range (exclusive), epoch ms. */
   to: number;
   groupBy: UsageGrouping;
+  /** With `groupBy: 'time'`: the buckets' length in ms (a whole number of minutes); each starts at a multiple of it since the epoch. */
+  bucketMs?: number;
   /** Only this tenant's receipts; all tenants when omitted (an admin's view). */
   tenant?: string;
 }
@@ -63,7 +65,7 @@ export function summarizeUsage(receipts: Iterable<Receipt>, query: UsageQuery): 
     if (query.tenant !== undefined && receipt.tenant !== query.tenant) continue;
     all.push(receipt);
     if (query.groupBy === 'none') continue;
-    const key = groupOf(receipt, query.groupBy, time);
+    const key = groupOf(receipt, query, time);
     const members = groups.get(key);
     if (members === undefined) groups.set(key, [receipt]);
     else members.push(receipt);
@@ -78,8 +80,8 @@ export function summarizeUsage(receipts: Iterable<Receipt>, query: UsageQuery): 
   };
 }
 
-function groupOf(receipt: Receipt, grouping: Exclude<UsageGrouping, 'none'>, time: number): string {
-  switch (grouping) {
+function groupOf(receipt: Receipt, query: UsageQuery, time: number): string {
+  switch (query.groupBy as Exclude<UsageGrouping, 'none'>) {
     case 'model':
       return receipt.winner ?? 'none';
     case 'key':
@@ -90,6 +92,8 @@ function groupOf(receipt: Receipt, grouping: Exclude<UsageGrouping, 'none'>, tim
       return new Date(time - (time % 3_600_000)).toISOString();
     case 'day':
       return new Date(time - (time % 86_400_000)).toISOString();
+    case 'time':
+      return new Date(time - (time % (query.bucketMs ?? 3_600_000))).toISOString();
   }
 }
 

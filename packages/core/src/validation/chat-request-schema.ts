@@ -35,9 +35,17 @@ const functionTool = z.object({
   }),
 });
 
+/** The longest model string accepted: it is recorded in receipts, logs and the database. */
+export const maxModelLength = 256;
+
+/** The model string as far as it is recorded: at most `maxModelLength` characters (in-process callers skip the schema). */
+export function recordedModel(model: string): string {
+  return model.length <= maxModelLength ? model : `${model.slice(0, maxModelLength - 1)}…`;
+}
+
 /** The chat completion request as it arrives from outside; unknown fields pass through. */
 export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1).max(512),
+  model: z.string().min(1).max(maxModelLength),
   messages: z.array(message).min(1, 'must contain at least one message'),
   tools: z.array(functionTool).optional(),
   tool_choice: z

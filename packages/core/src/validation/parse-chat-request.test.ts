@@ -56,6 +56,13 @@ describe('parseChatRequest', () => {
     expect(errorOf(valid, '{nope').param).toBe('header x-routekit-hints');
   });
 
+  it('refuses a model string longer than 256 characters, which would be recorded in logs and receipts', () => {
+    expect(() => parseChatRequest({ ...valid, model: `openai/${'x'.repeat(249)}` })).not.toThrow();
+    const error = errorOf({ ...valid, model: `openai/${'x'.repeat(250)}` });
+    expect(error.status).toBe(400);
+    expect(error.param).toBe('model');
+  });
+
   it('never quotes message content back in its errors', () => {
     const secret = 'my password is hunter2';
     const error = errorOf({ model: 'auto', messages: [{ role: 'user', content: [{ type: 'text', text: secret, extra: 1 }, { type: 'video', text: secret }] }] });

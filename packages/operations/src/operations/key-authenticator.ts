@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError, RateLimitedError, RoutekitError, StoreUnavailableError } from '@routekit/core';
 import { createAddressMatcher, type AddressMatcher } from './address-matcher.js';
+import { createAuditThrottle } from './audit-throttle.js';
 import { clientAddress } from './client-address.js';
 import { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './failed-auth-lockout.js';
 import type { AuditLog } from './sql-audit-log.js';
@@ -33,7 +34,7 @@ export interface KeyAuthenticatorOptions {
   keys: ApiKeyStore;
   /** Failed authentications are appended here. */
   audit?: AuditLog;
-  /** Lockout after repeated failures from one address; `false` turns it off. Default 10 failures in 5 minutes lock for 15. */
+  /** Lockout of failing attempts after repeated failures from one address or on one key id; `false` turns it off. Default 10 failures in 5 minutes lock for 15. */
   lockout?: LockoutOptions | false;
   /** Proxies (CIDR ranges) whose `X-Forwarded-For` is believed; none by default. */
   trustedProxies?: readonly string[];
@@ -50,10 +51,13 @@ export const invalidKeyMessage = 'The API key is not valid.';
 /**
  * Decides whether a presented key may make a request: shape, secret (one indexed read and one
  * constant-time compare, see `ApiKeyStore.verify`), expiry, revocation, rotation overlap, the
- * key's IP allowlist, and the address's failed-attempt lockout. Every refusal of a key is the
- * same 401 (`invalid_api_key`, one message), so a caller cannot learn which check failed; the
- * audit log records which one did. A locked-out address gets 429 `too_many_failed_attempts` with
- * Retry-After before its key is even looked at.
+ * key's IP allowlist. Every refusal of a key is the same 401 (`invalid_api_key`, one message), so
+ * a caller cannot learn which check failed; the audit log records which one did. Failures are
+ * counted per address and per presented key id: once either is locked, failing attempts get 429
+ * `too_many_failed_attempts` with Retry-After. A right key is checked first and always admitted,
+ * so other callers' failures (behind one load balancer address, or guessing at one key id) never
+ * lock it out; guessing is bounded by the secrets (256 random bits per durable key). Refusals are
+ * audited one row per address, reason and minute, plus one row counting the rest.
  *
  * @example
  * const authenticator = createKeyAuthenticator({ keys, audit, trustedProxies: ['10.0.0.0/8'] });
@@ -65,6 +69,7 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
   const trustedProxies: AddressMatcher | undefined = options.trustedProxies === undefined || options.trustedProxies.length === 0 ? undefined : createAddressMatcher(options.trustedProxies);
   const adminDigest = options.adminKey === undefined ? undefined : createHash('sha256').update(options.adminKey).digest();
   const allowlists = new Map<string, { ranges: string; matcher: AddressMatcher }>();
+  const throttledAudit = options.audit === undefined ? undefined : createAuditThrottle({ audit: options.audit, ...(options.now && { now: options.now }) });
 
   function allowlistOf(record: ApiKeyRecord): AddressMatcher | undefined {
     const ranges = record.policy.ipAllowlist;
@@ -78,22 +83,26 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
   }
 
   async function refuse(reason: string, keyId: string | null, address: string | undefined, now: number): Promise<never> {
-    const locked = address === undefined ? null : lockout?.recordFailure(address, now) ?? null;
-    await options.audit?.append({ type: 'auth.failed', actor: keyId ?? 'anonymous', target: keyId, address: address ?? null, detail: { reason } });
-    if (locked !== null) await options.audit?.append({ type: 'auth.locked_out', actor: 'anonymous', address: address ?? null, detail: { lock_seconds: locked } });
+    const subjects = [...(address === undefined ? [] : [`address:${address}`]), ...(keyId === null ? [] : [`key:${keyId}`])];
+    const locked = lockout === undefined ? [] : subjects.map((subject) => [subject, lockout.recordFailure(subject, now)] as const).filter(([, seconds]) => seconds !== null);
+    // One series per address and reason: a guesser inventing key ids must not open a series per id.
+    await throttledAudit?.append(`auth.failed|${address ?? ''}|${reason}`, { type: 'auth.failed', actor: keyId ?? 'anonymous', target: keyId, address: address ?? null, detail: { reason } });
+    for (const [subject, seconds] of locked) await options.audit?.append({ type: 'auth.locked_out', actor: 'anonymous', target: subject.startsWith('key:') ? keyId : null, address: address ?? null, detail: { lock_seconds: seconds, by: subject.startsWith('key:') ? 'key' : 'address' } });
+    const retryAfter = Math.max(0, ...subjects.map((subject) => lockout?.lockedFor(subject, now) ?? 0));
+    if (retryAfter > 0) {
+      throw new RateLimitedError('Too many failed authentication attempts; try again later.', { limit: 'failed_authentication', retryAfterSeconds: retryAfter, code: 'too_many_failed_attempts' });
+    }
     throw new AuthenticationError(invalidKeyMessage);
   }
 
   return {
     /** Proxies whose forwarded-for header is believed. */
     trustedProxies,
+    /** Writes the counts of refusals still being aggregated (on shutdown). */
+    flushAudit: async () => throttledAudit?.flush(),
     async authenticate(credentials: PresentedCredentials): Promise<AuthenticatedKey> {
       const now = clock();
       const address = clientAddress({ peer: credentials.peer, forwardedFor: credentials.forwardedFor, trustedProxies });
-      const lockedFor = address === undefined ? null : lockout?.lockedFor(address, now) ?? null;
-      if (lockedFor !== null) {
-        throw new RateLimitedError('Too many failed authentication attempts from this address; try again later.', { limit: 'failed_authentication', retryAfterSeconds: lockedFor, code: 'too_many_failed_attempts' });
-      }
       if (credentials.key === undefined) throw new AuthenticationError('Missing API key: send Authorization: Bearer <key>.', { code: 'missing_api_key' });
       if (adminDigest !== undefined && !credentials.key.startsWith('rk_')) {
         const presented = createHash('sha256').update(credentials.key).digest();

@@ -61,6 +61,8 @@ export interface ApiKeyStore {
   create(input: NewApiKey): Promise<{ key: string; record: ApiKeyRecord }>;
   get(id: string): Promise<ApiKeyRecord | undefined>;
   list(query?: { tenant?: string; limit?: number }): Promise<ApiKeyRecord[]>;
+  /** Keys not revoked whose expiry falls in (`after`, `before`], soonest first (for expiry notices); at most 10,000. */
+  expiring(window: { after: number; before: number }): Promise<ApiKeyRecord[]>;
   /** Revokes a key at once; `undefined` when there is no such key. Revoking twice keeps the first time. */
   revoke(id: string): Promise<ApiKeyRecord | undefined>;
   /**
@@ -167,6 +169,10 @@ export async function createSqlApiKeyStore(options: SqlApiKeyStoreOptions): Prom
       const rows = query.tenant === undefined
         ? await database.query<KeyRow>(`SELECT ${selectColumns} FROM routekit_api_keys ORDER BY created_at, id LIMIT $1`, [limit])
         : await database.query<KeyRow>(`SELECT ${selectColumns} FROM routekit_api_keys WHERE tenant = $1 ORDER BY created_at, id LIMIT $2`, [query.tenant, limit]);
+      return rows.map(recordOf);
+    },
+    async expiring({ after, before }) {
+      const rows = await database.query<KeyRow>(`SELECT ${selectColumns} FROM routekit_api_keys WHERE expires_at > $1 AND expires_at <= $2 AND revoked_at IS NULL ORDER BY expires_at, id LIMIT 10000`, [after, before]);
       return rows.map(recordOf);
     },
     async revoke(id) {

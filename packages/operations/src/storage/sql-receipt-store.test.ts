@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeUsage, type UsageGrouping } from '@routekit/core';
+import { MemoryReceiptStore, summarizeUsage, type ReceiptListQuery, type UsageGrouping } from '@routekit/core';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
 import { generatedReceipts } from './generated-receipts-suite.js';
 import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
@@ -20,7 +20,7 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
   const openDatabase = closedAfterSuite(open, async (value) => {
     await value.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
     // The hourly rollups of this traffic's range go too, or runs would pile up counts on a shared PostgreSQL.
-    for (const table of ['routekit_usage_hourly', 'routekit_usage_latency_hourly']) await value.execute(`DELETE FROM ${table} WHERE (hour >= $1 AND hour < $2 AND tenant LIKE 'tenant-%') OR tenant = $3`, [base, base + 3 * 3_600_000, `${run}-tenant`]);
+    for (const table of ['routekit_usage_hourly', 'routekit_usage_latency_hourly']) await value.execute(`DELETE FROM ${table} WHERE (hour >= $1 AND hour < $2 AND tenant LIKE 'tenant-%') OR tenant = $3 OR tenant = $4`, [base, base + 3 * 3_600_000, `${run}-tenant`, `${run}-list`]);
   });
 
   it('answers usage exactly as the in-memory reference does, for every grouping and a tenant scope', async () => {
@@ -31,14 +31,14 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
     await store.flush();
     const range = { from: base, to: base + 3 * 3_600_000 };
     // Other runs' rows may share a shared PostgreSQL: scope by this run's tenants through the reference.
-    for (const groupBy of ['none', 'model', 'key', 'tenant', 'hour', 'day'] as UsageGrouping[]) {
+    for (const [groupBy, bucketMs] of [['none'], ['model'], ['key'], ['tenant'], ['hour'], ['day'], ['time', 60_000], ['time', 300_000], ['time', 2 * 3_600_000]] as Array<[UsageGrouping, number?]>) {
       for (const tenant of ['tenant-1', undefined]) {
         if (tenant === undefined && database.dialect === 'postgres') continue;
-        const query = { ...range, groupBy, ...(tenant !== undefined && { tenant }) };
+        const query = { ...range, groupBy, ...(bucketMs !== undefined && { bucketMs }), ...(tenant !== undefined && { tenant }) };
         const expected = summarizeUsage(receipts, query);
         const actual = await store.usage(query);
         // Sums of floating-point costs may differ in the last place with the order of addition.
-        expect(rounded(actual), `${groupBy} ${tenant ?? 'all tenants'}`).toEqual(rounded(expected));
+        expect(rounded(actual), `${groupBy} ${bucketMs ?? ''} ${tenant ?? 'all tenants'}`).toEqual(rounded(expected));
       }
     }
     await store.close();
@@ -56,5 +56,44 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
     expect(await reopened.get(second!.request_id)).toEqual(second);
     expect((await reopened.recent({ limit: 5, tenant: `${run}-tenant` })).map((receipt) => receipt.request_id)).toEqual([second!.request_id, first!.request_id]);
     await reopened.close();
+  });
+
+  it('filters and pages the listing as the in-memory store does: status, model, key, time range, cursor', async () => {
+    const database = await openDatabase();
+    const store = await createSqlReceiptStore({ database });
+    const memory = new MemoryReceiptStore({ maxReceipts: 10_000 });
+    // Every receipt of this test in one tenant of its own, so other runs on a shared PostgreSQL do not show.
+    const tenant = `${run}-list`;
+    const receipts = traffic(300).map((receipt, index) => ({ ...receipt, request_id: `${run}-list-${String(index).padStart(4, '0')}`, tenant, timestamp: new Date(base + Math.floor(index / 3) * 60_000).toISOString() }));
+    for (const receipt of receipts) {
+      await store.put(receipt);
+      await memory.put(receipt);
+    }
+    await store.flush();
+    const some = receipts[17]!;
+    const queries: Array<Omit<ReceiptListQuery, 'limit'>> = [
+      {},
+      { status: 'error' },
+      { status: 'ok', model: some.winner ?? 'none' },
+      { model: some.model_requested },
+      { apiKeyId: some.api_key_id ?? 'none' },
+      { from: base + 30 * 60_000, to: base + 60 * 60_000 },
+    ];
+    for (const filter of queries) {
+      const expected = await memory.recent({ ...filter, tenant, limit: 10_000 });
+      expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      // Page through the SQL store seven at a time with the last receipt as the cursor: no gap, no repeat.
+      const paged: string[] = [];
+      let before: ReceiptListQuery['before'];
+      for (let page = 0; page < 100; page += 1) {
+        const found = await store.recent({ ...filter, tenant, limit: 7, ...(before && { before }) });
+        paged.push(...found.map((receipt) => receipt.request_id));
+        if (found.length < 7) break;
+        const last = found.at(-1)!;
+        before = { time: Date.parse(last.timestamp), requestId: last.request_id };
+      }
+      expect(paged, JSON.stringify(filter)).toEqual(expected.map((receipt) => receipt.request_id));
+    }
+    await store.close();
   });
 });

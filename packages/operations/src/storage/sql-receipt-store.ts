@@ -35,6 +35,12 @@ export const receiptMigrations: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS routekit_receipts_time ON routekit_receipts (time);
       CREATE INDEX IF NOT EXISTS routekit_receipts_tenant_time ON routekit_receipts (tenant, time);`,
   },
+  // GET /v1/receipts?key=… pages through one key's receipts newest first without scanning the others.
+  {
+    id: '0003-receipts-key-time',
+    sqlite: 'CREATE INDEX IF NOT EXISTS routekit_receipts_key_time ON routekit_receipts (api_key_id, time);',
+    postgres: 'CREATE INDEX IF NOT EXISTS routekit_receipts_key_time ON routekit_receipts (api_key_id, time);',
+  },
 ];
 
 const columns = ['request_id', 'time', 'tenant', 'api_key_id', 'model_requested', 'winner', 'strategy', 'status', 'error_status', 'error_code', 'duration_ms', 'tokens_prompt', 'tokens_completion', 'cost_usd', 'default_cost_usd', 'savings_usd', 'cache_status', 'fallback_attempts', 'body'] as const;
@@ -94,16 +100,27 @@ export async function createSqlReceiptStore(options: SqlReceiptStoreOptions): Pr
       const rows = await database.query<{ body: string }>('SELECT body FROM routekit_receipts WHERE request_id = $1', [requestId]);
       return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.body) as Receipt);
     },
-    async recent({ limit, tenant }) {
+    async recent(query) {
       await flush();
-      const rows = tenant === undefined
-        ? await database.query<{ body: string }>('SELECT body FROM routekit_receipts ORDER BY time DESC, request_id DESC LIMIT $1', [limit])
-        : await database.query<{ body: string }>('SELECT body FROM routekit_receipts WHERE tenant = $1 ORDER BY time DESC, request_id DESC LIMIT $2', [tenant, limit]);
+      const conditions: string[] = [];
+      const parameters: unknown[] = [];
+      const bind = (value: unknown) => `$${parameters.push(value)}`;
+      if (query.tenant !== undefined) conditions.push(`tenant = ${bind(query.tenant)}`);
+      if (query.status !== undefined) conditions.push(`status = ${bind(query.status)}`);
+      if (query.model !== undefined) conditions.push(`(winner = ${bind(query.model)} OR model_requested = ${bind(query.model)})`);
+      if (query.apiKeyId !== undefined) conditions.push(`api_key_id = ${bind(query.apiKeyId)}`);
+      if (query.from !== undefined) conditions.push(`time >= ${bind(query.from)}`);
+      if (query.to !== undefined) conditions.push(`time < ${bind(query.to)}`);
+      if (query.before !== undefined) conditions.push(`(time < ${bind(query.before.time)} OR (time = ${bind(query.before.time)} AND request_id < ${bind(query.before.requestId)}))`);
+      const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+      const rows = await database.query<{ body: string }>(`SELECT body FROM routekit_receipts ${where} ORDER BY time DESC, request_id DESC LIMIT ${bind(query.limit)}`, parameters);
       return rows.map((row) => JSON.parse(row.body) as Receipt);
     },
     async usage(query) {
       await flush();
-      return (await rolledUpCount(database, query)) > exactUsageLimit ? usageFromRollup(database, query) : usageOf(database, query);
+      // Buckets shorter than the rollups' hour can only be read from the receipts themselves.
+      const subHour = query.groupBy === 'time' && (query.bucketMs ?? 3_600_000) % 3_600_000 !== 0;
+      return !subHour && (await rolledUpCount(database, query)) > exactUsageLimit ? usageFromRollup(database, query) : usageOf(database, query);
     },
     flush,
     async close() {
@@ -128,13 +145,13 @@ function rowOf(receipt: Receipt): unknown[] {
 }
 
 /** GROUP BY the group's key (PostgreSQL refuses a constant there, so none for `none`) and `extra`. */
-function groupByClause(grouping: UsageGrouping, extra?: string): string {
-  const keys = [...(grouping === 'none' ? [] : [groupExpression(grouping)]), ...(extra === undefined ? [] : [extra])];
+function groupByClause(grouping: UsageGrouping, extra?: string, bucketMs?: number): string {
+  const keys = [...(grouping === 'none' ? [] : [groupExpression(grouping, bucketMs)]), ...(extra === undefined ? [] : [extra])];
   return keys.length === 0 ? '' : `GROUP BY ${keys.join(', ')}`;
 }
 
 /** The SQL expression of a group's key; buckets are the bucket's start, in epoch ms. */
-function groupExpression(grouping: UsageGrouping): string {
+function groupExpression(grouping: UsageGrouping, bucketMs = 3_600_000): string {
   switch (grouping) {
     case 'none':
       return `'all'`;
@@ -148,6 +165,9 @@ function groupExpression(grouping: UsageGrouping): string {
       return '(time - (time % 3600000))';
     case 'day':
       return '(time - (time % 86400000))';
+    case 'time':
+      // A validated whole number (UsageQuery.bucketMs), never text from a request.
+      return `(time - (time % ${Math.floor(bucketMs)}))`;
   }
 }
 
@@ -168,7 +188,7 @@ interface AggregateRow {
 }
 
 async function usageOf(database: SqlDatabase, query: UsageQuery): Promise<UsageReport> {
-  const key = groupExpression(query.groupBy);
+  const key = groupExpression(query.groupBy, query.bucketMs);
   const where = `time >= $1 AND time < $2${query.tenant === undefined ? '' : ' AND tenant = $3'}`;
   const parameters: unknown[] = [query.from, query.to, ...(query.tenant === undefined ? [] : [query.tenant])];
   const aggregates = await database.query<AggregateRow>(
@@ -179,14 +199,14 @@ async function usageOf(database: SqlDatabase, query: UsageQuery): Promise<UsageR
       SUM(CASE WHEN fallback_attempts > 0 THEN 1 ELSE 0 END) AS fallbacks,
       SUM(CASE WHEN error_status = 429 AND error_code NOT LIKE 'provider\\_%' ESCAPE '\\' THEN 1 ELSE 0 END) AS rate_limited,
       SUM(CASE WHEN error_status = 402 THEN 1 ELSE 0 END) AS spend_limited
-     FROM routekit_receipts WHERE ${where} ${groupByClause(query.groupBy)}`,
+     FROM routekit_receipts WHERE ${where} ${groupByClause(query.groupBy, undefined, query.bucketMs)}`,
     parameters,
   );
   const models = await database.query<{ group_key: string | number; winner: string; count: number | string }>(
-    `SELECT ${key} AS group_key, winner, COUNT(*) AS count FROM routekit_receipts WHERE ${where} AND winner IS NOT NULL ${groupByClause(query.groupBy, 'winner')}`,
+    `SELECT ${key} AS group_key, winner, COUNT(*) AS count FROM routekit_receipts WHERE ${where} AND winner IS NOT NULL ${groupByClause(query.groupBy, 'winner', query.bucketMs)}`,
     parameters,
   );
-  const latencies = await percentilesOf(database, query.groupBy, where, parameters);
+  const latencies = await percentilesOf(database, query.groupBy, where, parameters, query.bucketMs);
   const byGroup = <Row extends { group_key: string | number }>(rows: Row[]) => {
     const map = new Map<string, Row[]>();
     for (const row of rows) {
@@ -242,13 +262,13 @@ async function usageOf(database: SqlDatabase, query: UsageQuery): Promise<UsageR
 }
 
 /** Nearest-rank p50/p95/p99 of duration per group: in SQL on PostgreSQL, over the sorted column on SQLite. */
-async function percentilesOf(database: SqlDatabase, grouping: UsageGrouping, where: string, parameters: unknown[]): Promise<Map<string, { p50: number; p95: number; p99: number }>> {
+async function percentilesOf(database: SqlDatabase, grouping: UsageGrouping, where: string, parameters: unknown[], bucketMs?: number): Promise<Map<string, { p50: number; p95: number; p99: number }>> {
   const result = new Map<string, { p50: number; p95: number; p99: number }>();
-  const key = groupExpression(grouping);
+  const key = groupExpression(grouping, bucketMs);
   if (database.dialect === 'postgres') {
     const rows = await database.query<{ group_key: string | number; p50: number | null; p95: number | null; p99: number | null }>(
       `SELECT ${key} AS group_key, percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50, percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95,
-        percentile_disc(0.99) WITHIN GROUP (ORDER BY duration_ms) AS p99 FROM routekit_receipts WHERE ${where} AND duration_ms IS NOT NULL ${groupByClause(grouping)}`,
+        percentile_disc(0.99) WITHIN GROUP (ORDER BY duration_ms) AS p99 FROM routekit_receipts WHERE ${where} AND duration_ms IS NOT NULL ${groupByClause(grouping, undefined, bucketMs)}`,
       parameters,
     );
     for (const row of rows) result.set(groupName(row.group_key, grouping), { p50: Number(row.p50 ?? 0), p95: Number(row.p95 ?? 0), p99: Number(row.p99 ?? 0) });
@@ -267,5 +287,5 @@ async function percentilesOf(database: SqlDatabase, grouping: UsageGrouping, whe
 }
 
 function groupName(value: string | number, grouping: UsageGrouping): string {
-  return grouping === 'hour' || grouping === 'day' ? new Date(Number(value)).toISOString() : String(value);
+  return grouping === 'hour' || grouping === 'day' || grouping === 'time' ? new Date(Number(value)).toISOString() : String(value);
 }

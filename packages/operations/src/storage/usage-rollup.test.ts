@@ -50,11 +50,11 @@ describe.each(databases)('hourly usage rollups on %s', (_name, open) => {
     const ranges = [{ from: base, to: base + 3 * 3_600_000 }, { from: base + 17 * 60_000, to: base + 2 * 3_600_000 + 41 * 60_000 }, { from: base + 60_000, to: base + 50 * 60_000 }];
     const check = async () => {
       for (const range of ranges) {
-        for (const groupBy of ['none', 'model', 'key', 'tenant', 'hour', 'day'] as UsageGrouping[]) {
-          const query = { ...range, groupBy, tenant: `${run}-tenant-1` };
+        for (const [groupBy, bucketMs] of [['none'], ['model'], ['key'], ['tenant'], ['hour'], ['day'], ['time', 60_000], ['time', 300_000], ['time', 2 * 3_600_000]] as Array<[UsageGrouping, number?]>) {
+          const query = { ...range, groupBy, ...(bucketMs !== undefined && { bucketMs }), tenant: `${run}-tenant-1` };
           const expected = summarizeUsage(receipts, query);
           const actual = await store.usage(query);
-          expect(withoutLatency(actual), `${groupBy} ${range.from - base}`).toEqual(withoutLatency(expected));
+          expect(withoutLatency(actual), `${groupBy} ${bucketMs ?? ''} ${range.from - base}`).toEqual(withoutLatency(expected));
           expectLatencyClose(actual, expected);
         }
       }

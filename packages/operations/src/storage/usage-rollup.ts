@@ -139,8 +139,8 @@ export async function rolledUpCount(database: SqlDatabase, query: UsageQuery): P
   return Number(rows[0]?.total ?? 0);
 }
 
-/** Each grouping's key over the rollup columns, and over the receipts' own (for the edges). */
-const rollupGroup: Record<UsageGrouping, string> = {
+/** Each grouping's key over the rollup columns, and over the receipts' own (for the edges); `time` buckets are whole hours here. */
+const rollupGroup: Record<Exclude<UsageGrouping, 'time'>, string> = {
   none: `'all'`,
   model: `CASE WHEN winner = '' THEN 'none' ELSE winner END`,
   key: `CASE WHEN api_key_id = '' THEN 'none' ELSE api_key_id END`,
@@ -148,7 +148,7 @@ const rollupGroup: Record<UsageGrouping, string> = {
   hour: 'hour',
   day: '(hour - (hour % 86400000))',
 };
-const receiptGroup: Record<UsageGrouping, string> = {
+const receiptGroup: Record<Exclude<UsageGrouping, 'time'>, string> = {
   none: `'all'`,
   model: `COALESCE(winner, 'none')`,
   key: `COALESCE(api_key_id, 'none')`,
@@ -181,8 +181,10 @@ export async function usageFromRollup(database: SqlDatabase, query: UsageQuery):
   const tenantParameter = query.tenant === undefined ? [] : [query.tenant];
   const stored = `FROM routekit_usage_hourly WHERE hour >= $1 AND hour < $2${tenantFilter(3)}`;
   const storedParameters = [firstHour, lastHour, ...tenantParameter];
-  const rollupKey = rollupGroup[query.groupBy];
-  const receiptKey = receiptGroup[query.groupBy];
+  // A validated whole number of hours (UsageQuery.bucketMs), never text from a request.
+  const bucketMs = Math.floor(query.bucketMs ?? 3_600_000);
+  const rollupKey = query.groupBy === 'time' ? `(hour - (hour % ${bucketMs}))` : rollupGroup[query.groupBy];
+  const receiptKey = query.groupBy === 'time' ? `(time - (time % ${bucketMs}))` : receiptGroup[query.groupBy];
   const edge = `FROM routekit_receipts WHERE ((time >= $1 AND time < $2) OR (time >= $3 AND time < $4))${tenantFilter(5)}`;
   const edgeParameters = [query.from, Math.min(firstHour, query.to), Math.max(lastHour, query.from), query.to, ...tenantParameter];
   const [storedSums, storedLatency, edgeSums, edgeLatency] = await Promise.all([
@@ -195,7 +197,7 @@ export async function usageFromRollup(database: SqlDatabase, query: UsageQuery):
 }
 
 function groupName(value: string | number, grouping: UsageGrouping): string {
-  return grouping === 'hour' || grouping === 'day' ? new Date(Number(value)).toISOString() : String(value);
+  return grouping === 'hour' || grouping === 'day' || grouping === 'time' ? new Date(Number(value)).toISOString() : String(value);
 }
 
 interface Accumulator {

@@ -22,8 +22,10 @@ export interface WebhookOutboxOptions {
   pollIntervalMs?: number;
   /** How long a claimed attempt is reserved for the instance sending it; after that a crashed sender's row is retried. Default 60,000. */
   leaseMs?: number;
-  /** Rows sent per round. Default 50. */
+  /** Rows one endpoint's lane reads at a time. Default 50. */
   batchSize?: number;
+  /** Endpoints delivered to at once; each endpoint's deliveries go one at a time, in order. Default 8. */
+  maxParallelEndpoints?: number;
   /** The clock, epoch ms; tests pass their own. */
   now?: () => number;
   /** Jitter source in [0, 1); tests pass their own. */
@@ -43,9 +45,13 @@ export interface WebhookDelivery {
 }
 
 export interface WebhookOutbox {
-  /** Writes the event durably for every endpoint that takes it, then nudges delivery; resolves with the event id once written. */
-  enqueue<Type extends WebhookEventType>(type: Type, data: WebhookEventMap[Type], options?: { tenant?: string | null }): Promise<string>;
-  /** Sends every due delivery once (claimed first, so instances never double-send an attempt); resolves with how many were sent successfully. */
+  /**
+   * Writes the event durably for every endpoint that takes it, then nudges delivery; resolves with the
+   * event id once written. With `eventId`, an event already written under that id (by this or another
+   * instance) is not written again: the way to send something once across instances.
+   */
+  enqueue<Type extends WebhookEventType>(type: Type, data: WebhookEventMap[Type], options?: { tenant?: string | null; eventId?: string }): Promise<string>;
+  /** Sends every due delivery once, each endpoint's in order (claimed first, so instances never double-send an attempt); resolves with how many were sent successfully. */
   deliverDue(): Promise<number>;
   /** Polls every `pollIntervalMs` until `close()`. */
   start(): void;
@@ -70,6 +76,11 @@ interface OutboxRow {
  * retried with exponential backoff and jitter until a 2xx marks it delivered or `maxAttempts`
  * marks it dead. A new outbox on the same database (a restart) sends what was pending.
  *
+ * Each endpoint has a lane of its own: its deliveries go one at a time in the order the events were
+ * written (a failed one is retried later, by its backoff), and up to `maxParallelEndpoints` lanes
+ * run at once, so a receiver that hangs holds back its own events for at most `timeoutMs` each and
+ * never another endpoint's.
+ *
  * @example
  * const outbox = await createWebhookOutbox({ database, endpoints: [{ id: 'ops', url: 'https://ops.example.com/hook', secret: process.env.WEBHOOK_SECRET! }] });
  * outbox.start();
@@ -87,13 +98,14 @@ export async function createWebhookOutbox(options: WebhookOutboxOptions): Promis
   const timeoutMs = options.timeoutMs ?? 10_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 50;
+  const maxParallel = options.maxParallelEndpoints ?? 8;
   const endpointIds = [...endpoints.keys()];
   // Rows of endpoints no longer configured are left alone: another instance may still serve them.
   const endpointFilter = (first: number) => endpointIds.map((_, index) => `$${index + first}`).join(', ');
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let again = false;
   let closed = false;
+  // Strictly increasing creation times, so one endpoint's events are sent in the order they were written.
+  let lastCreated = 0;
 
   /** Exponential backoff with "equal jitter": between half and all of the doubled delay, so retries of many rows spread out. */
   const delayAfter = (attempts: number) => {
@@ -128,74 +140,112 @@ export async function createWebhookOutbox(options: WebhookOutboxOptions): Promis
     return false;
   }
 
-  async function round(): Promise<number> {
-    if (endpointIds.length === 0) return 0;
-    const due = await database.query<OutboxRow>(
-      `SELECT id, endpoint_id, event_id, body, attempts, next_attempt_at FROM routekit_webhook_outbox
-       WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id IN (${endpointFilter(3)}) ORDER BY next_attempt_at LIMIT $2`,
-      [now(), batchSize, ...endpointIds],
-    );
-    const sent = await Promise.all(due.map(async (row) => {
-      const attempts = Number(row.attempts) + 1;
-      // The claim: only the instance whose compare-and-set changes the row sends this attempt.
-      const claimed = await database.execute(
-        `UPDATE routekit_webhook_outbox SET attempts = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'pending' AND attempts = $4 AND next_attempt_at = $5`,
-        [attempts, now() + leaseMs, row.id, Number(row.attempts), Number(row.next_attempt_at)],
+  /** One pass over an endpoint's due rows, oldest event first, one send at a time. */
+  async function lane(endpointId: string): Promise<number> {
+    let sent = 0;
+    let after = -1;
+    for (let batch = 0; batch < 1_000 && !closed; batch += 1) {
+      const due = await database.query<OutboxRow & { sequence: number | string }>(
+        `SELECT id, endpoint_id, event_id, body, attempts, next_attempt_at, created_at AS sequence FROM routekit_webhook_outbox
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id = $2 AND created_at > $3 ORDER BY created_at, id LIMIT $4`,
+        [now(), endpointId, after, batchSize],
       );
-      return claimed === 1 ? send(row, attempts) : false;
-    }));
-    return sent.filter(Boolean).length;
+      for (const row of due) {
+        if (closed) break;
+        const attempts = Number(row.attempts) + 1;
+        // The claim: only the instance whose compare-and-set changes the row sends this attempt.
+        const claimed = await database.execute(
+          `UPDATE routekit_webhook_outbox SET attempts = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'pending' AND attempts = $4 AND next_attempt_at = $5`,
+          [attempts, now() + leaseMs, row.id, Number(row.attempts), Number(row.next_attempt_at)],
+        );
+        if (claimed === 1 && (await send(row, attempts))) sent += 1;
+      }
+      if (due.length < batchSize) break;
+      // Rows created in the same millisecond as the last one read are picked up by the next pass.
+      after = Number(due.at(-1)!.sequence);
+    }
+    return sent;
   }
 
-  function deliverDue(): Promise<number> {
+  const lanes = new Map<string, Promise<number>>();
+  const rerun = new Set<string>();
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const slot = async () => {
+    if (active < maxParallel) {
+      active += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next !== undefined) next();
+    else active -= 1;
+  };
+
+  /** Runs the endpoint's lane, or asks the running one for another pass (an event arrived meanwhile). */
+  function runLane(endpointId: string): Promise<number> {
+    const running = lanes.get(endpointId);
     if (running !== undefined) {
-      again = true;
+      rerun.add(endpointId);
       return running;
     }
-    running = (async () => {
+    const promise = (async () => {
       let total = 0;
+      await slot();
       try {
         do {
-          again = false;
-          total += await round();
-        } while (again && !closed);
+          rerun.delete(endpointId);
+          total += await lane(endpointId);
+        } while (rerun.has(endpointId) && !closed);
       } finally {
-        running = undefined;
+        release();
+        lanes.delete(endpointId);
       }
       return total;
     })();
-    return running;
+    lanes.set(endpointId, promise);
+    return promise;
   }
 
-  const nudge = () => {
-    if (timer !== undefined) deliverDue().catch(() => undefined);
+  async function deliverDue(): Promise<number> {
+    const sent = await Promise.all(endpointIds.map(runLane));
+    return sent.reduce((total, count) => total + count, 0);
+  }
+
+  const nudge = (receivers: readonly string[]) => {
+    if (timer !== undefined) for (const id of receivers) runLane(id).catch(() => undefined);
   };
 
   return {
     async enqueue(type, data, enqueueOptions = {}) {
       const tenant = enqueueOptions.tenant ?? null;
-      const created = now();
-      const event: WebhookEvent = { id: `evt_${randomUUID().replaceAll('-', '')}`, object: 'event', type, created: Math.floor(created / 1000), tenant, data } as WebhookEvent;
+      const due = now();
+      const created = Math.max(due, lastCreated + 1);
+      lastCreated = created;
+      const event: WebhookEvent = { id: enqueueOptions.eventId ?? `evt_${randomUUID().replaceAll('-', '')}`, object: 'event', type, created: Math.floor(created / 1000), tenant, data } as WebhookEvent;
       const body = JSON.stringify(event);
       const receivers = [...endpoints.values()].filter((endpoint) => (endpoint.events === undefined || endpoint.events.includes(type)) && (endpoint.tenant === undefined || tenant === null || endpoint.tenant === tenant));
       await database.transaction(async (transaction) => {
         for (const endpoint of receivers) {
           await transaction.execute(
             `INSERT INTO routekit_webhook_outbox (id, event_id, endpoint_id, event_type, tenant, body, status, attempts, next_attempt_at, last_error, created_at, delivered_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, NULL, $7, NULL)`,
-            [`${event.id}:${endpoint.id}`, event.id, endpoint.id, type, tenant, body, created],
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, NULL, $8, NULL) ON CONFLICT (id) DO NOTHING`,
+            [`${event.id}:${endpoint.id}`, event.id, endpoint.id, type, tenant, body, due, created],
           );
         }
       });
-      nudge();
+      nudge(receivers.map((endpoint) => endpoint.id));
       return event.id;
     },
     deliverDue,
     start() {
       if (timer !== undefined || closed) return;
+      // Each tick starts the lanes that are idle; a busy lane (a hung receiver) is left to finish.
       timer = setInterval(() => void deliverDue().catch(() => undefined), options.pollIntervalMs ?? 1_000);
       timer.unref();
-      nudge();
+      nudge(endpointIds);
     },
     async deliveries(query = {}) {
       if (endpointIds.length === 0) return [];
@@ -210,7 +260,12 @@ export async function createWebhookOutbox(options: WebhookOutboxOptions): Promis
       closed = true;
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
-      await running?.catch(() => undefined);
+      // Lanes waiting for a slot start, see `closed` and end at once (each releases the slot it is given here).
+      for (const resolve of waiting.splice(0)) {
+        active += 1;
+        resolve();
+      }
+      await Promise.all([...lanes.values()].map((lane) => lane.catch(() => undefined)));
     },
   };
 }
