@@ -153,7 +153,7 @@ describe.each<Framework>(['express', 'koa'])('bad input to /v1/messages on the %
     ['a thinking block in a user turn', { ...valid(), messages: [{ role: 'user', content: [{ type: 'thinking', thinking: 'x', signature: 's' }] }] }, /messages\[0\]\.content\[0\] is a thinking block/],
     ['a tool_result in an assistant turn', { ...valid(), messages: [{ role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 'toolu_1' }] }] }, /assistant turn cannot hold/],
     ['an image of an unknown type', { ...valid(), messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'AAAA' } }] }] }, /media_type/],
-    ['an unknown model', { ...valid(), model: 'openai/gpt-9' }, /gpt-9|model/],
+    ['an unknown model', { ...valid(), model: 'gpt-9' }, /gpt-9|model/],
   ])('refuses %s, naming the field', async (_case, body, message) => {
     const error = await refusal(body);
     expect(error.status).toBeGreaterThanOrEqual(400);

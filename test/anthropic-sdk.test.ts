@@ -219,7 +219,7 @@ describe.each<Framework>(['express', 'koa'])('the official @anthropic-ai/sdk aga
     expect(missing).toBeInstanceOf(Anthropic.BadRequestError);
     expect((missing as ApiError).error).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens is required.' }, request_id: expect.any(String) });
 
-    await expect(client.messages.create({ model: 'openai/gpt-9', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+    await expect(client.messages.create({ model: 'gpt-9', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
 
     mock.failNext({ type: 'status', status: 429, retryAfterSeconds: 7 });
     const limited = await client.messages.create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);

@@ -109,7 +109,7 @@ export class ModelCatalog {
       const provider = name.slice(0, slash);
       if (this.#providers.has(provider)) return this.#passThroughModel(provider, name.slice(slash + 1));
       // Bounded and only identifier characters: the name is the client's text, echoed in the message.
-      throw new InvalidRequestError(`No provider "${provider.slice(0, 64).replace(/[^\w.-]/g, '?')}" is configured on this gateway (configured: ${[...this.#providers].join(', ') || 'none'}). GET /v1/models lists the models you can use.`, { code: 'provider_not_found', param: 'model', status: 404 });
+      throw new InvalidRequestError(this.#describeUnroutable?.(name) ?? `No provider "${provider.slice(0, 64).replace(/[^\w.-]/g, '?')}" is configured on this gateway (configured: ${[...this.#providers].join(', ') || 'none'}). GET /v1/models lists the models you can use.`, { code: 'provider_not_found', param: 'model', status: 404 });
     }
     throw new InvalidRequestError(this.#describeUnroutable?.(name) ?? 'The model does not exist in the catalog. GET /v1/models lists the models and routers you can use.', { code: 'model_not_found', param: 'model', status: 404 });
   }
