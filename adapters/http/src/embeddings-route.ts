@@ -1,9 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fromEngineResponse, parseEmbeddingRequest, ProviderFailedError, type Engine, type Exchange, type ExchangeInput } from '@routekit/core';
-import { assertValueDepth } from './json-depth.js';
+import type { ServerResponse } from 'node:http';
+import { fromEngineResponse, parseEmbeddingRequest, ProviderFailedError, type Engine, type Exchange } from '@routekit/core';
+import { exchangeInput, requestBody } from './exchange-input.js';
 import type { KeyManagement } from './key-management.js';
 import type { RouteContext } from './match-route.js';
-import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 
 /** What the embeddings route needs from the bridge. */
 export interface EmbeddingsRouteOptions {
@@ -24,23 +23,8 @@ export interface EmbeddingsRouteOptions {
 export function embeddingsRoute(options: EmbeddingsRouteOptions): (context: RouteContext) => Promise<void> {
   const { engine, keyManagement } = options;
   return async ({ request, response, caller, body }) => {
-    assertJsonContentType(request);
-    // A framework body parser that ran first has consumed the stream; its result is then the body.
-    const preParsed = body !== undefined && request.readableEnded;
-    if (preParsed) assertValueDepth(body);
-    const parsed = parseEmbeddingRequest(preParsed ? body : await readJsonBody(request, options.bodyLimitBytes));
-    const aborter = new AbortController();
-    response.on('close', () => {
-      if (!response.writableFinished) aborter.abort();
-    });
-    const input: ExchangeInput = {
-      request: parsed.request,
-      options: parsed.options,
-      tenant: caller.tenant,
-      apiKeyId: caller.apiKeyId,
-      signal: aborter.signal,
-      headers: { 'cache-control': header(request, 'cache-control'), 'x-routekit-cache': header(request, 'x-routekit-cache'), 'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms') },
-    };
+    const parsed = parseEmbeddingRequest(await requestBody(request, body, options.bodyLimitBytes));
+    const input = exchangeInput(parsed, request, response, caller);
     const prepared = keyManagement === undefined ? input : await keyManagement.prepare(input, caller, engine);
     // A tenant's default fallback chain names chat models: never for an embeddings request.
     const exchange = engine.createExchange({ ...prepared, headers: { ...prepared.headers, 'x-fallback-chain': undefined } });
@@ -54,9 +38,4 @@ export function embeddingsRoute(options: EmbeddingsRouteOptions): (context: Rout
     }
     options.answer(response, { ...fromEngineResponse(result.response), 'x-routekit': exchange.receipt }, exchange);
   };
-}
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }

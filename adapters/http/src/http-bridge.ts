@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger } from '@routekit/core';
 import { recommendationsReport } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
@@ -7,12 +7,11 @@ import { embeddingsRoute } from './embeddings-route.js';
 import { dashboardAsset, dashboardSecurityHeaders } from './dashboard-assets.js';
 import { toHttpError } from './error-body.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
-import { assertValueDepth } from './json-depth.js';
+import { exchangeInput, header, requestBody } from './exchange-input.js';
 import type { KeyManagement } from './key-management.js';
 import { matchRoute, type Route, type RouteContext } from './match-route.js';
 import { anthropicHttpError, messagesPath, messagesRoutes } from './messages-routes.js';
 import { modelResponse, modelsResponse } from './models-response.js';
-import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { receiptHeader } from './receipt-header.js';
 import { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
 import { parseReceiptQuery, receiptPage } from './receipt-query.js';
@@ -200,10 +199,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   }
 
   async function route({ request, response, caller, body }: RouteContext): Promise<void> {
-    assertJsonContentType(request);
-    const preParsed = body !== undefined && request.readableEnded;
-    if (preParsed) assertValueDepth(body);
-    const parsed = parseRouteRequest(preParsed ? body : await readJsonBody(request, limit));
+    const parsed = parseRouteRequest(await requestBody(request, body, limit));
     // The key's and tenant's policy as for a chat request: the preview never shows a model the caller may not use.
     const { request: chat, hints } = keyManagement === undefined ? parsed : await keyManagement.prepare({ ...parsed, tenant: caller.tenant }, caller, engine);
     const started = performance.now();
@@ -212,30 +208,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   }
 
   async function chatCompletions({ request, response, caller, body }: RouteContext): Promise<void> {
-    assertJsonContentType(request);
-    // A framework body parser that ran first has consumed the stream; its result is then the body.
-    const preParsed = body !== undefined && request.readableEnded;
-    if (preParsed) assertValueDepth(body);
-    const raw = preParsed ? body : await readJsonBody(request, limit);
-    const parsed = parseChatRequest(raw, { hintsHeader: header(request, 'x-routekit-hints') });
-    const aborter = new AbortController();
-    // 'close' on the response also fires after a normal end; only an unfinished response means the client left.
-    response.on('close', () => {
-      if (!response.writableFinished) aborter.abort();
-    });
-    const input: ExchangeInput = {
-      ...parsed,
-      tenant: caller.tenant,
-      apiKeyId: caller.apiKeyId,
-      signal: aborter.signal,
-      headers: {
-        'cache-control': header(request, 'cache-control'),
-        'x-routekit-cache': header(request, 'x-routekit-cache'),
-        // Read by the engine's resilience layer (the body fields of the same names win).
-        'x-fallback-chain': header(request, 'x-fallback-chain'),
-        'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms'),
-      },
-    };
+    const parsed = parseChatRequest(await requestBody(request, body, limit), { hintsHeader: header(request, 'x-routekit-hints') });
+    const input = exchangeInput(parsed, request, response, caller);
     // The key's and tenant's allowed models, blocked ones and default hints, applied before routing.
     const exchange = engine.createExchange(keyManagement === undefined ? input : await keyManagement.prepare(input, caller, engine));
     let result;
@@ -293,7 +267,3 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
-export function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}

@@ -2,11 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assertAnthropicVersion, countMessageTokens, parseCountTokensRequest, parseMessagesRequest, toAnthropicError, toAnthropicEvents, toAnthropicMessage, type AnthropicEvent, type Engine, type Exchange, type ExchangeInput } from '@routekit/core';
 import type { Caller } from './authenticate.js';
 import { toHttpError } from './error-body.js';
-import { header, headersOf, sendJson } from './http-bridge.js';
-import { assertValueDepth } from './json-depth.js';
+import { exchangeInput, header, requestBody } from './exchange-input.js';
+import { headersOf, sendJson } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
 import type { Route, RouteContext } from './match-route.js';
-import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { drained } from './write-sse.js';
 
 /** Where Anthropic's Messages API is served, relative to the bridge's prefix: its errors take Anthropic's shape. */
@@ -37,12 +36,8 @@ export function messagesRoutes(options: MessagesRoutesOptions): Route[] {
   const { engine, keyManagement } = options;
 
   async function readBody(request: IncomingMessage, body: unknown): Promise<unknown> {
-    assertJsonContentType(request);
     assertAnthropicVersion(header(request, 'anthropic-version'));
-    // A framework body parser that ran first has consumed the stream; its result is then the body.
-    const preParsed = body !== undefined && request.readableEnded;
-    if (preParsed) assertValueDepth(body);
-    return preParsed ? body : readJsonBody(request, options.bodyLimitBytes);
+    return requestBody(request, body, options.bodyLimitBytes);
   }
 
   async function messages({ request, response, caller, body }: RouteContext): Promise<void> {
@@ -65,23 +60,7 @@ export function messagesRoutes(options: MessagesRoutesOptions): Route[] {
   }
 
   async function prepare(parsed: ReturnType<typeof parseMessagesRequest>, request: IncomingMessage, response: ServerResponse, caller: Caller): Promise<ExchangeInput> {
-    const aborter = new AbortController();
-    // 'close' on the response also fires after a normal end; only an unfinished response means the client left.
-    response.on('close', () => {
-      if (!response.writableFinished) aborter.abort();
-    });
-    const input: ExchangeInput = {
-      ...parsed,
-      tenant: caller.tenant,
-      apiKeyId: caller.apiKeyId,
-      signal: aborter.signal,
-      headers: {
-        'cache-control': header(request, 'cache-control'),
-        'x-routekit-cache': header(request, 'x-routekit-cache'),
-        'x-fallback-chain': header(request, 'x-fallback-chain'),
-        'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms'),
-      },
-    };
+    const input = exchangeInput(parsed, request, response, caller);
     // The key's and tenant's allowed models, blocked ones and default hints, as for a chat request.
     return keyManagement === undefined ? input : keyManagement.prepare(input, caller, engine);
   }

@@ -18,11 +18,10 @@ import {
 } from '@routekit/core';
 import type { Caller } from './authenticate.js';
 import { toHttpError } from './error-body.js';
-import { header, headersOf, sendJson } from './http-bridge.js';
-import { assertValueDepth } from './json-depth.js';
+import { exchangeInput, header, requestBody } from './exchange-input.js';
+import { headersOf, sendJson } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
 import type { Route, RouteContext } from './match-route.js';
-import { assertJsonContentType, readJsonBody } from './read-json-body.js';
 import { drained } from './write-sse.js';
 
 /** The gateway's `responses` option: where stored responses live and, without `keyManagement`, whether they may be stored. */
@@ -61,10 +60,7 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
   }
 
   async function create({ request, response, caller, body }: RouteContext): Promise<void> {
-    assertJsonContentType(request);
-    const preParsed = body !== undefined && request.readableEnded;
-    if (preParsed) assertValueDepth(body);
-    const parsed = parseResponsesRequest(preParsed ? body : await readJsonBody(request, bodyLimitBytes), { hintsHeader: header(request, 'x-routekit-hints') });
+    const parsed = parseResponsesRequest(await requestBody(request, body, bodyLimitBytes), { hintsHeader: header(request, 'x-routekit-hints') });
     const source = parsed.request;
     const days = await retentionDays(caller);
     if (days === undefined && (source.store === true || source.previous_response_id !== undefined)) throw storeRefused(caller, source.store === true ? 'store' : 'previous_response_id', keyManagement !== undefined);
@@ -75,24 +71,7 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
     }
     const { request: chat, conversation } = responsesToChatRequest({ ...source, model: followUpModel(source, previous, parsed.hints) }, previous?.conversation);
 
-    const aborter = new AbortController();
-    response.on('close', () => {
-      if (!response.writableFinished) aborter.abort();
-    });
-    const input = {
-      request: chat,
-      hints: parsed.hints,
-      options: parsed.options,
-      tenant: caller.tenant,
-      apiKeyId: caller.apiKeyId,
-      signal: aborter.signal,
-      headers: {
-        'cache-control': header(request, 'cache-control'),
-        'x-routekit-cache': header(request, 'x-routekit-cache'),
-        'x-fallback-chain': header(request, 'x-fallback-chain'),
-        'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms'),
-      },
-    };
+    const input = exchangeInput({ request: chat, hints: parsed.hints, options: parsed.options }, request, response, caller);
     const exchange = engine.createExchange(keyManagement === undefined ? input : await keyManagement.prepare(input, caller, engine));
     let result;
     try {
