@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Receipt } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+import { type Framework, mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 // The AI SDK's Anthropic provider and LangChain's ChatAnthropic, pointed at the gateway's
 // /v1/messages as a user would point them at Anthropic, with the mock upstream behind it.
@@ -23,10 +23,7 @@ describe.each<Framework>(['express', 'koa'])('Anthropic clients of other framewo
   beforeAll(async () => {
     mock = await startMockUpstream();
     gateway = await startGateway(framework, {
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: mock.url },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
-      ],
+      providers: mockProviders(mock),
       defaultModel: 'openai/gpt-4.1',
       resilience: { attempts: { retries: 0 } },
     });

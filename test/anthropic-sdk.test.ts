@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelCatalog, type Receipt } from '@routekit/core';
 import { startMockUpstream, type MockUpstream, type RecordedRequest } from '@routekit/core/testing';
 import { hashApiKey } from '@routekit/http';
-import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+import { type Framework, mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 type ApiError = InstanceType<typeof Anthropic.APIError>;
 
@@ -23,10 +23,7 @@ describe.each<Framework>(['express', 'koa'])('the official @anthropic-ai/sdk aga
   beforeAll(async () => {
     mock = await startMockUpstream();
     gateway = await startGateway(framework, {
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: mock.url },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
-      ],
+      providers: mockProviders(mock),
       defaultModel: 'openai/gpt-4.1',
       resilience: { attempts: { retries: 0 } },
     });

@@ -3,7 +3,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryReceiptStore, type ChatRequest, type Receipt } from '@routekit/core';
 import { estimatePromptTokens, startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import { startGateway, type RunningGateway } from './start-gateway.js';
+import { mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 // Published list prices per million tokens, written out by hand (not read from the catalog):
 // input, cached input (a prompt-cache read), cache write, output.
@@ -36,10 +36,7 @@ describe('receipts of 1,000 mixed requests with prompt-cached tokens', () => {
   beforeAll(async () => {
     mock = await startMockUpstream({ promptCache: true });
     gateway = await startGateway('express', {
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: mock.url },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
-      ],
+      providers: mockProviders(mock),
       defaultModel: 'openai/gpt-4.1',
       spendLimits: { global: { limits: { daily_usd: 100 } } },
       receipts: new MemoryReceiptStore({ maxReceipts: 2_000 }),

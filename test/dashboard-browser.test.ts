@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import { startGateway, type RunningGateway } from './start-gateway.js';
+import { mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 // The dashboard in a real browser: Debian's chromium driven by playwright-core (.ci/run installs it),
 // against a gateway that served known traffic. Screenshots go to test-results/ as artifacts.
@@ -15,7 +15,7 @@ describe('the dashboard in chromium', () => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     mock = await startMockUpstream();
-    gateway = await startGateway('express', { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }, { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url }], defaultModel: 'openai/gpt-4.1', dashboard: true, logger: false, cache: true, spendLimits: { perTenant: { limits: { daily_usd: 1, monthly_usd: 20 } } } });
+    gateway = await startGateway('express', { providers: mockProviders(mock), defaultModel: 'openai/gpt-4.1', dashboard: true, logger: false, cache: true, spendLimits: { perTenant: { limits: { daily_usd: 1, monthly_usd: 20 } } } });
     const send = (content: string, model = 'auto') => fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content }] }) });
     // Known traffic: 5 answered (one from the cache), 1 failed.
     for (const content of ['Hello!', 'What is the capital of France?', 'Prove that there are infinitely many primes, step by step.', 'Write a haiku about rain.']) await send(content);

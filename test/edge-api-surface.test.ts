@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+import { type Framework, mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 // Issue 15, item 18 (API surface): the gateway answers every /v1 path in OpenAI's JSON shape, and
 // serves GET /v1/models/{id} as OpenAI does.
@@ -14,7 +14,7 @@ describe.each<Framework>(['express', 'koa'])('the OpenAI API surface of the %s g
 
   beforeAll(async () => {
     mock = await startMockUpstream();
-    gateway = await startGateway(framework, { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }, { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url }] });
+    gateway = await startGateway(framework, { providers: mockProviders(mock) });
     client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
   afterAll(async () => {

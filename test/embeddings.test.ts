@@ -6,7 +6,7 @@ import { OpenAIEmbedding } from '@llamaindex/openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Receipt } from '@routekit/core';
 import { base64OfVector, mockVector, startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+import { type Framework, mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 type WithReceipt = { 'x-routekit': Receipt };
 const small = 'openai/text-embedding-3-small';
@@ -19,10 +19,7 @@ describe.each<Framework>(['express', 'koa'])('POST /v1/embeddings through the %s
   beforeAll(async () => {
     mock = await startMockUpstream();
     gateway = await startGateway(framework, {
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: mock.url },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
-      ],
+      providers: mockProviders(mock),
       defaultModel: 'openai/gpt-4.1',
       cache: { semantic: true },
       pii: true,

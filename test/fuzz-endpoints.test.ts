@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type SqlDatabase } from '@routekit/operations';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { createKeyManagement } from '@routekit/http';
-import { startGateway, type RunningGateway } from './start-gateway.js';
+import { mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 // Issue 20, item 4: valid JSON of shapes the gateway did not expect answered 500 (`tool_calls:
 // [null]` with PII on, JSON nested thousands deep inside tool-call arguments). This fuzzes every
@@ -193,10 +193,7 @@ describe('fuzzing every endpoint over HTTP with PII, cache and limits on', () =>
     database = openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-fuzz-')), 'routekit.db') });
     const keyManagement = await createKeyManagement({ database, adminKey, lockout: false });
     gateway = await startGateway('express', {
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: mock.url },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
-      ],
+      providers: mockProviders(mock),
       keyManagement,
       logger: false,
       defaultModel: 'openai/gpt-4.1',

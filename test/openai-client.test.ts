@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCatalog, type Receipt } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+import { type Framework, mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 const catalog = new ModelCatalog();
 const weather = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
@@ -15,10 +15,7 @@ describe.each<Framework>(['express', 'koa'])('the official openai client against
   beforeAll(async () => {
     mock = await startMockUpstream();
     gateway = await startGateway(framework, {
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: mock.url },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
-      ],
+      providers: mockProviders(mock),
       defaultModel: 'openai/gpt-4.1',
       // Error mapping and fallback across models are what this file tests; retries on the same model are test/resilience-faults.test.ts's.
       resilience: { attempts: { retries: 0 } },

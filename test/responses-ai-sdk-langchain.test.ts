@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ChatRequest } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
-import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+import { type Framework, mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 // The Vercel AI SDK's default OpenAI model and LangChain's ChatOpenAI with useResponsesApi both speak
 // the Responses API; through the gateway they reach routekit's engine and the mock upstream.
@@ -19,7 +19,7 @@ describe.each<Framework>(['express', 'koa'])('the Responses API with the AI SDK 
 
   beforeAll(async () => {
     mock = await startMockUpstream();
-    gateway = await startGateway(framework, { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }, { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url }], defaultModel: 'openai/gpt-4.1' });
+    gateway = await startGateway(framework, { providers: mockProviders(mock), defaultModel: 'openai/gpt-4.1' });
   });
   afterAll(async () => {
     await gateway.close();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ChatRequest, Receipt } from '@routekit/core';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { hashApiKey } from '@routekit/http';
-import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
+import { type Framework, mockProviders, type RunningGateway, startGateway } from './start-gateway.js';
 
 const weather = { type: 'function' as const, name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }, strict: true };
 type Routed<T> = T & { 'x-routekit': Receipt };
@@ -24,10 +24,7 @@ describe.each<Framework>(['express', 'koa'])('the Responses API with the officia
   beforeAll(async () => {
     mock = await startMockUpstream();
     gateway = await startGateway(framework, {
-      providers: [
-        { id: 'openai', kind: 'openai', baseUrl: mock.url },
-        { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
-      ],
+      providers: mockProviders(mock),
       defaultModel: 'openai/gpt-4.1',
       apiKeys: [
         { id: 'a', hash: hashApiKey('sk-tenant-a'), tenant: 'acme' },

@@ -44,3 +44,11 @@ export async function startGateway(framework: Framework, config?: RouterConfig):
       }),
   };
 }
+
+/** The two providers most gateway tests route between (OpenAI's wire and Anthropic's), both answered by one mock upstream. */
+export function mockProviders(mock: { url: string }): Array<{ id: string; kind: 'openai' | 'anthropic'; baseUrl: string }> {
+  return [
+    { id: 'openai', kind: 'openai', baseUrl: mock.url },
+    { id: 'anthropic', kind: 'anthropic', baseUrl: mock.url },
+  ];
+}
