@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthenticationError, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type ExchangeInput, type Logger } from '@routekit/core';
+import { withTimeout } from '@routekit/core';
 import { recommendationsReport } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
@@ -36,12 +37,21 @@ export interface HttpBridgeOptions {
    * `routekit serve` turn them on.
    */
   health?: boolean;
+  /** More stores `/ready` checks beside the receipt store (e.g. the shared Redis, `openSharedStores(...).readiness`): while one fails, `/ready` is 503 naming it. */
+  readiness?: ReadinessCheck[];
   /** Prometheus metrics at `<prefix>/metrics` (an admin key when keys are set). Default off, as `health`. */
   metrics?: boolean;
   /** The dashboard at `<prefix>/dashboard` (its data needs an admin key when keys are set). Default off, as `health`. */
   dashboard?: boolean;
   /** The Responses API's stored responses: where they live and, without `keyManagement`, how long they are kept (storing is off until set). */
   responses?: ResponsesOptions;
+}
+
+/** A store a replica cannot serve without: `/ready` fails while `check` rejects or takes more than 2 s. */
+export interface ReadinessCheck {
+  /** Named in the 503's `reason`, e.g. `redis`. */
+  readonly name: string;
+  check(): Promise<void>;
 }
 
 /** The OpenAI-compatible API over Node's own request and response objects. */
@@ -151,14 +161,16 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   }
 
   async function ready({ response }: RouteContext): Promise<void> {
-    // Ready when the receipt store answers; a store outage is a 503 a load balancer can act on.
-    try {
-      await engine.receipts.get('routekit-readiness-probe');
+    // Ready when the receipt store and every required shared store answer; a store outage is a 503 a load balancer can act on.
+    const checks: ReadinessCheck[] = [{ name: 'receipt store', check: async () => void (await engine.receipts.get('routekit-readiness-probe')) }, ...(options.readiness ?? [])];
+    const failures = await Promise.all(checks.map((probe) => withTimeout(probe.check(), 2000).then(() => null, (error: unknown) => ({ name: probe.name, error }))));
+    const failed = failures.filter((failure) => failure !== null);
+    if (failed.length === 0) {
       sendJson(response, 200, { status: 'ready' });
-    } catch (error) {
-      sendJson(response, 503, { status: 'unavailable', reason: 'receipt store unreachable' }, { 'retry-after': '5' });
-      logger?.warn({ error: describeError(error) }, 'readiness probe failed');
+      return;
     }
+    sendJson(response, 503, { status: 'unavailable', reason: `${failed.map((failure) => failure.name).join(', ')} unreachable` }, { 'retry-after': '5' });
+    logger?.warn({ stores: failed.map((failure) => failure.name), error: describeError(failed[0]!.error) }, 'readiness probe failed');
   }
 
   async function prometheus({ response, caller }: RouteContext): Promise<void> {
