@@ -51,6 +51,8 @@ export interface HttpBridgeOptions {
 export interface ReadinessCheck {
   /** Named in the 503's `reason`, e.g. `redis`. */
   readonly name: string;
+  /** What the 503's `reason` says when the check fails. Default `<name> unreachable`. */
+  readonly reason?: string;
   check(): Promise<void>;
 }
 
@@ -163,13 +165,13 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   async function ready({ response }: RouteContext): Promise<void> {
     // Ready when the receipt store and every required shared store answer; a store outage is a 503 a load balancer can act on.
     const checks: ReadinessCheck[] = [{ name: 'receipt store', check: async () => void (await engine.receipts.get('routekit-readiness-probe')) }, ...(options.readiness ?? [])];
-    const failures = await Promise.all(checks.map((probe) => withTimeout(probe.check(), 2000).then(() => null, (error: unknown) => ({ name: probe.name, error }))));
+    const failures = await Promise.all(checks.map((probe) => withTimeout(probe.check(), 2000).then(() => null, (error: unknown) => ({ name: probe.name, reason: probe.reason ?? `${probe.name} unreachable`, error }))));
     const failed = failures.filter((failure) => failure !== null);
     if (failed.length === 0) {
       sendJson(response, 200, { status: 'ready' });
       return;
     }
-    sendJson(response, 503, { status: 'unavailable', reason: `${failed.map((failure) => failure.name).join(', ')} unreachable` }, { 'retry-after': '5' });
+    sendJson(response, 503, { status: 'unavailable', reason: failed.map((failure) => failure.reason).join(', ') }, { 'retry-after': '5' });
     logger?.warn({ stores: failed.map((failure) => failure.name), error: describeError(failed[0]!.error) }, 'readiness probe failed');
   }
 

@@ -1,5 +1,5 @@
 import express from 'express';
-import { installGracefulShutdown } from '@routekit/core';
+import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
 import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
@@ -34,8 +34,24 @@ const engine = createEngine(shared?.apply(valid) ?? valid);
 const retentionDays = process.env.ROUTEKIT_RESPONSE_RETENTION_DAYS === undefined ? undefined : Number(process.env.ROUTEKIT_RESPONSE_RETENTION_DAYS);
 const responses = { store: await createSqlResponseStore({ database: stored.database }), ...(retentionDays !== undefined && { retentionDays }) };
 
+// ROUTEKIT_DRAIN_DELAY_MS: after SIGTERM, keep serving that long with /ready failing, so a load
+// balancer takes this replica out before its port closes (see docs/replicas.md).
+const drainDelayMs = Number(process.env.ROUTEKIT_DRAIN_DELAY_MS ?? 0);
+if (!Number.isInteger(drainDelayMs) || drainDelayMs < 0) {
+  console.error(`routekit: ROUTEKIT_DRAIN_DELAY_MS must be a whole number of milliseconds, got ${JSON.stringify(process.env.ROUTEKIT_DRAIN_DELAY_MS)}`);
+  process.exit(2);
+}
+let shutdown: GracefulShutdown | undefined;
+const draining = {
+  name: 'shutdown',
+  reason: 'shutting down',
+  check: async () => {
+    if (shutdown?.draining) throw new Error('shutting down');
+  },
+};
+
 const app = express();
-app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }), ...(shared && { readiness: [shared.readiness] }) }));
+app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }), readiness: [...(shared ? [shared.readiness] : []), draining] }));
 app.get('/', (_request, response) => {
   response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
 });
@@ -51,9 +67,10 @@ const server = app.listen(port, host, (error?: Error) => {
   console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')}); dashboard at http://${host}:${port}/dashboard; receipts in ${stored.where}${shared ? `; shared state on ${shared.where}` : ''}`);
 });
 // SIGTERM / SIGINT: stop accepting, let in-flight requests and streams finish (15 s at most), then exit.
-installGracefulShutdown({
+shutdown = installGracefulShutdown({
   servers: [server],
   engines: [engine],
+  drainDelayMs,
   timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000),
   // The last receipts are written before the process goes.
   onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => stored.close()).then(() => shared?.close()).finally(() => process.exit(code)),

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { installGracefulShutdown } from '@routekit/core';
+import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
 import { createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
@@ -24,7 +24,9 @@ durable receipts (a SQLite file, .routekit/routekit.db, or PostgreSQL with ROUTE
 Without providers in the config, they come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
 MISTRAL_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, ROUTEKIT_LOCAL_BASE_URL, else the labelled demo mode.
 ROUTEKIT_ADMIN_KEY turns on durable API keys (routekit keys) on the same database; ROUTEKIT_WEBHOOK_URL
-and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint.
+and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint. ROUTEKIT_REDIS_URL shares state between replicas (as
+redis: above); ROUTEKIT_DRAIN_DELAY_MS keeps serving that long after SIGTERM with /ready failing, so a
+load balancer takes the replica out before its port closes.
 `;
 
 /** `routekit serve`: the standalone gateway on Node's own HTTP server. */
@@ -54,6 +56,16 @@ export const serve: Command = {
     const shared = openSharedStores(redis, process.env);
     const stored = await openReceiptStore(environment);
     const routers = [...((fromFile.routers as unknown[] | undefined) ?? []), ...(values.router ?? [])];
+    const drainDelayMs = numberFlag('ROUTEKIT_DRAIN_DELAY_MS', process.env.ROUTEKIT_DRAIN_DELAY_MS ?? '0', { integer: true, minimum: 0, maximum: 600_000, expected: 'milliseconds, 0-600000' });
+    // Fails /ready from SIGTERM on, for ROUTEKIT_DRAIN_DELAY_MS before the port closes: a load balancer takes the replica out first.
+    let shutdown: GracefulShutdown | undefined;
+    const draining = {
+      name: 'shutdown',
+      reason: 'shutting down',
+      check: async () => {
+        if (shutdown?.draining) throw new Error('shutting down');
+      },
+    };
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters }) });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
@@ -68,7 +80,7 @@ export const serve: Command = {
       health: fromFile.health ?? true,
       metrics: fromFile.metrics ?? true,
       dashboard: fromFile.dashboard ?? true,
-      ...(shared && { readiness: [shared.readiness] }),
+      readiness: [...(shared ? [shared.readiness] : []), draining],
     } as unknown as RouterConfig;
     const valid = validateRouterConfig(webhooks?.hook(raw) ?? raw);
     // The shared stores of the features the file turns on (a store it names itself stays).
@@ -88,7 +100,7 @@ export const serve: Command = {
         await stored.close();
         await shared?.close();
       };
-      installGracefulShutdown({ servers: [server], engines: [engine], log: (line) => process.stderr.write(`${line}\n`), onDone: () => void close().finally(resolve) });
+      shutdown = installGracefulShutdown({ servers: [server], engines: [engine], drainDelayMs, log: (line) => process.stderr.write(`${line}\n`), onDone: () => void close().finally(resolve) });
     });
     return 0;
   },
