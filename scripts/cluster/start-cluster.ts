@@ -10,10 +10,12 @@ import { join } from 'node:path';
 const repository = join(import.meta.dirname, '..', '..');
 
 export interface ClusterOptions {
+  /** A \`routekit serve --config\` file (JSON or YAML) to use instead of \`config\`. */
+  configFile?: string;
   /** Log HAProxy's one line per request (and the replicas' output) through \`log\`. */
   requestLog?: boolean;
   /** `routekit serve --config` contents (JSON); the replicas' ports are given on their command lines. */
-  config: Record<string, unknown>;
+  config?: Record<string, unknown>;
   /** How many replicas. Default 3. */
   replicas?: number;
   /** Port of the load balancer on 127.0.0.1. Default: a free one. */
@@ -110,8 +112,8 @@ ${replicas.map((replica) => `  server ${replica.name} 127.0.0.1:${replica.port} 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const haproxy = haproxyBinary();
   const folder = mkdtempSync(join(tmpdir(), 'routekit-cluster-'));
-  const configFile = join(folder, 'routekit.json');
-  writeFileSync(configFile, JSON.stringify(options.config, null, 2));
+  const configFile = options.configFile ?? join(folder, 'routekit.json');
+  if (options.configFile === undefined) writeFileSync(configFile, JSON.stringify(options.config ?? {}, null, 2));
   const count = options.replicas ?? 3;
   const replicas: Replica[] = [];
   for (let index = 1; index <= count; index += 1) {

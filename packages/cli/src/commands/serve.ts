@@ -94,14 +94,16 @@ export const serve: Command = {
     });
     const address = await listenOrExplain(server, port, host);
     process.stderr.write(`routekit: gateway on http://${address}/v1 (${(config.providers ?? []).map((provider) => provider.id).join(', ')}); dashboard at http://${address}/dashboard; receipts in ${stored.where}${shared ? `; shared state on ${shared.where}` : ''}\n`);
-    await new Promise<void>((resolve) => {
+    const exitCode = await new Promise<number>((resolve) => {
       const close = async () => {
         await webhooks?.close();
         await stored.close();
         await shared?.close();
       };
-      shutdown = installGracefulShutdown({ servers: [server], engines: [engine], drainDelayMs, log: (line) => process.stderr.write(`${line}\n`), onDone: () => void close().finally(resolve) });
+      shutdown = installGracefulShutdown({ servers: [server], engines: [engine], drainDelayMs, log: (line) => process.stderr.write(`${line}\n`), onDone: (code) => void close().finally(() => resolve(code)) });
     });
-    return 0;
+    // The process ends with its server, as npm start's does: the demo's mock upstream (or a pooled
+    // connection) would otherwise keep it alive after the shutdown, and a supervisor waiting for it.
+    process.exit(exitCode);
   },
 };
