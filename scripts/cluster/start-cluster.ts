@@ -37,6 +37,8 @@ export interface Replica {
 export interface Cluster {
   /** The load balancer, e.g. http://127.0.0.1:8080. */
   readonly url: string;
+  /** HAProxy's process id (for CPU measurements). */
+  readonly balancerPid: number;
   readonly replicas: Replica[];
   /** Starts a stopped replica and resolves once it listens. */
   start(replica: Replica): Promise<void>;
@@ -199,6 +201,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   const cluster: Cluster = {
     url: `http://127.0.0.1:${port}`,
+    balancerPid: balancer.pid!,
     replicas,
     start,
     stop,
