@@ -49,20 +49,28 @@ try {
   const [a, b] = cluster.replicas;
   await load(a!.url, 200, 'warm-up');
   await load(cluster.url, 200, 'warm-up-balanced');
+  // What the processes use with no requests (health checks every 500 ms, the feed's blocked reads,
+  // timers), per second: subtracted below, so the figures are per request.
+  const everyone = [cluster.balancerPid, a!.process!.pid!, b!.process!.pid!];
+  const idleStart = everyone.map(cpuMs);
+  const idleWall = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idlePerSecond = everyone.map((pid, index) => ((cpuMs(pid) - idleStart[index]!) * 1000) / (performance.now() - idleWall));
+  console.log(`idle CPU: HAProxy ${idlePerSecond[0]!.toFixed(1)} ms/s, each replica ${idlePerSecond[1]!.toFixed(1)} and ${idlePerSecond[2]!.toFixed(1)} ms/s`);
   // One replica alone: all its CPU.
   let wall = performance.now();
   let before = cpuMs(a!.process!.pid!);
   await load(a!.url, requests, 'direct');
-  const alone = (cpuMs(a!.process!.pid!) - before) / requests;
   const aloneWall = performance.now() - wall;
+  const alone = (cpuMs(a!.process!.pid!) - before - (idlePerSecond[1]! * aloneWall) / 1000) / requests;
   // Through the balancer: HAProxy's CPU plus both replicas' (each serves half).
   wall = performance.now();
   const pids = [cluster.balancerPid, a!.process!.pid!, b!.process!.pid!];
   const start = pids.map(cpuMs);
   await load(cluster.url, requests, 'balanced');
-  const used = pids.map((pid, index) => cpuMs(pid) - start[index]!);
   const balancedWall = performance.now() - wall;
-  console.log(`CPU per request (${requests} JSON requests, concurrency ${concurrency}, mock upstream, cache off):`);
+  const used = pids.map((pid, index) => cpuMs(pid) - start[index]! - (idlePerSecond[index]! * balancedWall) / 1000);
+  console.log(`CPU per request, idle CPU subtracted (${requests} JSON requests, concurrency ${concurrency}, mock upstream, cache off):`);
   console.log(`  one replica alone:            ${alone.toFixed(2)} ms   (${(aloneWall / 1000).toFixed(1)} s wall)`);
   console.log(`  HAProxy + two replicas:       ${((used[0]! + used[1]! + used[2]!) / requests).toFixed(2)} ms   (HAProxy ${(used[0]! / requests).toFixed(2)} ms, replicas ${((used[1]! + used[2]!) / requests).toFixed(2)} ms; ${(balancedWall / 1000).toFixed(1)} s wall)`);
 

@@ -92,7 +92,6 @@ ${requestLog ? '  log global\n  option httplog\n' : ''}  timeout connect 1s
   timeout http-keep-alive 60s
   # A replica busy with a burst may take seconds to answer /ready: slow is not down.
   timeout check 4s
-  option http-server-close
   retries 3
   option redispatch 1
   retry-on conn-failure
@@ -105,7 +104,9 @@ backend replicas
   balance roundrobin
   option httpchk GET /ready
   http-check expect status 200
-  default-server inter 500ms fastinter 250ms fall 2 rise 1
+  # Connections to replicas are kept alive and reused; idle ones are closed by HAProxy within 1 s,
+  # long before a replica's own idle timeout (5 s), so a request never lands on one being closed.
+  default-server inter 500ms fastinter 250ms fall 2 rise 1 pool-purge-delay 1s
   http-response set-header x-routekit-replica %s
 ${replicas.map((replica) => `  server ${replica.name} 127.0.0.1:${replica.port} check`).join('\n')}
 `;
