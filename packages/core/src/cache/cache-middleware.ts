@@ -41,7 +41,7 @@ export interface CacheMiddlewareOptions {
   maxEntriesPerTenant?: number;
   /** The semantic cache's embedder. Default: hashed n-grams with a shipped IDF table. */
   embedder?: Embedder;
-  /** A store shared by gateway instances (e.g. `createRedisKeyValueStore()`): exact answers are kept there too, so another instance answers what this one cached. The semantic index stays per process. */
+  /** A store shared by gateway instances (e.g. `createRedisKeyValueStore()`): exact answers are kept there too, so another instance answers what this one cached. Similar questions are shared through `feed`. */
   shared?: KeyValueStore;
   /** Prepended to the shared store's keys. Default `cache`. */
   sharedPrefix?: string;
