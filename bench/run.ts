@@ -14,6 +14,8 @@ const folder = new URL('.', import.meta.url);
 const paraphrases = process.env.ROUTEKIT_PARAPHRASE_DATA ?? new URL('../../shared/data/paraphrase/', import.meta.url).pathname;
 const hasParaphrases = existsSync(`${paraphrases}/qqp.train.jsonl`);
 if (!hasParaphrases) console.log(`npm run bench: skipping cache-lookup.ts (its questions are not at ${paraphrases}; set ROUTEKIT_PARAPHRASE_DATA)`);
+const hasHaproxy = spawnSync('sh', ['-c', 'command -v haproxy']).status === 0;
+if (!hasHaproxy) console.log('npm run bench: skipping cluster.ts (HAProxy is not installed: apt-get install haproxy)');
 const quick: Array<[script: string, args: string[]]> = [
   ['gateway-peers.ts', []],
   ['routing-decision.ts', []],
@@ -21,6 +23,8 @@ const quick: Array<[script: string, args: string[]]> = [
   ...(hasParaphrases ? [['cache-lookup.ts', ['10000']] as [string, string[]]] : []),
   ['receipt-recording.ts', []],
   ['resilience.ts', []],
+  // Replicas behind HAProxy (~30 s): CPU per request through the balancer, cache propagation.
+  ...(hasHaproxy ? [['cluster.ts', []] as [string, string[]]] : []),
 ];
 const available = readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'run.ts').sort();
 const chosen: Array<[string, string[]]> =

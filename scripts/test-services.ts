@@ -55,6 +55,10 @@ function chromium(): string | undefined {
   return existsSync('/usr/bin/chromium') ? undefined : "chromium is not installed (the dashboard's browser test uses it): apt-get install chromium";
 }
 
-const missing = (await Promise.all([redis(), postgres(), Promise.resolve(chromium())])).filter((line) => line !== undefined);
+function haproxy(): string | undefined {
+  return onPath('haproxy') ? undefined : 'HAProxy is not installed (the cluster tests put it in front of three gateway replicas): apt-get install haproxy';
+}
+
+const missing = (await Promise.all([redis(), postgres(), Promise.resolve(chromium()), Promise.resolve(haproxy())])).filter((line) => line !== undefined);
 for (const line of missing) console.error(`npm test: ${line}`);
 process.exit(missing.length === 0 ? 0 : 1);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger } from '@routekit/core';
+import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger, withTimeout } from '@routekit/core';
 import { recommendationsReport } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
@@ -38,6 +38,8 @@ export interface HttpBridgeOptions {
    * `routekit serve` turn them on.
    */
   health?: boolean;
+  /** More stores `/ready` checks beside the receipt store (e.g. the shared Redis, `openSharedStores(...).readiness`): while one fails, `/ready` is 503 naming it. */
+  readiness?: ReadinessCheck[];
   /** Prometheus metrics at `<prefix>/metrics` (an admin key when keys are set). Default off, as `health`. */
   metrics?: boolean;
   /** The dashboard at `<prefix>/dashboard` (its data needs an admin key when keys are set). Default off, as `health`. */
@@ -46,6 +48,15 @@ export interface HttpBridgeOptions {
   responses?: ResponsesOptions;
   /** The engine's spend limits, shown against spend at `GET <prefix>/v1/usage/limits` (the gateway passes its config's). */
   spendLimits?: SpendLimitOptions;
+}
+
+/** A store a replica cannot serve without: `/ready` fails while `check` rejects or takes more than 2 s. */
+export interface ReadinessCheck {
+  /** Named in the 503's `reason`, e.g. `redis`. */
+  readonly name: string;
+  /** What the 503's `reason` says when the check fails. Default `<name> unreachable`. */
+  readonly reason?: string;
+  check(): Promise<void>;
 }
 
 /** The OpenAI-compatible API over Node's own request and response objects. */
@@ -157,14 +168,16 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   }
 
   async function ready({ response }: RouteContext): Promise<void> {
-    // Ready when the receipt store answers; a store outage is a 503 a load balancer can act on.
-    try {
-      await engine.receipts.get('routekit-readiness-probe');
+    // Ready when the receipt store and every required shared store answer; a store outage is a 503 a load balancer can act on.
+    const checks: ReadinessCheck[] = [{ name: 'receipt store', check: async () => void (await engine.receipts.get('routekit-readiness-probe')) }, ...(options.readiness ?? [])];
+    const failures = await Promise.all(checks.map((probe) => withTimeout(probe.check(), 2000).then(() => null, (error: unknown) => ({ name: probe.name, reason: probe.reason ?? `${probe.name} unreachable`, error }))));
+    const failed = failures.filter((failure) => failure !== null);
+    if (failed.length === 0) {
       sendJson(response, 200, { status: 'ready' });
-    } catch (error) {
-      sendJson(response, 503, { status: 'unavailable', reason: 'receipt store unreachable' }, { 'retry-after': '5' });
-      logger?.warn({ error: describeError(error) }, 'readiness probe failed');
+      return;
     }
+    sendJson(response, 503, { status: 'unavailable', reason: failed.map((failure) => failure.reason).join(', ') }, { 'retry-after': '5' });
+    logger?.warn({ stores: failed.map((failure) => failure.name), error: describeError(failed[0]!.error) }, 'readiness probe failed');
   }
 
   async function prometheus({ response, caller }: RouteContext): Promise<void> {

@@ -15,3 +15,5 @@ export { adminRoutes, keyView } from './admin-routes.js';
 export { gatewayWebhooks, type GatewayWebhooks } from './gateway-webhooks.js';
 export { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
 export { createSqlResponseStore, responseStoreMigrations, type SqlResponseStoreOptions } from './sql-response-store.js';
+export type { ReadinessCheck } from './http-bridge.js';
+export { openSharedStores, createSharedStores, sharedStoresSchema, type SharedStores, type SharedStoresOptions } from './shared-stores.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError, type Engine, type EngineMiddleware, type EngineOptions, engineOptionsShape, type FeatureOptions, featureOptionsShape, type Logger, type ModelInfo, modelInfoSchema, parseRouterConfig, type ProviderConfig, providerConfigSchema, type ReceiptStore, type ResilienceOptions, type ResponseStore } from '@routekit/core';
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
-import type { HttpBridgeOptions } from './http-bridge.js';
+import type { HttpBridgeOptions, ReadinessCheck } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
 
 /** Everything `routerMiddleware(config)` accepts: the engine's parts and the HTTP API's. */
@@ -46,6 +46,7 @@ const gatewayShape = {
   prefix: z.string().regex(/^(\/[^/?#\s]+)*$/, 'must be empty or a path like /llm, without a trailing slash').optional(),
   logger: z.union([z.literal(false), z.custom<Logger>((value) => typeof value === 'object' && value !== null && ['error', 'warn', 'info', 'debug'].every((level) => typeof (value as Record<string, unknown>)[level] === 'function'), 'must be a logger with error, warn, info and debug (pino\'s signature), or false')]).optional(),
   health: z.boolean().optional(),
+  readiness: z.array(z.custom<ReadinessCheck>((value) => typeof value === 'object' && value !== null && typeof (value as ReadinessCheck).name === 'string' && typeof (value as ReadinessCheck).check === 'function', 'must be { name, check() }')).optional(),
   metrics: z.boolean().optional(),
   dashboard: z.boolean().optional(),
   responses: z.strictObject({ store: z.custom<ResponseStore>((value) => typeof value === 'object' && value !== null && ['put', 'get', 'delete'].every((method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function'), 'must be a ResponseStore (createSqlResponseStore or MemoryResponseStore)').optional(), retentionDays: z.number().int().min(1).max(365).optional() }).optional(),

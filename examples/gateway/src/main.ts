@@ -1,7 +1,7 @@
 import express from 'express';
-import { installGracefulShutdown } from '@routekit/core';
+import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
@@ -15,25 +15,45 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || process.env.PORT?.tri
 const { providers, models, defaultModel } = await providersOrDemo();
 // Receipts and usage survive restarts: a SQLite file by default, PostgreSQL with ROUTEKIT_DATABASE_URL.
 const stored = await openReceiptStore();
+// ROUTEKIT_REDIS_URL (and ROUTEKIT_REDIS_PREFIX): replicas behind a load balancer share circuit
+// breakers, API keys' limits and every configured limit and cache on one Redis; /ready fails while it is unreachable.
+const shared = openSharedStores(undefined);
 // ROUTEKIT_ROUTER_FILE: a router trained with `routekit train`, usable as router-<its name>-<threshold>.
 const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.env.ROUTEKIT_ROUTER_FILE.split(',');
 // ROUTEKIT_ADMIN_KEY turns on durable API keys on the same database (create them with `routekit keys
 // create --database <it>` or POST /v1/admin/keys); without it the gateway is open, as in the demo.
-const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
+const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters }) });
 // ROUTEKIT_WEBHOOK_URL + ROUTEKIT_WEBHOOK_SECRET: signed events (breaker changes, limit warnings) from a durable outbox.
 const webhooks = await gatewayWebhooks(stored.database, undefined);
 // With durable keys, key.expiring goes out 7 days and 1 day before a key expires.
 if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
 const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) };
-const engine = createEngine(validateRouterConfig(webhooks?.hook(base) ?? base));
+const valid = validateRouterConfig(webhooks?.hook(base) ?? base);
+const engine = createEngine(shared?.apply(valid) ?? valid);
 
 // Responses kept for previous_response_id live on the same database. With durable keys each tenant's
 // content_retention_days decides; without them ROUTEKIT_RESPONSE_RETENTION_DAYS (unset: none are kept).
 const retentionDays = process.env.ROUTEKIT_RESPONSE_RETENTION_DAYS === undefined ? undefined : Number(process.env.ROUTEKIT_RESPONSE_RETENTION_DAYS);
 const responses = { store: await createSqlResponseStore({ database: stored.database }), ...(retentionDays !== undefined && { retentionDays }) };
 
+// ROUTEKIT_DRAIN_DELAY_MS: after SIGTERM, keep serving that long with /ready failing, so a load
+// balancer takes this replica out before its port closes (see docs/replicas.md).
+const drainDelayMs = Number(process.env.ROUTEKIT_DRAIN_DELAY_MS ?? 0);
+if (!Number.isInteger(drainDelayMs) || drainDelayMs < 0) {
+  console.error(`routekit: ROUTEKIT_DRAIN_DELAY_MS must be a whole number of milliseconds, got ${JSON.stringify(process.env.ROUTEKIT_DRAIN_DELAY_MS)}`);
+  process.exit(2);
+}
+let shutdown: GracefulShutdown | undefined;
+const draining = {
+  name: 'shutdown',
+  reason: 'shutting down',
+  check: async () => {
+    if (shutdown?.draining) throw new Error('shutting down');
+  },
+};
+
 const app = express();
-app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }) }));
+app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }), readiness: [...(shared ? [shared.readiness] : []), draining] }));
 app.get('/', (_request, response) => {
   response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
 });
@@ -46,13 +66,14 @@ const server = app.listen(port, host, (error?: Error) => {
     console.error(`routekit: ${host}:${port} ${reason}`);
     process.exit(1);
   }
-  console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')}); dashboard at http://${host}:${port}/dashboard; receipts in ${stored.where}`);
+  console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')}); dashboard at http://${host}:${port}/dashboard; receipts in ${stored.where}${shared ? `; shared state on ${shared.where}` : ''}`);
 });
 // SIGTERM / SIGINT: stop accepting, let in-flight requests and streams finish (15 s at most), then exit.
-installGracefulShutdown({
+shutdown = installGracefulShutdown({
   servers: [server],
   engines: [engine],
+  drainDelayMs,
   timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000),
   // The last receipts are written before the process goes.
-  onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => stored.close()).finally(() => process.exit(code)),
+  onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => stored.close()).then(() => shared?.close()).finally(() => process.exit(code)),
 });

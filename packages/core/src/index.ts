@@ -73,6 +73,8 @@ export { promptTokenBound, textTokenBound, type PromptTokenBoundOptions } from '
 export { windowOf, type LimitPeriod, type LimitWindow } from './guard/limits/limit-window.js';
 // cache
 export { createCacheMiddleware, type CacheMiddlewareOptions } from './cache/cache-middleware.js';
+export { createMemoryCacheFeed, type CacheFeed, type CacheFeedSubscription, type SharedCacheEntry } from './cache/cache-feed.js';
+export { createRedisCacheFeed, type RedisCacheFeedOptions } from './cache/redis-cache-feed.js';
 export { createSemanticCache, SemanticCache, type SemanticCacheOptions, type SemanticMatch, type SemanticEntryHandle } from './cache/semantic-cache.js';
 export { createHashedEmbedder, type Embedder, type HashedEmbedderOptions, type PromptEmbedding } from './cache/hashed-embedder.js';
 export { extractSlots, compareSlots, type PromptSlots, type GuardVerdict } from './cache/slot-guard.js';

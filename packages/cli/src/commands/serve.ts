@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import { installGracefulShutdown } from '@routekit/core';
-import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
+import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
+import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
@@ -17,11 +17,16 @@ durable receipts (a SQLite file, .routekit/routekit.db, or PostgreSQL with ROUTE
                 the environment variable NAME (\${NAME:-default} with a default), for secrets.
                 webhooks: [{ id, url, secret, events? }] sends signed events (rate_limit.warning,
                 spend.alert, key.expiring, service.status) from a durable outbox on the same database.
+                redis: a redis:// URL, or { url, prefix }, shared by replicas (default ROUTEKIT_REDIS_URL):
+                limits, API keys' limits, circuit breakers and the exact and semantic cache live there,
+                and /ready fails while it is unreachable.
 --router FILE   a router trained with \`routekit train\`, usable as router-<its name>-<threshold> (repeatable).
 Without providers in the config, they come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
 MISTRAL_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, ROUTEKIT_LOCAL_BASE_URL, else the labelled demo mode.
 ROUTEKIT_ADMIN_KEY turns on durable API keys (routekit keys) on the same database; ROUTEKIT_WEBHOOK_URL
-and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint.
+and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint. ROUTEKIT_REDIS_URL shares state between replicas (as
+redis: above); ROUTEKIT_DRAIN_DELAY_MS keeps serving that long after SIGTERM with /ready failing, so a
+load balancer takes the replica out before its port closes.
 `;
 
 /** `routekit serve`: the standalone gateway on Node's own HTTP server. */
@@ -43,15 +48,26 @@ export const serve: Command = {
       process.stdout.write(HELP);
       return 0;
     }
-    const { port: filePort, host: fileHost, database, webhooks: webhookEndpoints, ...fromFile } = values.config === undefined ? {} : await readConfigFile(values.config);
+    const { port: filePort, host: fileHost, database, webhooks: webhookEndpoints, redis, ...fromFile } = values.config === undefined ? {} : await readConfigFile(values.config);
     if (database !== undefined && typeof database !== 'string') throw new UsageError('database in the config file must be a SQLite path or a postgres:// URL', { flag: '--config' });
     const port = numberFlag('--port', values.port ?? String(filePort ?? process.env.PORT ?? 8787), { integer: true, minimum: 0, maximum: 65535, expected: 'a port number, 0-65535' });
     const host = values.host ?? (typeof fileHost === 'string' ? fileHost : '127.0.0.1');
     const environment = database === undefined ? process.env : { ...process.env, ...(/^postgres(ql)?:\/\//.test(database) ? { ROUTEKIT_DATABASE_URL: database } : { ROUTEKIT_DATABASE: database }) };
+    const shared = openSharedStores(redis, process.env);
     const stored = await openReceiptStore(environment);
     const routers = [...((fromFile.routers as unknown[] | undefined) ?? []), ...(values.router ?? [])];
+    const drainDelayMs = numberFlag('ROUTEKIT_DRAIN_DELAY_MS', process.env.ROUTEKIT_DRAIN_DELAY_MS ?? '0', { integer: true, minimum: 0, maximum: 600_000, expected: 'milliseconds, 0-600000' });
+    // Fails /ready from SIGTERM on, for ROUTEKIT_DRAIN_DELAY_MS before the port closes: a load balancer takes the replica out first.
+    let shutdown: GracefulShutdown | undefined;
+    const draining = {
+      name: 'shutdown',
+      reason: 'shutting down',
+      check: async () => {
+        if (shutdown?.draining) throw new Error('shutting down');
+      },
+    };
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
-    const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
+    const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters }) });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
     if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
     // From the file, still unchecked: validateRouterConfig below checks every key strictly.
@@ -65,8 +81,11 @@ export const serve: Command = {
       health: fromFile.health ?? true,
       metrics: fromFile.metrics ?? true,
       dashboard: fromFile.dashboard ?? true,
+      readiness: [...(shared ? [shared.readiness] : []), draining],
     } as unknown as RouterConfig;
-    const config = validateRouterConfig(webhooks?.hook(raw) ?? raw);
+    const valid = validateRouterConfig(webhooks?.hook(raw) ?? raw);
+    // The shared stores of the features the file turns on (a store it names itself stays).
+    const config = shared?.apply(valid) ?? valid;
     const engine = createEngine(config);
     const bridge = createHttpBridge({ ...config, engine });
     const server = createServer((request, response) => {
@@ -75,16 +94,19 @@ export const serve: Command = {
       });
     });
     const address = await listenOrExplain(server, port, host);
-    process.stderr.write(`routekit: gateway on http://${address}/v1 (${(config.providers ?? []).map((provider) => provider.id).join(', ')}); dashboard at http://${address}/dashboard; receipts in ${stored.where}\n`);
-    await new Promise<void>((resolve) => {
+    process.stderr.write(`routekit: gateway on http://${address}/v1 (${(config.providers ?? []).map((provider) => provider.id).join(', ')}); dashboard at http://${address}/dashboard; receipts in ${stored.where}${shared ? `; shared state on ${shared.where}` : ''}\n`);
+    const exitCode = await new Promise<number>((resolve) => {
       const close = async () => {
         await webhooks?.close();
         await stored.close();
         // Demo mode's mock upstream is a listening server of this process: without this the process stays up.
         await closeDemoUpstream();
+        await shared?.close();
       };
-      installGracefulShutdown({ servers: [server], engines: [engine], log: (line) => process.stderr.write(`${line}\n`), onDone: () => void close().finally(resolve) });
+      shutdown = installGracefulShutdown({ servers: [server], engines: [engine], drainDelayMs, log: (line) => process.stderr.write(`${line}\n`), onDone: (code) => void close().finally(() => resolve(code)) });
     });
-    return 0;
+    // The process ends with its server, as npm start's does: the demo's mock upstream (or a pooled
+    // connection) would otherwise keep it alive after the shutdown, and a supervisor waiting for it.
+    process.exit(exitCode);
   },
 };

@@ -12,6 +12,7 @@ import { SemanticCache } from './semantic-cache.js';
 import type { Embedder } from './hashed-embedder.js';
 import { createSharedExactCache, type SharedAnswer } from './shared-exact-cache.js';
 import type { KeyValueStore } from '../stores/key-value-store.js';
+import type { CacheFeed, SharedCacheEntry } from './cache-feed.js';
 
 export interface CacheMiddlewareOptions {
   /** `cache_enabled`: false turns the cache off (receipts say `off`). Default true. */
@@ -40,10 +41,17 @@ export interface CacheMiddlewareOptions {
   maxEntriesPerTenant?: number;
   /** The semantic cache's embedder. Default: hashed n-grams with a shipped IDF table. */
   embedder?: Embedder;
-  /** A store shared by gateway instances (e.g. `createRedisKeyValueStore()`): exact answers are kept there too, so another instance answers what this one cached. The semantic index stays per process. */
+  /** A store shared by gateway instances (e.g. `createRedisKeyValueStore()`): exact answers are kept there too, so another instance answers what this one cached. Similar questions are shared through `feed`. */
   shared?: KeyValueStore;
   /** Prepended to the shared store's keys. Default `cache`. */
   sharedPrefix?: string;
+  /**
+   * A feed shared by gateway instances (e.g. `createRedisCacheFeed()`): each instance publishes the
+   * answers it caches and adds the others' to its own exact cache and semantic index, so a question
+   * cached through one instance also hits, exactly or semantically, through every other. TTL, tenant
+   * scope, the slot guard and exclusions apply to those entries as to its own.
+   */
+  feed?: CacheFeed;
 }
 
 /** The cache's plain options; the config validator spreads this shape and adds the object-valued ones (embedder, shared store). */
@@ -113,7 +121,16 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
     maxEntriesPerTenant: options.maxEntriesPerTenant ?? 100_000,
     semantic,
   });
-  const shared = options.shared === undefined ? undefined : createSharedExactCache({ store: options.shared, ttlMs: (options.ttlSeconds ?? 3600) * 1000, ...(options.sharedPrefix !== undefined && { prefix: options.sharedPrefix }) });
+  const ttlMs = (options.ttlSeconds ?? 3600) * 1000;
+  const shared = options.shared === undefined ? undefined : createSharedExactCache({ store: options.shared, ttlMs, ...(options.sharedPrefix !== undefined && { prefix: options.sharedPrefix }) });
+  const { feed } = options;
+  // What other instances cached joins this one's cache for the rest of its life; an excluded
+  // model's answer, an expired entry or a key this instance already holds (its own, echoed) is left out.
+  feed?.subscribe((entry: SharedCacheEntry) => {
+    const remaining = entry.expiresAt - Date.now();
+    if (remaining <= 0 || (entry.answer.model !== null && excluded.has(entry.answer.model)) || cache.has(entry.tenant, entry.key)) return;
+    cache.storeShared(entry.tenant, entry.key, entry.semantic, { id: entry.answer.id, response: entry.answer.response, model: entry.answer.model, costUsd: entry.answer.cost_usd }, remaining);
+  });
 
   function serve(exchange: Exchange, answer: CachedAnswer, receipt: CacheReceipt): ChatResult | null {
     if (!resolveOrigin(answer).ok || (answer.model && excluded.has(answer.model))) {
@@ -139,11 +156,15 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
       return;
     }
     const stored = cache.store(exchange.tenant, key, semanticKey, response, exchange.receipt);
-    if (shared === undefined) return;
+    if (shared === undefined && feed === undefined) return;
     const receipt = exchange.receipt;
+    const expiresAt = Date.now() + ttlMs;
     // Shared once the engine has finalised the receipt (cost, status), after this turn of the event loop.
     setTimeout(() => {
-      if (receipt.status === 'ok') shared.put(exchange.tenant, key, { id: stored.id, response: stored.response, model: receipt.winner, cost_usd: receipt.cost_usd });
+      if (receipt.status !== 'ok') return;
+      const answer: SharedAnswer = { id: stored.id, response: stored.response, model: receipt.winner, cost_usd: receipt.cost_usd };
+      shared?.put(exchange.tenant, key, answer);
+      feed?.publish({ tenant: exchange.tenant, key, semantic: semanticKey, answer, expiresAt });
     }, 0).unref();
   }
 

@@ -46,9 +46,11 @@ export class ResponseCache {
   readonly #semantic: SemanticCache<string> | null;
   readonly #maxEntriesPerTenant: number;
   readonly #keysByTenant = new Map<string, Set<string>>();
+  readonly #ttlMs: number;
 
   constructor(options: ResponseCacheOptions) {
     this.#semantic = options.semantic;
+    this.#ttlMs = options.ttlMs;
     this.#maxEntriesPerTenant = options.maxEntriesPerTenant;
     this.#entries = new LRUCache<string, CachedAnswer>({
       maxSize: options.maxBytes,
@@ -77,19 +79,33 @@ export class ResponseCache {
   }
 
   store(tenant: string, key: string, semanticKey: SemanticKey | null, response: ChatResponse, origin: Receipt): CachedAnswer {
+    const id = `cache_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+    return this.#insert(tenant, key, semanticKey, { id, response: structuredClone(response), model: null, costUsd: 0, origin });
+  }
+
+  /** Whether an answer is cached under this exact key (without touching its recency). */
+  has(tenant: string, key: string): boolean {
+    return this.#entries.has(scoped(tenant, key));
+  }
+
+  /**
+   * Adds an answer another instance cached (through a cache feed), with what it cost and which
+   * model gave it, for the rest of its life (`ttlMs`, at most this cache's own TTL).
+   */
+  storeShared(tenant: string, key: string, semanticKey: SemanticKey | null, shared: { id: string; response: ChatResponse; model: string | null; costUsd: number }, ttlMs: number): CachedAnswer {
+    return this.#insert(tenant, key, semanticKey, { ...shared, origin: null }, ttlMs);
+  }
+
+  #insert(tenant: string, key: string, semanticKey: SemanticKey | null, parts: Pick<CachedAnswer, 'id' | 'response' | 'model' | 'costUsd' | 'origin'>, ttlMs?: number): CachedAnswer {
     const fullKey = scoped(tenant, key);
     const answer: CachedAnswer = {
-      id: `cache_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+      ...parts,
       tenant,
       key: fullKey,
-      response: structuredClone(response),
-      model: null,
-      costUsd: 0,
-      origin,
       semantic: null,
-      bytes: ENTRY_OVERHEAD_BYTES + 2 * (JSON.stringify(response).length + (semanticKey?.prompt.length ?? 0)),
+      bytes: ENTRY_OVERHEAD_BYTES + 2 * (JSON.stringify(parts.response).length + (semanticKey?.prompt.length ?? 0)),
     };
-    this.#entries.set(fullKey, answer);
+    this.#entries.set(fullKey, answer, ttlMs === undefined ? undefined : { ttl: Math.min(ttlMs, this.#ttlMs) });
     if (!this.#entries.has(fullKey)) return answer; // larger than the whole cache: not kept
     let keys = this.#keysByTenant.get(tenant);
     if (!keys) this.#keysByTenant.set(tenant, (keys = new Set()));

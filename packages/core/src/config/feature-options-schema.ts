@@ -74,6 +74,7 @@ export const cacheSchema = z.strictObject({
   ...cacheOptionsSchema.shape,
   embedder: implementing<NonNullable<CacheMiddlewareOptions['embedder']>>('an embedder', ['embed', 'similarity']).optional(),
   shared: implementing<NonNullable<CacheMiddlewareOptions['shared']>>('a key-value store', ['get', 'set', 'delete']).optional(),
+  feed: implementing<NonNullable<CacheMiddlewareOptions['feed']>>('a cache feed (createRedisCacheFeed)', ['publish', 'subscribe']).optional(),
 });
 
 /** The built-in features' keys, each validated strictly: spread it into an adapter's own strict object. */

@@ -29,6 +29,14 @@ export interface GracefulShutdownOptions {
    * closed. Default 2,000.
    */
   cutGraceMs?: number;
+  /**
+   * Behind a load balancer: the longest time to keep serving, with `draining` true (so `/ready`
+   * fails), before it stops accepting, so the balancer's health check takes this instance out
+   * before its port closes and no request meets a closed port. The wait ends sooner once no
+   * request (other than a `/ready` or `/health` probe) has arrived for a second: the balancer has
+   * taken it out. Default 0.
+   */
+  drainDelayMs?: number;
   /** Signals that start the shutdown; a second one exits at once. Default SIGTERM and SIGINT. Empty: none. */
   signals?: NodeJS.Signals[];
   /** Where the one line per step goes. Default `console.log`. */
@@ -40,6 +48,8 @@ export interface GracefulShutdownOptions {
 export interface GracefulShutdown {
   /** Requests and streams being served now. */
   readonly inFlight: number;
+  /** True from the start of the shutdown: readiness should fail (see `drainDelayMs`). */
+  readonly draining: boolean;
   /** Stops accepting, waits for in-flight work (up to the timeout), cuts the rest; resolves true when nothing was cut. */
   shutdown(reason?: string): Promise<boolean>;
   /** Removes the signal handlers. */
@@ -58,18 +68,25 @@ export interface GracefulShutdown {
  * const server = app.listen(8787);
  * installGracefulShutdown({ servers: [server], timeoutMs: 15_000 });
  */
+/** During the drain, this long without a request means the load balancers have taken the instance out. */
+const quietMs = 1000;
+
 export function installGracefulShutdown(options: GracefulShutdownOptions): GracefulShutdown {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const cutGraceMs = options.cutGraceMs ?? 2000;
   const log = options.log ?? ((message: string) => console.log(message));
   const onDone = options.onDone ?? ((code: number) => process.exit(code));
   const active = new Set<ServerResponse>();
-  const track = (_request: unknown, response: ServerResponse) => {
+  let lastRequestAt = performance.now();
+  const track = (request: { url?: string }, response: ServerResponse) => {
+    // A balancer's probes keep coming after it took the instance out: they are not traffic.
+    if (!/\/(ready|health)(\?|$)/.test(request.url ?? '')) lastRequestAt = performance.now();
     active.add(response);
     response.once('close', () => active.delete(response));
   };
   for (const server of options.servers) server.on('request', track);
   let running: Promise<boolean> | undefined;
+  let draining = false;
 
   /** Waits until every response is sent, or until `until`. */
   async function answered(until: number): Promise<void> {
@@ -82,7 +99,13 @@ export function installGracefulShutdown(options: GracefulShutdownOptions): Grace
 
   async function shutdown(reason = 'shutdown'): Promise<boolean> {
     if (running !== undefined) return running;
+    draining = true;
     running = (async () => {
+      if ((options.drainDelayMs ?? 0) > 0) {
+        log(`routekit: ${reason}: not ready; still serving (up to ${options.drainDelayMs} ms) while load balancers take this instance out.`);
+        const drainEnd = performance.now() + options.drainDelayMs!;
+        while (performance.now() < drainEnd && performance.now() - lastRequestAt < quietMs) await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(1, drainEnd - performance.now()))));
+      }
       const deadline = performance.now() + timeoutMs;
       log(`routekit: ${reason}: no new connections; finishing ${active.size} in-flight request(s) within ${timeoutMs} ms.`);
       const engines = options.engines ?? [];
@@ -127,6 +150,9 @@ export function installGracefulShutdown(options: GracefulShutdownOptions): Grace
   return {
     get inFlight() {
       return active.size;
+    },
+    get draining() {
+      return draining;
     },
     shutdown,
     uninstall() {
