@@ -95,6 +95,15 @@ export * from './messages/index.js';
 export { parseServerSentEvents, type ServerSentEvent } from './upstream/server-sent-events.js';
 export { parseRetryAfter, failureOfStatus } from './upstream/provider-failure.js';
 // routing (learned)
+export { ActiveRouter, learnedRouterVersion, shippedRouterVersion } from './learning/active-router.js';
+export type { OutcomeStore, PreparedOutcome, StoredOutcome, OutcomeFeedback } from './learning/outcome.js';
+export { MemoryOutcomeStore, type MemoryOutcomeStoreOptions } from './learning/memory-outcome-store.js';
+export { parseFeedback, type FeedbackInput, type FeedbackResult } from './learning/feedback.js';
+export { recordFeedback } from './learning/record-feedback.js';
+export type { LearningOptions } from './learning/learning-options.js';
+export { createOutcomeFeaturizer, encodeSparseFeatures, decodeSparseFeatures, outcomeFeaturizerKey, outcomeFeaturizerOptions } from './learning/outcome-features.js';
+export { guardPromotion, type GuardOptions, type PromotionVerdict, type JudgedOutcome, type RouterFigures, type Interval } from './learning/promotion-guard.js';
+export { challengeRouter, isHeldOut, type Challenge, type ChallengeOptions } from './learning/challenge-router.js';
 export { PromptFeaturizer, promptStatistics, statisticNames, taskStatistics, taskStatisticNames, isMultipleChoice, type SparseFeatures, type PromptFeaturizerOptions, type FeatureFamily } from './routing/prompt-features.js';
 export { scoredText, type QualityScorer } from './routing/quality-scorer.js';
 export { ComplexityScorer } from './routing/complexity-scorer.js';

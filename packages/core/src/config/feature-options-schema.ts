@@ -6,6 +6,7 @@ import { rateLimitRuleSchema, spendPolicySchema } from '../guard/limits/limit-sc
 import { piiOptionsSchema, type PiiOptions } from '../guard/pii/pii-middleware.js';
 import type { FeatureOptions } from '../pipeline/feature-registry.js';
 import type { EngineOptions } from '../pipeline/engine.js';
+import type { LearningOptions } from '../learning/learning-options.js';
 
 /** An object with the given methods: stores, embedders and receipt stores are checked by shape. */
 function implementing<Value>(what: string, methods: readonly string[]) {
@@ -97,6 +98,8 @@ export const engineOptionsShape = {
   onReceipt: z.array(callback<(receipt: unknown) => void>()).optional(),
   /** Trained router files (paths or parsed files); `readRouterFiles` names a bad one as `routers[i]`. */
   routers: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).optional(),
+  /** Routing that learns from outcomes: `true`, or `{ outcomes, router }` (checked here, the parts by their types). */
+  learning: z.union([z.boolean(), z.object({ outcomes: implementing<NonNullable<LearningOptions['outcomes']>>('an outcome store', ['prepare', 'record', 'scored']).optional(), router: implementing<NonNullable<LearningOptions['router']>>('an ActiveRouter', ['use']).optional() }).strict()]).optional(),
 };
 
 // A key added to an options interface but not here would be refused at startup as "not an option";

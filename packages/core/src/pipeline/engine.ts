@@ -2,6 +2,12 @@ import { LatencyTracker } from '../catalog/latency-tracker.js';
 import { ModelCatalog } from '../catalog/model-catalog.js';
 import type { ModelInfo } from '../catalog/model-info.js';
 import { InvalidRequestError, RoutekitError } from '../errors.js';
+import type { FeedbackResult } from '../learning/feedback.js';
+import { resolveLearning, type Learning, type LearningOptions } from '../learning/learning-options.js';
+import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } from '../learning/outcome-features.js';
+import { recordFeedback } from '../learning/record-feedback.js';
+import type { PromptFeaturizer } from '../routing/prompt-features.js';
+import { scoredText } from '../routing/quality-scorer.js';
 import { planCandidates, resolveConfiguredFallbacks } from '../resilience/candidate-plan.js';
 import { CircuitOpenError } from '../resilience/circuit-open-error.js';
 import { Deadline } from '../resilience/deadline.js';
@@ -44,6 +50,12 @@ export interface EngineOptions extends FeatureOptions {
   routers?: ReadonlyArray<string | RouterFile>;
   /** Called with every finished receipt: request logs, metrics, exporters (in-process adapters' too). */
   onReceipt?: ReadonlyArray<(receipt: Receipt) => void>;
+  /**
+   * Routing that learns from this deployment's outcomes: each request the `default` router decides
+   * keeps its prompt features (never the text) for feedback (`engine.feedback`, `POST /v1/feedback`),
+   * and a promoted learned router answers for `default`. `true` for memory; off by default.
+   */
+  learning?: LearningOptions | boolean;
   /** Set by createInProcessEngine: the engine runs inside an app, so limit errors speak of the app, not a gateway. */
   inProcess?: boolean;
 }
@@ -63,7 +75,10 @@ export class Engine {
   readonly latency: LatencyTracker;
   readonly receipts: ReceiptStore;
   readonly defaultModel: ModelInfo | undefined;
+  /** The outcome store and the active learned router, when `learning` is on. */
+  readonly learning: Learning | undefined;
   readonly #options: EngineOptions;
+  #featurizer: PromptFeaturizer | undefined;
   /** The features and middleware that wrap a whole request, and those that wrap each call (outermost first). */
   readonly #requestWrappers: EngineMiddleware[];
   readonly #callWrappers: EngineMiddleware[];
@@ -80,7 +95,8 @@ export class Engine {
     this.#options = options;
     this.#receiptListeners = [...(options.onReceipt ?? [])];
     this.catalog = options.router?.catalog ?? options.catalog ?? new ModelCatalog();
-    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []) });
+    this.learning = resolveLearning(options.learning);
+    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), ...(this.learning && { active: this.learning.router }) });
     this.latency = this.router.latency;
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
@@ -110,6 +126,18 @@ export class Engine {
       throw new InvalidRequestError(`x-routekit-deadline-ms must be at most ${maxDeadlineMs}.`, { code: 'invalid_deadline', param: 'x-routekit-deadline-ms' });
     }
     return createExchange({ ...input, request, options });
+  }
+
+  /**
+   * Feedback on an answer, by its receipt's request id: `{ request_id, score }` (0..1) or
+   * `{ request_id, thumbs: 'up' | 'down' }`, optionally the `model` scored when the app compared
+   * answers. Only the tenant that made the request may score it; the last score per model counts.
+   */
+  async feedback(input: unknown, tenant = 'default'): Promise<FeedbackResult> {
+    if (this.learning === undefined) {
+      throw new InvalidRequestError('Feedback needs learning: set the `learning` option (e.g. `learning: true`, or a SQL outcome store on a gateway).', { code: 'learning_off', param: null });
+    }
+    return recordFeedback(input, tenant, { receipts: this.receipts, outcomes: this.learning.outcomes });
   }
 
   /** Live health of a model: moving averages of latency, time to first token and errors, and its circuit. */
@@ -208,6 +236,7 @@ export class Engine {
     exchange.decision = decision;
     const { receipt } = exchange;
     receipt.strategy = decision.strategy;
+    if (decision.routerVersion !== undefined) receipt.router_version = decision.routerVersion;
     receipt.reason = decision.reason;
     receipt.candidates = [];
     for (const candidate of decision.candidates) {
@@ -293,7 +322,38 @@ export class Engine {
         // A log line or a metric must never turn a served request into a failure.
       }
     }
+    this.#prepareOutcome(exchange);
     await this.receipts.put(receipt);
+  }
+
+  /**
+   * Keeps what a later outcome needs to train the router: the prompt features the router reads (of
+   * the request as routed, so after PII redaction), hashed; never the text. Only for answered
+   * requests the `default` router decided. A failure here never fails the request.
+   */
+  #prepareOutcome(exchange: Exchange): void {
+    const { decision, receipt } = exchange;
+    if (this.learning === undefined || decision?.routerVersion === undefined || decision.strongWinProbability === undefined || receipt.status !== 'ok') return;
+    try {
+      this.#featurizer ??= createOutcomeFeaturizer();
+      const ranked = receipt.candidates.filter((candidate) => candidate.eligible);
+      const costs: Record<string, number> = {};
+      for (const candidate of ranked) costs[candidate.model] = candidate.estimated_cost_usd;
+      void this.learning.outcomes.prepare({
+        request_id: receipt.request_id,
+        tenant: receipt.tenant,
+        time: receipt.timestamp,
+        router_version: decision.routerVersion,
+        routed_score: decision.strongWinProbability,
+        featurizer: outcomeFeaturizerKey,
+        features: encodeSparseFeatures(this.#featurizer.extract(scoredText(exchange.request))),
+        models: ranked.map((candidate) => candidate.model),
+        costs,
+        winner: receipt.winner,
+      }).catch(() => undefined);
+    } catch {
+      // Learning is a side channel: the answer has gone out already.
+    }
   }
 }
 

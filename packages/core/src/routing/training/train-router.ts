@@ -38,6 +38,17 @@ export interface TrainRouterOptions {
   shrinkage?: number;
   /** Free-form notes stored in the file. */
   notes?: Record<string, unknown>;
+  /**
+   * The rows' features, already extracted raw (no `standardise`) by a featurizer with this call's
+   * options, when the text is not kept (outcomes store features, never prompts); rows' `prompt` is
+   * then unused and the file has no training fingerprints.
+   */
+  features?: readonly SparseFeatures[];
+  /**
+   * The models to fit; rows may lack a score for some of them (a user rated one answer), and each
+   * model is fitted on the rows that score it. Default: the models every row scores.
+   */
+  models?: readonly string[];
 }
 
 export interface TrainedRouter {
@@ -58,7 +69,7 @@ export const defaultLogistic: LogisticRegressionOptions = { epochs: 5, learningR
  * const { file } = trainRouter(rows, { name: 'mine', catalogModels: { big: 'openai/gpt-5', small: 'openai/gpt-5-mini' } });
  */
 export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOptions): TrainedRouter {
-  const models = commonModels(rows);
+  const models = options.models === undefined ? commonModels(rows) : [...options.models];
   if (models.length === 0) throw new InvalidRequestError('The rows share no scored model.', { code: 'invalid_training_row', param: 'scores' });
   const bits = options.bits ?? 16;
   const logistic = { ...defaultLogistic, ...options.logistic };
@@ -68,8 +79,15 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const splitByPromptType = options.splitByPromptType ?? false;
   const taskStatistics = options.taskStatistics ?? false;
   const featurizer = new PromptFeaturizer({ bits, without, splitByPromptType, taskStatistics });
-  const raw = rows.map((row) => featurizer.extract(row.prompt));
-  const meanQuality = Object.fromEntries(models.map((model) => [model, rows.reduce((sum, row) => sum + row.scores[model]!, 0) / rows.length]));
+  if (options.features !== undefined && options.features.length !== rows.length) throw new InvalidRequestError('There must be one feature vector per row.', { code: 'invalid_training_row', param: 'features' });
+  const raw = options.features === undefined ? rows.map((row) => featurizer.extract(row.prompt)) : [...options.features];
+  const scoredBy = (indices: readonly number[], model: string) => indices.filter((index) => rows[index]!.scores[model] !== undefined);
+  const meanOf = (indices: readonly number[], model: string) => {
+    const scored = scoredBy(indices, model);
+    return scored.length === 0 ? 0.5 : scored.reduce((sum, index) => sum + rows[index]!.scores[model]!, 0) / scored.length;
+  };
+  const everyIndex = rows.map((_, index) => index);
+  const meanQuality = Object.fromEntries(models.map((model) => [model, meanOf(everyIndex, model)]));
   const byQuality = [...models].sort((a, b) => meanQuality[b]! - meanQuality[a]!);
   const twoModel = models.length === 2 || (options.strong !== undefined && options.weak !== undefined);
   const strong = options.strong ?? byQuality[0]!;
@@ -78,8 +96,12 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const total = models.length * (folds + 1);
   let done = 0;
   const fit = (features: readonly SparseFeatures[], indices: readonly number[], model: string) => {
-    const sampleWeights = options.rowWeights === undefined ? undefined : indices.map((index) => options.rowWeights![index] ?? 1);
-    const weights = trainLogisticRegression(features, indices.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }) });
+    // Only the rows that score this model train it (all of them, when every row scores every model).
+    const positions = indices.flatMap((index, position) => (rows[index]!.scores[model] === undefined ? [] : [position]));
+    const kept = positions.length === indices.length ? indices : positions.map((position) => indices[position]!);
+    const keptFeatures = positions.length === indices.length ? features : positions.map((position) => features[position]!);
+    const sampleWeights = options.rowWeights === undefined ? undefined : kept.map((index) => options.rowWeights![index] ?? 1);
+    const weights = trainLogisticRegression(keptFeatures, kept.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }) });
     options.onProgress?.(++done, total);
     return weights;
   };
@@ -101,7 +123,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     models.forEach((model, modelIndex) => {
       const weights = fit(trainFeatures, train, model);
       // The shrinkage target is this fold's training mean, so held-out outcomes never leak into it.
-      const mean = train.reduce((sum, index) => sum + rows[index]!.scores[model]!, 0) / Math.max(train.length, 1);
+      const mean = meanOf(train, model);
       for (const index of test) {
         const features = standardiseStatistics(raw[index]!, spread);
         outOfFold[index]![modelIndex] = mean + shrinkage * (sigmoid(dot(weights, features.indices, features.values)) - mean);
@@ -111,7 +133,6 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
 
   const spread = spreadOf(raw, featurizer.statisticCount);
   const all = raw.map((features) => standardiseStatistics(features, spread));
-  const everyIndex = rows.map((_, index) => index);
   const weights = Object.fromEntries(models.map((model) => [model, encodeWeights(fit(all, everyIndex, model))]));
 
   const strongIndex = models.indexOf(strong);
@@ -134,7 +155,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     meanQuality,
     shrinkage,
     thresholds,
-    trainingFingerprints: encodeFingerprints(rows.map((row) => row.prompt)),
+    ...(options.features === undefined && { trainingFingerprints: encodeFingerprints(rows.map((row) => row.prompt)) }),
     notes: { rows: rows.length, logistic, folds, ...options.notes },
   };
   return { file, outOfFold, outOfFoldStrongWin };
