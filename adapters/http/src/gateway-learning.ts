@@ -1,4 +1,4 @@
-import { ActiveRouter, type LearningOptions } from '@routekit/core';
+import { ActiveRouter, ConfigurationError, type LearningOptions } from '@routekit/core';
 import { createSqlOutcomeStore, createSqlRouterRegistry, type DurableOutcomeStore, type RouterRegistry, type RouterWatch, type SqlDatabase } from '@routekit/operations';
 
 export interface GatewayLearning {
@@ -45,4 +45,18 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
       await outcomes.close();
     },
   };
+}
+
+/**
+ * `npm start` and `routekit serve`: learning is on when `ROUTEKIT_LEARNING` is `1`, `true` or `on`;
+ * `ROUTEKIT_ROUTER_POLL_SECONDS` sets how often the registry is read (default 30).
+ */
+export async function learningFromEnvironment(database: SqlDatabase, environment: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<GatewayLearning | undefined> {
+  const switched = environment.ROUTEKIT_LEARNING?.trim().toLowerCase();
+  if (switched === undefined || switched === '' || switched === '0' || switched === 'false' || switched === 'off') return undefined;
+  if (!['1', 'true', 'on'].includes(switched)) throw new ConfigurationError(`ROUTEKIT_LEARNING must be 1, true or on (or 0, false, off), got ${JSON.stringify(environment.ROUTEKIT_LEARNING)}.`, { key: 'ROUTEKIT_LEARNING' });
+  const poll = environment.ROUTEKIT_ROUTER_POLL_SECONDS;
+  const seconds = poll === undefined ? 30 : Number(poll);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400 || poll?.trim() === '') throw new ConfigurationError(`ROUTEKIT_ROUTER_POLL_SECONDS must be a number of seconds from 1 to 86400, got ${JSON.stringify(poll)}.`, { key: 'ROUTEKIT_ROUTER_POLL_SECONDS' });
+  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }) });
 }

@@ -15,4 +15,4 @@ export { adminRoutes, keyView } from './admin-routes.js';
 export { gatewayWebhooks, type GatewayWebhooks } from './gateway-webhooks.js';
 export { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
 export { createSqlResponseStore, responseStoreMigrations, type SqlResponseStoreOptions } from './sql-response-store.js';
-export { openGatewayLearning, type GatewayLearning, type GatewayLearningOptions } from './gateway-learning.js';
+export { openGatewayLearning, learningFromEnvironment, type GatewayLearning, type GatewayLearningOptions } from './gateway-learning.js';

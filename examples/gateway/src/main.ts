@@ -1,7 +1,7 @@
 import express from 'express';
 import { installGracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, learningFromEnvironment, openReceiptStore, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
@@ -22,7 +22,10 @@ const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.en
 const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
 // ROUTEKIT_WEBHOOK_URL + ROUTEKIT_WEBHOOK_SECRET: signed events (breaker changes, limit warnings) from a durable outbox.
 const webhooks = await gatewayWebhooks(stored.database, undefined);
-const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) };
+// ROUTEKIT_LEARNING=1: POST /v1/feedback stores outcomes on the same database, and the router that
+// `routekit train --from-outcomes` promotes is in charge within ROUTEKIT_ROUTER_POLL_SECONDS (docs/learning.md).
+const learned = await learningFromEnvironment(stored.database, process.env, (line) => console.log(line));
+const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }), ...(learned && { learning: learned.learning }) };
 const engine = createEngine(validateRouterConfig(webhooks?.hook(base) ?? base));
 
 // Responses kept for previous_response_id live on the same database. With durable keys each tenant's
@@ -33,7 +36,7 @@ const responses = { store: await createSqlResponseStore({ database: stored.datab
 const app = express();
 app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }) }));
 app.get('/', (_request, response) => {
-  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
+  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, POST /v1/feedback, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
 });
 // Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
 // exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
@@ -52,5 +55,5 @@ installGracefulShutdown({
   engines: [engine],
   timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000),
   // The last receipts are written before the process goes.
-  onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => stored.close()).finally(() => process.exit(code)),
+  onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => learned?.close()).then(() => stored.close()).finally(() => process.exit(code)),
 });

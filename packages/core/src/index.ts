@@ -96,7 +96,7 @@ export { parseServerSentEvents, type ServerSentEvent } from './upstream/server-s
 export { parseRetryAfter, failureOfStatus } from './upstream/provider-failure.js';
 // routing (learned)
 export { ActiveRouter, learnedRouterVersion, shippedRouterVersion } from './learning/active-router.js';
-export type { OutcomeStore, PreparedOutcome, StoredOutcome, OutcomeFeedback } from './learning/outcome.js';
+export type { OutcomeStore, PreparedOutcome, StoredOutcome, OutcomeFeedback, ScoredOutcomeQuery } from './learning/outcome.js';
 export { MemoryOutcomeStore, type MemoryOutcomeStoreOptions } from './learning/memory-outcome-store.js';
 export { parseFeedback, type FeedbackInput, type FeedbackResult } from './learning/feedback.js';
 export { recordFeedback } from './learning/record-feedback.js';
@@ -116,7 +116,7 @@ export { parseRouteRequest, routeDecisionResponse } from './routing/route-reques
 export { readRouterFiles } from './routing/read-router-files.js';
 export { LinearScorer } from './routing/linear-scorer.js';
 export { parseRouterFile, routerFileSchema, type RouterFile } from './routing/router-file.js';
-export { shippedStrongWeakScorer, shippedMultiModelScorer, shippedRouterFiles } from './routing/shipped-routers.js';
+export { shippedStrongWeakScorer, shippedMultiModelScorer, shippedRouterFiles, shippedDefaultScorer } from './routing/shipped-routers.js';
 export { defaultPair } from './routing/router.js';
 export type { ModelPair } from './routing/threshold-strategy.js';
 export { promptQuality, type PromptQuality } from './routing/prompt-quality.js';

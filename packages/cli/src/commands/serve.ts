@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { installGracefulShutdown } from '@routekit/core';
-import { createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
+import { createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, learningFromEnvironment, openReceiptStore, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
@@ -21,7 +21,9 @@ durable receipts (a SQLite file, .routekit/routekit.db, or PostgreSQL with ROUTE
 Without providers in the config, they come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
 MISTRAL_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, ROUTEKIT_LOCAL_BASE_URL, else the labelled demo mode.
 ROUTEKIT_ADMIN_KEY turns on durable API keys (routekit keys) on the same database; ROUTEKIT_WEBHOOK_URL
-and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint.
+and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint. ROUTEKIT_LEARNING=1 (or learning: true in the config)
+stores POST /v1/feedback outcomes on the database and follows the router registry (routekit routers),
+read every ROUTEKIT_ROUTER_POLL_SECONDS (30).
 `;
 
 /** `routekit serve`: the standalone gateway on Node's own HTTP server. */
@@ -53,10 +55,15 @@ export const serve: Command = {
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
+    const { learning: learningSwitch, ...fromFileRest } = fromFile;
+    if (learningSwitch !== undefined && typeof learningSwitch !== 'boolean') throw new UsageError('learning in the config file must be true or false', { flag: '--config' });
+    const learningEnvironment = learningSwitch === undefined ? process.env : { ...process.env, ROUTEKIT_LEARNING: String(learningSwitch) };
+    const learned = await learningFromEnvironment(stored.database, learningEnvironment, (line) => process.stderr.write(`${line}\n`));
     // From the file, still unchecked: validateRouterConfig below checks every key strictly.
     const raw = {
       ...(fromEnvironment && { providers: fromEnvironment.providers, models: fromEnvironment.models, defaultModel: fromEnvironment.defaultModel }),
-      ...fromFile,
+      ...fromFileRest,
+      ...(learned && { learning: learned.learning }),
       ...(values['default-model'] !== undefined && { defaultModel: values['default-model'] }),
       ...(routers.length > 0 && { routers }),
       receipts: stored.receipts,
@@ -78,6 +85,7 @@ export const serve: Command = {
     await new Promise<void>((resolve) => {
       const close = async () => {
         await webhooks?.close();
+        await learned?.close();
         await stored.close();
       };
       installGracefulShutdown({ servers: [server], engines: [engine], log: (line) => process.stderr.write(`${line}\n`), onDone: () => void close().finally(resolve) });

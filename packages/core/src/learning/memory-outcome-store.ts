@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { OutcomeFeedback, OutcomeStore, PreparedOutcome, StoredOutcome } from './outcome.js';
+import type { OutcomeFeedback, OutcomeStore, PreparedOutcome, ScoredOutcomeQuery, StoredOutcome } from './outcome.js';
 
 export interface MemoryOutcomeStoreOptions {
   /** How many requests to keep (prepared or scored); the oldest go first. Default 10,000 (a few KB each). */
@@ -33,8 +33,8 @@ export class MemoryOutcomeStore implements OutcomeStore {
     return { replaced };
   }
 
-  async scored(options: { limit?: number } = {}): Promise<StoredOutcome[]> {
-    const found = [...this.#outcomes.values()].filter((outcome) => outcome.scored_at !== null).reverse();
+  async scored(options: ScoredOutcomeQuery = {}): Promise<StoredOutcome[]> {
+    const found = [...this.#outcomes.values()].filter((outcome) => outcome.scored_at !== null && (options.tenant === undefined || outcome.tenant === options.tenant)).reverse();
     return options.limit === undefined ? found : found.slice(-options.limit);
   }
 }

@@ -57,6 +57,13 @@ export interface OutcomeStore {
   prepare(outcome: PreparedOutcome): Promise<void>;
   /** Stores a score for one model of one request; a second score for the same model replaces the first (`replaced: true`). */
   record(feedback: OutcomeFeedback): Promise<{ replaced: boolean }>;
-  /** Outcomes with at least one score, oldest first (training reads them all). */
-  scored(options?: { limit?: number }): Promise<StoredOutcome[]>;
+  /** Outcomes with at least one score, oldest first (training reads them all): the newest `limit`, of one tenant or all. */
+  scored(options?: ScoredOutcomeQuery): Promise<StoredOutcome[]>;
+}
+
+export interface ScoredOutcomeQuery {
+  /** At most this many, the newest. */
+  limit?: number;
+  /** Only this tenant's outcomes; default every tenant's (the router serves them all). */
+  tenant?: string;
 }

@@ -48,6 +48,8 @@ export interface RouterRegistry {
   active(): Promise<{ version: number | null; file?: RouterFile }>;
   /** Every version, newest first. */
   list(): Promise<RouterVersion[]>;
+  /** The file of one version; throws for an unknown one. */
+  file(version: number): Promise<RouterFile>;
   /**
    * Keeps an `ActiveRouter` on the version in charge: reads it now, then every `intervalMs`
    * (default 30 s). A failed read keeps the current router and is reported to `onError`.
@@ -126,6 +128,7 @@ export async function createSqlRouterRegistry(options: { database: SqlDatabase; 
         retired_at: row.retired_at === null ? null : new Date(Number(row.retired_at)).toISOString(),
       }));
     },
+    file: fileOf,
     async watch(active, watchOptions = {}) {
       const refresh = async () => {
         const version = await activation();
