@@ -100,7 +100,7 @@ export type { OutcomeStore, PreparedOutcome, StoredOutcome, OutcomeFeedback, Sco
 export { MemoryOutcomeStore, type MemoryOutcomeStoreOptions } from './learning/memory-outcome-store.js';
 export { parseFeedback, type FeedbackInput, type FeedbackResult } from './learning/feedback.js';
 export { recordFeedback } from './learning/record-feedback.js';
-export type { LearningOptions } from './learning/learning-options.js';
+export { resolveLearning, type LearningOptions, type Learning } from './learning/learning-options.js';
 export { createOutcomeFeaturizer, encodeSparseFeatures, decodeSparseFeatures, outcomeFeaturizerKey, outcomeFeaturizerOptions } from './learning/outcome-features.js';
 export { guardPromotion, type GuardOptions, type PromotionVerdict, type JudgedOutcome, type RouterFigures, type Interval } from './learning/promotion-guard.js';
 export { challengeRouter, isHeldOut, type Challenge, type ChallengeOptions } from './learning/challenge-router.js';
