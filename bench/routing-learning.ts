@@ -1,0 +1,159 @@
+// Routing that learns from a deployment's own outcomes (docs/learning.md), replayed on labelled data.
+// Run: npm run bench -- routing-learning   (a few minutes on 2 cores; reads ../shared/data/routing;
+// not in the quick set). Optional argument: the number of seeds (default 5).
+//
+// Each deployment's rows are split once per seed into held-back rows (never trained on, the only
+// rows any figure below is measured on) and traffic. Traffic is replayed in a random order; each
+// request is routed by the router in charge (its score is what the outcome stores as routed_score)
+// and gets an outcome with both models' scores, as sampled judging delivers them (which share of
+// traffic is judged changes how much traffic passes per outcome, not the curve by outcome count).
+// After 100, 200, 300, 500, 1,000, 2,000 and 3,000 outcomes the loop retrains as `routekit train
+// --from-outcomes` does: a challenger fitted on the outcomes so far, judged against the champion on
+// the outcomes it did not train on, promoted only when the guard says so.
+// Reported beside the shipped `default` on the same held-back rows: APGR and the cost of reaching
+// 95% of always-strong quality (a share of always-strong cost). For MMLU and GSM8K the shipped
+// default's exam-style branch (`lr`) is scored out of fold (its weights never saw those prompts), as
+// in docs/routing.md; the AlpacaEval rows are only measured on (their licence): nothing trained on
+// them here is kept or shipped.
+import { challengeRouter } from '../packages/core/src/learning/challenge-router.js';
+import { figures, type JudgedOutcome } from '../packages/core/src/learning/promotion-guard.js';
+import type { StoredOutcome } from '../packages/core/src/learning/outcome.js';
+import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } from '../packages/core/src/learning/outcome-features.js';
+import { ComplexityScorer } from '../packages/core/src/routing/complexity-scorer.js';
+import { LinearScorer } from '../packages/core/src/routing/linear-scorer.js';
+import { isExamStyle } from '../packages/core/src/routing/prompt-type.js';
+import { seededRandom } from '../packages/core/src/routing/training/logistic-regression.js';
+import type { TrainingRow } from '../packages/core/src/routing/training/training-row.js';
+import { loadRows, strongModel, weakModel } from '../scripts/routing-data.js';
+import { trainStrongWeak } from '../scripts/routing-measure.js';
+
+const seedCount = Number(process.argv[2] ?? 5);
+const checkpoints = [100, 200, 300, 500, 1000, 2000, 3000];
+const reported = [100, 300, 1000, 3000];
+const started = performance.now();
+const cpuStarted = process.cpuUsage();
+
+// The shipped default as the gateway runs it: lr on exam-style prompts, complexity on open chat;
+// lr out of fold on the prompts it was trained on.
+console.error('routing-learning: cross-fitting the shipped lr recipe for out-of-fold scores (about a minute)...');
+const { trained, rows: lrRows } = trainStrongWeak(undefined, 7);
+const outOfFold = new Map(lrRows.map((row, index) => [row.prompt, trained.outOfFoldStrongWin[index]!]));
+const complexity = new ComplexityScorer();
+const shippedScore = (prompt: string) => (isExamStyle(prompt) ? (outOfFold.get(prompt) ?? 0.5) : complexity.strongWinProbability(prompt));
+
+// RouteLLM's assumed prices (dollars per million tokens): about $24.7 for GPT-4-1106, $0.24 for Mixtral.
+const tokens = (prompt: string) => Math.ceil(prompt.length / 4) + 200;
+const costs = (prompt: string) => ({ strong: (tokens(prompt) * 24.7) / 1e6, weak: (tokens(prompt) * 0.24) / 1e6 });
+
+interface Row { prompt: string; strong: number; weak: number; set: string }
+const pairRows = (set: string, strong: string, weak: string): Row[] => loadRows(set).map((row: TrainingRow) => ({ prompt: row.prompt, strong: row.scores[strong]!, weak: row.scores[weak]!, set }));
+const mmlu = pairRows('mmlu', strongModel, weakModel);
+const gsm8k = pairRows('gsm8k', strongModel, weakModel);
+// AlpacaEval 2 (chain-of-thought judge) has the same pair; its scores are preferences over the
+// strong model's answer (which scores 0.5 against itself).
+const alpaca = pairRows('alpacaeval2-cot', strongModel, weakModel);
+
+interface Deployment { name: string; rows: Row[]; heldBack: number; sample?: number }
+const deployments: Deployment[] = [
+  { name: 'MMLU', rows: mmlu, heldBack: 1000 },
+  { name: 'GSM8K', rows: gsm8k, heldBack: 200 },
+  // Equal shares: as many rows of each set as the smallest has (GSM8K, 659).
+  { name: 'mixed (MMLU + GSM8K + AlpacaEval, equal shares)', rows: [...mmlu, ...gsm8k, ...alpaca], heldBack: 600, sample: Math.min(mmlu.length, gsm8k.length, alpaca.length) },
+];
+
+const featurizer = createOutcomeFeaturizer();
+const featureCache = new Map<string, string>();
+const featuresOf = (prompt: string) => {
+  let encoded = featureCache.get(prompt);
+  if (encoded === undefined) featureCache.set(prompt, (encoded = encodeSparseFeatures(featurizer.extract(prompt))));
+  return encoded;
+};
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
+}
+
+const strong = 'openai/gpt-4.1';
+const weak = 'openai/gpt-4.1-nano';
+const mean = (values: number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+const fixed = (value: number, digits = 3) => (Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+
+for (const deployment of deployments) {
+  // Per checkpoint: the in-charge router's held-back APGR and cost at 95%, and the shipped default's.
+  const byCheckpoint = new Map<number, { apgr: number[]; cost: number[]; shippedApgr: number[]; shippedCost: number[]; challenger: number[]; learned: number }>();
+  let promotions = 0;
+  let worsePromotions = 0;
+  let worseThanShipped = 0;
+  let worstDrop = 0;
+  let maxOutcomes = 0;
+  for (let seed = 1; seed <= seedCount; seed++) {
+    const random = seededRandom(seed * 7919);
+    const pool = deployment.sample === undefined ? deployment.rows : ['mmlu', 'gsm8k', 'alpacaeval2-cot'].flatMap((set) => shuffled(deployment.rows.filter((row) => row.set === set), random).slice(0, deployment.sample));
+    const order = shuffled(pool, random);
+    const heldBack = order.slice(0, deployment.heldBack);
+    const traffic = order.slice(deployment.heldBack);
+    maxOutcomes = Math.max(maxOutcomes, traffic.length);
+    const judged = (score: (row: Row) => number): JudgedOutcome[] => heldBack.map((row) => {
+      const cost = costs(row.prompt);
+      return { champion: shippedScore(row.prompt), challenger: score(row), strong: row.strong, weak: row.weak, strongCost: cost.strong, weakCost: cost.weak };
+    });
+    const shipped = figures(judged(() => 0), 'champion');
+    let champion: { version: string; scorer?: LinearScorer } = { version: 'shipped' };
+    let version = 0;
+    const heldBackFigures = (scorer: LinearScorer | undefined) => (scorer === undefined ? shipped : figures(judged((row) => scorer.strongWinProbability(row.prompt)), 'challenger'));
+    const outcomes: StoredOutcome[] = [];
+    for (const [index, row] of traffic.entries()) {
+      const cost = costs(row.prompt);
+      const routed = champion.scorer === undefined ? shippedScore(row.prompt) : champion.scorer.strongWinProbability(row.prompt);
+      outcomes.push({
+        request_id: `${deployment.name}-${seed}-${index}`, tenant: 'bench', time: new Date(1_700_000_000_000 + index * 1000).toISOString(),
+        router_version: champion.version, routed_score: routed, featurizer: outcomeFeaturizerKey, features: featuresOf(row.prompt),
+        models: [strong, weak], costs: { [strong]: cost.strong, [weak]: cost.weak }, winner: routed >= 0.5 ? strong : weak,
+        scores: { [strong]: row.strong, [weak]: row.weak }, scored_at: new Date().toISOString(),
+      });
+      if (!checkpoints.includes(outcomes.length)) continue;
+      const challenge = challengeRouter(outcomes, { champion, strong, weak, resamples: 500, seed });
+      // What the challenger would do on held-back rows, promoted or not: the learning curve itself.
+      const challengerApgr = challenge.file === undefined ? Number.NaN : heldBackFigures(new LinearScorer(challenge.file)).apgr;
+      if (challenge.promote && challenge.file !== undefined) {
+        const before = heldBackFigures(champion.scorer);
+        const scorer = new LinearScorer(challenge.file);
+        const after = heldBackFigures(scorer);
+        promotions += 1;
+        if (after.apgr < before.apgr) worsePromotions += 1;
+        if (after.apgr < shipped.apgr) worseThanShipped += 1;
+        worstDrop = Math.max(worstDrop, before.apgr - after.apgr);
+        champion = { version: `learned-v${++version}`, scorer };
+      }
+      const now = heldBackFigures(champion.scorer);
+      const entry = byCheckpoint.get(outcomes.length) ?? { apgr: [], cost: [], shippedApgr: [], shippedCost: [], challenger: [], learned: 0 };
+      entry.challenger.push(challengerApgr);
+      entry.apgr.push(now.apgr);
+      entry.cost.push(now.costAt95);
+      entry.shippedApgr.push(shipped.apgr);
+      entry.shippedCost.push(shipped.costAt95);
+      if (champion.scorer !== undefined) entry.learned += 1;
+      byCheckpoint.set(outcomes.length, entry);
+    }
+  }
+  console.log(`\n### ${deployment.name}: ${deployment.heldBack} rows held back per seed, up to ${maxOutcomes} outcomes, ${seedCount} seeds`);
+  console.log('| outcomes | APGR in charge | shipped default | difference | cost at 95% in charge | shipped default | seeds with a learned router in charge | challenger APGR (unguarded) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const count of reported) {
+    const entry = byCheckpoint.get(count);
+    if (entry === undefined) {
+      console.log(`| ${count} | n/a (only ${maxOutcomes} rows of traffic) | | | | | | |`);
+      continue;
+    }
+    const difference = mean(entry.apgr) - mean(entry.shippedApgr);
+    console.log(`| ${count} | ${fixed(mean(entry.apgr))} (${fixed(Math.min(...entry.apgr))}-${fixed(Math.max(...entry.apgr))}) | ${fixed(mean(entry.shippedApgr))} | ${difference >= 0 ? '+' : ''}${fixed(difference)} | ${(mean(entry.cost) * 100).toFixed(1)}% | ${(mean(entry.shippedCost) * 100).toFixed(1)}% | ${entry.learned} of ${entry.apgr.length} | ${fixed(mean(entry.challenger.filter((value) => !Number.isNaN(value))))} |`);
+  }
+  console.log(`guard: ${promotions} promotions over ${seedCount} seeds; ${worsePromotions} promoted a router worse than the one it replaced on held-back rows (largest drop ${fixed(worstDrop)} APGR); ${worseThanShipped} left a router worse than the shipped default in charge`);
+}
+const cpu = process.cpuUsage(cpuStarted);
+console.log(`\nrouting-learning: ${((performance.now() - started) / 1000).toFixed(0)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU`);
