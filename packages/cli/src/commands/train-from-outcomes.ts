@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { challengeRouter, learnedRouterVersion, LinearScorer, shippedRouterVersion, type Challenge } from '@routekit/core';
+import { challengeRouter, learnedRouterVersion, LinearScorer, shippedRouterVersion, shippedStrongWeakScorer, type Challenge } from '@routekit/core';
 import { createSqlOutcomeStore, createSqlRouterRegistry } from '@routekit/operations';
 import { numberFlag } from '../parse-command-line.js';
 import { withDatabase } from './keys.js';
@@ -13,6 +13,7 @@ export interface FromOutcomesArguments {
   'dry-run'?: boolean;
   resamples?: string;
   json?: boolean;
+  'from-zero'?: boolean;
 }
 
 /**
@@ -35,6 +36,8 @@ export async function trainFromOutcomes(values: FromOutcomesArguments): Promise<
       ...(values.strong !== undefined && { strong: values.strong }),
       ...(values.weak !== undefined && { weak: values.weak }),
       ...(resamples !== undefined && { resamples }),
+      // Fine-tune the shipped lr (its strong and weak stand for the deployment's pair) unless told not to.
+      ...(values['from-zero'] !== true && { prior: shippedStrongWeakScorer().file }),
     });
     let stored: number | undefined;
     if (challenge.file !== undefined && values['dry-run'] !== true) {

@@ -9,7 +9,7 @@ import { trainFromOutcomes } from './train-from-outcomes.js';
 
 const HELP = `usage: routekit train FILE.jsonl [--out router.json] [--name NAME] [--strong MODEL --weak MODEL]
        routekit train --from-outcomes [--database FILE|URL] [--strong MODEL --weak MODEL] [--tenant T]
-                     [--dry-run] [--out router.json] [--resamples 1000] [--json]
+                     [--dry-run] [--from-zero] [--out router.json] [--resamples 1000] [--json]
                      [--map DATA_MODEL=CATALOG_ID,...] [--bits N] [--epochs N] [--folds N] [--plain]
        routekit train REFERENCE.jsonl --models A,B --base-url URL [--api-key-env VAR]
                      [--grader exact|judge:MODEL] [--save-outcomes FILE] [same options]
@@ -31,7 +31,8 @@ text), or by a judge model. --save-outcomes keeps the graded rows so they need n
 in --database (default ROUTEKIT_DATABASE, else .routekit/routekit.db; or a postgres:// URL). The
 challenger is compared with the router in charge on outcomes held back from training (APGR and cost at
 95% of strong quality, bootstrap 95% intervals), stored as a new version, and promoted only when it
-wins beyond the interval; every instance on the database follows within its poll interval.
+wins beyond the interval; every instance on the database follows within its poll interval. The
+challenger fine-tunes the shipped lr router (--from-zero: trains from zero weights instead).
 --dry-run stores and promotes nothing. See docs/learning.md.
 `;
 
@@ -45,7 +46,7 @@ export const train: Command = {
         out: { type: 'string' }, name: { type: 'string' }, strong: { type: 'string' }, weak: { type: 'string' }, map: { type: 'string' },
         bits: { type: 'string' }, epochs: { type: 'string' }, folds: { type: 'string' }, plain: { type: 'boolean' }, help: { type: 'boolean' },
         models: { type: 'string' }, 'base-url': { type: 'string' }, 'api-key-env': { type: 'string' }, grader: { type: 'string' }, 'save-outcomes': { type: 'string' },
-        'from-outcomes': { type: 'boolean' }, database: { type: 'string' }, tenant: { type: 'string' }, 'dry-run': { type: 'boolean' }, resamples: { type: 'string' }, json: { type: 'boolean' },
+        'from-outcomes': { type: 'boolean' }, database: { type: 'string' }, tenant: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'from-zero': { type: 'boolean' }, resamples: { type: 'string' }, json: { type: 'boolean' },
       },
     });
     if (values.help) {
@@ -56,7 +57,7 @@ export const train: Command = {
       if (positionals.length > 0) throw new UsageError('--from-outcomes reads the database; give no FILE.jsonl', { flag: '--from-outcomes' });
       return trainFromOutcomes(values);
     }
-    for (const flag of ['database', 'tenant', 'dry-run', 'resamples', 'json'] as const) {
+    for (const flag of ['database', 'tenant', 'dry-run', 'from-zero', 'resamples', 'json'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --from-outcomes`, { flag: `--${flag}` });
     }
     const source = onePositional(positionals, 'FILE.jsonl argument (outcome or reference rows)');

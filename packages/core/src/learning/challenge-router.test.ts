@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../routing/training/logistic-regression.js';
 import { LinearScorer } from '../routing/linear-scorer.js';
+import { shippedStrongWeakScorer } from '../routing/shipped-routers.js';
 import { challengeRouter } from './challenge-router.js';
 import { guardPromotion } from './promotion-guard.js';
 import type { StoredOutcome } from './outcome.js';
@@ -118,5 +119,25 @@ describe('challengeRouter and the promotion guard', () => {
     expect(verdict.costDifference.low).toBeGreaterThan(0);
     expect(verdict.promote).toBe(false);
     expect(verdict.reason).toMatch(/cost at 95% of strong quality is higher/);
+  });
+});
+
+describe('fine-tuning a prior router', () => {
+  it('starts from the prior: a few outcomes keep its ranking, where a router from zero has learned nothing yet', () => {
+    const prior = shippedStrongWeakScorer();
+    const rows = outcomes(60, { seed: 8, signal: false, championScore: () => 0.5 });
+    const tuned = new LinearScorer(challengeRouter(rows, { champion: { version: 'shipped' }, prior: prior.file, minimumTrainingRows: 10, resamples: 50 }).file);
+    const zero = new LinearScorer(challengeRouter(rows, { champion: { version: 'shipped' }, minimumTrainingRows: 10, resamples: 50 }).file);
+    const hard = 'A train leaves at 3 pm at 60 mph and a second at 4 pm at 80 mph. When does the second catch up, and how far have they gone? Show the algebra.';
+    const easy = 'What is the capital of France?\nA. Paris\nB. Rome\nC. Madrid\nD. Berlin';
+    expect(prior.strongWinProbability(hard)).toBeGreaterThan(prior.strongWinProbability(easy));
+    expect(tuned.strongWinProbability(hard)).toBeGreaterThan(tuned.strongWinProbability(easy));
+    expect(Math.abs(zero.strongWinProbability(hard) - zero.strongWinProbability(easy))).toBeLessThan(Math.abs(tuned.strongWinProbability(hard) - tuned.strongWinProbability(easy)));
+  });
+
+  it('refuses a prior trained on other feature options', () => {
+    const rows = outcomes(200, { seed: 9, signal: true, championScore: () => 0.5 });
+    const other = { ...shippedStrongWeakScorer().file, featurizer: { ...shippedStrongWeakScorer().file.featurizer, bits: 12 } };
+    expect(() => challengeRouter(rows, { champion: { version: 'shipped' }, prior: other })).toThrow(/other feature options/);
   });
 });

@@ -20,6 +20,12 @@ export interface ChallengeOptions extends GuardOptions {
   minimumTrainingRows?: number;
   /** The learned router's scorer name. Default `learned`. */
   name?: string;
+  /**
+   * A two-model router to fine-tune rather than start from zero (its strong and weak models stand
+   * for this pair), on the outcomes' feature options; `routekit train --from-outcomes` uses the
+   * shipped `lr`. Default none.
+   */
+  prior?: RouterFile;
 }
 
 export interface Challenge extends PromotionVerdict {
@@ -72,6 +78,7 @@ export function challengeRouter(outcomes: readonly StoredOutcome[], options: Cha
     models: [strong, weak],
     features: trainFeatures,
     catalogModels: { [strong]: strong, [weak]: weak },
+    ...(options.prior?.strong !== undefined && options.prior.weak !== undefined && { prior: { file: options.prior, models: { [strong]: options.prior.strong, [weak]: options.prior.weak } } }),
     ...outcomeFeaturizerOptions,
     notes: { source: 'outcomes', trainedOn: trainRows.length, champion: options.champion.version, trainedAt: new Date().toISOString() },
   });

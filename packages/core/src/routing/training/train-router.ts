@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../../errors.js';
-import { encodeFingerprints, encodeWeights, type RouterFile } from '../router-file.js';
+import { decodeWeights, encodeFingerprints, encodeWeights, type RouterFile } from '../router-file.js';
 import { PromptFeaturizer, standardiseStatistics, type FeatureFamily, type SparseFeatures } from '../prompt-features.js';
 import { calibratedShares, thresholdForStrongShare } from './calibrate-threshold.js';
 import { dot, seededRandom, sigmoid, trainLogisticRegression, type LogisticRegressionOptions } from './logistic-regression.js';
@@ -49,6 +49,13 @@ export interface TrainRouterOptions {
    * model is fitted on the rows that score it. Default: the models every row scores.
    */
   models?: readonly string[];
+  /**
+   * Fine-tune another router instead of starting from zero: each model's weights start from the
+   * prior's model named in `models` (this training's model -> the prior's), and the prior's feature
+   * options and standardisation are kept, so its weights mean the same here. Few rows then move the
+   * prior only as far as they show (a deployment's first outcomes refine the shipped router).
+   */
+  prior?: { file: RouterFile; models: Readonly<Record<string, string>> };
 }
 
 export interface TrainedRouter {
@@ -60,6 +67,9 @@ export interface TrainedRouter {
 }
 
 export const defaultLogistic: LogisticRegressionOptions = { epochs: 5, learningRate: 0.1, l2: 1e-2 };
+
+/** AdaGrad's starting accumulator when fine-tuning a prior: first steps at most the learning rate times the gradient, so one row cannot overturn it. */
+const fineTuneAccumulator = 1;
 
 /**
  * Trains one logistic regression per model on prompt features, cross-fits out-of-fold predictions to
@@ -78,7 +88,18 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const without = options.without ?? [];
   const splitByPromptType = options.splitByPromptType ?? false;
   const taskStatistics = options.taskStatistics ?? false;
+  const prior = options.prior;
+  if (prior !== undefined) {
+    const { featurizer: wanted } = prior.file;
+    if (wanted.bits !== bits || (wanted.splitByPromptType ?? false) !== splitByPromptType || (wanted.taskStatistics ?? false) !== taskStatistics || (wanted.without ?? []).join() !== without.join() || wanted.standardise === undefined) {
+      throw new InvalidRequestError('The prior router was trained on other feature options; train with its bits, splitByPromptType, taskStatistics and without.', { code: 'invalid_prior', param: 'prior' });
+    }
+    for (const model of models) {
+      if (!Object.hasOwn(prior.models, model) || prior.file.weights[prior.models[model]!] === undefined) throw new InvalidRequestError(`The prior router has no model for ${model}.`, { code: 'invalid_prior', param: 'prior.models' });
+    }
+  }
   const featurizer = new PromptFeaturizer({ bits, without, splitByPromptType, taskStatistics });
+  const priorWeights = new Map(prior === undefined ? [] : models.map((model) => [model, decodeWeights(prior.file.weights[prior.models[model]!]!, featurizer.dimension)]));
   if (options.features !== undefined && options.features.length !== rows.length) throw new InvalidRequestError('There must be one feature vector per row.', { code: 'invalid_training_row', param: 'features' });
   const raw = options.features === undefined ? rows.map((row) => featurizer.extract(row.prompt)) : [...options.features];
   const scoredBy = (indices: readonly number[], model: string) => indices.filter((index) => rows[index]!.scores[model] !== undefined);
@@ -101,7 +122,8 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     const kept = positions.length === indices.length ? indices : positions.map((position) => indices[position]!);
     const keptFeatures = positions.length === indices.length ? features : positions.map((position) => features[position]!);
     const sampleWeights = options.rowWeights === undefined ? undefined : kept.map((index) => options.rowWeights![index] ?? 1);
-    const weights = trainLogisticRegression(keptFeatures, kept.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }) });
+    const initial = priorWeights.get(model);
+    const weights = trainLogisticRegression(keptFeatures, kept.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }), ...(initial && { initialWeights: initial, initialAccumulator: fineTuneAccumulator }) });
     options.onProgress?.(++done, total);
     return weights;
   };
@@ -118,7 +140,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   for (let current = 0; current < folds; current++) {
     const train = rows.flatMap((_, index) => (fold[index] !== current ? [index] : []));
     const test = rows.flatMap((_, index) => (fold[index] === current ? [index] : []));
-    const spread = spreadOf(train.map((index) => raw[index]!), featurizer.statisticCount);
+    const spread = prior?.file.featurizer.standardise ?? spreadOf(train.map((index) => raw[index]!), featurizer.statisticCount);
     const trainFeatures = train.map((index) => standardiseStatistics(raw[index]!, spread));
     models.forEach((model, modelIndex) => {
       const weights = fit(trainFeatures, train, model);
@@ -131,7 +153,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     });
   }
 
-  const spread = spreadOf(raw, featurizer.statisticCount);
+  const spread = prior?.file.featurizer.standardise ?? spreadOf(raw, featurizer.statisticCount);
   const all = raw.map((features) => standardiseStatistics(features, spread));
   const weights = Object.fromEntries(models.map((model) => [model, encodeWeights(fit(all, everyIndex, model))]));
 
@@ -156,7 +178,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     shrinkage,
     thresholds,
     ...(options.features === undefined && { trainingFingerprints: encodeFingerprints(rows.map((row) => row.prompt)) }),
-    notes: { rows: rows.length, logistic, folds, ...options.notes },
+    notes: { rows: rows.length, logistic, folds, ...(prior !== undefined && { prior: prior.file.name }), ...options.notes },
   };
   return { file, outOfFold, outOfFoldStrongWin };
 }
