@@ -6,6 +6,7 @@ import type { FeedbackResult } from '../learning/feedback.js';
 import { resolveLearning, type Learning, type LearningOptions } from '../learning/learning-options.js';
 import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } from '../learning/outcome-features.js';
 import { recordFeedback } from '../learning/record-feedback.js';
+import { createSampledJudging, type SampledJudging } from '../learning/sampled-judging.js';
 import type { PromptFeaturizer } from '../routing/prompt-features.js';
 import { scoredText } from '../routing/quality-scorer.js';
 import { planCandidates, resolveConfiguredFallbacks } from '../resilience/candidate-plan.js';
@@ -79,6 +80,7 @@ export class Engine {
   readonly learning: Learning | undefined;
   readonly #options: EngineOptions;
   #featurizer: PromptFeaturizer | undefined;
+  readonly #judging: SampledJudging | undefined;
   /** The features and middleware that wrap a whole request, and those that wrap each call (outermost first). */
   readonly #requestWrappers: EngineMiddleware[];
   readonly #callWrappers: EngineMiddleware[];
@@ -100,6 +102,7 @@ export class Engine {
     this.latency = this.router.latency;
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
+    this.#judging = this.learning?.judging === undefined ? undefined : createSampledJudging(this.learning.judging, { catalog: this.catalog, call: options.call, outcomes: this.learning.outcomes });
     const middleware = [...featureStack(options, { inProcess: options.inProcess === true }), ...(options.middleware ?? [])];
     this.#requestWrappers = middleware.filter((feature) => feature.wrapRequest !== undefined);
     this.#callWrappers = middleware.filter((feature) => feature.wrapCall !== undefined);
@@ -256,7 +259,7 @@ export class Engine {
       throw new CircuitOpenError(open, until.length === 0 ? null : Math.max(1, Math.ceil((Math.min(...until) - Date.now()) / 1000)));
     }
     const callWrappers = this.#callWrappers;
-    return executeCandidates({
+    const result = await executeCandidates({
       exchange,
       candidates: plan.models,
       policy: this.#resilience.policy,
@@ -268,6 +271,7 @@ export class Engine {
       latency: this.latency,
       defaultModel: this.defaultModel,
     });
+    return this.#judging === undefined ? result : keepAnswer(exchange, result);
   }
 
   /** Routes; when every capable model is set aside only because its circuit is open, says so with a 503. */
@@ -323,6 +327,7 @@ export class Engine {
       }
     }
     this.#prepareOutcome(exchange);
+    this.#judging?.consider(exchange, exchange.state.get(answerKey) as string | undefined);
     await this.receipts.put(receipt);
   }
 
@@ -358,6 +363,30 @@ export class Engine {
 }
 
 const deadlineKey = 'routekit.deadline';
+const answerKey = 'routekit.answer';
+
+/**
+ * Keeps the answer's text as the model gave it (inside PII restoration, so with placeholders) for
+ * sampled judging; a stream's text is gathered as it passes and kept when it ends.
+ */
+function keepAnswer(exchange: Exchange, result: ChatResult): ChatResult {
+  if (result.type === 'response') {
+    exchange.state.set(answerKey, result.response.choices[0]?.message.content ?? '');
+    return result;
+  }
+  const source = result.stream;
+  return {
+    type: 'stream',
+    stream: (async function* () {
+      let text = '';
+      for await (const chunk of source) {
+        text += chunk.choices?.[0]?.delta?.content ?? '';
+        yield chunk;
+      }
+      exchange.state.set(answerKey, text);
+    })(),
+  };
+}
 
 export function elapsed(since: number): number {
   return Math.round((performance.now() - since) * 1000) / 1000;
