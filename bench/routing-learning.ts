@@ -150,7 +150,7 @@ for (const deployment of deployments) {
     }
   }
   console.log(`\n### ${deployment.name}: ${deployment.heldBack} rows held back per seed, up to ${maxOutcomes} outcomes, ${seedCount} seeds`);
-  console.log('| outcomes | APGR in charge | shipped default | difference | cost at 95% in charge | shipped default | seeds with a learned router in charge | challenger APGR, fine-tuned (unguarded) | from zero (unguarded) |');
+  console.log('| outcomes | APGR in charge | shipped default | difference | cost at 95% in charge | shipped default | seeds with a learned router in charge | challenger APGR, unguarded (prior refined or from zero, chosen on training outcomes) | from zero only |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const count of reported) {
     const entry = byCheckpoint.get(count);

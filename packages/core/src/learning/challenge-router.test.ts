@@ -5,7 +5,8 @@ import { shippedStrongWeakScorer } from '../routing/shipped-routers.js';
 import { challengeRouter } from './challenge-router.js';
 import { guardPromotion } from './promotion-guard.js';
 import type { StoredOutcome } from './outcome.js';
-import { createOutcomeFeaturizer, encodeSparseFeatures } from './outcome-features.js';
+import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerOptions } from './outcome-features.js';
+import { trainRouter } from '../routing/training/train-router.js';
 
 const strong = 'openai/gpt-4.1';
 const weak = 'openai/gpt-4.1-nano';
@@ -123,16 +124,23 @@ describe('challengeRouter and the promotion guard', () => {
 });
 
 describe('fine-tuning a prior router', () => {
-  it('starts from the prior: a few outcomes keep its ranking, where a router from zero has learned nothing yet', () => {
+  it('refines the prior by its evidence: a few noisy outcomes keep its ranking, where a router from zero has learned nothing', () => {
     const prior = shippedStrongWeakScorer();
-    const rows = outcomes(60, { seed: 8, signal: false, championScore: () => 0.5 });
-    const tuned = new LinearScorer(challengeRouter(rows, { champion: { version: 'shipped' }, prior: prior.file, minimumTrainingRows: 10, resamples: 50 }).file);
-    const zero = new LinearScorer(challengeRouter(rows, { champion: { version: 'shipped' }, minimumTrainingRows: 10, resamples: 50 }).file);
-    const hard = 'A train leaves at 3 pm at 60 mph and a second at 4 pm at 80 mph. When does the second catch up, and how far have they gone? Show the algebra.';
-    const easy = 'What is the capital of France?\nA. Paris\nB. Rome\nC. Madrid\nD. Berlin';
-    expect(prior.strongWinProbability(hard)).toBeGreaterThan(prior.strongWinProbability(easy));
-    expect(tuned.strongWinProbability(hard)).toBeGreaterThan(tuned.strongWinProbability(easy));
-    expect(Math.abs(zero.strongWinProbability(hard) - zero.strongWinProbability(easy))).toBeLessThan(Math.abs(tuned.strongWinProbability(hard) - tuned.strongWinProbability(easy)));
+    const random = seededRandom(8);
+    const rows = Array.from({ length: 60 }, (_, index) => ({ prompt: `note number ${index} about the weekend`, scores: { [strong]: random() < 0.8 ? 1 : 0, [weak]: random() < 0.6 ? 1 : 0 } }));
+    const common = { name: 'learned', strong, weak, models: [strong, weak], ...outcomeFeaturizerOptions };
+    const tuned = new LinearScorer(trainRouter(rows, { ...common, prior: { file: prior.file, models: { [strong]: prior.file.strong!, [weak]: prior.file.weak! } } }).file);
+    const zero = new LinearScorer(trainRouter(rows, common).file);
+    const prompts = [
+      'A train leaves at 3 pm at 60 mph and a second at 4 pm at 80 mph. When does the second catch up, and how far have they gone?',
+      'What is the capital of France?\nA. Paris\nB. Rome\nC. Madrid\nD. Berlin',
+      'Which enzyme unwinds DNA during replication?\nA. Ligase\nB. Helicase\nC. Primase\nD. Polymerase',
+      'Janet has 3 apples and buys 5 more. How many apples does she have?',
+    ];
+    const furthest = (scorer: LinearScorer) => Math.max(...prompts.map((prompt) => Math.abs(scorer.strongWinProbability(prompt) - prior.strongWinProbability(prompt))));
+    // 60 rows against the prior's 7,598: the refined router stays next to the prior; one from zero does not.
+    expect(furthest(tuned)).toBeLessThan(0.01);
+    expect(furthest(zero)).toBeGreaterThan(furthest(tuned));
   });
 
   it('refuses a prior trained on other feature options', () => {

@@ -1,3 +1,4 @@
+import { pairMetrics } from '../evaluation/routing-metrics.js';
 import { InvalidRequestError } from '../errors.js';
 import { LinearScorer } from '../routing/linear-scorer.js';
 import { promptFingerprint, type RouterFile } from '../routing/router-file.js';
@@ -21,9 +22,9 @@ export interface ChallengeOptions extends GuardOptions {
   /** The learned router's scorer name. Default `learned`. */
   name?: string;
   /**
-   * A two-model router to fine-tune rather than start from zero (its strong and weak models stand
-   * for this pair), on the outcomes' feature options; `routekit train --from-outcomes` uses the
-   * shipped `lr`. Default none.
+   * A two-model router to refine (its strong and weak models stand for this pair), on the outcomes'
+   * feature options; `routekit train --from-outcomes` uses the shipped `lr`. A challenger from zero is
+   * trained too, and the training outcomes' out-of-fold APGR picks one. Default none.
    */
   prior?: RouterFile;
 }
@@ -71,17 +72,25 @@ export function challengeRouter(outcomes: readonly StoredOutcome[], options: Cha
   if (scoredRows(strong) < minimum || scoredRows(weak) < minimum) {
     return { promote: false, reason: `Not enough evidence to train: ${scoredRows(strong)} outcomes score ${strong} and ${scoredRows(weak)} score ${weak} outside the held-out share; at least ${minimum} each needed.`, champion: empty, challenger: empty, apgrDifference: noInterval, costDifference: noInterval, outcomes: heldOutRows.length, strong, weak, trainedOn: trainRows.length };
   }
-  const { file } = trainRouter(trainRows, {
+  const train = (prior: RouterFile | undefined) => trainRouter(trainRows, {
     name: options.name ?? 'learned',
     strong,
     weak,
     models: [strong, weak],
     features: trainFeatures,
     catalogModels: { [strong]: strong, [weak]: weak },
-    ...(options.prior?.strong !== undefined && options.prior.weak !== undefined && { prior: { file: options.prior, models: { [strong]: options.prior.strong, [weak]: options.prior.weak } } }),
+    ...(prior?.strong !== undefined && prior.weak !== undefined && { prior: { file: prior, models: { [strong]: prior.strong, [weak]: prior.weak } } }),
     ...outcomeFeaturizerOptions,
-    notes: { source: 'outcomes', trainedOn: trainRows.length, champion: options.champion.version, trainedAt: new Date().toISOString() },
+    notes: { source: 'outcomes', trainedOn: trainRows.length, champion: options.champion.version, trainedAt: new Date().toISOString(), start: prior === undefined ? 'zero' : `prior ${prior.name}` },
   });
+  // With a prior, two candidates: the prior refined (safe when traffic resembles its data) and one
+  // from zero (faster when it does not). The training outcomes choose, by their out-of-fold APGR;
+  // the held-back ones stay for the guard alone, so choosing costs the guard nothing.
+  const candidates = options.prior === undefined ? [train(undefined)] : [train(options.prior), train(undefined)];
+  const both = trainRows.flatMap((row, index) => (Object.keys(row.scores).length === 2 ? [index] : []));
+  const outOfFoldApgr = (candidate: ReturnType<typeof train>) => pairMetrics(both.map((index) => ({ score: candidate.outOfFoldStrongWin[index]!, strong: trainRows[index]!.scores[strong]!, weak: trainRows[index]!.scores[weak]! }))).apgr;
+  const chosen = candidates.length === 1 || both.length < minimum ? candidates[0]! : candidates.reduce((best, candidate) => (outOfFoldApgr(candidate) > outOfFoldApgr(best) ? candidate : best));
+  const { file } = chosen;
   const challenger = new LinearScorer(file);
   const championScorer = options.champion.scorer !== undefined && sameFeaturizer(options.champion.scorer.file) ? options.champion.scorer : undefined;
   for (const { outcome, features } of heldOutRows) {

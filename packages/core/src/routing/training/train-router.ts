@@ -54,8 +54,11 @@ export interface TrainRouterOptions {
    * prior's model named in `models` (this training's model -> the prior's), and the prior's feature
    * options and standardisation are kept, so its weights mean the same here. Few rows then move the
    * prior only as far as they show (a deployment's first outcomes refine the shipped router).
+   * `evidence` is how many rows the prior counts for (default its file's `notes.rows`, else 1,000):
+   * each model's fitted weights are blended with the prior's by n / (n + evidence) for its n rows,
+   * so a hundred noisy outcomes cannot undo what thousands of rows taught the prior.
    */
-  prior?: { file: RouterFile; models: Readonly<Record<string, string>> };
+  prior?: { file: RouterFile; models: Readonly<Record<string, string>>; evidence?: number };
 }
 
 export interface TrainedRouter {
@@ -99,6 +102,7 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     }
   }
   const featurizer = new PromptFeaturizer({ bits, without, splitByPromptType, taskStatistics });
+  const priorEvidence = prior === undefined ? 0 : (prior.evidence ?? (typeof prior.file.notes.rows === 'number' ? prior.file.notes.rows : 1_000));
   const priorWeights = new Map(prior === undefined ? [] : models.map((model) => [model, decodeWeights(prior.file.weights[prior.models[model]!]!, featurizer.dimension)]));
   if (options.features !== undefined && options.features.length !== rows.length) throw new InvalidRequestError('There must be one feature vector per row.', { code: 'invalid_training_row', param: 'features' });
   const raw = options.features === undefined ? rows.map((row) => featurizer.extract(row.prompt)) : [...options.features];
@@ -123,7 +127,11 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     const keptFeatures = positions.length === indices.length ? features : positions.map((position) => features[position]!);
     const sampleWeights = options.rowWeights === undefined ? undefined : kept.map((index) => options.rowWeights![index] ?? 1);
     const initial = priorWeights.get(model);
-    const weights = trainLogisticRegression(keptFeatures, kept.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }), ...(initial && { initialWeights: initial, initialAccumulator: fineTuneAccumulator }) });
+    const weights = trainLogisticRegression(keptFeatures, kept.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }), ...(initial && { initialWeights: initial, initialAccumulator: logistic.initialAccumulator ?? fineTuneAccumulator }) });
+    if (initial !== undefined) {
+      const share = kept.length / (kept.length + priorEvidence);
+      for (let index = 0; index < weights.length; index++) weights[index] = initial[index]! + share * (weights[index]! - initial[index]!);
+    }
     options.onProgress?.(++done, total);
     return weights;
   };
