@@ -22,10 +22,11 @@ export const routers: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandLine({ args: argv, allowPositionals: true, options: { database: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } });
     const [action, ...rest] = positionals;
-    if (values.help || action === undefined) {
+    if (values.help) {
       process.stdout.write(HELP);
-      return values.help ? 0 : 2;
+      return 0;
     }
+    if (action === undefined) throw new UsageError('routers: expected list, promote or rollback (see routekit routers --help)');
     return withDatabase(values.database, async (database) => {
       const registry = await createSqlRouterRegistry({ database });
       switch (action) {

@@ -23,6 +23,8 @@ export interface JudgingOptions {
   tenants: readonly string[] | ((tenant: string) => boolean);
   /** The other model's output cap, tokens. Default 1,024. */
   maxAnswerTokens?: number;
+  /** How long each judging call may take before it is given up (and its hold on the cap released), ms. Default 60,000. */
+  timeoutMs?: number;
   /** Told of each finished judgement (tests, metrics); never of prompt text. */
   onJudged?: (result: { request_id: string; scores: Record<string, number>; cost_usd: number }) => void;
   /** Told of a judgement that failed (a provider error); the request it was for was answered already. */
@@ -55,6 +57,7 @@ export function createSampledJudging(options: JudgingOptions, context: { catalog
   const optedIn = typeof options.tenants === 'function' ? options.tenants : ((list: readonly string[]) => (tenant: string) => list.includes(tenant))(options.tenants);
   const random = options.random ?? Math.random;
   const maxAnswerTokens = options.maxAnswerTokens ?? 1024;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   /** Spent, plus the worst case of judgements still running: never above the limit. */
   let committed = 0;
   const judgeModel: ModelInfo = judge;
@@ -71,7 +74,7 @@ export function createSampledJudging(options: JudgingOptions, context: { catalog
     let spent = 0;
     try {
       const request: ChatRequest = withoutStreaming({ ...exchange.request, max_tokens: maxAnswerTokens });
-      const otherResponse = await callOnce(context.call, exchange, other, request);
+      const otherResponse = await callOnce(context.call, exchange, other, request, timeoutMs);
       spent += costOfUsage(other, otherResponse.usage ?? { prompt_tokens: promptTokenBound(request), completion_tokens: maxAnswerTokens });
       const otherAnswer = textOf(otherResponse);
       const question = scoredText(exchange.request);
@@ -83,7 +86,7 @@ export function createSampledJudging(options: JudgingOptions, context: { catalog
       reserved += judgeWorst;
       const verdicts: number[] = [];
       for (const [order, prompt] of prompts.entries()) {
-        const response = await callOnce(context.call, exchange, judgeModel, { model: judgeModel.upstreamModel, messages: [{ role: 'system', content: judgeRubric }, { role: 'user', content: prompt }], max_tokens: judgeOutputTokens, temperature: 0 });
+        const response = await callOnce(context.call, exchange, judgeModel, { model: judgeModel.upstreamModel, messages: [{ role: 'system', content: judgeRubric }, { role: 'user', content: prompt }], max_tokens: judgeOutputTokens, temperature: 0 }, timeoutMs);
         spent += costOfUsage(judgeModel, response.usage ?? { prompt_tokens: Buffer.byteLength(judgeRubric) + Buffer.byteLength(prompt) + 16, completion_tokens: judgeOutputTokens });
         const verdict = /^\W*(a|b|tie)\b/i.exec(textOf(response))?.[1]?.toLowerCase();
         const answeredIsA = order === 0;
@@ -134,8 +137,8 @@ function clip(text: string): string {
 
 export type SampledJudging = ReturnType<typeof createSampledJudging>;
 
-async function callOnce(call: ModelCall, exchange: Exchange, model: ModelInfo, request: ChatRequest): Promise<ChatResponse> {
-  const result: ChatResult = await call({ exchange, model, request: { ...request, model: model.upstreamModel }, index: 0 }, new AbortController().signal);
+async function callOnce(call: ModelCall, exchange: Exchange, model: ModelInfo, request: ChatRequest, timeoutMs: number): Promise<ChatResponse> {
+  const result: ChatResult = await call({ exchange, model, request: { ...request, model: model.upstreamModel }, index: 0 }, AbortSignal.timeout(timeoutMs));
   if (result.type === 'response') return result.response;
   // A delegate that always streams: read it whole.
   let text = '';
