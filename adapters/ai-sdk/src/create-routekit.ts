@@ -1,5 +1,5 @@
 import { NoSuchModelError, type LanguageModelV4, type ProviderV4 } from '@ai-sdk/provider';
-import { checkModelString, ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type FeatureOptions, type ModelInfo, type ModelPair, parseAdapterOptions, type ReceiptStore } from '@routekit/core';
+import { checkModelString, ConfigurationError, createInProcessEngine, type Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, type FeedbackInput, type FeedbackResult, type ModelInfo, type ModelPair, parseAdapterOptions, type ReceiptStore } from '@routekit/core';
 import { commonSupportedUrls } from './common-supported-urls.js';
 import { RoutedLanguageModel } from './routed-language-model.js';
 import { callDelegate } from './run-through-engine.js';
@@ -19,6 +19,8 @@ export interface RoutekitOptions extends FeatureOptions {
   pair?: ModelPair;
   /** Engine middleware of your own, after the built-in features. */
   middleware?: EngineMiddleware[];
+  /** Routing that learns from the app's feedback (`routekit.feedback(...)`); off by default. */
+  learning?: EngineOptions['learning'];
 }
 
 /** An AI SDK provider whose models are routekit model strings. */
@@ -27,6 +29,12 @@ export interface RoutekitProvider extends ProviderV4 {
   languageModel(modelString: string): LanguageModelV4;
   /** The engine behind every model of this provider (receipts, catalog, live latency). */
   readonly engine: Engine;
+  /**
+   * Feedback on an answer by its receipt's `request_id` (`providerMetadata.routekit.request_id`):
+   * `{ request_id, score }` (0..1) or `{ request_id, thumbs: 'up' | 'down' }`, and `model` when the
+   * app compared answers. Needs the `learning` option.
+   */
+  feedback(input: FeedbackInput, options?: { tenant?: string }): Promise<FeedbackResult>;
 }
 
 /**
@@ -54,6 +62,7 @@ export function createRoutekit(options: RoutekitOptions): RoutekitProvider {
     specificationVersion: 'v4' as const,
     languageModel,
     engine,
+    feedback: (input: FeedbackInput, feedbackOptions: { tenant?: string } = {}) => engine.feedback(input, feedbackOptions.tenant ?? 'default'),
     embeddingModel(modelId: string): never {
       throw new NoSuchModelError({ modelId, modelType: 'embeddingModel' });
     },

@@ -101,6 +101,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     { method: 'GET', path: '/v1/usage/limits', serve: async ({ response, caller }) => sendJson(response, 200, await spendAgainstLimits({ engine, caller, ...(options.spendLimits && { spendLimits: options.spendLimits }), ...(keyManagement && { keyManagement }), ...(options.apiKeys && { apiKeys: options.apiKeys }) })) },
     { method: 'GET', path: '/v1/recommendations', serve: async ({ request, response, caller }) => sendJson(response, 200, await recommendationsReport({ receipts: engine.receipts, models: engine.catalog.routable(), ...(!caller.admin && { tenant: caller.tenant }), days: new URL(request.url ?? '/', 'http://gateway').searchParams.get('days') })) },
     { method: 'POST', path: '/v1/route', serve: route },
+    { method: 'POST', path: '/v1/feedback', serve: feedback },
     ...messagesRoutes({ engine, keyManagement, bodyLimitBytes: limit, fail: (response, error, requestId, exchange) => fail(response, error, requestId, exchange, anthropicHttpError) }),
     ...responsesRoutes({ engine, keyManagement, bodyLimitBytes: limit, options: options.responses, fail }),
     ...(keyManagement === undefined ? [] : adminRoutes(keyManagement)),
@@ -218,6 +219,11 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     const started = performance.now();
     const decision = engine.router.decide(chat, hints);
     sendJson(response, 200, routeDecisionResponse(decision, performance.now() - started));
+  }
+
+  /** Feedback on one of the caller's own answers, by its receipt's request id (docs/learning.md). */
+  async function feedback({ request, response, caller, body }: RouteContext): Promise<void> {
+    sendJson(response, 200, await engine.feedback(await requestBody(request, body, limit), caller.tenant));
   }
 
   async function chatCompletions({ request, response, caller, body }: RouteContext): Promise<void> {

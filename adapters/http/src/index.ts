@@ -17,3 +17,4 @@ export { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
 export { createSqlResponseStore, responseStoreMigrations, type SqlResponseStoreOptions } from './sql-response-store.js';
 export type { ReadinessCheck } from './http-bridge.js';
 export { openSharedStores, createSharedStores, sharedStoresSchema, type SharedStores, type SharedStoresOptions } from './shared-stores.js';
+export { openGatewayLearning, learningFromEnvironment, type GatewayLearning, type GatewayLearningOptions } from './gateway-learning.js';

@@ -26,6 +26,8 @@ export interface RouterConfig extends Omit<HttpBridgeOptions, 'engine'>, Feature
   routers?: EngineOptions['routers'];
   /** Called with every finished receipt (your own exporter; the gateway's log and metrics are built in). */
   onReceipt?: EngineOptions['onReceipt'];
+  /** Routing that learns from feedback (`POST /v1/feedback`): `(await openGatewayLearning(database)).learning`, or `true` for memory. */
+  learning?: EngineOptions['learning'];
 }
 
 const providerSchema = z.strictObject(providerConfigSchema.shape);

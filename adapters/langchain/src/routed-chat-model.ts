@@ -10,7 +10,7 @@ import type { Runnable } from '@langchain/core/runnables';
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { SerializableSchema } from '@langchain/core/utils/standard_schema';
 import { getSchemaDescription, isInteropZodSchema, type InteropZodType } from '@langchain/core/utils/types';
-import { checkModelString, ConfigurationError, createInProcessEngine, type Engine, type Exchange, type FinishReason, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
+import { checkModelString, ConfigurationError, createInProcessEngine, type Engine, type Exchange, type FeedbackInput, type FeedbackResult, type FinishReason, type ChatResult as CoreChatResult, type Usage } from '@routekit/core';
 import { callDelegate, delegateContexts, responseChunks } from './call-delegate.js';
 import { engineFields, parseOptions, langchainFields, serializableFields, standardFields, type RoutedChatModelCallOptions, type RoutedChatModelOptions } from './routed-chat-model-options.js';
 import { toChatRequest } from './to-chat-request.js';
@@ -74,6 +74,15 @@ export class RoutedChatModel extends BaseChatModel<RoutedChatModelCallOptions, A
 
   override _llmType(): string {
     return 'routekit';
+  }
+
+  /**
+   * Feedback on an answer by its receipt's `request_id` (`response_metadata.routekit.request_id`):
+   * `{ request_id, score }` (0..1) or `{ request_id, thumbs: 'up' | 'down' }`, and `model` when the
+   * app compared answers; `tenant` as the call's. Needs the `learning` option.
+   */
+  async feedback(input: FeedbackInput, options: { tenant?: string } = {}): Promise<FeedbackResult> {
+    return this.engine.feedback(input, options.tenant ?? 'default');
   }
 
   /** LangSmith's standard params: the model string routed with, and the sampling settings every call gets (unset ones as undefined, as LangChain's own models report them). */

@@ -1,4 +1,4 @@
-import { applyStandardModelFields, type Attempt, ConfigurationError, type ChatResult, checkModelString, classifyDelegateStream, createInProcessEngine, type Engine, type Exchange, type InProcessEngineOptions, parseAdapterOptions, type RoutingHints, type StandardModelFields, toDelegateFailure } from '@routekit/core';
+import { applyStandardModelFields, type Attempt, ConfigurationError, type ChatResult, type FeedbackInput, type FeedbackResult, checkModelString, classifyDelegateStream, createInProcessEngine, type Engine, type Exchange, type InProcessEngineOptions, parseAdapterOptions, type RoutingHints, type StandardModelFields, toDelegateFailure } from '@routekit/core';
 import {
   ToolCallLLM,
   type ChatResponse,
@@ -83,6 +83,15 @@ export class RoutedLLM extends ToolCallLLM<object, ToolCallLLMMessageOptions> {
       tokenizer: undefined,
       structuredOutput: false,
     };
+  }
+
+  /**
+   * Feedback on an answer by its receipt's `request_id` (`raw.routekit.request_id`): `{ request_id,
+   * score }` (0..1) or `{ request_id, thumbs: 'up' | 'down' }`, and `model` when the app compared
+   * answers; for this LLM's `tenant`. Needs the `learning` option.
+   */
+  async feedback(input: FeedbackInput): Promise<FeedbackResult> {
+    return this.engine.feedback(input, this.#tenant ?? 'default');
   }
 
   chat(params: LLMChatParamsStreaming<object, ToolCallLLMMessageOptions>): Promise<AsyncIterable<ChatResponseChunk<ToolCallLLMMessageOptions>>>;

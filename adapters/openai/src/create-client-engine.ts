@@ -1,4 +1,4 @@
-import { type Attempt, type ChatChunk, type ChatResponse, type ChatResult, classifyDelegateStream, ConfigurationError, InvalidRequestError, isEmbeddingRequest, toEngineResponse, upstreamEmbeddingBody, createInProcessEngine, createUpstreamCall, Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, LatencyTracker, ModelCatalog, type ModelInfo, type ModelPair, type ProviderConfig, readRouterFiles, type ReceiptStore, type ResilienceOptions, Router, toDelegateFailure } from '@routekit/core';
+import { type Attempt, type ChatChunk, type ChatResponse, type ChatResult, classifyDelegateStream, ConfigurationError, InvalidRequestError, isEmbeddingRequest, toEngineResponse, upstreamEmbeddingBody, createInProcessEngine, createUpstreamCall, Engine, type EngineMiddleware, type EngineOptions, type FeatureOptions, LatencyTracker, ModelCatalog, type ModelInfo, type ModelPair, type ProviderConfig, readRouterFiles, type ReceiptStore, type ResilienceOptions, resolveLearning, Router, toDelegateFailure } from '@routekit/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 
@@ -37,6 +37,8 @@ export interface ClientEngineOptions extends FeatureOptions {
   strongModel?: string;
   /** RouteLLM's Controller: the weak model `router-<name>-<threshold>` chooses. */
   weakModel?: string;
+  /** Routing that learns from the app's feedback (`client.feedback(...)`); off by default. */
+  learning?: EngineOptions['learning'];
 }
 
 /** The engine behind a routed client: routekit's upstream client over `providers`, or the `models` clients in-process. */
@@ -55,8 +57,10 @@ export function createClientEngine(options: ClientEngineOptions): Engine {
   const describeUnroutable = (name: string) => `createRoutedClient: model "${name.length > 80 ? `${name.slice(0, 80)}…` : name}" is not a model of the configured providers (${providerIds.join(', ')}); use a catalog id of theirs such as "openai/gpt-4.1-mini", or a router string such as "auto" or "router-lr-0.3".`;
   const modelCatalog = new ModelCatalog({ ...(catalog && { models: catalog }), providers: providerIds, describeUnroutable });
   const pair = pairOf(modelCatalog, strongModel, weakModel);
-  const { routers, ...engineOptions } = rest;
-  return new Engine({ ...engineOptions, inProcess: true, call: createUpstreamCall({ providers: providers! }), router: new Router({ catalog: modelCatalog, latency: new LatencyTracker(), scorers: readRouterFiles(routers ?? []), ...(pair && { pair }) }) });
+  const { routers, learning: learningOption, ...engineOptions } = rest;
+  // The router and the engine share one learned-router slot, so a promoted router reaches routing.
+  const learning = resolveLearning(learningOption);
+  return new Engine({ ...engineOptions, ...(learning && { learning }), inProcess: true, call: createUpstreamCall({ providers: providers! }), router: new Router({ catalog: modelCatalog, latency: new LatencyTracker(), scorers: readRouterFiles(routers ?? []), ...(pair && { pair }), ...(learning && { active: learning.router }) }) });
 }
 
 function pairOf(catalog: ModelCatalog, strong: string | undefined, weak: string | undefined): ModelPair | undefined {

@@ -1,4 +1,4 @@
-import { type ChatChunk, type ChatResponse, type Engine, fromEngineResponse, InvalidRequestError, parseAdapterOptions, parseChatRequest, parseEmbeddingRequest, ProviderFailedError, parseModelSelector, type Receipt, type ReceiptStore, type ResponseStore, type RouterFile, type RoutingHints } from '@routekit/core';
+import { type ChatChunk, type ChatResponse, type Engine, type FeedbackInput, type FeedbackResult, fromEngineResponse, InvalidRequestError, parseAdapterOptions, parseChatRequest, parseEmbeddingRequest, ProviderFailedError, parseModelSelector, type Receipt, type ReceiptStore, type ResponseStore, type RouterFile, type RoutingHints } from '@routekit/core';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
@@ -64,6 +64,12 @@ export interface RoutedClient {
   readonly engine: Engine;
   /** Every receipt by request id: a completion's `id`, and every chunk's `id` of a stream. */
   readonly receipts: ReceiptStore;
+  /**
+   * Feedback on an answer by its receipt's `request_id` (`x-routekit.request_id`): `{ request_id, score }`
+   * (0..1) or `{ request_id, thumbs: 'up' | 'down' }`, and `model` when the app compared answers. Needs
+   * `learning`; refusals are `openai`'s error classes (`BadRequestError`, `NotFoundError`).
+   */
+  feedback(input: FeedbackInput, options?: { tenant?: string }): Promise<FeedbackResult>;
 }
 
 const ownOptions = ['providers', 'models', 'catalog', 'strongModel', 'weakModel', 'tenant', 'routers', 'responseStore', 'responseRetentionDays'] as const;
@@ -116,7 +122,15 @@ export function createRoutedClient(options: RoutedClientOptions): RoutedClient {
     }
   }
 
-  return { chat: { completions: { create: create as RoutedCompletions['create'] } }, responses, embeddings: { create: embed }, engine, receipts: engine.receipts };
+  async function feedback(input: FeedbackInput, feedbackOptions: { tenant?: string } = {}): Promise<FeedbackResult> {
+    try {
+      return await engine.feedback(input, feedbackOptions.tenant ?? tenant ?? 'default');
+    } catch (error) {
+      throw toOpenAIError(error, undefined);
+    }
+  }
+
+  return { chat: { completions: { create: create as RoutedCompletions['create'] } }, responses, embeddings: { create: embed }, engine, receipts: engine.receipts, feedback };
 }
 
 function assertRouterAllowed(model: string, routers: readonly string[] | undefined): void {

@@ -1,7 +1,7 @@
 import express from 'express';
 import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
 import { routerMiddleware } from '@routekit/express';
-import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
 // environment, and a labelled demo against the built-in mock upstream when none is configured.
@@ -27,7 +27,10 @@ const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await create
 const webhooks = await gatewayWebhooks(stored.database, undefined);
 // With durable keys, key.expiring goes out 7 days and 1 day before a key expires.
 if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
-const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }) };
+// ROUTEKIT_LEARNING=1: POST /v1/feedback stores outcomes on the same database, and the router that
+// `routekit train --from-outcomes` promotes is in charge within ROUTEKIT_ROUTER_POLL_SECONDS (docs/learning.md).
+const learned = await learningFromEnvironment(stored.database, process.env, (line) => console.log(line));
+const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }), ...(learned && { learning: learned.learning }) };
 const valid = validateRouterConfig(webhooks?.hook(base) ?? base);
 const engine = createEngine(shared?.apply(valid) ?? valid);
 
@@ -55,7 +58,7 @@ const draining = {
 const app = express();
 app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }), readiness: [...(shared ? [shared.readiness] : []), draining] }));
 app.get('/', (_request, response) => {
-  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
+  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, POST /v1/feedback, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
 });
 // Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
 // exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
@@ -75,5 +78,5 @@ shutdown = installGracefulShutdown({
   drainDelayMs,
   timeoutMs: Number(process.env.ROUTEKIT_SHUTDOWN_TIMEOUT_MS ?? 15_000),
   // The last receipts are written before the process goes.
-  onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => stored.close()).then(() => shared?.close()).finally(() => process.exit(code)),
+  onDone: (code) => void (webhooks?.close() ?? Promise.resolve()).then(() => learned?.close()).then(() => stored.close()).then(() => shared?.close()).finally(() => process.exit(code)),
 });

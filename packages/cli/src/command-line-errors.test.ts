@@ -64,6 +64,7 @@ const commandCases: [name: string, needed: () => string[]][] = [
   ['redact', () => []],
   ['keys', () => ['list']],
   ['recommend', () => []],
+  ['routers', () => ['list']],
 ];
 
 describe('routekit with an unknown flag', { timeout: 120_000 }, () => {
@@ -103,7 +104,7 @@ describe('routekit with a bad value', { timeout: 120_000 }, () => {
     ['train', train, ['ROWS', '--map', 'big'], '--map: expected DATA_MODEL=CATALOG_ID pairs separated by commas, got "big"'],
     ['train', train, ['ROWS', '--strong', 'gpt-9'], '--strong: "gpt-9" is not scored in every row of ROWS'],
     ['train', train, ['ROWS', '--folds', '1'], '--folds: expected a whole number of folds, 2 or more, got "1"'],
-    ['calibrate', calibrate, ['--strong-share', '0.3', '--router', 'no-such-router'], '--router: expected lr, strong-weak, routerbench, multi-model, complexity or a router file, got "no-such-router" (no such file)'],
+    ['calibrate', calibrate, ['--strong-share', '0.3', '--router', 'no-such-router'], '--router: expected default, auto, lr, strong-weak, routerbench, multi-model, complexity, router-<name>-<threshold>, learned, learned-v<N> or a router file, got "no-such-router" (no such file)'],
     ['evaluate', evaluate, ['ROWS', '--weak', 'gpt-9'], '--weak gpt-9 is not scored in every row.'],
   ] as const)('%s %s (in-process): exit 2 and the message names the flag', async (name, command, args, message) => {
     let stderr = '';

@@ -15,6 +15,7 @@ export const commands = new Map<string, () => Promise<Command>>([
   ['redact', async () => (await import('./commands/redact.js')).redact],
   ['keys', async () => (await import('./commands/keys.js')).keys],
   ['recommend', async () => (await import('./commands/recommend.js')).recommend],
+  ['routers', async () => (await import('./commands/routers.js')).routers],
 ]);
 
 export function usage(): string {
@@ -30,6 +31,7 @@ export function usage(): string {
     '  redact      redact PII from stdin, line for line',
     '  keys        create, list, revoke and rotate API keys; export the audit log',
     '  recommend   cheaper models at the same predicted quality, from stored receipts',
+    '  routers     list, promote and roll back routers learned from outcomes',
     '',
     'Run `routekit <command> --help` for its options.',
     '',

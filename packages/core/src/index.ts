@@ -103,6 +103,16 @@ export * from './messages/index.js';
 export { parseServerSentEvents, type ServerSentEvent } from './upstream/server-sent-events.js';
 export { parseRetryAfter, failureOfStatus } from './upstream/provider-failure.js';
 // routing (learned)
+export { ActiveRouter, learnedRouterVersion, shippedRouterVersion } from './learning/active-router.js';
+export type { OutcomeStore, PreparedOutcome, StoredOutcome, OutcomeFeedback, ScoredOutcomeQuery } from './learning/outcome.js';
+export { MemoryOutcomeStore, type MemoryOutcomeStoreOptions } from './learning/memory-outcome-store.js';
+export { parseFeedback, type FeedbackInput, type FeedbackResult } from './learning/feedback.js';
+export { recordFeedback } from './learning/record-feedback.js';
+export { resolveLearning, type LearningOptions, type Learning } from './learning/learning-options.js';
+export { createOutcomeFeaturizer, encodeSparseFeatures, decodeSparseFeatures, outcomeFeaturizerKey, outcomeFeaturizerOptions } from './learning/outcome-features.js';
+export { guardPromotion, type GuardOptions, type PromotionVerdict, type JudgedOutcome, type RouterFigures, type Interval } from './learning/promotion-guard.js';
+export { createSampledJudging, judgeRubric, type JudgingOptions, type SampledJudging } from './learning/sampled-judging.js';
+export { challengeRouter, isHeldOut, type Challenge, type ChallengeOptions } from './learning/challenge-router.js';
 export { PromptFeaturizer, promptStatistics, statisticNames, taskStatistics, taskStatisticNames, isMultipleChoice, type SparseFeatures, type PromptFeaturizerOptions, type FeatureFamily } from './routing/prompt-features.js';
 export { scoredText, type QualityScorer } from './routing/quality-scorer.js';
 export { ComplexityScorer } from './routing/complexity-scorer.js';
@@ -115,7 +125,7 @@ export { parseRouteRequest, routeDecisionResponse } from './routing/route-reques
 export { readRouterFiles } from './routing/read-router-files.js';
 export { LinearScorer } from './routing/linear-scorer.js';
 export { parseRouterFile, routerFileSchema, type RouterFile } from './routing/router-file.js';
-export { shippedStrongWeakScorer, shippedMultiModelScorer, shippedRouterFiles } from './routing/shipped-routers.js';
+export { shippedStrongWeakScorer, shippedMultiModelScorer, shippedRouterFiles, shippedDefaultScorer } from './routing/shipped-routers.js';
 export { defaultPair } from './routing/router.js';
 export type { ModelPair } from './routing/threshold-strategy.js';
 export { promptQuality, type PromptQuality } from './routing/prompt-quality.js';

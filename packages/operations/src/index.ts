@@ -7,6 +7,8 @@ export { openPostgresDatabase, type PostgresDatabaseOptions, type PostgresConnec
 export { migrate, type Migration } from './storage/migrate.js';
 export { createSqlReceiptStore, receiptMigrations, type SqlReceiptStoreOptions, type DurableReceiptStore } from './storage/sql-receipt-store.js';
 export { rebuildUsageRollup, usageRollupMigrations } from './storage/usage-rollup.js';
+export { createSqlOutcomeStore, outcomeMigrations, type DurableOutcomeStore, type SqlOutcomeStoreOptions } from './storage/sql-outcome-store.js';
+export { createSqlRouterRegistry, routerRegistryMigrations, type RouterRegistry, type RouterVersion, type RouterWatch } from './storage/sql-router-registry.js';
 export { createWebhookOutbox, type WebhookOutbox, type WebhookOutboxOptions, type WebhookDelivery } from './webhooks/webhook-outbox.js';
 export { parseWebhookEndpoints, webhookOutboxMigrations, type WebhookEndpoint } from './webhooks/webhook-outbox-schema.js';
 export { signWebhookPayload, verifyWebhookSignature, webhookSignatureHeader, webhookIdHeader, type VerifyWebhookSignatureOptions } from './webhooks/webhook-signature.js';

@@ -7,14 +7,16 @@ import { UsageError } from '../usage-error.js';
 import { loadRouterArgument, shippedRouterNames } from './router-argument.js';
 import { svgToPng } from '../svg-to-png.js';
 
-const HELP = `usage: routekit evaluate FILE.jsonl [--router R] [--strong M --weak M] [--out-dir DIR] [--json]
+const HELP = `usage: routekit evaluate FILE.jsonl [--router R] [--database FILE|URL] [--strong M --weak M] [--out-dir DIR] [--json]
 
 Measures a router on rows {"id"?, "prompt", "scores": {model: 0..1}, "cost_usd"?}: APGR, CPT(50%),
 CPT(80%) (RouteLLM's definitions), the cost saved versus always-strong at 95% of strong quality, and
 for files with more than two models the area under the cost-quality curve. Writes the curves as SVG
 and PNG beside the random and oracle routers (into --out-dir, default the current directory).
 R is ${shippedRouterNames.join(', ')} or a router file; default lr for two-model files, routerbench
-otherwise. Measure on prompts the router was not trained on: the shipped routers saw the training
+otherwise. default, auto and RouteLLM's names (router-mf-0.116, ...) are the router the gateway runs for
+them: the shipped default, or with --database the learned router in charge there (learned-v<N>: a
+stored version). Measure on prompts the router was not trained on: the shipped routers saw the training
 halves in ../shared/data/routing. --json prints one object with the metrics and per-row predictions.
 `;
 
@@ -26,7 +28,7 @@ export const evaluate: Command = {
     const { values, positionals } = parseCommandLine({
       args: argv,
       allowPositionals: true,
-      options: { router: { type: 'string' }, strong: { type: 'string' }, weak: { type: 'string' }, 'out-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { router: { type: 'string' }, database: { type: 'string' }, strong: { type: 'string' }, weak: { type: 'string' }, 'out-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
     });
     if (values.help) {
       process.stdout.write(HELP);
@@ -36,7 +38,7 @@ export const evaluate: Command = {
     const rows = parseTrainingRows(await readFile(file, 'utf8'), file);
     if (rows.length === 0) throw new InvalidRequestError(`${file} has no rows: expected JSONL rows {"prompt", "scores": {model: 0..1}}`, { code: 'no_rows' });
     const modelCount = Object.keys(rows[0]!.scores).length;
-    const scorer = await loadRouterArgument(values.router ?? (modelCount > 2 ? 'routerbench' : 'lr'));
+    const scorer = await loadRouterArgument(values.router ?? (modelCount > 2 ? 'routerbench' : 'lr'), values.database === undefined ? {} : { database: values.database });
     const result = evaluateOrNameTheFlag(() => evaluateRouter(rows, scorer, { ...(values.strong !== undefined && { strong: values.strong }), ...(values.weak !== undefined && { weak: values.weak }) }));
     const outDirectory = values['out-dir'] ?? '.';
     await mkdir(outDirectory, { recursive: true });

@@ -164,7 +164,7 @@ function printHelp(): number {
 }
 
 /** Opens the database a flag (or ROUTEKIT_DATABASE) names, runs `work`, and closes it. */
-async function withDatabase(flag: string | undefined, work: (database: SqlDatabase) => Promise<number>): Promise<number> {
+export async function withDatabase(flag: string | undefined, work: (database: SqlDatabase) => Promise<number>): Promise<number> {
   const target = flag ?? process.env.ROUTEKIT_DATABASE ?? '.routekit/routekit.db';
   if (target.trim() === '') throw new UsageError('--database needs a SQLite file or a postgres:// URL', { flag: '--database' });
   const database = /^postgres(ql)?:\/\//i.test(target) ? await openPostgresDatabase({ connection: target, poolSize: 2 }) : openSqliteDatabase({ path: target });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
-import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
+import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
@@ -26,7 +26,9 @@ MISTRAL_API_KEY, GROQ_API_KEY, TOGETHER_API_KEY, ROUTEKIT_LOCAL_BASE_URL, else t
 ROUTEKIT_ADMIN_KEY turns on durable API keys (routekit keys) on the same database; ROUTEKIT_WEBHOOK_URL
 and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint. ROUTEKIT_REDIS_URL shares state between replicas (as
 redis: above); ROUTEKIT_DRAIN_DELAY_MS keeps serving that long after SIGTERM with /ready failing, so a
-load balancer takes the replica out before its port closes.
+load balancer takes the replica out before its port closes. ROUTEKIT_LEARNING=1 (or learning: true in
+the config) stores POST /v1/feedback outcomes on the database and follows the router registry
+(routekit routers), read every ROUTEKIT_ROUTER_POLL_SECONDS (30).
 `;
 
 /** `routekit serve`: the standalone gateway on Node's own HTTP server. */
@@ -70,10 +72,15 @@ export const serve: Command = {
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters }) });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
     if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
+    const { learning: learningSwitch, ...fromFileRest } = fromFile;
+    if (learningSwitch !== undefined && typeof learningSwitch !== 'boolean') throw new UsageError('learning in the config file must be true or false', { flag: '--config' });
+    const learningEnvironment = learningSwitch === undefined ? process.env : { ...process.env, ROUTEKIT_LEARNING: String(learningSwitch) };
+    const learned = await learningFromEnvironment(stored.database, learningEnvironment, (line) => process.stderr.write(`${line}\n`));
     // From the file, still unchecked: validateRouterConfig below checks every key strictly.
     const raw = {
       ...(fromEnvironment && { providers: fromEnvironment.providers, models: fromEnvironment.models, defaultModel: fromEnvironment.defaultModel }),
-      ...fromFile,
+      ...fromFileRest,
+      ...(learned && { learning: learned.learning }),
       ...(values['default-model'] !== undefined && { defaultModel: values['default-model'] }),
       ...(routers.length > 0 && { routers }),
       receipts: stored.receipts,
@@ -98,6 +105,7 @@ export const serve: Command = {
     const exitCode = await new Promise<number>((resolve) => {
       const close = async () => {
         await webhooks?.close();
+        await learned?.close();
         await stored.close();
         // Demo mode's mock upstream is a listening server of this process: without this the process stays up.
         await closeDemoUpstream();

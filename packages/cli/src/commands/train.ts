@@ -5,8 +5,11 @@ import type { Command } from '../commands.js';
 import { numberFlag, onePositional, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
 import { progressBar } from './progress-bar.js';
+import { trainFromOutcomes } from './train-from-outcomes.js';
 
 const HELP = `usage: routekit train FILE.jsonl [--out router.json] [--name NAME] [--strong MODEL --weak MODEL]
+       routekit train --from-outcomes [--database FILE|URL] [--strong MODEL --weak MODEL] [--tenant T]
+                     [--dry-run] [--from-zero] [--out router.json] [--resamples 1000] [--json]
                      [--map DATA_MODEL=CATALOG_ID,...] [--bits N] [--epochs N] [--folds N] [--plain]
        routekit train REFERENCE.jsonl --models A,B --base-url URL [--api-key-env VAR]
                      [--grader exact|judge:MODEL] [--save-outcomes FILE] [same options]
@@ -23,6 +26,14 @@ Rows {"prompt", "ref_answer"} are answered first by each of --models through an 
 endpoint (--base-url, e.g. a provider or routekit serve; the key is read from the environment variable
 named by --api-key-env) and graded: exact match (numbers by value, choice letters, else normalised
 text), or by a judge model. --save-outcomes keeps the graded rows so they need not be paid for twice.
+
+--from-outcomes trains on the gateway's own outcomes (POST /v1/feedback, stored with ROUTEKIT_LEARNING=1)
+in --database (default ROUTEKIT_DATABASE, else .routekit/routekit.db; or a postgres:// URL). The
+challenger is compared with the router in charge on outcomes held back from training (APGR and cost at
+95% of strong quality, bootstrap 95% intervals), stored as a new version, and promoted only when it
+wins beyond the interval; every instance on the database follows within its poll interval. The
+challenger fine-tunes the shipped lr router (--from-zero: trains from zero weights instead).
+--dry-run stores and promotes nothing. See docs/learning.md.
 `;
 
 export const train: Command = {
@@ -35,11 +46,19 @@ export const train: Command = {
         out: { type: 'string' }, name: { type: 'string' }, strong: { type: 'string' }, weak: { type: 'string' }, map: { type: 'string' },
         bits: { type: 'string' }, epochs: { type: 'string' }, folds: { type: 'string' }, plain: { type: 'boolean' }, help: { type: 'boolean' },
         models: { type: 'string' }, 'base-url': { type: 'string' }, 'api-key-env': { type: 'string' }, grader: { type: 'string' }, 'save-outcomes': { type: 'string' },
+        'from-outcomes': { type: 'boolean' }, database: { type: 'string' }, tenant: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'from-zero': { type: 'boolean' }, resamples: { type: 'string' }, json: { type: 'boolean' },
       },
     });
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
+    }
+    if (values['from-outcomes'] === true) {
+      if (positionals.length > 0) throw new UsageError('--from-outcomes reads the database; give no FILE.jsonl', { flag: '--from-outcomes' });
+      return trainFromOutcomes(values);
+    }
+    for (const flag of ['database', 'tenant', 'dry-run', 'from-zero', 'resamples', 'json'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --from-outcomes`, { flag: `--${flag}` });
     }
     const source = onePositional(positionals, 'FILE.jsonl argument (outcome or reference rows)');
     // 24 bits is already a 16M-slot weight table per model; more only costs memory.

@@ -6,6 +6,7 @@ import { rateLimitRuleSchema, spendPolicySchema, unknownPriceSchema } from '../g
 import { piiOptionsSchema, type PiiOptions } from '../guard/pii/pii-middleware.js';
 import type { FeatureOptions } from '../pipeline/feature-registry.js';
 import type { EngineOptions } from '../pipeline/engine.js';
+import type { LearningOptions } from '../learning/learning-options.js';
 
 /** An object with the given methods: stores, embedders and receipt stores are checked by shape. */
 function implementing<Value>(what: string, methods: readonly string[]) {
@@ -99,6 +100,8 @@ export const engineOptionsShape = {
   onReceipt: z.array(callback<(receipt: unknown) => void>()).optional(),
   /** Trained router files (paths or parsed files); `readRouterFiles` names a bad one as `routers[i]`. */
   routers: z.array(z.union([z.string().min(1), z.record(z.string(), z.unknown())])).optional(),
+  /** Routing that learns from outcomes: `true`, or `{ outcomes, router }` (checked here, the parts by their types). */
+  learning: z.union([z.boolean(), z.object({ outcomes: implementing<NonNullable<LearningOptions['outcomes']>>('an outcome store', ['prepare', 'record', 'scored']).optional(), router: implementing<NonNullable<LearningOptions['router']>>('an ActiveRouter', ['use']).optional(), judging: z.object({ share: z.number().min(0).max(1), judge: z.string().min(1), spendLimitUsd: z.number().min(0), tenants: z.union([z.array(z.string()), callback<(tenant: string) => boolean>()]), maxAnswerTokens: positiveInteger.max(32_768).optional(), timeoutMs: positiveInteger.optional(), onJudged: callback<NonNullable<NonNullable<LearningOptions['judging']>['onJudged']>>().optional(), onError: callback<(error: unknown) => void>().optional(), random: callback<() => number>().optional() }).strict().optional() }).strict()]).optional(),
 };
 
 // A key added to an options interface but not here would be refused at startup as "not an option";

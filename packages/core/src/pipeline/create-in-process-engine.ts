@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import { LatencyTracker } from '../catalog/latency-tracker.js';
 import type { ReceiptStore } from '../receipts/receipt-store.js';
 import type { ResilienceOptions } from '../resilience/resilience-options.js';
+import { resolveLearning } from '../learning/learning-options.js';
 import { readRouterFiles } from '../routing/read-router-files.js';
 import { Router } from '../routing/router.js';
 import type { ModelPair } from '../routing/threshold-strategy.js';
@@ -36,6 +37,8 @@ export interface InProcessEngineOptions<Delegate> extends FeatureOptions {
   routers?: EngineOptions['routers'];
   /** Called with every finished receipt (logs, metrics, exporters). */
   onReceipt?: EngineOptions['onReceipt'];
+  /** Routing that learns from the app's feedback (`feedback()` on the adapter); off by default. */
+  learning?: EngineOptions['learning'];
 }
 
 /** Which adapter builds the engine, so that its errors name the adapter and its options as the app wrote them. */
@@ -71,9 +74,11 @@ export function createInProcessEngine<Delegate>(options: InProcessEngineOptions<
   const delegates = new Map(Object.entries(options.models));
   const { models: _models, catalog: _catalog, call, pair, ...rest } = options;
   const routable = catalog.routable();
-  const router = new Router({ catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), pair: pair ?? { strong: strongest(routable).id, weak: cheapest(routable).id } });
+  const learning = resolveLearning(options.learning);
+  const router = new Router({ catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), pair: pair ?? { strong: strongest(routable).id, weak: cheapest(routable).id }, ...(learning && { active: learning.router }) });
   return new Engine({
     ...rest,
+    ...(learning && { learning }),
     router,
     defaultModel: options.defaultModel ?? mostExpensive(catalog.routable()).id,
     inProcess: true,

@@ -2,6 +2,13 @@ import { LatencyTracker } from '../catalog/latency-tracker.js';
 import { ModelCatalog } from '../catalog/model-catalog.js';
 import type { ModelInfo } from '../catalog/model-info.js';
 import { InvalidRequestError, RoutekitError } from '../errors.js';
+import type { FeedbackResult } from '../learning/feedback.js';
+import { resolveLearning, type Learning, type LearningOptions } from '../learning/learning-options.js';
+import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } from '../learning/outcome-features.js';
+import { recordFeedback } from '../learning/record-feedback.js';
+import { createSampledJudging, type SampledJudging } from '../learning/sampled-judging.js';
+import type { PromptFeaturizer } from '../routing/prompt-features.js';
+import { scoredText } from '../routing/quality-scorer.js';
 import { planCandidates, resolveConfiguredFallbacks } from '../resilience/candidate-plan.js';
 import { CircuitOpenError } from '../resilience/circuit-open-error.js';
 import { Deadline } from '../resilience/deadline.js';
@@ -44,6 +51,12 @@ export interface EngineOptions extends FeatureOptions {
   routers?: ReadonlyArray<string | RouterFile>;
   /** Called with every finished receipt: request logs, metrics, exporters (in-process adapters' too). */
   onReceipt?: ReadonlyArray<(receipt: Receipt) => void>;
+  /**
+   * Routing that learns from this deployment's outcomes: each request the `default` router decides
+   * keeps its prompt features (never the text) for feedback (`engine.feedback`, `POST /v1/feedback`),
+   * and a promoted learned router answers for `default`. `true` for memory; off by default.
+   */
+  learning?: LearningOptions | boolean;
   /** Set by createInProcessEngine: the engine runs inside an app, so limit errors speak of the app, not a gateway. */
   inProcess?: boolean;
 }
@@ -63,7 +76,11 @@ export class Engine {
   readonly latency: LatencyTracker;
   readonly receipts: ReceiptStore;
   readonly defaultModel: ModelInfo | undefined;
+  /** The outcome store and the active learned router, when `learning` is on. */
+  readonly learning: Learning | undefined;
   readonly #options: EngineOptions;
+  #featurizer: PromptFeaturizer | undefined;
+  readonly #judging: SampledJudging | undefined;
   /** The features and middleware that wrap a whole request, and those that wrap each call (outermost first). */
   readonly #requestWrappers: EngineMiddleware[];
   readonly #callWrappers: EngineMiddleware[];
@@ -80,10 +97,12 @@ export class Engine {
     this.#options = options;
     this.#receiptListeners = [...(options.onReceipt ?? [])];
     this.catalog = options.router?.catalog ?? options.catalog ?? new ModelCatalog();
-    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []) });
+    this.learning = resolveLearning(options.learning);
+    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), ...(this.learning && { active: this.learning.router }) });
     this.latency = this.router.latency;
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
+    this.#judging = this.learning?.judging === undefined ? undefined : createSampledJudging(this.learning.judging, { catalog: this.catalog, call: options.call, outcomes: this.learning.outcomes });
     const middleware = [...featureStack(options, { inProcess: options.inProcess === true }), ...(options.middleware ?? [])];
     this.#requestWrappers = middleware.filter((feature) => feature.wrapRequest !== undefined);
     this.#callWrappers = middleware.filter((feature) => feature.wrapCall !== undefined);
@@ -110,6 +129,18 @@ export class Engine {
       throw new InvalidRequestError(`x-routekit-deadline-ms must be at most ${maxDeadlineMs}.`, { code: 'invalid_deadline', param: 'x-routekit-deadline-ms' });
     }
     return createExchange({ ...input, request, options });
+  }
+
+  /**
+   * Feedback on an answer, by its receipt's request id: `{ request_id, score }` (0..1) or
+   * `{ request_id, thumbs: 'up' | 'down' }`, optionally the `model` scored when the app compared
+   * answers. Only the tenant that made the request may score it; the last score per model counts.
+   */
+  async feedback(input: unknown, tenant = 'default'): Promise<FeedbackResult> {
+    if (this.learning === undefined) {
+      throw new InvalidRequestError('Feedback needs learning: set the `learning` option (e.g. `learning: true`, or a SQL outcome store on a gateway).', { code: 'learning_off', param: null });
+    }
+    return recordFeedback(input, tenant, { receipts: this.receipts, outcomes: this.learning.outcomes });
   }
 
   /** Live health of a model: moving averages of latency, time to first token and errors, and its circuit. */
@@ -209,6 +240,7 @@ export class Engine {
     exchange.decision = decision;
     const { receipt } = exchange;
     receipt.strategy = decision.strategy;
+    if (decision.routerVersion !== undefined) receipt.router_version = decision.routerVersion;
     receipt.reason = decision.reason;
     receipt.candidates = [];
     for (const candidate of decision.candidates) {
@@ -228,7 +260,7 @@ export class Engine {
       throw new CircuitOpenError(open, until.length === 0 ? null : Math.max(1, Math.ceil((Math.min(...until) - Date.now()) / 1000)));
     }
     const callWrappers = this.#callWrappers;
-    return executeCandidates({
+    const result = await executeCandidates({
       exchange,
       candidates: plan.models,
       policy: this.#resilience.policy,
@@ -240,6 +272,7 @@ export class Engine {
       latency: this.latency,
       defaultModel: this.defaultModel,
     });
+    return this.#judging === undefined ? result : keepAnswer(exchange, result);
   }
 
   /** Routes; when every capable model is set aside only because its circuit is open, says so with a 503. */
@@ -294,11 +327,67 @@ export class Engine {
         // A log line or a metric must never turn a served request into a failure.
       }
     }
+    this.#prepareOutcome(exchange);
+    this.#judging?.consider(exchange, exchange.state.get(answerKey) as string | undefined);
     await this.receipts.put(receipt);
+  }
+
+  /**
+   * Keeps what a later outcome needs to train the router: the prompt features the router reads (of
+   * the request as routed, so after PII redaction), hashed; never the text. Only for answered
+   * requests the `default` router decided. A failure here never fails the request.
+   */
+  #prepareOutcome(exchange: Exchange): void {
+    const { decision, receipt } = exchange;
+    if (this.learning === undefined || decision?.routerVersion === undefined || decision.strongWinProbability === undefined || receipt.status !== 'ok') return;
+    try {
+      this.#featurizer ??= createOutcomeFeaturizer();
+      const ranked = receipt.candidates.filter((candidate) => candidate.eligible);
+      const costs: Record<string, number> = {};
+      for (const candidate of ranked) costs[candidate.model] = candidate.estimated_cost_usd;
+      void this.learning.outcomes.prepare({
+        request_id: receipt.request_id,
+        tenant: receipt.tenant,
+        time: receipt.timestamp,
+        router_version: decision.routerVersion,
+        routed_score: decision.strongWinProbability,
+        featurizer: outcomeFeaturizerKey,
+        features: encodeSparseFeatures(this.#featurizer.extract(scoredText(exchange.request))),
+        models: ranked.map((candidate) => candidate.model),
+        costs,
+        winner: receipt.winner,
+      }).catch(() => undefined);
+    } catch {
+      // Learning is a side channel: the answer has gone out already.
+    }
   }
 }
 
 const deadlineKey = 'routekit.deadline';
+const answerKey = 'routekit.answer';
+
+/**
+ * Keeps the answer's text as the model gave it (inside PII restoration, so with placeholders) for
+ * sampled judging; a stream's text is gathered as it passes and kept when it ends.
+ */
+function keepAnswer(exchange: Exchange, result: ChatResult): ChatResult {
+  if (result.type === 'response') {
+    exchange.state.set(answerKey, result.response.choices[0]?.message.content ?? '');
+    return result;
+  }
+  const source = result.stream;
+  return {
+    type: 'stream',
+    stream: (async function* () {
+      let text = '';
+      for await (const chunk of source) {
+        text += chunk.choices?.[0]?.delta?.content ?? '';
+        yield chunk;
+      }
+      exchange.state.set(answerKey, text);
+    })(),
+  };
+}
 
 export function elapsed(since: number): number {
   return Math.round((performance.now() - since) * 1000) / 1000;

@@ -67,6 +67,8 @@ export interface Receipt {
   api_key_id?: string | null;
   model_requested: string;
   strategy: string;
+  /** Which `default` router decided (`shipped`, or `learned-v<N>` promoted from this deployment's outcomes), when it did. */
+  router_version?: string;
   candidates: ReceiptCandidate[];
   winner: string | null;
   reason: string;

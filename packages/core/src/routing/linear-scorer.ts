@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors.js';
-import { PromptFeaturizer } from './prompt-features.js';
+import { PromptFeaturizer, standardiseStatistics, type SparseFeatures } from './prompt-features.js';
 import type { QualityScorer } from './quality-scorer.js';
 import { decodeWeights, parseRouterFile, type RouterFile } from './router-file.js';
 
@@ -35,7 +35,25 @@ export class LinearScorer implements QualityScorer {
   }
 
   predict(text: string): Float64Array {
-    const { indices, values } = this.#featurizer.extract(text);
+    return this.#predictFeatures(this.#featurizer.extract(text));
+  }
+
+  /**
+   * Predictions from features extracted without standardisation by a featurizer with this file's
+   * options (as outcomes store them), so a router can be judged on prompts whose text is not kept.
+   */
+  predictRawFeatures(raw: SparseFeatures): Float64Array {
+    const { standardise } = this.file.featurizer;
+    return this.#predictFeatures(standardise === undefined ? raw : standardiseStatistics(raw, standardise));
+  }
+
+  /** The strong-win probability from raw features (see `predictRawFeatures`). */
+  strongWinProbabilityOfFeatures(raw: SparseFeatures): number {
+    this.#assertPair();
+    return this.#strongWin(this.predictRawFeatures(raw));
+  }
+
+  #predictFeatures({ indices, values }: SparseFeatures): Float64Array {
     const predictions = new Float64Array(this.#weights.length);
     for (let model = 0; model < this.#weights.length; model++) {
       const weights = this.#weights[model]!;
@@ -48,10 +66,17 @@ export class LinearScorer implements QualityScorer {
   }
 
   strongWinProbability(text: string): number {
+    this.#assertPair();
+    return this.#strongWin(this.predict(text));
+  }
+
+  #assertPair(): void {
     if (this.#strongIndex < 0 || this.#weakIndex < 0) {
       throw new InvalidRequestError(`The router "${this.name}" has no strong/weak pair; use it with router@… instead.`, { code: 'router_unavailable', param: 'model' });
     }
-    const predictions = this.predict(text);
+  }
+
+  #strongWin(predictions: Float64Array): number {
     return (1 + predictions[this.#strongIndex]! - predictions[this.#weakIndex]!) / 2;
   }
 }

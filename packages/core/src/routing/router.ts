@@ -2,6 +2,7 @@ import type { ChatRequest } from '../chat/chat-request.js';
 import { LatencyTracker } from '../catalog/latency-tracker.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { InvalidRequestError } from '../errors.js';
+import type { ActiveRouter } from '../learning/active-router.js';
 import { autoStrategy } from './auto-strategy.js';
 import { ComplexityScorer } from './complexity-scorer.js';
 import { difficultyQuality } from './difficulty-quality.js';
@@ -35,6 +36,8 @@ export interface RouterOptions {
   defaultPair?: ModelPair;
   /** The multi-model scorer behind `router@…` quality predictions; default the shipped RouterBench scorer. */
   qualityScorer?: LinearScorer;
+  /** A learned router that, once promoted, answers for `default` (and so `auto` and RouteLLM's names); the shipped one until then. */
+  active?: ActiveRouter;
 }
 
 export const defaultPair: ModelPair = { strong: 'openai/gpt-4.1', weak: 'openai/gpt-4.1-nano' };
@@ -61,7 +64,7 @@ export class Router {
     const complexity = new ComplexityScorer();
     this.#scorers.set('complexity', () => complexity);
     let gated: GatedScorer | undefined;
-    this.#scorers.set('default', () => (gated ??= new GatedScorer({ name: 'default', exam: shippedStrongWeakScorer(), chat: complexity })));
+    this.#scorers.set('default', () => options.active?.scorer ?? (gated ??= new GatedScorer({ name: 'default', exam: shippedStrongWeakScorer(), chat: complexity })));
     for (const scorer of options.scorers ?? []) this.#scorers.set(scorer.name, () => scorer);
   }
 
@@ -80,7 +83,7 @@ export class Router {
     switch (selector.kind) {
       case 'auto': {
         const difficulty = this.#scorers.get('default')!().strongWinProbability(scoredText(context.request));
-        return autoStrategy(context, difficultyQuality(difficulty, this.catalog.routable()));
+        return { ...autoStrategy(context, difficultyQuality(difficulty, this.catalog.routable())), strongWinProbability: difficulty, routerVersion: this.#defaultVersion() };
       }
       case 'explicit':
         return explicitStrategy(context, selector.model);
@@ -90,7 +93,8 @@ export class Router {
         if (scorer === undefined) {
           throw new InvalidRequestError(`Unknown router scorer "${selector.scorer}"; available: ${this.scorerNames().join(', ')}.`, { code: 'router_unavailable', param: 'model' });
         }
-        return thresholdStrategy(context, scorer, selector.threshold, this.#pairOf(scorer));
+        const decision = thresholdStrategy(context, scorer, selector.threshold, this.#pairOf(scorer));
+        return selector.scorer === 'default' ? { ...decision, routerVersion: this.#defaultVersion() } : decision;
       }
       case 'weighted': {
         const scorer = this.#options.qualityScorer ?? shippedMultiModelScorer();
@@ -107,14 +111,24 @@ export class Router {
    */
   #routeLLM(context: RoutingContext, name: string, threshold: number): RoutingDecision {
     const share = routeLLMStrongShare(name, threshold);
-    const mapped = Math.round(thresholdAtShare(shippedStrongWeakScorer().file.thresholds ?? {}, share) * 1e4) / 1e4;
+    // A learned router has thresholds calibrated on its own outcomes; the shipped one on its training prompts.
     const scorer = this.#scorers.get('default')!();
+    const thresholds = (scorer instanceof LinearScorer ? scorer : shippedStrongWeakScorer()).file.thresholds;
+    const mapped = Math.round(thresholdAtShare(thresholds ?? {}, share) * 1e4) / 1e4;
     const decision = thresholdStrategy(context, scorer, mapped, this.#pairOf(scorer));
     const requested = `router-${name}-${threshold}`;
-    return { ...decision, reason: `${requested} (RouteLLM ${name}, ${Math.round(share * 100)}% strong calls) ran as ${decision.strategy}: ${decision.reason}` };
+    return { ...decision, routerVersion: this.#defaultVersion(), reason: `${requested} (RouteLLM ${name}, ${Math.round(share * 100)}% strong calls) ran as ${decision.strategy}: ${decision.reason}` };
+  }
+
+  /** Which router answers for `default` now, as receipts name it. */
+  #defaultVersion(): string {
+    return this.#options.active?.version ?? 'shipped';
   }
 
   #pairOf(scorer: QualityScorer): ModelPair {
+    // A learned router routes between the very models its outcomes scored.
+    const learned = this.#options.active?.scorer;
+    if (scorer === learned && learned.file.strong !== undefined && learned.file.weak !== undefined) return { strong: learned.file.strong, weak: learned.file.weak };
     const configured = this.#options.pairs?.[scorer.name];
     if (configured !== undefined) return configured;
     if (this.#options.pair !== undefined) return this.#options.pair;

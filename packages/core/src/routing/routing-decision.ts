@@ -26,4 +26,8 @@ export interface RoutingDecision {
   rejected: RejectedCandidate[];
   /** One sentence on why the winner won. */
   reason: string;
+  /** The strong-win probability the decision rested on, for strategies that score the prompt (`auto`, `router-…`). */
+  strongWinProbability?: number;
+  /** When the `default` router decided (`auto`, `router-default-…`, RouteLLM's names): `shipped` or `learned-v<N>`. */
+  routerVersion?: string;
 }

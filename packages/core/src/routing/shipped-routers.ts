@@ -1,3 +1,5 @@
+import { ComplexityScorer } from './complexity-scorer.js';
+import { GatedScorer } from './gated-scorer.js';
 import { LinearScorer } from './linear-scorer.js';
 import multiModelFile from './routers/multi-model.router.json' with { type: 'json' };
 import strongWeakFile from './routers/strong-weak.router.json' with { type: 'json' };
@@ -22,3 +24,11 @@ export function shippedMultiModelScorer(): LinearScorer {
 
 /** The shipped router files by name, as `routekit evaluate --router` and `calibrate` accept them. */
 export const shippedRouterFiles: Record<string, unknown> = { 'strong-weak': strongWeakFile, lr: strongWeakFile, 'multi-model': multiModelFile, routerbench: multiModelFile };
+
+/**
+ * The shipped `default` router as the gateway builds it (`lr` on exam-style prompts, `complexity` on
+ * open chat): what `auto`, `router-default-…` and RouteLLM's names run until a learned router is promoted.
+ */
+export function shippedDefaultScorer(): GatedScorer {
+  return new GatedScorer({ name: 'default', exam: shippedStrongWeakScorer(), chat: new ComplexityScorer() });
+}

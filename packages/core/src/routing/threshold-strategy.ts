@@ -41,6 +41,7 @@ export function thresholdStrategy(context: RoutingContext, scorer: QualityScorer
     strategy: `router-${scorer.name}-${threshold}`,
     candidates,
     rejected,
+    strongWinProbability: probability,
     reason: `${winner} model: strong-win probability ${probability.toFixed(3)} ${useStrong ? '>=' : '<'} threshold ${threshold}${forced}`,
   };
 }

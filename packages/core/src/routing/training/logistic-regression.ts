@@ -13,6 +13,13 @@ export interface LogisticRegressionOptions {
   sampleWeights?: ArrayLike<number>;
   /** Return the mean of the weights after each epoch (Polyak averaging), which generalises better. Default true. */
   average?: boolean;
+  /**
+   * Start from these weights (another router's, on the same features) and pull toward them instead
+   * of toward zero: fine-tuning a prior on new rows, so few rows move it only as far as they show.
+   */
+  initialWeights?: Float32Array;
+  /** AdaGrad's starting sum of squared gradients; larger takes smaller first steps (fine-tuning). Default 1e-6. */
+  initialAccumulator?: number;
 }
 
 /**
@@ -27,8 +34,10 @@ export function trainLogisticRegression(examples: readonly SparseFeatures[], lab
   const epochs = options.epochs ?? 8;
   const rate = options.learningRate ?? 0.5;
   const l2 = options.l2 ?? 1e-4;
-  const weights = new Float32Array(dimension);
-  const squaredGradients = new Float32Array(dimension).fill(1e-6);
+  const prior = options.initialWeights;
+  if (prior !== undefined && prior.length !== dimension) throw new Error(`initialWeights has ${prior.length} values, expected ${dimension}.`);
+  const weights = prior === undefined ? new Float32Array(dimension) : Float32Array.from(prior);
+  const squaredGradients = new Float32Array(dimension).fill(options.initialAccumulator ?? 1e-6);
   const order = Array.from(examples.keys());
   const random = seededRandom(options.seed ?? 1);
   const averaged = new Float32Array(dimension);
@@ -39,7 +48,7 @@ export function trainLogisticRegression(examples: readonly SparseFeatures[], lab
       const error = (sigmoid(dot(weights, indices, values)) - labels[row]!) * (options.sampleWeights?.[row] ?? 1);
       for (let slot = 0; slot < indices.length; slot++) {
         const index = indices[slot]!;
-        const gradient = error * values[slot]! + l2 * weights[index]!;
+        const gradient = error * values[slot]! + l2 * (weights[index]! - (prior === undefined ? 0 : prior[index]!));
         squaredGradients[index]! += gradient * gradient;
         weights[index]! -= (rate * gradient) / Math.sqrt(squaredGradients[index]!);
       }

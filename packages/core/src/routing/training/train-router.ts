@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../../errors.js';
-import { encodeFingerprints, encodeWeights, type RouterFile } from '../router-file.js';
+import { decodeWeights, encodeFingerprints, encodeWeights, type RouterFile } from '../router-file.js';
 import { PromptFeaturizer, standardiseStatistics, type FeatureFamily, type SparseFeatures } from '../prompt-features.js';
 import { calibratedShares, thresholdForStrongShare } from './calibrate-threshold.js';
 import { dot, seededRandom, sigmoid, trainLogisticRegression, type LogisticRegressionOptions } from './logistic-regression.js';
@@ -38,6 +38,27 @@ export interface TrainRouterOptions {
   shrinkage?: number;
   /** Free-form notes stored in the file. */
   notes?: Record<string, unknown>;
+  /**
+   * The rows' features, already extracted raw (no `standardise`) by a featurizer with this call's
+   * options, when the text is not kept (outcomes store features, never prompts); rows' `prompt` is
+   * then unused and the file has no training fingerprints.
+   */
+  features?: readonly SparseFeatures[];
+  /**
+   * The models to fit; rows may lack a score for some of them (a user rated one answer), and each
+   * model is fitted on the rows that score it. Default: the models every row scores.
+   */
+  models?: readonly string[];
+  /**
+   * Fine-tune another router instead of starting from zero: each model's weights start from the
+   * prior's model named in `models` (this training's model -> the prior's), and the prior's feature
+   * options and standardisation are kept, so its weights mean the same here. Few rows then move the
+   * prior only as far as they show (a deployment's first outcomes refine the shipped router).
+   * `evidence` is how many rows the prior counts for (default its file's `notes.rows`, else 1,000):
+   * each model's fitted weights are blended with the prior's by n / (n + evidence) for its n rows,
+   * so a hundred noisy outcomes cannot undo what thousands of rows taught the prior.
+   */
+  prior?: { file: RouterFile; models: Readonly<Record<string, string>>; evidence?: number };
 }
 
 export interface TrainedRouter {
@@ -50,6 +71,9 @@ export interface TrainedRouter {
 
 export const defaultLogistic: LogisticRegressionOptions = { epochs: 5, learningRate: 0.1, l2: 1e-2 };
 
+/** AdaGrad's starting accumulator when fine-tuning a prior: first steps at most the learning rate times the gradient, so one row cannot overturn it. */
+const fineTuneAccumulator = 1;
+
 /**
  * Trains one logistic regression per model on prompt features, cross-fits out-of-fold predictions to
  * calibrate thresholds on prompts the model has not seen, and returns a router file.
@@ -58,7 +82,7 @@ export const defaultLogistic: LogisticRegressionOptions = { epochs: 5, learningR
  * const { file } = trainRouter(rows, { name: 'mine', catalogModels: { big: 'openai/gpt-5', small: 'openai/gpt-5-mini' } });
  */
 export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOptions): TrainedRouter {
-  const models = commonModels(rows);
+  const models = options.models === undefined ? commonModels(rows) : [...options.models];
   if (models.length === 0) throw new InvalidRequestError('The rows share no scored model.', { code: 'invalid_training_row', param: 'scores' });
   const bits = options.bits ?? 16;
   const logistic = { ...defaultLogistic, ...options.logistic };
@@ -67,9 +91,28 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const without = options.without ?? [];
   const splitByPromptType = options.splitByPromptType ?? false;
   const taskStatistics = options.taskStatistics ?? false;
+  const prior = options.prior;
+  if (prior !== undefined) {
+    const { featurizer: wanted } = prior.file;
+    if (wanted.bits !== bits || (wanted.splitByPromptType ?? false) !== splitByPromptType || (wanted.taskStatistics ?? false) !== taskStatistics || (wanted.without ?? []).join() !== without.join() || wanted.standardise === undefined) {
+      throw new InvalidRequestError('The prior router was trained on other feature options; train with its bits, splitByPromptType, taskStatistics and without.', { code: 'invalid_prior', param: 'prior' });
+    }
+    for (const model of models) {
+      if (!Object.hasOwn(prior.models, model) || prior.file.weights[prior.models[model]!] === undefined) throw new InvalidRequestError(`The prior router has no model for ${model}.`, { code: 'invalid_prior', param: 'prior.models' });
+    }
+  }
   const featurizer = new PromptFeaturizer({ bits, without, splitByPromptType, taskStatistics });
-  const raw = rows.map((row) => featurizer.extract(row.prompt));
-  const meanQuality = Object.fromEntries(models.map((model) => [model, rows.reduce((sum, row) => sum + row.scores[model]!, 0) / rows.length]));
+  const priorEvidence = prior === undefined ? 0 : (prior.evidence ?? (typeof prior.file.notes.rows === 'number' ? prior.file.notes.rows : 1_000));
+  const priorWeights = new Map(prior === undefined ? [] : models.map((model) => [model, decodeWeights(prior.file.weights[prior.models[model]!]!, featurizer.dimension)]));
+  if (options.features !== undefined && options.features.length !== rows.length) throw new InvalidRequestError('There must be one feature vector per row.', { code: 'invalid_training_row', param: 'features' });
+  const raw = options.features === undefined ? rows.map((row) => featurizer.extract(row.prompt)) : [...options.features];
+  const scoredBy = (indices: readonly number[], model: string) => indices.filter((index) => rows[index]!.scores[model] !== undefined);
+  const meanOf = (indices: readonly number[], model: string) => {
+    const scored = scoredBy(indices, model);
+    return scored.length === 0 ? 0.5 : scored.reduce((sum, index) => sum + rows[index]!.scores[model]!, 0) / scored.length;
+  };
+  const everyIndex = rows.map((_, index) => index);
+  const meanQuality = Object.fromEntries(models.map((model) => [model, meanOf(everyIndex, model)]));
   const byQuality = [...models].sort((a, b) => meanQuality[b]! - meanQuality[a]!);
   const twoModel = models.length === 2 || (options.strong !== undefined && options.weak !== undefined);
   const strong = options.strong ?? byQuality[0]!;
@@ -78,8 +121,17 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   const total = models.length * (folds + 1);
   let done = 0;
   const fit = (features: readonly SparseFeatures[], indices: readonly number[], model: string) => {
-    const sampleWeights = options.rowWeights === undefined ? undefined : indices.map((index) => options.rowWeights![index] ?? 1);
-    const weights = trainLogisticRegression(features, indices.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }) });
+    // Only the rows that score this model train it (all of them, when every row scores every model).
+    const positions = indices.flatMap((index, position) => (rows[index]!.scores[model] === undefined ? [] : [position]));
+    const kept = positions.length === indices.length ? indices : positions.map((position) => indices[position]!);
+    const keptFeatures = positions.length === indices.length ? features : positions.map((position) => features[position]!);
+    const sampleWeights = options.rowWeights === undefined ? undefined : kept.map((index) => options.rowWeights![index] ?? 1);
+    const initial = priorWeights.get(model);
+    const weights = trainLogisticRegression(keptFeatures, kept.map((index) => rows[index]!.scores[model]!), featurizer.dimension, { ...logistic, ...(sampleWeights && { sampleWeights }), ...(initial && { initialWeights: initial, initialAccumulator: logistic.initialAccumulator ?? fineTuneAccumulator }) });
+    if (initial !== undefined) {
+      const share = kept.length / (kept.length + priorEvidence);
+      for (let index = 0; index < weights.length; index++) weights[index] = initial[index]! + share * (weights[index]! - initial[index]!);
+    }
     options.onProgress?.(++done, total);
     return weights;
   };
@@ -96,12 +148,12 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
   for (let current = 0; current < folds; current++) {
     const train = rows.flatMap((_, index) => (fold[index] !== current ? [index] : []));
     const test = rows.flatMap((_, index) => (fold[index] === current ? [index] : []));
-    const spread = spreadOf(train.map((index) => raw[index]!), featurizer.statisticCount);
+    const spread = prior?.file.featurizer.standardise ?? spreadOf(train.map((index) => raw[index]!), featurizer.statisticCount);
     const trainFeatures = train.map((index) => standardiseStatistics(raw[index]!, spread));
     models.forEach((model, modelIndex) => {
       const weights = fit(trainFeatures, train, model);
       // The shrinkage target is this fold's training mean, so held-out outcomes never leak into it.
-      const mean = train.reduce((sum, index) => sum + rows[index]!.scores[model]!, 0) / Math.max(train.length, 1);
+      const mean = meanOf(train, model);
       for (const index of test) {
         const features = standardiseStatistics(raw[index]!, spread);
         outOfFold[index]![modelIndex] = mean + shrinkage * (sigmoid(dot(weights, features.indices, features.values)) - mean);
@@ -109,9 +161,8 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     });
   }
 
-  const spread = spreadOf(raw, featurizer.statisticCount);
+  const spread = prior?.file.featurizer.standardise ?? spreadOf(raw, featurizer.statisticCount);
   const all = raw.map((features) => standardiseStatistics(features, spread));
-  const everyIndex = rows.map((_, index) => index);
   const weights = Object.fromEntries(models.map((model) => [model, encodeWeights(fit(all, everyIndex, model))]));
 
   const strongIndex = models.indexOf(strong);
@@ -134,8 +185,8 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
     meanQuality,
     shrinkage,
     thresholds,
-    trainingFingerprints: encodeFingerprints(rows.map((row) => row.prompt)),
-    notes: { rows: rows.length, logistic, folds, ...options.notes },
+    ...(options.features === undefined && { trainingFingerprints: encodeFingerprints(rows.map((row) => row.prompt)) }),
+    notes: { rows: rows.length, logistic, folds, ...(prior !== undefined && { prior: prior.file.name }), ...options.notes },
   };
   return { file, outOfFold, outOfFoldStrongWin };
 }

@@ -1,0 +1,33 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSqliteDatabase } from '@routekit/operations';
+import { learningFromEnvironment } from './gateway-learning.js';
+
+const database = () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-gateway-learning-')), 'routekit.db') });
+
+describe('learningFromEnvironment', () => {
+  it('is off unless ROUTEKIT_LEARNING turns it on, and names a bad value', async () => {
+    const opened = database();
+    expect(await learningFromEnvironment(opened, {})).toBeUndefined();
+    expect(await learningFromEnvironment(opened, { ROUTEKIT_LEARNING: 'off' })).toBeUndefined();
+    await expect(learningFromEnvironment(opened, { ROUTEKIT_LEARNING: 'yes please' })).rejects.toMatchObject({ key: 'ROUTEKIT_LEARNING' });
+    await expect(learningFromEnvironment(opened, { ROUTEKIT_LEARNING: '1', ROUTEKIT_ROUTER_POLL_SECONDS: '0' })).rejects.toMatchObject({ key: 'ROUTEKIT_ROUTER_POLL_SECONDS' });
+    await opened.close();
+  });
+
+  it('opens outcomes and the registry on the database, with judging only when fully configured', async () => {
+    const opened = database();
+    const learned = await learningFromEnvironment(opened, { ROUTEKIT_LEARNING: 'true', ROUTEKIT_ROUTER_POLL_SECONDS: '5' });
+    expect(learned?.learning.router.version).toBe('shipped');
+    expect(learned?.learning.judging).toBeUndefined();
+    await learned?.close();
+    await expect(learningFromEnvironment(opened, { ROUTEKIT_LEARNING: '1', ROUTEKIT_JUDGE_MODEL: 'openai/gpt-4.1', ROUTEKIT_JUDGE_SPEND_LIMIT_USD: '5' })).rejects.toMatchObject({ key: 'ROUTEKIT_JUDGE_TENANTS' });
+    await expect(learningFromEnvironment(opened, { ROUTEKIT_LEARNING: '1', ROUTEKIT_JUDGE_MODEL: 'openai/gpt-4.1', ROUTEKIT_JUDGE_TENANTS: 'acme' })).rejects.toMatchObject({ key: 'ROUTEKIT_JUDGE_SPEND_LIMIT_USD' });
+    const judged = await learningFromEnvironment(opened, { ROUTEKIT_LEARNING: '1', ROUTEKIT_JUDGE_MODEL: 'openai/gpt-4.1', ROUTEKIT_JUDGE_TENANTS: 'acme, globex', ROUTEKIT_JUDGE_SPEND_LIMIT_USD: '5' });
+    expect(judged?.learning.judging).toMatchObject({ judge: 'openai/gpt-4.1', tenants: ['acme', 'globex'], spendLimitUsd: 5, share: 0.05 });
+    await judged?.close();
+    await opened.close();
+  });
+});

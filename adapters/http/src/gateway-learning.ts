@@ -1,0 +1,82 @@
+import { ActiveRouter, ConfigurationError, type JudgingOptions, type LearningOptions } from '@routekit/core';
+import { createSqlOutcomeStore, createSqlRouterRegistry, type DurableOutcomeStore, type RouterRegistry, type RouterWatch, type SqlDatabase } from '@routekit/operations';
+
+export interface GatewayLearning {
+  /** The engine's `learning` option: outcomes on the database, the router the registry puts in charge. */
+  learning: Required<Pick<LearningOptions, 'outcomes' | 'router'>> & Pick<LearningOptions, 'judging'>;
+  registry: RouterRegistry;
+  watch: RouterWatch;
+  /** Stops polling and writes the queued outcomes; the database stays open. */
+  close(): Promise<void>;
+}
+
+export interface GatewayLearningOptions {
+  /** How often each instance reads which router is in charge, in ms. Default 30,000. */
+  pollIntervalMs?: number;
+  /** One line per router change and per failed poll (never prompt text). */
+  log?: (line: string) => void;
+  /** Sampled judging (opt-in tenants, its own spend cap); off when omitted. */
+  judging?: JudgingOptions;
+}
+
+/**
+ * Routing that learns, for a gateway on a SQL database: outcomes are stored there, and every
+ * instance on the same database polls the router registry, so a router promoted by
+ * `routekit train --from-outcomes` (or `routekit routers promote`) is in charge everywhere within
+ * one poll interval.
+ *
+ * @example
+ * const learned = await openGatewayLearning(database);
+ * createGateway({ providers, receipts, learning: learned.learning });
+ */
+export async function openGatewayLearning(database: SqlDatabase, options: GatewayLearningOptions = {}): Promise<GatewayLearning> {
+  const outcomes: DurableOutcomeStore = await createSqlOutcomeStore({ database });
+  const registry = await createSqlRouterRegistry({ database });
+  const router = new ActiveRouter();
+  const watch = await registry.watch(router, {
+    ...(options.pollIntervalMs !== undefined && { intervalMs: options.pollIntervalMs }),
+    onChange: (version) => options.log?.(`routekit: router in charge is now ${version}`),
+    onError: (error) => options.log?.(`routekit: could not read the router registry (${error instanceof Error ? error.message : 'unknown error'}); keeping ${router.version}`),
+  });
+  return {
+    learning: { outcomes, router, ...(options.judging && { judging: options.judging }) },
+    registry,
+    watch,
+    async close() {
+      watch.stop();
+      await outcomes.close();
+    },
+  };
+}
+
+/**
+ * `npm start` and `routekit serve`: learning is on when `ROUTEKIT_LEARNING` is `1`, `true` or `on`;
+ * `ROUTEKIT_ROUTER_POLL_SECONDS` sets how often the registry is read (default 30).
+ */
+export async function learningFromEnvironment(database: SqlDatabase, environment: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<GatewayLearning | undefined> {
+  const switched = environment.ROUTEKIT_LEARNING?.trim().toLowerCase();
+  if (switched === undefined || switched === '' || switched === '0' || switched === 'false' || switched === 'off') return undefined;
+  if (!['1', 'true', 'on'].includes(switched)) throw new ConfigurationError(`ROUTEKIT_LEARNING must be 1, true or on (or 0, false, off), got ${JSON.stringify(environment.ROUTEKIT_LEARNING)}.`, { key: 'ROUTEKIT_LEARNING' });
+  const poll = environment.ROUTEKIT_ROUTER_POLL_SECONDS;
+  const seconds = poll === undefined ? 30 : Number(poll);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400 || poll?.trim() === '') throw new ConfigurationError(`ROUTEKIT_ROUTER_POLL_SECONDS must be a number of seconds from 1 to 86400, got ${JSON.stringify(poll)}.`, { key: 'ROUTEKIT_ROUTER_POLL_SECONDS' });
+  const judging = judgingFromEnvironment(environment, log);
+  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }), ...(judging && { judging }) });
+}
+
+/**
+ * Sampled judging from the environment: `ROUTEKIT_JUDGE_MODEL` (a routable catalog id) turns it on,
+ * with `ROUTEKIT_JUDGE_TENANTS` (the tenants that opted in, comma-separated), `ROUTEKIT_JUDGE_SPEND_LIMIT_USD`
+ * (this process's cap) and `ROUTEKIT_JUDGE_SHARE` (default 0.05).
+ */
+function judgingFromEnvironment(environment: NodeJS.ProcessEnv, log?: (line: string) => void): JudgingOptions | undefined {
+  const judge = environment.ROUTEKIT_JUDGE_MODEL?.trim();
+  if (judge === undefined || judge === '') return undefined;
+  const tenants = (environment.ROUTEKIT_JUDGE_TENANTS ?? '').split(',').map((tenant) => tenant.trim()).filter((tenant) => tenant !== '');
+  if (tenants.length === 0) throw new ConfigurationError('ROUTEKIT_JUDGE_MODEL needs ROUTEKIT_JUDGE_TENANTS: the tenants that opted in to judging, comma-separated.', { key: 'ROUTEKIT_JUDGE_TENANTS' });
+  const limit = Number(environment.ROUTEKIT_JUDGE_SPEND_LIMIT_USD);
+  if (environment.ROUTEKIT_JUDGE_SPEND_LIMIT_USD === undefined || !Number.isFinite(limit) || limit < 0) throw new ConfigurationError(`ROUTEKIT_JUDGE_MODEL needs ROUTEKIT_JUDGE_SPEND_LIMIT_USD, a number of dollars 0 or more, got ${JSON.stringify(environment.ROUTEKIT_JUDGE_SPEND_LIMIT_USD)}.`, { key: 'ROUTEKIT_JUDGE_SPEND_LIMIT_USD' });
+  const share = environment.ROUTEKIT_JUDGE_SHARE === undefined ? 0.05 : Number(environment.ROUTEKIT_JUDGE_SHARE);
+  if (!(share >= 0 && share <= 1)) throw new ConfigurationError(`ROUTEKIT_JUDGE_SHARE must be a share from 0 to 1, got ${JSON.stringify(environment.ROUTEKIT_JUDGE_SHARE)}.`, { key: 'ROUTEKIT_JUDGE_SHARE' });
+  return { judge, tenants, spendLimitUsd: limit, share, ...(log && { onError: (error: unknown) => log(`routekit: a judgement failed (${error instanceof Error ? error.message : 'unknown error'})`) }) };
+}
