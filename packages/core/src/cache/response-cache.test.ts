@@ -39,3 +39,27 @@ describe('ResponseCache semantic inserts after the answer', () => {
     expect(cache.findSimilar('tenant', { context: 'context', prompt: question })).toBeNull();
   });
 });
+
+describe('ResponseCache and the original receipt', () => {
+  it('lets go of a finished receipt once the entry is indexed, keeping the model and cost a hit reports', async () => {
+    const { cache } = caches();
+    const finished = { ...receipt, duration_ms: 12 } as Receipt;
+    const stored = cache.store('tenant', 'key-1', { context: 'context', prompt: question }, answer('Mont Blanc, 4,806 m.'), finished);
+    expect(stored.origin).toBe(finished);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stored.origin).toBeNull();
+    expect(stored).toMatchObject({ model: 'openai/gpt-4.1-mini', costUsd: 0.001 });
+  });
+
+  it('keeps a receipt the engine has not finished yet, and drops the entry of a request that failed', async () => {
+    const { cache } = caches();
+    const running = { ...receipt } as Receipt;
+    const kept = cache.store('tenant', 'key-1', { context: 'context', prompt: question }, answer('Mont Blanc, 4,806 m.'), running);
+    const failed = cache.store('tenant', 'key-2', null, answer('partial'), { ...receipt, status: 'error', duration_ms: 3 } as Receipt);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(kept.origin).toBe(running);
+    expect(cache.getExact('tenant', 'key-1')).toBe(kept);
+    expect(failed.origin).toBeNull();
+    expect(cache.getExact('tenant', 'key-2')).toBeUndefined();
+  });
+});

@@ -99,14 +99,16 @@ export class ResponseCache {
     keys.delete(fullKey);
     keys.add(fullKey);
     const semantic = this.#semantic;
-    if (semanticKey && semantic) {
-      // The HNSW insert (and what is left of the prompt's analysis) is the larger part of a store:
-      // it waits until the answer is on its way, unless a lookup needs the index first.
-      this.#pending.push(() => {
-        if (this.#entries.peek(fullKey) === answer) answer.semantic = semantic.store(scoped(tenant, semanticKey.context), semanticKey.prompt, fullKey);
-      });
-      if (this.#pending.length === 1) setImmediate(() => this.flush());
-    }
+    // The HNSW insert (and what is left of the prompt's analysis) is the larger part of a store: it
+    // waits until the answer is on its way, unless a lookup needs the index first.
+    this.#pending.push(() => {
+      if (this.#entries.peek(fullKey) !== answer) return;
+      if (semanticKey && semantic) answer.semantic = semantic.store(scoped(tenant, semanticKey.context), semanticKey.prompt, fullKey);
+      // By the next turn the engine has usually finished the receipt: keep the two fields a hit
+      // needs and let the receipt go, rather than hold one (a few KB) for every entry never served.
+      if (origin.duration_ms !== undefined && !resolveOrigin(answer).ok) this.evict(answer);
+    });
+    if (this.#pending.length === 1) setImmediate(() => this.flush());
     while (keys.size > this.#maxEntriesPerTenant) this.#entries.delete(keys.values().next().value!);
     return answer;
   }
