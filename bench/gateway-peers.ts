@@ -221,6 +221,39 @@ if (messagesRows.length > 0) {
   }
 }
 
+// Issue 25: what each feature costs beside the path it runs on, and the targets for the features, in this run.
+const explicitExpress = find('routekit Express, explicit model');
+const autoExpress = find('routekit Express, auto');
+const featureRows = summary.filter((row) => row.name.startsWith('routekit Express, auto + '));
+if (explicitExpress !== undefined && autoExpress !== undefined && featureRows.length > 0) {
+  console.log('\n| feature (Express, auto) | CPU µs/request | added to auto | vs explicit model | throughput c10 | RSS MB |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of [autoExpress, ...featureRows]) {
+    console.log(`| ${row.name.replace('routekit Express, ', '')} | ${fixed(row.cpuMicrosPerRequest, 0)} | ${row === autoExpress ? '' : `+${fixed(row.cpuMicrosPerRequest - autoExpress.cpuMicrosPerRequest, 0)}`} | ${fixed(row.cpuMicrosPerRequest / explicitExpress.cpuMicrosPerRequest, 2)}x | ${fixed(row.throughputC10, 0)} | ${fixed(row.rssMb, 0)} |`);
+  }
+  const targets25: Array<[string, boolean]> = [];
+  for (const framework of ['Express', 'Koa']) {
+    const explicit = find(`routekit ${framework}, explicit model`);
+    const auto = find(`routekit ${framework}, auto`);
+    const features = find(`routekit ${framework}, auto + cache + PII + limits`);
+    if (explicit === undefined || auto === undefined || features === undefined) continue;
+    targets25.push(
+      [`cache + PII + limits CPU/request <= 2x the explicit path's (${framework}: ${fixed(features.cpuMicrosPerRequest / explicit.cpuMicrosPerRequest, 2)}x)`, features.cpuMicrosPerRequest <= 2 * explicit.cpuMicrosPerRequest],
+      [`auto CPU/request <= 1.2x the explicit path's (${framework}: ${fixed(auto.cpuMicrosPerRequest / explicit.cpuMicrosPerRequest, 2)}x)`, auto.cpuMicrosPerRequest <= 1.2 * explicit.cpuMicrosPerRequest],
+      [`stream first byte added < 1 ms (${framework}, auto: ${fixed(auto.addedFirstByteP50)} ms)`, auto.addedFirstByteP50 < 1],
+    );
+    if (portkey !== undefined) {
+      targets25.push(
+        [`cache + PII + limits throughput c10 >= 1.5x Portkey's (${framework}: ${fixed(features.throughputC10 / portkey.throughputC10, 2)}x)`, features.throughputC10 >= 1.5 * portkey.throughputC10],
+        [`auto throughput c10 >= 3x Portkey's (${framework}: ${fixed(auto.throughputC10 / portkey.throughputC10, 2)}x)`, auto.throughputC10 >= 3 * portkey.throughputC10],
+      );
+    }
+    targets25.push([`RSS after load <= 150 MB, auto, cache off (${framework}: ${fixed(auto.rssMb, 0)} MB)`, auto.rssMb <= 150]);
+  }
+  console.log('\nTargets (issue 25), this run:');
+  for (const [label, met] of targets25) console.log(`  ${met ? 'met    ' : 'not met'}  ${label}`);
+}
+
 const express = find('routekit Express, auto');
 if (express === undefined || bare === undefined) {
   console.log('\n(a subset ran: the issue-12 targets need the bare proxy and Express auto rows)');
