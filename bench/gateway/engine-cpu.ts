@@ -24,7 +24,6 @@ const configurations: Array<{ name: string; model: string; features: () => Recor
   { name: 'explicit model', model: 'openai/gpt-4.1-mini', features: () => ({}) },
   { name: 'auto', model: 'auto', features: () => ({}) },
   { name: 'auto + cache', model: 'auto', features: () => ({ cache: true }) },
-  { name: 'auto + cache 1k', model: 'auto', features: () => ({ cache: { maxEntriesPerTenant: 1000 } }) },
   { name: 'auto + PII', model: 'auto', features: () => ({ pii: true }) },
   { name: 'auto + limits (memory)', model: 'auto', features: () => limits },
   { name: 'auto + limits (Redis)', model: 'auto', features: () => ({ ...limits, store: createRedisCounterStore({ prefix: `routekit-bench:${process.pid}:${Date.now()}:` }) }) },
