@@ -20,7 +20,12 @@ const limits = {
   spendLimits: { global: { limits: { daily_usd: 1_000_000 } } },
 };
 const only = process.argv[3];
-const configurations: Array<{ name: string; model: string; features: () => Record<string, unknown> }> = (<Array<{ name: string; model: string; features: () => Record<string, unknown> }>>[
+interface Configuration {
+  name: string;
+  model: string;
+  features: () => Record<string, unknown>;
+}
+const all: Configuration[] = [
   { name: 'explicit model', model: 'openai/gpt-4.1-mini', features: () => ({}) },
   { name: 'auto', model: 'auto', features: () => ({}) },
   { name: 'auto + cache', model: 'auto', features: () => ({ cache: true }) },
@@ -28,7 +33,8 @@ const configurations: Array<{ name: string; model: string; features: () => Recor
   { name: 'auto + limits (memory)', model: 'auto', features: () => limits },
   { name: 'auto + limits (Redis)', model: 'auto', features: () => ({ ...limits, store: createRedisCounterStore({ prefix: `routekit-bench:${process.pid}:${Date.now()}:` }) }) },
   { name: 'auto + cache + PII + limits', model: 'auto', features: () => ({ cache: true, pii: true, ...limits }) },
-]).filter((configuration) => only === undefined || configuration.name === 'explicit model' || configuration.name.includes(only));
+];
+const configurations = all.filter((configuration) => only === undefined || configuration.name === 'explicit model' || configuration.name.includes(only));
 
 async function measure(configuration: (typeof configurations)[number]): Promise<number> {
   const engine = createEngine({ providers: [{ id: 'openai', kind: 'openai', baseUrl: upstreamUrl }], defaultModel: 'openai/gpt-4.1', ...configuration.features() } as Parameters<typeof createEngine>[0]);
