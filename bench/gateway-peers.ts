@@ -37,6 +37,12 @@ const targets: Target[] = [
   { name: 'routekit Express, explicit model', kind: 'process', target: 'express-explicit', model: 'openai/gpt-4.1-mini' },
   { name: 'routekit Express, auto', kind: 'process', target: 'express-auto', model: 'auto' },
   { name: 'routekit Express, auto + cache + PII + limits', kind: 'process', target: 'express-features', model: 'auto' },
+  { name: 'routekit Express, auto + cache', kind: 'process', target: 'express-cache', model: 'auto' },
+  { name: 'routekit Express, auto + PII', kind: 'process', target: 'express-pii', model: 'auto' },
+  { name: 'routekit Express, auto + limits (memory)', kind: 'process', target: 'express-limits', model: 'auto' },
+  { name: 'routekit Express, auto + limits (Redis)', kind: 'process', target: 'express-limits-redis', model: 'auto' },
+  { name: 'routekit node:http, explicit model', kind: 'process', target: 'node-explicit', model: 'openai/gpt-4.1-mini' },
+  { name: 'routekit node:http, auto', kind: 'process', target: 'node-auto', model: 'auto' },
   { name: 'routekit Express, auto, Responses API', kind: 'process', target: 'express-auto', model: 'auto', api: 'responses' },
   { name: 'routekit Koa, explicit model', kind: 'process', target: 'koa-explicit', model: 'openai/gpt-4.1-mini' },
   { name: 'routekit Koa, auto', kind: 'process', target: 'koa-auto', model: 'auto' },
@@ -213,6 +219,39 @@ if (messagesRows.length > 0) {
     if (chat === undefined) continue;
     console.log(`| ${row.name} | ${fixed(row.addedP50C1)} vs ${fixed(chat.addedP50C1)} ms (${fixed(row.addedP50C1 / Math.max(chat.addedP50C1, 1e-3), 2)}x) | ${fixed(row.addedP50C16)} vs ${fixed(chat.addedP50C16)} ms | ${fixed(row.addedFirstByteP50)} vs ${fixed(chat.addedFirstByteP50)} ms | ${fixed(row.cpuMicrosPerRequest, 0)} vs ${fixed(chat.cpuMicrosPerRequest, 0)} (${fixed(row.cpuMicrosPerRequest / chat.cpuMicrosPerRequest, 2)}x) |`);
   }
+}
+
+// Issue 25: what each feature costs beside the path it runs on, and the targets for the features, in this run.
+const explicitExpress = find('routekit Express, explicit model');
+const autoExpress = find('routekit Express, auto');
+const featureRows = summary.filter((row) => row.name.startsWith('routekit Express, auto + '));
+if (explicitExpress !== undefined && autoExpress !== undefined && featureRows.length > 0) {
+  console.log('\n| feature (Express, auto) | CPU µs/request | added to auto | vs explicit model | throughput c10 | RSS MB |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of [autoExpress, ...featureRows]) {
+    console.log(`| ${row.name.replace('routekit Express, ', '')} | ${fixed(row.cpuMicrosPerRequest, 0)} | ${row === autoExpress ? '' : `+${fixed(row.cpuMicrosPerRequest - autoExpress.cpuMicrosPerRequest, 0)}`} | ${fixed(row.cpuMicrosPerRequest / explicitExpress.cpuMicrosPerRequest, 2)}x | ${fixed(row.throughputC10, 0)} | ${fixed(row.rssMb, 0)} |`);
+  }
+  const targets25: Array<[string, boolean]> = [];
+  for (const framework of ['Express', 'Koa']) {
+    const explicit = find(`routekit ${framework}, explicit model`);
+    const auto = find(`routekit ${framework}, auto`);
+    const features = find(`routekit ${framework}, auto + cache + PII + limits`);
+    if (explicit === undefined || auto === undefined || features === undefined) continue;
+    targets25.push(
+      [`cache + PII + limits CPU/request <= 2x the explicit path's (${framework}: ${fixed(features.cpuMicrosPerRequest / explicit.cpuMicrosPerRequest, 2)}x)`, features.cpuMicrosPerRequest <= 2 * explicit.cpuMicrosPerRequest],
+      [`auto CPU/request <= 1.2x the explicit path's (${framework}: ${fixed(auto.cpuMicrosPerRequest / explicit.cpuMicrosPerRequest, 2)}x)`, auto.cpuMicrosPerRequest <= 1.2 * explicit.cpuMicrosPerRequest],
+      [`stream first byte added < 1 ms (${framework}, auto: ${fixed(auto.addedFirstByteP50)} ms)`, auto.addedFirstByteP50 < 1],
+    );
+    if (portkey !== undefined) {
+      targets25.push(
+        [`cache + PII + limits throughput c10 >= 1.5x Portkey's (${framework}: ${fixed(features.throughputC10 / portkey.throughputC10, 2)}x)`, features.throughputC10 >= 1.5 * portkey.throughputC10],
+        [`auto throughput c10 >= 3x Portkey's (${framework}: ${fixed(auto.throughputC10 / portkey.throughputC10, 2)}x)`, auto.throughputC10 >= 3 * portkey.throughputC10],
+      );
+    }
+    targets25.push([`RSS after load <= 150 MB, auto, cache off (${framework}: ${fixed(auto.rssMb, 0)} MB)`, auto.rssMb <= 150]);
+  }
+  console.log('\nTargets (issue 25), this run:');
+  for (const [label, met] of targets25) console.log(`  ${met ? 'met    ' : 'not met'}  ${label}`);
 }
 
 const express = find('routekit Express, auto');

@@ -1,10 +1,10 @@
-import express from 'express';
+import { createServer } from 'node:http';
 import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
-import { routerMiddleware } from '@routekit/express';
-import { createEngine, createKeyManagement, createSqlResponseStore, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createGateway, createKeyManagement, createSqlResponseStore, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
-// The example gateway behind `npm start`: an Express app with routekit mounted, providers from the
-// environment, and a labelled demo against the built-in mock upstream when none is configured.
+// The example gateway behind `npm start`: routekit's HTTP bridge on node:http (a standalone gateway
+// needs no web framework; an Express or Koa app mounts `routerMiddleware` instead), providers from
+// the environment, and a labelled demo against the built-in mock upstream when none is configured.
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? '127.0.0.1';
 if (!Number.isInteger(port) || port < 0 || port > 65535 || process.env.PORT?.trim() === '') {
@@ -55,20 +55,27 @@ const draining = {
   },
 };
 
-const app = express();
-app.use(routerMiddleware({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }), readiness: [...(shared ? [shared.readiness] : []), draining] }));
-app.get('/', (_request, response) => {
-  response.type('text/plain').send('routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, POST /v1/feedback, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n');
+const bridge = createGateway({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }), readiness: [...(shared ? [shared.readiness] : []), draining] });
+const index = 'routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, POST /v1/feedback, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n';
+const server = createServer((request, response) => {
+  bridge.handle(request, response).then(
+    (handled) => {
+      if (handled) return;
+      if (request.url === '/' && (request.method === 'GET' || request.method === 'HEAD')) response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(index);
+      else response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Unknown route.', type: 'not_found_error', code: 'route_not_found', param: null } }));
+    },
+    // The bridge answers its own errors; one that escapes it leaves nothing sensible to send.
+    () => response.destroy(),
+  );
 });
-// Express 5 hands a listen error (a port already taken) to this callback: say so in one line and
-// exit, rather than announce a gateway that is not there while the demo upstream keeps the process up.
-const server = app.listen(port, host, (error?: Error) => {
-  if (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EADDRINUSE' ? 'is already in use (another gateway or app is listening there); stop it or set PORT=<another port>' : `cannot be listened on (${code ?? error.message})`;
-    console.error(`routekit: ${host}:${port} ${reason}`);
-    process.exit(1);
-  }
+// A listen error (a port already taken): say so in one line and exit, rather than announce a
+// gateway that is not there while the demo upstream keeps the process up.
+server.once('error', (error: NodeJS.ErrnoException) => {
+  const reason = error.code === 'EADDRINUSE' ? 'is already in use (another gateway or app is listening there); stop it or set PORT=<another port>' : `cannot be listened on (${error.code ?? error.message})`;
+  console.error(`routekit: ${host}:${port} ${reason}`);
+  process.exit(1);
+});
+server.listen(port, host, () => {
   console.log(`routekit: gateway listening on http://${host}:${port}/v1 (${providers.map((provider) => provider.id).join(', ')}); dashboard at http://${host}:${port}/dashboard; receipts in ${stored.where}${shared ? `; shared state on ${shared.where}` : ''}`);
 });
 // SIGTERM / SIGINT: stop accepting, let in-flight requests and streams finish (15 s at most), then exit.

@@ -47,6 +47,8 @@ export class ResponseCache {
   readonly #maxEntriesPerTenant: number;
   readonly #keysByTenant = new Map<string, Set<string>>();
   readonly #ttlMs: number;
+  /** Semantic inserts not yet made: run after the answer has been written, or before the next semantic lookup, whichever comes first. */
+  readonly #pending: Array<() => void> = [];
 
   constructor(options: ResponseCacheOptions) {
     this.#semantic = options.semantic;
@@ -71,6 +73,7 @@ export class ResponseCache {
   /** The semantic match of the prompt in the tenant's context, if its entry is still alive. */
   findSimilar(tenant: string, semanticKey: SemanticKey): { answer: CachedAnswer; similarity: number } | { rejected: Exclude<GuardVerdict, null>; similarity: number } | null {
     if (!this.#semantic) return null;
+    this.flush();
     const match = this.#semantic.lookup(scoped(tenant, semanticKey.context), semanticKey.prompt);
     if (!match || !match.hit) return match;
     const answer = this.#entries.get(match.value);
@@ -111,9 +114,24 @@ export class ResponseCache {
     if (!keys) this.#keysByTenant.set(tenant, (keys = new Set()));
     keys.delete(fullKey);
     keys.add(fullKey);
-    if (semanticKey && this.#semantic) answer.semantic = this.#semantic.store(scoped(tenant, semanticKey.context), semanticKey.prompt, fullKey);
+    const semantic = this.#semantic;
+    // The HNSW insert (and what is left of the prompt's analysis) is the larger part of a store: it
+    // waits until the answer is on its way, unless a lookup needs the index first.
+    this.#pending.push(() => {
+      if (this.#entries.peek(fullKey) !== answer) return;
+      if (semanticKey && semantic) answer.semantic = semantic.store(scoped(tenant, semanticKey.context), semanticKey.prompt, fullKey);
+      // By the next turn the engine has usually finished the receipt: keep the two fields a hit
+      // needs and let the receipt go, rather than hold one (a few KB) for every entry never served.
+      if (parts.origin !== null && parts.origin.duration_ms !== undefined && !resolveOrigin(answer).ok) this.evict(answer);
+    });
+    if (this.#pending.length === 1) setImmediate(() => this.flush());
     while (keys.size > this.#maxEntriesPerTenant) this.#entries.delete(keys.values().next().value!);
     return answer;
+  }
+
+  /** Makes the semantic inserts still waiting (see `store`); lookups call it first, so they see every answer stored before them. */
+  flush(): void {
+    for (const insert of this.#pending.splice(0)) insert();
   }
 
   /** Drops an entry that must not be served (its original request failed, or its model is excluded). */

@@ -1,7 +1,7 @@
 import { createHashedEmbedder, type Embedder, type PromptEmbedding } from './hashed-embedder.js';
 import { SemanticIndex } from './semantic-index.js';
 import { promptWords, STRICT_MARGIN, verifyParaphrase, type ParaphraseEvidence, type PromptWords } from './paraphrase-verifier.js';
-import { compareSlots, extractSlots, type GuardVerdict, type PromptSlots } from './slot-guard.js';
+import { compareSlots, extractNumbers, extractSlots, sameNumbers, type GuardVerdict, type PromptSlots } from './slot-guard.js';
 
 export interface SemanticCacheOptions {
   /**
@@ -39,7 +39,10 @@ export interface SemanticEntryHandle {
 
 interface StoredPrompt<T> {
   value: T;
-  slots: PromptSlots;
+  /** The numbers slot, compared first: most near neighbours a guard refuses differ in it. */
+  numbers: readonly string[];
+  /** Every slot, extracted the first time a lookup's numbers agree with this prompt's (most stored prompts are never that close to another). */
+  slots?: PromptSlots;
   /** The prompt, for its words: read only when a lookup below the threshold needs the verifier. */
   prompt: string;
   words?: PromptWords;
@@ -48,6 +51,7 @@ interface StoredPrompt<T> {
 /** What the cache reads off a prompt; each part computed when first needed. */
 interface PromptAnalysis {
   embedding: PromptEmbedding;
+  numbers?: readonly string[];
   slots?: PromptSlots;
   words?: PromptWords;
 }
@@ -106,7 +110,7 @@ export class SemanticCache<T> {
       this.#scopes.set(scope, index);
     }
     const analysis = this.#analysis(prompt);
-    const stored: StoredPrompt<T> = { value, slots: (analysis.slots ??= extractSlots(prompt)), prompt, ...(analysis.words && { words: analysis.words }) };
+    const stored: StoredPrompt<T> = { value, numbers: this.#numbers(prompt, analysis), prompt, ...(analysis.slots && { slots: analysis.slots }), ...(analysis.words && { words: analysis.words }) };
     const label = index.add({ embedding: analysis.embedding, value: stored });
     return { scope, label };
   }
@@ -116,6 +120,10 @@ export class SemanticCache<T> {
     if (!index) return;
     index.remove(handle.label);
     if (index.size === 0) this.#scopes.delete(handle.scope);
+  }
+
+  #numbers(prompt: string, analysis: PromptAnalysis): readonly string[] {
+    return (analysis.numbers ??= analysis.slots?.numbers ?? extractNumbers(prompt));
   }
 
   #analysis(prompt: string): PromptAnalysis {
@@ -140,12 +148,16 @@ export class SemanticCache<T> {
     const candidates = index.search(analysis.embedding).filter((match) => match.similarity >= floor);
     if (candidates.length === 0) return null;
     const words = this.#verify && candidates.some((match) => match.similarity < this.threshold) ? (analysis.words ??= promptWords(prompt)) : null;
-    const slots = this.#guard ? (analysis.slots ??= extractSlots(prompt)) : null;
+    // The guard in two steps: numbers first (compareSlots reads them first, so a difference there is
+    // its verdict too), every slot only for a candidate whose numbers agree.
+    const numbers = this.#guard ? this.#numbers(prompt, analysis) : null;
     let firstRejection: SemanticMatch<T> | null = null;
     for (const match of candidates) {
       const evidence = words ? verifyParaphrase(words, (match.value.words ??= promptWords(match.value.prompt)), match.similarity, this.threshold) : match.similarity >= this.threshold ? 'similarity' : null;
       if (evidence === null) continue;
-      const verdict = slots ? compareSlots(slots, match.value.slots) : null;
+      const stored = match.value;
+      let verdict: GuardVerdict = null;
+      if (numbers) verdict = sameNumbers(numbers, stored.numbers) ? compareSlots((analysis.slots ??= extractSlots(prompt)), (stored.slots ??= extractSlots(stored.prompt))) : 'numbers';
       if (verdict === null) return { hit: true, value: match.value.value, similarity: match.similarity, evidence };
       firstRejection ??= { hit: false, rejected: verdict, similarity: match.similarity };
     }

@@ -125,4 +125,21 @@ describe('limits keyed by tenant and key id', () => {
       await expect(rateLimit.wrapRequest!(testExchange({ tenant: name, apiKeyId: name }), async () => responseWith(usage(1, 1))), name).rejects.toBeInstanceOf(RateLimitedError);
     }
   });
+  it('answers without waiting for the token correction, which still lands', async () => {
+    const memory = createMemoryCounterStore({ now: () => start });
+    const corrections: Array<() => void> = [];
+    // A store whose adjust (the TPM correction) answers only when the test says so, as a slow Redis would.
+    const slowAdjust: CounterStore = { ...memory, adjust: (key, delta, ttlMs) => new Promise((resolve) => corrections.push(() => void memory.adjust(key, delta, ttlMs).then(resolve))) };
+    const rateLimit = createRateLimitMiddleware({ store: slowAdjust, now: () => start, global: { tokensPerMinute: 100_000 } });
+    const exchange = testExchange({ request: testRequest(396, { max_tokens: 100 }) });
+    const result = await rateLimit.wrapRequest!(exchange, async () => responseWith(usage(100, 20)));
+    expect(result.type).toBe('response');
+    expect(corrections).toHaveLength(1);
+    // The estimate (100 prompt + 100 output tokens) stays counted until the correction to the real 120 lands.
+    corrections[0]!();
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = testExchange({ request: testRequest(396, { max_tokens: 100 }) });
+    await rateLimit.wrapRequest!(next, async () => responseWith(usage(100, 20)));
+    expect(next.responseHeaders['x-ratelimit-remaining-tokens']).toBe(String(100_000 - 120 - 200));
+  });
 });

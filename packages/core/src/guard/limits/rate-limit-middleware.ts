@@ -150,7 +150,9 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
       if (tokenCounters.length === 0) return result;
       if (result.type === 'response') {
         const { usage } = usageOfResponse(result.response, promptTokens);
-        await correct(usage.prompt_tokens + usage.completion_tokens).catch(ignoreSettleFailure);
+        // Not awaited: the answer does not wait for a store round trip whose total it never reads. The
+        // estimate stays counted until the correction lands, so the limit errs on the strict side.
+        void correct(usage.prompt_tokens + usage.completion_tokens).catch(ignoreSettleFailure);
         return result;
       }
       return { type: 'stream', stream: trackStreamUsage(result.stream, promptTokens, (usage) => correct(usage.prompt_tokens + usage.completion_tokens)) };

@@ -77,9 +77,18 @@ describe('PII detection', () => {
       'sk_live_abcdefghijklmnop1234',
       'xoxb-1234567890-abcdefghij',
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      // One of each remaining pattern: the prefix pass in front of them (secret-detector.ts) must let each through.
+      'ASIAIOSFODNN7EXAMPLE',
+      'gho_abcdefghijklmnopqrstuvwxyz0123456789',
+      'github_pat_abcdefghijklmnopqrstuvwxyz0123',
+      'rk_test_abcdefghijklmnop1234',
+      'whsec_abcdefghijklmnopqrstuvwxyz',
+      'https://hooks.slack.com/services/T000/B000/XXXXXXXX',
+      'AIzaSyA1234567890abcdefghijklmnopqrstuv',
     ];
     for (const key of keys) expect(found(`key=${key} ok`)).toEqual([['API_KEY', key]]);
     expect(found('Authorization: Bearer abcdefghijklmnop123456')).toEqual([['API_KEY', 'abcdefghijklmnop123456']]);
+    expect(found('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toEqual([['API_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']]);
   });
 
   it('applies custom patterns before built-in detectors', () => {
