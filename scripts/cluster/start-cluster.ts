@@ -214,7 +214,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         if (replicas.every((replica) => replica.process === undefined || seen.get(replica.name)?.startsWith('UP'))) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      throw new Error(`the balancer did not see every replica up: ${JSON.stringify(Object.fromEntries(await states()))}`);
+      // What a replica that stayed down last said (its exit, a stack, an outage line) is what to read next.
+      const seen = await states();
+      const down = replicas.filter((replica) => replica.process !== undefined && !seen.get(replica.name)?.startsWith('UP'));
+      const said = down.map((replica) => `${replica.name} (exit code ${replica.process?.exitCode ?? 'none: still running'}), its last lines:\n${(output.get(replica) ?? '').split('\n').slice(-8).join('\n')}`).join('\n');
+      throw new Error(`the balancer did not see every replica up: ${JSON.stringify(Object.fromEntries(seen))}\n${said}`);
     },
     async close() {
       await Promise.all(replicas.map((replica) => stop(replica)));
