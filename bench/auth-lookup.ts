@@ -20,29 +20,29 @@ function linearScan(key: string): ApiKeyEntry | undefined {
 }
 
 /** Median of seven batches, in microseconds per call, after a warm-up. */
-function measure(run: () => void, iterations: number): number {
-  for (let index = 0; index < Math.min(iterations, 500); index++) run();
+async function measure(run: () => unknown, iterations: number): Promise<number> {
+  for (let index = 0; index < Math.min(iterations, 500); index++) await run();
   const batches: number[] = [];
   for (let batch = 0; batch < 7; batch++) {
     const started = performance.now();
-    for (let index = 0; index < iterations; index++) run();
+    for (let index = 0; index < iterations; index++) await run();
     batches.push(((performance.now() - started) * 1000) / iterations);
   }
   return batches.sort((a, b) => a - b)[3]!;
 }
 
 const index = createApiKeyIndex(keys);
-const refuse = () => {
+const refuse = async () => {
   try {
-    index.authenticate(wrong);
+    await index.authenticate(wrong);
   } catch {
     // the 401 is the point
   }
 };
 const rows: Array<[string, number]> = [
-  ['linear scan (before), wrong key', measure(() => void linearScan('sk-bench-wrong-key'), 200)],
-  ['indexed (now), wrong key', measure(refuse, 20_000)],
-  ['indexed (now), right key', measure(() => void index.authenticate(right), 20_000)],
+  ['linear scan (before), wrong key', await measure(() => void linearScan('sk-bench-wrong-key'), 200)],
+  ['indexed (now), wrong key', await measure(refuse, 20_000)],
+  ['indexed (now), right key', await measure(() => index.authenticate(right), 20_000)],
 ];
 console.log('auth with 10,000 keys configured: microseconds per request (median of 7 batches)');
 for (const [label, microseconds] of rows) console.log(`${label.padEnd(36)} ${microseconds.toFixed(2).padStart(10)} µs`);

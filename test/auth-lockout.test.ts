@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
 import { createKeyManagement, hashApiKey, type KeyManagement } from '@routekit/http';
-import { openSqliteDatabase, type SqlDatabase } from '@routekit/operations';
+import { createRedisFailedAuthLockout, openSqliteDatabase, type FailedAuthLockout, type SqlDatabase } from '@routekit/operations';
 import { startGateway, type RunningGateway } from './start-gateway.js';
 
 // Issue 20, item 5: behind a load balancer without trustedProxies every caller has one address,
@@ -115,5 +116,54 @@ describe('static apiKeys get the same throttling', () => {
     for (let attempt = 0; attempt < 9; attempt += 1) expect((await statusOf(gateway.url, `sk-static-guess-${attempt}`)).status).toBe(401);
     expect(await statusOf(gateway.url, 'sk-static-guess-10')).toMatchObject({ status: 429, code: 'too_many_failed_attempts' });
     expect((await statusOf(gateway.url, 'sk-static-right-key')).status).toBe(200);
+  });
+});
+
+describe('replicas share one lockout on Redis', () => {
+  let mock: MockUpstream;
+  let database: SqlDatabase;
+  const opened: FailedAuthLockout[] = [];
+  const gateways: RunningGateway[] = [];
+  /** A lockout on the test Redis, as every replica of one gateway opens it (`openSharedStores(...).lockout`). */
+  const shared = (prefix: string) => {
+    const lockout = createRedisFailedAuthLockout({ prefix, maxFailures: 6 });
+    opened.push(lockout);
+    return lockout;
+  };
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    database = openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-lockout-')), 'routekit.db') });
+  });
+  afterAll(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.close()));
+    await Promise.all(opened.map((lockout) => lockout.close?.()));
+    await mock.close();
+    await database.close();
+  });
+
+  it('locks an address after the static keys’ failures through two replicas add up, on both, while the right key still works', async () => {
+    const options = { providers: [{ id: 'openai', kind: 'openai' as const, baseUrl: mock.url }], apiKeys: [{ id: 'app', hash: hashApiKey('sk-shared-right-key'), tenant: 'acme' }], logger: false as const };
+    const prefix = `routekit-test:auth-lockout-${randomUUID()}:`;
+    const [first, second] = [await startGateway('express', { ...options, apiKeyLockout: shared(prefix) }), await startGateway('koa', { ...options, apiKeyLockout: shared(prefix) })];
+    gateways.push(first!, second!);
+    // Five wrong keys, alternating: each replica alone has seen three at most.
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await statusOf((attempt % 2 === 0 ? first : second)!.url, `sk-shared-guess-${attempt}`)).status).toBe(401);
+    expect(await statusOf(second!.url, 'sk-shared-guess-5')).toMatchObject({ status: 429, code: 'too_many_failed_attempts', retryAfter: '900' });
+    expect((await statusOf(first!.url, 'sk-shared-guess-6')).status).toBe(429);
+    expect((await statusOf(first!.url, 'sk-shared-right-key')).status).toBe(200);
+    expect((await statusOf(second!.url, 'sk-shared-right-key')).status).toBe(200);
+  });
+
+  it('does the same for durable keys and the admin key of key management', async () => {
+    const prefix = `routekit-test:auth-lockout-${randomUUID()}:`;
+    const replicas = [await createKeyManagement({ database, adminKey, lockout: shared(prefix) }), await createKeyManagement({ database, adminKey, lockout: shared(prefix) })];
+    const [first, second] = await Promise.all(replicas.map((keyManagement) => startGateway('express', { providers: [{ id: 'openai', kind: 'openai', baseUrl: mock.url }], keyManagement, logger: false })));
+    gateways.push(first!, second!);
+    const created = (await (await fetch(`${first!.url}/v1/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'acme' }) })).json()) as { key: string };
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await statusOf((attempt % 2 === 0 ? first : second)!.url, `sk-durable-guess-${attempt}`)).status).toBe(401);
+    expect(await statusOf(second!.url, 'sk-durable-guess-5')).toMatchObject({ status: 429, code: 'too_many_failed_attempts' });
+    expect((await statusOf(first!.url, 'sk-durable-guess-6')).status).toBe(429);
+    expect((await statusOf(first!.url, created.key)).status).toBe(200);
+    expect((await statusOf(second!.url, adminKey)).status).toBe(200);
   });
 });

@@ -23,6 +23,10 @@ let dead: MockUpstream;
 let slow: MockUpstream;
 let cluster: Cluster;
 let database: pg.Client;
+// A second, small cluster with durable keys (ROUTEKIT_ADMIN_KEY), which replace static apiKeys: it
+// starts beside the first and is closed after its one test, before the load tests below.
+const adminKey = `cluster-admin-${run}-${randomUUID()}`;
+let keyed: Cluster | undefined;
 
 /** The official client for one tenant's key, through the balancer (or one replica), never retrying: every failure counts. */
 function client(name: keyof typeof tenants, baseUrl = cluster.url): OpenAI {
@@ -37,6 +41,14 @@ beforeAll(async () => {
   await database.connect();
   // ROUTEKIT_CLUSTER_LOG=FILE keeps HAProxy's line per request and the replicas' output there.
   const logFile = process.env.ROUTEKIT_CLUSTER_LOG;
+  const keyedCluster = startCluster({
+    environment: { ROUTEKIT_ADMIN_KEY: adminKey },
+    config: {
+      providers: [{ id: 'openai', kind: 'openai', baseUrl: fast.url, apiKey: 'test' }],
+      redis: { url: redisUrl, prefix: `routekit-test:cluster-keyed-${run}:` },
+      database: postgresUrl,
+    },
+  });
   cluster = await startCluster({
     ...(logFile !== undefined && { requestLog: true, log: (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`) }),
     config: {
@@ -54,13 +66,45 @@ beforeAll(async () => {
       database: postgresUrl,
     },
   });
+  keyed = await keyedCluster;
 }, 60_000);
 
 afterAll(async () => {
+  await keyed?.close();
   await cluster?.close();
   await database?.end();
   await Promise.all([fast?.close(), dead?.close(), slow?.close()]);
 }, 30_000);
+
+describe('three replicas with durable keys behind HAProxy', () => {
+  afterAll(async () => {
+    await keyed?.close();
+    keyed = undefined;
+  }, 30_000);
+
+  it('lock the attacker\'s address on every replica after 10 wrong keys in total, not 10 per replica, while the admin key still works', async () => {
+    const attempt = async (apiKey: string) => {
+      const answer = new OpenAI({ baseURL: `${keyed!.url}/v1`, apiKey, maxRetries: 0, timeout: 30_000 }).chat.completions.create({ model, messages: [{ role: 'user', content: 'Hello' }] }).withResponse();
+      const { status, headers } = await answer.then(
+        ({ response }) => ({ status: response.status, headers: response.headers }),
+        (error: APIError) => ({ status: error.status, headers: error.headers! }),
+      );
+      return { status, replica: headers.get('x-routekit-replica')!, retryAfter: headers.get('retry-after') };
+    };
+    // Round robin: the nine failures before the lock are three per replica, far from ten on any one.
+    const failures = [];
+    for (let guess = 0; guess < 9; guess += 1) failures.push(await attempt(`wrong-guess-${run}-${guess}`));
+    expect(failures.map((failure) => failure.status)).toEqual(Array(9).fill(401));
+    expect(new Set(failures.map((failure) => failure.replica))).toEqual(new Set(keyed!.replicas.map((replica) => replica.name)));
+    expect(await attempt(`wrong-guess-${run}-9`)).toMatchObject({ status: 429, retryAfter: '900' });
+    const locked = [await attempt(`wrong-guess-${run}-10`), await attempt(`wrong-guess-${run}-11`), await attempt(`wrong-guess-${run}-12`)];
+    expect(locked.map((failure) => failure.status)).toEqual([429, 429, 429]);
+    expect(new Set(locked.map((failure) => failure.replica))).toEqual(new Set(keyed!.replicas.map((replica) => replica.name)));
+    const admitted = [await attempt(adminKey), await attempt(adminKey), await attempt(adminKey)];
+    expect(admitted.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(new Set(admitted.map((answer) => answer.replica))).toEqual(new Set(keyed!.replicas.map((replica) => replica.name)));
+  });
+});
 
 describe('three replicas behind HAProxy', () => {
   it('admit exactly 100 of 300 concurrent requests at 100 RPM, and never spend above the limit', async () => {

@@ -37,17 +37,17 @@ describe('address matching and the client address', () => {
 });
 
 describe('failed-attempt lockout', () => {
-  it('locks an address after N failures within the window, for the lock time, and forgets old failures', () => {
+  it('locks an address after N failures within the window, for the lock time, and forgets old failures', async () => {
     const lockout = createFailedAuthLockout({ maxFailures: 3, windowSeconds: 60, lockSeconds: 120 });
-    expect(lockout.recordFailure('a', 0)).toBeNull();
-    expect(lockout.recordFailure('a', 70_000)).toBeNull();
-    expect(lockout.recordFailure('a', 80_000)).toBeNull();
-    expect(lockout.lockedFor('a', 80_000)).toBeNull();
-    expect(lockout.recordFailure('a', 90_000)).toBe(120);
-    expect(lockout.lockedFor('a', 90_000)).toBe(120);
-    expect(lockout.lockedFor('b', 90_000)).toBeNull();
-    expect(lockout.lockedFor('a', 209_999)).toBe(1);
-    expect(lockout.lockedFor('a', 210_000)).toBeNull();
+    expect(await lockout.recordFailure('a', 0)).toBeNull();
+    expect(await lockout.recordFailure('a', 70_000)).toBeNull();
+    expect(await lockout.recordFailure('a', 80_000)).toBeNull();
+    expect(await lockout.lockedFor('a', 80_000)).toBeNull();
+    expect(await lockout.recordFailure('a', 90_000)).toBe(120);
+    expect(await lockout.lockedFor('a', 90_000)).toBe(120);
+    expect(await lockout.lockedFor('b', 90_000)).toBeNull();
+    expect(await lockout.lockedFor('a', 209_999)).toBe(1);
+    expect(await lockout.lockedFor('a', 210_000)).toBeNull();
   });
 });
 

@@ -46,6 +46,20 @@ describe('the shared stores from ROUTEKIT_REDIS_URL or the config file', () => {
     // The result is a valid config.
     expect(() => validateRouterConfig(config)).not.toThrow();
   });
+
+  it('share the failed-key lockout: static apiKeys get it, and two gateways on one Redis count failures together', async () => {
+    const prefix = `routekit-test:${randomUUID()}:`;
+    const [first, second] = [open({ url, prefix })!, open({ url, prefix })!];
+    const keyed = first.apply(validateRouterConfig({ apiKeys: [{ id: 'app', hash: 'a'.repeat(64), tenant: 'acme' }] }));
+    expect(keyed.apiKeyLockout).toBe(first.lockout);
+    expect(() => validateRouterConfig(keyed)).not.toThrow();
+    expect(first.apply(validateRouterConfig({})).apiKeyLockout).toBeUndefined();
+    const now = Date.now();
+    for (let failure = 0; failure < 9; failure += 1) await (failure % 2 === 0 ? first : second).lockout.recordFailure('address:198.51.100.4', now);
+    expect(await first.lockout.lockedFor('address:198.51.100.4', now)).toBeNull();
+    expect(await second.lockout.recordFailure('address:198.51.100.4', now)).toBe(900);
+    expect(await first.lockout.lockedFor('address:198.51.100.4', now)).toBe(900);
+  });
 });
 
 describe('/ready and /health with a shared Redis', () => {

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AuthenticationError, ConfigurationError, RateLimitedError } from '@routekit/core';
-import { createFailedAuthLockout, type LockoutOptions } from '@routekit/operations';
+import { lockoutFrom, type FailedAuthLockout, type LockoutOptions } from '@routekit/operations';
 
 /** An API key the gateway accepts. Only its SHA-256 hash is kept. */
 export interface ApiKeyEntry {
@@ -24,8 +24,8 @@ export interface Caller {
 
 /** The gateway's accepted keys, indexed so that checking one costs the same with 10 keys or 10,000. */
 export interface ApiKeyIndex {
-  /** The caller a request's key belongs to; throws `AuthenticationError` (401) otherwise. */
-  authenticate(request: IncomingMessage): Caller;
+  /** The caller a request's key belongs to; rejects with `AuthenticationError` (401), or `RateLimitedError` (429) while the address is locked. */
+  authenticate(request: IncomingMessage): Promise<Caller>;
 }
 
 /** The SHA-256 hex digest under which a key is stored. */
@@ -45,14 +45,16 @@ const slotBytes = 8;
  *
  * Failed attempts are throttled per client address as durable keys are (10 in 5 minutes lock that
  * address's failing attempts for 15 minutes, with 429 and Retry-After); a right key is always
- * admitted, so one caller's wrong keys never lock out the others behind the same address.
+ * admitted, so one caller's wrong keys never lock out the others behind the same address. Pass
+ * `lockout: createRedisFailedAuthLockout(...)` (or `openSharedStores(...).lockout`) so that replicas
+ * count failures together.
  *
  * @example
  * const index = createApiKeyIndex([{ id: 'ci', hash: hashApiKey(process.env.CI_KEY!), tenant: 'acme' }]);
- * const caller = index.authenticate(request); // { tenant: 'acme', apiKeyId: 'ci' }
+ * const caller = await index.authenticate(request); // { tenant: 'acme', apiKeyId: 'ci' }
  */
-export function createApiKeyIndex(keys: readonly ApiKeyEntry[], options: { lockout?: LockoutOptions | false; now?: () => number } = {}): ApiKeyIndex {
-  const lockout = options.lockout === false ? undefined : createFailedAuthLockout(options.lockout);
+export function createApiKeyIndex(keys: readonly ApiKeyEntry[], options: { lockout?: LockoutOptions | FailedAuthLockout | false; now?: () => number } = {}): ApiKeyIndex {
+  const lockout = lockoutFrom(options.lockout);
   const clock = options.now ?? Date.now;
   if (keys.length === 0) {
     throw new ConfigurationError('apiKeys is empty, which would refuse every request; omit apiKeys for an open gateway, or add a key: { id, hash: hashApiKey(key), tenant }.', { key: 'apiKeys' });
@@ -70,7 +72,7 @@ export function createApiKeyIndex(keys: readonly ApiKeyEntry[], options: { locko
   });
   const dummy = Buffer.alloc(32);
   return {
-    authenticate(request) {
+    async authenticate(request) {
       const key = presentedKey(request);
       if (key === undefined) throw new AuthenticationError('Missing API key: send Authorization: Bearer <key>.', { code: 'missing_api_key' });
       const digest = createHash('sha256').update(key).digest();
@@ -80,8 +82,10 @@ export function createApiKeyIndex(keys: readonly ApiKeyEntry[], options: { locko
       const address = request.socket.remoteAddress;
       if (lockout !== undefined && address !== undefined) {
         const now = clock();
-        lockout.recordFailure(address, now);
-        const retryAfter = lockout.lockedFor(address, now);
+        // The same subject as durable keys' lockout, so one shared store serves both.
+        const subject = `address:${address}`;
+        await lockout.recordFailure(subject, now);
+        const retryAfter = await lockout.lockedFor(subject, now);
         if (retryAfter !== null) throw new RateLimitedError('Too many failed authentication attempts; try again later.', { limit: 'failed_authentication', retryAfterSeconds: retryAfter, code: 'too_many_failed_attempts' });
       }
       throw new AuthenticationError('The API key is not valid.');

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger, withTimeout } from '@routekit/core';
-import { recommendationsReport } from '@routekit/operations';
+import { recommendationsReport, type FailedAuthLockout } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
 import { embeddingsRoute } from './embeddings-route.js';
@@ -24,6 +24,8 @@ export interface HttpBridgeOptions {
   engine: Engine;
   /** API keys (hashed) the gateway accepts; open when omitted. An empty list is a configuration error. */
   apiKeys?: ApiKeyEntry[];
+  /** Where failed `apiKeys` attempts are counted per address; replicas share one (`openSharedStores(...).lockout`). Default: process memory, 10 in 5 minutes lock for 15. */
+  apiKeyLockout?: FailedAuthLockout;
   /** Durable API keys, tenant routing preferences, the audit log and the admin API (`await createKeyManagement({ database })`); it authenticates every request instead of `apiKeys`. */
   keyManagement?: KeyManagement;
   /** Largest request body accepted, in bytes, before and after decoding gzip/deflate/br. Default 4 MiB (room for a few inline images). */
@@ -82,7 +84,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
   const { engine } = options;
   const prefix = options.prefix ?? '';
   const limit = options.bodyLimitBytes ?? 4 * 1024 * 1024;
-  const keys = options.apiKeys === undefined ? undefined : createApiKeyIndex(options.apiKeys);
+  const keys = options.apiKeys === undefined ? undefined : createApiKeyIndex(options.apiKeys, { ...(options.apiKeyLockout && { lockout: options.apiKeyLockout }) });
   const logger = options.logger === false ? undefined : (options.logger ?? createJsonLogger());
   const metrics = options.metrics === true ? createGatewayMetrics() : undefined;
   if (logger !== undefined) engine.onReceipt((receipt) => logger.info(requestLogFields(receipt), 'request'));

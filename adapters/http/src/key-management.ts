@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { ConfigurationError, type CounterStore, type Engine, type EngineMiddleware, type ExchangeInput, parseConfig, type SpendAlert } from '@routekit/core';
-import { type ApiKeyStore, applyAccessPolicy, type AuditLog, type AuthenticatedKey, cidrListSchema, type ContentRetention, createContentRetention, createKeyAuthenticator, createKeyLimits, createSqlApiKeyStore, createSqlAuditLog, createSqlProviderKeyStore, createSqlTenantPreferenceStore, type KeyAuthenticator, masterKeyFromEnvironment, masterKeyVariable, type ProviderKeyStore, type SqlDatabase, type TenantPreferenceStore } from '@routekit/operations';
+import { type ApiKeyStore, applyAccessPolicy, type AuditLog, type AuthenticatedKey, cidrListSchema, type ContentRetention, createContentRetention, createKeyAuthenticator, createKeyLimits, createSqlApiKeyStore, createSqlAuditLog, createSqlProviderKeyStore, createSqlTenantPreferenceStore, type FailedAuthLockout, isFailedAuthLockout, type KeyAuthenticator, masterKeyFromEnvironment, masterKeyVariable, type ProviderKeyStore, type SqlDatabase, type TenantPreferenceStore } from '@routekit/operations';
 import { presentedKey, type Caller } from './authenticate.js';
 
 export interface KeyManagementOptions {
@@ -13,8 +13,13 @@ export interface KeyManagementOptions {
   adminTenant?: string;
   /** Proxies (CIDR ranges) whose `X-Forwarded-For` is believed for IP allowlists and lockout; none by default. */
   trustedProxies?: string[];
-  /** Failed attempts from one address before it is locked out (429 with Retry-After); `false` turns it off. Default 10 in 300 s lock for 900 s. */
-  lockout?: { maxFailures?: number; windowSeconds?: number; lockSeconds?: number } | false;
+  /**
+   * Failed attempts from one address (or on one key id) before it is locked out (429 with
+   * Retry-After): the numbers, counted in process memory; a lockout shared by replicas
+   * (`openSharedStores(...).lockout` or `createRedisFailedAuthLockout`); or `false` to turn it off.
+   * Default 10 in 300 s lock for 900 s, in memory.
+   */
+  lockout?: { maxFailures?: number; windowSeconds?: number; lockSeconds?: number } | FailedAuthLockout | false;
   /** How long a rotated key keeps working by default, in seconds. Default 86,400 (a day). */
   rotationOverlapSeconds?: number;
   /** Where keys' rate and spend counters live; share a Redis store between instances. Default: process memory. */
@@ -53,7 +58,7 @@ const optionsSchema = z.strictObject({
   adminKey: z.string().min(24, 'must be at least 24 characters').refine((key) => !key.startsWith('rk_'), 'must not start with rk_, which marks keys kept in the database').optional(),
   adminTenant: z.string().min(1).optional(),
   trustedProxies: cidrListSchema.optional(),
-  lockout: z.union([z.literal(false), z.strictObject({ maxFailures: z.number().int().positive().optional(), windowSeconds: z.number().positive().optional(), lockSeconds: z.number().positive().optional() })]).optional(),
+  lockout: z.union([z.literal(false), z.custom<FailedAuthLockout>(isFailedAuthLockout), z.strictObject({ maxFailures: z.number().int().positive().optional(), windowSeconds: z.number().positive().optional(), lockSeconds: z.number().positive().optional() })]).optional(),
   rotationOverlapSeconds: z.number().int().nonnegative().optional(),
   limitStore: z.custom<CounterStore>((value) => typeof value === 'object' && value !== null && typeof (value as CounterStore).reserve === 'function', 'must be a CounterStore').optional(),
   onSpendAlert: z.custom<(alert: SpendAlert) => void>((value) => typeof value === 'function', 'must be a function').optional(),
@@ -100,7 +105,7 @@ export async function createKeyManagement(options: KeyManagementOptions): Promis
     admin_key: adminKey === undefined ? 'none' : 'configured',
     admin_tenant: valid.adminTenant ?? 'default',
     trusted_proxies: valid.trustedProxies ?? [],
-    lockout: valid.lockout ?? {},
+    lockout: isFailedAuthLockout(valid.lockout) ? 'shared' : (valid.lockout ?? {}),
     rotation_overlap_seconds: valid.rotationOverlapSeconds ?? 86_400,
   };
   const [last] = await audit.list({ type: 'configuration.changed', newestFirst: true, limit: 1 });

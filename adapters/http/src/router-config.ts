@@ -3,6 +3,7 @@ import { ConfigurationError, type Engine, type EngineMiddleware, type EngineOpti
 import { createApiKeyIndex, type ApiKeyEntry } from './authenticate.js';
 import type { HttpBridgeOptions, ReadinessCheck } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
+import { type FailedAuthLockout, isFailedAuthLockout } from '@routekit/operations';
 
 /** Everything `routerMiddleware(config)` accepts: the engine's parts and the HTTP API's. */
 export interface RouterConfig extends Omit<HttpBridgeOptions, 'engine'>, FeatureOptions {
@@ -44,6 +45,7 @@ const gatewayShape = {
   providers: z.array(providerSchema).optional(),
   models: z.array(modelInfoSchema.strict()).optional(),
   apiKeys: z.array(apiKeySchema).optional(),
+  apiKeyLockout: z.custom<FailedAuthLockout>(isFailedAuthLockout, 'must be a FailedAuthLockout (createRedisFailedAuthLockout or openSharedStores(...).lockout)').optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
   prefix: z.string().regex(/^(\/[^/?#\s]+)*$/, 'must be empty or a path like /llm, without a trailing slash').optional(),
   logger: z.union([z.literal(false), z.custom<Logger>((value) => typeof value === 'object' && value !== null && ['error', 'warn', 'info', 'debug'].every((level) => typeof (value as Record<string, unknown>)[level] === 'function'), 'must be a logger with error, warn, info and debug (pino\'s signature), or false')]).optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError, createRedisBreakerStore, createRedisCacheFeed, createRedisCounterStore, createRedisKeyValueStore, parseConfig, type BreakerStore, type CacheFeed, type CounterStore, type KeyValueStore } from '@routekit/core';
+import { createRedisFailedAuthLockout, type FailedAuthLockout } from '@routekit/operations';
 import type { ReadinessCheck } from './http-bridge.js';
 import type { RouterConfig } from './router-config.js';
 
@@ -19,7 +20,8 @@ export const sharedStoresSchema = z.union([redisUrl, z.strictObject({ url: redis
  * The Redis-backed stores of one gateway process, opened from one URL, so that replicas behind a
  * load balancer share every piece of state that has a shared store: rate and spend limit counters
  * (`store`, and API keys' limits through `limitStore`), circuit breakers (`resilience.breakerStore`),
- * the exact cache (`cache.shared`) and the semantic cache's entries (`cache.feed`). A store is opened
+ * the exact cache (`cache.shared`), the semantic cache's entries (`cache.feed`) and the failed-key
+ * lockout (`apiKeyLockout`, and durable keys' through `createKeyManagement({ lockout })`). A store is opened
  * only for a feature that is on; `close()` releases every connection opened here.
  */
 export interface SharedStores {
@@ -27,6 +29,8 @@ export interface SharedStores {
   readonly where: string;
   /** The counter store for limits, also API keys' limits (`createKeyManagement({ limitStore })`). */
   readonly counters: CounterStore;
+  /** The failed-key lockout, so that `maxFailures` wrong keys in total lock an address on every replica (`createKeyManagement({ lockout })`, `apiKeyLockout`). */
+  readonly lockout: FailedAuthLockout;
   /** The config with every shared store a configured feature needs filled in (a store the config names itself is kept). */
   apply(config: RouterConfig): RouterConfig;
   /** For the bridge's `readiness`: `/ready` answers 503 while Redis is unreachable. */
@@ -70,11 +74,16 @@ export function createSharedStores(options: SharedStoresOptions): SharedStores {
   let counters: CounterStore | undefined;
   let breakers: BreakerStore | undefined;
   let feed: CacheFeed | undefined;
+  let lockout: FailedAuthLockout | undefined;
   return {
     where: url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'),
     get counters() {
       counters ??= open(createRedisCounterStore({ url, prefix }));
       return counters;
+    },
+    get lockout() {
+      lockout ??= open(createRedisFailedAuthLockout({ url, prefix }));
+      return lockout;
     },
     apply(config) {
       const limits = config.rateLimits !== undefined || config.spendLimits !== undefined;
@@ -83,6 +92,7 @@ export function createSharedStores(options: SharedStoresOptions): SharedStores {
       return {
         ...config,
         ...(limits && config.store === undefined && { store: this.counters }),
+        ...(config.apiKeys !== undefined && config.apiKeyLockout === undefined && { apiKeyLockout: this.lockout }),
         ...(breakerOn && config.resilience?.breakerStore === undefined && { resilience: { ...config.resilience, breakerStore: (breakers ??= open(createRedisBreakerStore({ url, prefix: `${prefix}breaker:` }))) } }),
         ...(cache !== undefined && {
           cache: {

@@ -22,7 +22,7 @@ const shared = openSharedStores(undefined);
 const routers = process.env.ROUTEKIT_ROUTER_FILE === undefined ? [] : process.env.ROUTEKIT_ROUTER_FILE.split(',');
 // ROUTEKIT_ADMIN_KEY turns on durable API keys on the same database (create them with `routekit keys
 // create --database <it>` or POST /v1/admin/keys); without it the gateway is open, as in the demo.
-const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters }) });
+const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters, lockout: shared.lockout }) });
 // ROUTEKIT_WEBHOOK_URL + ROUTEKIT_WEBHOOK_SECRET: signed events (breaker changes, limit warnings) from a durable outbox.
 const webhooks = await gatewayWebhooks(stored.database, undefined);
 // With durable keys, key.expiring goes out 7 days and 1 day before a key expires.

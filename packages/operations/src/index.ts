@@ -29,7 +29,8 @@ export { createSqlTenantPreferenceStore, parseTenantPreferences, tenantPreferenc
 export { applyAccessPolicy, isModelAllowed, type AccessRules } from './operations/access-policy.js';
 export { createKeyAuthenticator, invalidKeyMessage, type KeyAuthenticator, type KeyAuthenticatorOptions, type AuthenticatedKey, type PresentedCredentials } from './operations/key-authenticator.js';
 export { createKeyLimits, type KeyLimits, type KeyLimitsOptions } from './operations/key-limits.js';
-export { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './operations/failed-auth-lockout.js';
+export { createFailedAuthLockout, isFailedAuthLockout, lockoutFrom, type FailedAuthLockout, type LockoutOptions } from './operations/failed-auth-lockout.js';
+export { createRedisFailedAuthLockout, type RedisFailedAuthLockoutOptions } from './operations/redis-failed-auth-lockout.js';
 export { createAuditThrottle, type AuditThrottle, type AuditThrottleOptions } from './operations/audit-throttle.js';
 export { createAddressMatcher, normaliseAddress, type AddressMatcher } from './operations/address-matcher.js';
 export { clientAddress } from './operations/client-address.js';

@@ -69,7 +69,7 @@ export const serve: Command = {
       },
     };
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
-    const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters }) });
+    const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters, lockout: shared.lockout }) });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
     if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
     const { learning: learningSwitch, ...fromFileRest } = fromFile;

@@ -10,12 +10,28 @@ export interface LockoutOptions {
   maxAddresses?: number;
 }
 
-/** Failed-attempt counting per subject (`address:<ip>`, `key:<id>`), in process memory. */
+/**
+ * Failed-attempt counting per subject (`address:<ip>`, `key:<id>`): in process memory
+ * (`createFailedAuthLockout`) or on Redis, shared by every replica (`createRedisFailedAuthLockout`).
+ */
 export interface FailedAuthLockout {
   /** Seconds until the subject's lock ends, or `null` when it is not locked. */
-  lockedFor(subject: string, now: number): number | null;
-  /** Counts a failure; returns the lock's seconds when this failure locked the subject. */
-  recordFailure(subject: string, now: number): number | null;
+  lockedFor(subject: string, now: number): Promise<number | null>;
+  /** Counts a failure; resolves to the lock's seconds when this failure locked the subject (not when it was already locked). */
+  recordFailure(subject: string, now: number): Promise<number | null>;
+  /** Releases a connection the lockout opened. */
+  close?(): Promise<void>;
+}
+
+/** Whether a value is a ready lockout (rather than the options for one). */
+export function isFailedAuthLockout(value: unknown): value is FailedAuthLockout {
+  return typeof value === 'object' && value !== null && typeof (value as FailedAuthLockout).recordFailure === 'function' && typeof (value as FailedAuthLockout).lockedFor === 'function';
+}
+
+/** The lockout an authenticator uses: a ready one as it is, else one in memory with these options; `undefined` for `false`. */
+export function lockoutFrom(option: LockoutOptions | FailedAuthLockout | false | undefined): FailedAuthLockout | undefined {
+  if (option === false) return undefined;
+  return isFailedAuthLockout(option) ? option : createFailedAuthLockout(option);
 }
 
 /**
@@ -23,8 +39,10 @@ export interface FailedAuthLockout {
  * asks it only about requests that failed: a right key is always admitted, so one caller's wrong
  * keys never lock out another caller behind the same address (a load balancer without
  * `trustedProxies`); a locked subject's failures get 429 with Retry-After and no audit row each.
- * Failures during a lock keep counting, so a guesser that keeps going stays locked. State is per
- * process: N instances allow up to N times the failures; the shared audit log records them.
+ * Failures during a lock keep counting, so a guesser that keeps going stays locked. This one keeps
+ * its state in process memory: N instances would allow N times the failures, so replicas behind a
+ * load balancer share `createRedisFailedAuthLockout` instead (which falls back to this one while
+ * Redis is down).
  *
  * @example
  * const lockout = createFailedAuthLockout({ maxFailures: 5, windowSeconds: 60, lockSeconds: 300 });
@@ -38,12 +56,12 @@ export function createFailedAuthLockout(options: LockoutOptions = {}): FailedAut
   const entries = new Map<string, { failures: number[]; lockedUntil: number }>();
 
   return {
-    lockedFor(subject, now) {
+    async lockedFor(subject, now) {
       const entry = entries.get(subject);
       if (entry === undefined || entry.lockedUntil <= now) return null;
       return Math.max(1, Math.ceil((entry.lockedUntil - now) / 1000));
     },
-    recordFailure(subject, now) {
+    async recordFailure(subject, now) {
       const entry = entries.get(subject) ?? { failures: [], lockedUntil: 0 };
       entries.delete(subject);
       entry.failures = entry.failures.filter((time) => time > now - windowMs);

@@ -3,7 +3,7 @@ import { AuthenticationError, RateLimitedError, RoutekitError, StoreUnavailableE
 import { createAddressMatcher, type AddressMatcher } from './address-matcher.js';
 import { createAuditThrottle } from './audit-throttle.js';
 import { clientAddress } from './client-address.js';
-import { createFailedAuthLockout, type FailedAuthLockout, type LockoutOptions } from './failed-auth-lockout.js';
+import { lockoutFrom, type FailedAuthLockout, type LockoutOptions } from './failed-auth-lockout.js';
 import type { AuditLog } from './sql-audit-log.js';
 import { apiKeyStatus, type ApiKeyRecord, type ApiKeyStore } from './sql-api-key-store.js';
 
@@ -34,8 +34,12 @@ export interface KeyAuthenticatorOptions {
   keys: ApiKeyStore;
   /** Failed authentications are appended here. */
   audit?: AuditLog;
-  /** Lockout of failing attempts after repeated failures from one address or on one key id; `false` turns it off. Default 10 failures in 5 minutes lock for 15. */
-  lockout?: LockoutOptions | false;
+  /**
+   * Lockout of failing attempts after repeated failures from one address or on one key id: its
+   * options (in process memory), a ready lockout shared by replicas (`createRedisFailedAuthLockout`),
+   * or `false` to turn it off. Default 10 failures in 5 minutes lock for 15, in memory.
+   */
+  lockout?: LockoutOptions | FailedAuthLockout | false;
   /** Proxies (CIDR ranges) whose `X-Forwarded-For` is believed; none by default. */
   trustedProxies?: readonly string[];
   /** An admin key outside the database (e.g. `ROUTEKIT_ADMIN_KEY`), for bootstrapping; its tenant is `adminTenant`. */
@@ -65,7 +69,7 @@ export const invalidKeyMessage = 'The API key is not valid.';
  */
 export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
   const clock = options.now ?? Date.now;
-  const lockout: FailedAuthLockout | undefined = options.lockout === false ? undefined : createFailedAuthLockout(options.lockout);
+  const lockout: FailedAuthLockout | undefined = lockoutFrom(options.lockout);
   const trustedProxies: AddressMatcher | undefined = options.trustedProxies === undefined || options.trustedProxies.length === 0 ? undefined : createAddressMatcher(options.trustedProxies);
   const adminDigest = options.adminKey === undefined ? undefined : createHash('sha256').update(options.adminKey).digest();
   const allowlists = new Map<string, { ranges: string; matcher: AddressMatcher }>();
@@ -84,11 +88,11 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions) {
 
   async function refuse(reason: string, keyId: string | null, address: string | undefined, now: number): Promise<never> {
     const subjects = [...(address === undefined ? [] : [`address:${address}`]), ...(keyId === null ? [] : [`key:${keyId}`])];
-    const locked = lockout === undefined ? [] : subjects.map((subject) => [subject, lockout.recordFailure(subject, now)] as const).filter(([, seconds]) => seconds !== null);
+    const locked = lockout === undefined ? [] : (await Promise.all(subjects.map(async (subject) => [subject, await lockout.recordFailure(subject, now)] as const))).filter(([, seconds]) => seconds !== null);
     // One series per address and reason: a guesser inventing key ids must not open a series per id.
     await throttledAudit?.append(`auth.failed|${address ?? ''}|${reason}`, { type: 'auth.failed', actor: keyId ?? 'anonymous', target: keyId, address: address ?? null, detail: { reason } });
     for (const [subject, seconds] of locked) await options.audit?.append({ type: 'auth.locked_out', actor: 'anonymous', target: subject.startsWith('key:') ? keyId : null, address: address ?? null, detail: { lock_seconds: seconds, by: subject.startsWith('key:') ? 'key' : 'address' } });
-    const retryAfter = Math.max(0, ...subjects.map((subject) => lockout?.lockedFor(subject, now) ?? 0));
+    const retryAfter = Math.max(0, ...(await Promise.all(subjects.map(async (subject) => (await lockout?.lockedFor(subject, now)) ?? 0))));
     if (retryAfter > 0) {
       throw new RateLimitedError('Too many failed authentication attempts; try again later.', { limit: 'failed_authentication', retryAfterSeconds: retryAfter, code: 'too_many_failed_attempts' });
     }
