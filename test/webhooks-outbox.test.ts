@@ -1,6 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import type { ChatResult } from '../packages/core/src/pipeline/chat-result.js';
 import { createWebhookOutbox } from '../packages/operations/src/webhooks/webhook-outbox.js';
 import { createWebhookNotifier, keyExpiryNoticeDue } from '../packages/operations/src/webhooks/webhook-notifier.js';
 import { crossedRateLimitWarnings, type RateLimitWarning } from '../packages/core/src/guard/limits/rate-limit-warnings.js';
+import { startReceiver } from './webhook-receiver.js';
 import { verifyWebhookSignature, webhookIdHeader, webhookSignatureHeader } from '../packages/operations/src/webhooks/webhook-signature.js';
 import type { WebhookEvent } from '../packages/operations/src/webhooks/webhook-events.js';
 import { closedAfterSuite, databasesUnderTest } from '../packages/operations/src/storage/sql-database-suite.js';
@@ -21,43 +20,6 @@ const run = `${process.pid}-${Date.now().toString(36)}`;
 const secret = 'whsec_test_0123456789abcdef';
 let endpointCounter = 0;
 const endpointId = () => `test-${run}-${(endpointCounter += 1)}`;
-
-interface Received {
-  body: string;
-  headers: IncomingMessage['headers'];
-  verified: boolean;
-}
-
-/** A receiver on 127.0.0.1 that verifies each delivery and answers with the next planned status. */
-async function startReceiver(plan: Array<number | 'hang'> = []): Promise<{ url: string; received: Received[]; hung: ServerResponse[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const hung: ServerResponse[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const header = request.headers[webhookSignatureHeader];
-      const verified = verifyWebhookSignature({ secret, body, header: typeof header === 'string' ? header : undefined });
-      received.push({ body, headers: request.headers, verified });
-      const next = plan.shift() ?? 200;
-      if (next === 'hang') return void hung.push(response);
-      response.statusCode = verified ? next : 400;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    hung,
-    close: () => new Promise<void>((resolve) => {
-      for (const response of hung) response.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 const spendAlert = { type: 'spend_threshold' as const, scope: 'tenant' as const, id: 'acme', limit: 'daily_usd', limit_usd: 10, spent_usd: 8.2, threshold_percent: 80, window_start: '2026-12-02T00:00:00.000Z' };
 
@@ -68,7 +30,7 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
   const database = closedAfterSuite(open, (value) => value.execute('DELETE FROM routekit_webhook_outbox WHERE endpoint_id LIKE $1', [`test-${run}-%`]));
 
   it('delivers a signed JSON event that the receiver verifies, and marks it delivered', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(secret);
     const id = endpointId();
     const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }] });
     const notifier = createWebhookNotifier({ outbox });
@@ -102,7 +64,7 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
   });
 
   it('retries with exponential backoff after two failures and delivers on the third attempt', async () => {
-    const receiver = await startReceiver([500, 503, 200]);
+    const receiver = await startReceiver(secret, [500, 503, 200]);
     let now = Date.now();
     const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id: endpointId(), url: receiver.url, secret }], baseDelayMs: 1_000, now: () => now, random: () => 0.5 });
     const eventId = await outbox.enqueue('service.status', { endpoint: 'openai/gpt-4.1', from: 'closed', to: 'open', status: 'outage' });
@@ -127,7 +89,7 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
   });
 
   it('marks a delivery dead after maxAttempts and stops sending it', async () => {
-    const receiver = await startReceiver([500, 500, 500, 500]);
+    const receiver = await startReceiver(secret, [500, 500, 500, 500]);
     let now = Date.now();
     const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id: endpointId(), url: receiver.url, secret }], maxAttempts: 2, baseDelayMs: 10, now: () => now });
     const eventId = await outbox.enqueue('service.status', { endpoint: 'a/b', from: 'open', to: 'closed', status: 'operational' });
@@ -143,7 +105,7 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
   });
 
   it('loses nothing across a restart: a new outbox on the same database delivers what was pending', async () => {
-    const receiver = await startReceiver([503, 503]);
+    const receiver = await startReceiver(secret, [503, 503]);
     const id = endpointId();
     let now = Date.now();
     const first = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }], baseDelayMs: 1_000, now: () => now });
@@ -163,7 +125,7 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
   });
 
   it('retries a delivery whose sender died mid-send once its lease runs out', async () => {
-    const receiver = await startReceiver(['hang', 200]);
+    const receiver = await startReceiver(secret, ['hang', 200]);
     const id = endpointId();
     let now = Date.now();
     const first = await createWebhookOutbox({ database: await database(), endpoints: [{ id, url: receiver.url, secret }], leaseMs: 30_000, timeoutMs: 20_000, now: () => now });
@@ -185,8 +147,8 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
   });
 
   it('delivers per endpoint in parallel: a hung receiver holds back only its own events, which stay in order', async () => {
-    const hanging = await startReceiver(['hang']);
-    const healthy = await startReceiver();
+    const hanging = await startReceiver(secret, ['hang']);
+    const healthy = await startReceiver(secret);
     const [slow, fast] = [endpointId(), endpointId()];
     const outbox = await createWebhookOutbox({ database: await database(), endpoints: [{ id: slow, url: hanging.url, secret }, { id: fast, url: healthy.url, secret }], timeoutMs: 60_000, leaseMs: 120_000, pollIntervalMs: 20 });
     outbox.start();
@@ -210,7 +172,7 @@ describe.each(databases)('webhook outbox on %s', (_name, open) => {
 
 describe('webhook event sources', () => {
   it('spend alerts reach a receiver through the outbox, signed', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(secret);
     const database = openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-webhooks-spend-')), 'routekit.db') });
     const outbox = await createWebhookOutbox({ database, endpoints: [{ id: 'ops', url: receiver.url, secret, events: ['spend.alert'] }] });
     const notifier = createWebhookNotifier({ outbox });
@@ -279,7 +241,7 @@ describe.each(databases)('key.expiring from the gateway on %s', (_name, open) =>
   it('is sent once per key and notice mark, however many instances check', async () => {
     const { gatewayWebhooks } = await import('../adapters/http/src/gateway-webhooks.js');
     const { createSqlApiKeyStore } = await import('../packages/operations/src/operations/sql-api-key-store.js');
-    const receiver = await startReceiver();
+    const receiver = await startReceiver(secret);
     const endpoints = [{ id: endpointId(), url: receiver.url, secret, events: ['key.expiring'] }];
     let now = Date.parse('2026-12-01T00:00:00.000Z');
     const keys = await createSqlApiKeyStore({ database: await database(), now: () => now });
