@@ -6,8 +6,8 @@ import { webhookEventTypes } from './webhook-events.js';
 /**
  * The outbox: one row per (event, endpoint), written before any send, so a crash or restart loses
  * nothing. `next_attempt_at` doubles as a lease: an instance claims a row by moving it forward with
- * a compare-and-set, so instances sharing PostgreSQL do not send the same attempt twice, and a row
- * claimed by an instance that died is retried once its lease runs out.
+ * a compare-and-set (status `sending`), so instances sharing PostgreSQL do not send the same attempt
+ * twice, and a row claimed by an instance that died is retried once its lease runs out.
  */
 export const webhookOutboxMigrations: readonly Migration[] = [
   {

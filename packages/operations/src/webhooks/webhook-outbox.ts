@@ -38,7 +38,8 @@ export interface WebhookDelivery {
   event_id: string;
   endpoint_id: string;
   event_type: string;
-  status: 'pending' | 'delivered' | 'dead';
+  /** `sending`: claimed by an instance until `next_attempt_at` (its lease); past that, due again. */
+  status: 'pending' | 'sending' | 'delivered' | 'dead';
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
@@ -136,29 +137,41 @@ export async function createWebhookOutbox(options: WebhookOutboxOptions): Promis
       return true;
     }
     const dead = attempts >= maxAttempts;
-    await database.execute(`UPDATE routekit_webhook_outbox SET status = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4`, [dead ? 'dead' : 'pending', now() + (dead ? 0 : delayAfter(attempts)), failure, row.id]);
+    // Only while this attempt's claim still holds: a sender that outlived its lease must not put back a row another instance has since delivered.
+    await database.execute(
+      `UPDATE routekit_webhook_outbox SET status = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4 AND status = 'sending' AND attempts = $5`,
+      [dead ? 'dead' : 'pending', now() + (dead ? 0 : delayAfter(attempts)), failure, row.id, attempts],
+    );
     return false;
   }
 
-  /** One pass over an endpoint's due rows, oldest event first, one send at a time. */
+  /**
+   * One pass over an endpoint's due rows, oldest event first, one send at a time. Across instances
+   * too: a lane ends when another instance has a send in flight to the endpoint (a `sending` row
+   * within its lease) or wins a claim this one tried; that instance carries on in order.
+   */
   async function lane(endpointId: string): Promise<number> {
     let sent = 0;
     let after = -1;
     for (let batch = 0; batch < 1_000 && !closed; batch += 1) {
       const due = await database.query<OutboxRow & { sequence: number | string }>(
         `SELECT id, endpoint_id, event_id, body, attempts, next_attempt_at, created_at AS sequence FROM routekit_webhook_outbox
-         WHERE status = 'pending' AND next_attempt_at <= $1 AND endpoint_id = $2 AND created_at > $3 ORDER BY created_at, id LIMIT $4`,
+         WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1 AND endpoint_id = $2 AND created_at > $3
+           AND NOT EXISTS (SELECT 1 FROM routekit_webhook_outbox AS busy WHERE busy.endpoint_id = $2 AND busy.status = 'sending' AND busy.next_attempt_at > $1)
+         ORDER BY created_at, id LIMIT $4`,
         [now(), endpointId, after, batchSize],
       );
       for (const row of due) {
-        if (closed) break;
+        if (closed) return sent;
         const attempts = Number(row.attempts) + 1;
         // The claim: only the instance whose compare-and-set changes the row sends this attempt.
+        // A row left `sending` past its lease is a dead sender's, claimed again like a pending one.
         const claimed = await database.execute(
-          `UPDATE routekit_webhook_outbox SET attempts = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'pending' AND attempts = $4 AND next_attempt_at = $5`,
+          `UPDATE routekit_webhook_outbox SET status = 'sending', attempts = $1, next_attempt_at = $2 WHERE id = $3 AND status IN ('pending', 'sending') AND attempts = $4 AND next_attempt_at = $5`,
           [attempts, now() + leaseMs, row.id, Number(row.attempts), Number(row.next_attempt_at)],
         );
-        if (claimed === 1 && (await send(row, attempts))) sent += 1;
+        if (claimed !== 1) return sent;
+        if (await send(row, attempts)) sent += 1;
       }
       if (due.length < batchSize) break;
       // Rows created in the same millisecond as the last one read are picked up by the next pass.
