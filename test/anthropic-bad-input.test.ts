@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { type MockUpstream, seededRandom, startMockUpstream } from '@routekit/core/testing';
 import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
 
 type ApiError = InstanceType<typeof Anthropic.APIError>;
@@ -23,18 +23,6 @@ const valid = () => ({
   temperature: 0.5,
   stop_sequences: ['END'],
 });
-
-/** mulberry32: a small seeded generator, so the fuzz cases are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Values no field of a valid request takes where they land (each path below expects something else).
 const wrongValues: unknown[] = [null, 42, -1, 1e308, 'not valid here!', '', true, [], [[[]]], {}, { __proto__: { admin: true } }, { constructor: 'x' }, '\u0000', 'a'.repeat(600)];
@@ -71,7 +59,7 @@ const stringPaths = new Set(['model', 'system', 'messages.0.content', 'messages.
 
 /** `count` bodies, each with one field at `path` set to a value it cannot take (or an unknown field added). */
 function fuzzedBodies(count: number, seed: number): { label: string; body: Record<string, unknown> }[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const cases: { label: string; body: Record<string, unknown> }[] = [];
   while (cases.length < count) {

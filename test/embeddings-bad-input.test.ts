@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryReceiptStore } from '@routekit/core';
-import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { type MockUpstream, seededRandom, startMockUpstream } from '@routekit/core/testing';
 import { startGateway, type RunningGateway } from './start-gateway.js';
-
-/** A deterministic pseudo-random source (mulberry32), so every run sends the same bodies. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const nested = (depth: number): unknown => (depth === 0 ? 'x' : [nested(depth - 1)]);
 const wrongValues: unknown[] = [null, true, 0, -1, 1.5, '', 'text', [], [null], [1, 'a'], [[]], [[1], 'a'], { a: 1 }, nested(40), Array.from({ length: 3000 }, () => 'a'), Array.from({ length: 3000 }, () => [1])];
@@ -27,7 +16,7 @@ function badBodies(): unknown[] {
   for (const field of ['model', 'input', 'dimensions', 'encoding_format', 'user']) {
     for (const value of valuesOf(field)) bodies.push({ ...valid, [field]: value });
   }
-  const random = seeded(21);
+  const random = seededRandom(21);
   for (let index = 0; index < 200; index += 1) {
     const body: Record<string, unknown> = {};
     for (const field of ['model', 'input', 'dimensions', 'encoding_format', 'user', 'x-fallback-chain', 'cache']) {

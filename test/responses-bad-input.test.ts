@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryResponseStore } from '@routekit/core';
-import { startMockUpstream, type MockUpstream } from '@routekit/core/testing';
+import { type MockUpstream, seededRandom, startMockUpstream } from '@routekit/core/testing';
 import { startGateway, type Framework, type RunningGateway } from './start-gateway.js';
 
 // Every field of the Responses request, given values it must refuse (wrong types, nulls where a
@@ -142,17 +142,6 @@ function withValue(path: ReadonlyArray<string | number>, value: unknown): Record
   return body;
 }
 
-/** A small seeded generator (mulberry32), so the random phase is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe.each<Framework>(['express', 'koa'])('bad Responses input through the openai client against the %s gateway', (framework) => {
   let mock: MockUpstream;
   let gateway: RunningGateway;
@@ -196,7 +185,7 @@ describe.each<Framework>(['express', 'koa'])('bad Responses input through the op
   });
 
   it('never answers a 500 to random mutations of the request (seeded)', async () => {
-    const random = seeded(21);
+    const random = seededRandom(21);
     const pool: unknown[] = [null, '', 'x', -1, 0, 1e308, true, false, {}, [], [null], { type: 'function' }, { type: 'message' }, deep(), '\u0000', 'a'.repeat(10_000)];
     for (let round = 0; round < 150; round += 1) {
       const field = fields[Math.floor(random() * fields.length)]!;

@@ -3,3 +3,4 @@ export type { MockApi, MockFailure, MockReply, MockUpstream, MockUpstreamOptions
 export { defaultReply, estimatePromptTokens, splitIntoPieces } from './mock-reply.js';
 export { schemaInstance, type SchemaInstanceOptions } from './schema-instance.js';
 export { base64OfVector, mockEmbeddingDimensions, mockVector } from './mock-embeddings.js';
+export { seededRandom } from '../routing/training/logistic-regression.js';
