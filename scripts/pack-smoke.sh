@@ -139,7 +139,7 @@ try {
 EOF
 }
 
-install_app express-app "$(tarball core)" "$(tarball http)" "$(tarball express)" "$(tarball cli)" 'express@^5'
+install_app express-app "$(tarball core)" "$(tarball operations)" "$(tarball http)" "$(tarball express)" "$(tarball cli)" 'express@^5'
 write_app express-app
 (cd "$scratch/express-app" && node app.mjs express) || fail "the Express app"
 # The CLI's bin from the tarball: usage on --help, a usage error (exit 2) on a bad flag.
@@ -151,11 +151,12 @@ set -e
 [ "$code" -eq 2 ] && grep -q -- '--no-such-flag' "$scratch/cli.err" || fail "routekit cache-eval --no-such-flag: exit $code, $(cat "$scratch/cli.err")"
 echo "pack-smoke: routekit bin from the tarball answers --help and a bad flag"
 
-install_app koa-app "$(tarball core)" "$(tarball http)" "$(tarball koa)" 'koa@^3'
+install_app koa-app "$(tarball core)" "$(tarball operations)" "$(tarball http)" "$(tarball koa)" 'koa@^3'
 write_app koa-app
 (cd "$scratch/koa-app" && node app.mjs koa) || fail "the Koa app"
 
-# The in-process adapters (each with its peers, which npm installs): each one imports from its tarball.
+# The in-process adapters (each with its peers, which npm installs): each one imports from its
+# tarball, beside core alone: they need neither @routekit/operations nor the HTTP bridge.
 in_process=()
 for name in ai-sdk langchain llamaindex openai; do
   if ls "$scratch/tarballs/routekit-$name-"*.tgz >/dev/null 2>&1; then in_process+=("$name"); fi
