@@ -217,7 +217,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       // What a replica that stayed down last said (its exit, a stack, an outage line) is what to read next.
       const seen = await states();
       const down = replicas.filter((replica) => replica.process !== undefined && !seen.get(replica.name)?.startsWith('UP'));
-      const said = down.map((replica) => `${replica.name} (exit code ${replica.process?.exitCode ?? 'none: still running'}), its last lines:\n${(output.get(replica) ?? '').split('\n').slice(-8).join('\n')}`).join('\n');
+      const said = down.map((replica) => `${replica.name} (exit code ${replica.process?.exitCode ?? 'none: still running'}), its last lines:\n${(output.get(replica) ?? '').split("\n").slice(-40).join("\n")}`).join('\n');
       throw new Error(`the balancer did not see every replica up: ${JSON.stringify(Object.fromEntries(seen))}\n${said}`);
     },
     async close() {

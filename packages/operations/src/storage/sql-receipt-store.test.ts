@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryReceiptStore, summarizeUsage, type ReceiptListQuery, type UsageGrouping } from '@routekit/core';
 import { createSqlReceiptStore } from './sql-receipt-store.js';
+import type { SqlDatabase } from './sql-database.js';
 import { generatedReceipts } from './generated-receipts-suite.js';
 import { closedAfterSuite, databasesUnderTest } from './sql-database-suite.js';
 
@@ -20,7 +21,7 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
   const openDatabase = closedAfterSuite(open, async (value) => {
     await value.execute('DELETE FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-%`]);
     // The hourly rollups of this traffic's range go too, or runs would pile up counts on a shared PostgreSQL.
-    for (const table of ['routekit_usage_hourly', 'routekit_usage_latency_hourly']) await value.execute(`DELETE FROM ${table} WHERE (hour >= $1 AND hour < $2 AND tenant LIKE 'tenant-%') OR tenant = $3 OR tenant = $4`, [base, base + 3 * 3_600_000, `${run}-tenant`, `${run}-list`]);
+    for (const table of ['routekit_usage_hourly', 'routekit_usage_latency_hourly']) await value.execute(`DELETE FROM ${table} WHERE (hour >= $1 AND hour < $2 AND tenant LIKE 'tenant-%') OR tenant = $3 OR tenant = $4 OR tenant LIKE $5`, [base, base + 3 * 3_600_000, `${run}-tenant`, `${run}-list`, `${run}-%`]);
   });
 
   it('answers usage exactly as the in-memory reference does, for every grouping and a tenant scope', async () => {
@@ -95,5 +96,55 @@ describe.each(databases)('durable receipts on %s', (_name, open) => {
       expect(paged, JSON.stringify(filter)).toEqual(expected.map((receipt) => receipt.request_id));
     }
     await store.close();
+  });
+
+  it('keeps a batch the database refused queued, writes it on the next flush, and counts it once', async () => {
+    const database = await openDatabase();
+    let refuseNext = false;
+    const flaky: SqlDatabase = {
+      ...database,
+      // The first batch meets what a busy PostgreSQL answers now and then (a deadlock, a dropped connection).
+      transaction: (work) => {
+        if (!refuseNext) return database.transaction(work);
+        refuseNext = false;
+        return Promise.reject(new Error('deadlock detected'));
+      },
+    };
+    const errors: unknown[] = [];
+    const store = await createSqlReceiptStore({ database: flaky, flushIntervalMs: 60_000, onWriteError: (error) => errors.push(error) });
+    refuseNext = true;
+    const receipts = generatedReceipts(20, { seed: 11, from: base, idPrefix: `${run}-refused-`, tenantPrefix: `${run}-refused-tenant`, stream: () => false, durationMs: () => 5 });
+    for (const receipt of receipts) await store.put(receipt);
+    await expect(store.flush()).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(await store.get(receipts[0]!.request_id)).toEqual(receipts[0]);
+    await store.flush();
+    const [row] = await database.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM routekit_receipts WHERE request_id LIKE $1', [`${run}-refused-%`]);
+    expect(Number(row!.count)).toBe(20);
+    const [rolled] = await database.query<{ requests: number | string }>('SELECT SUM(requests) AS requests FROM routekit_usage_hourly WHERE tenant LIKE $1', [`${run}-refused-tenant%`]);
+    expect(Number(rolled!.requests)).toBe(20);
+    await store.close();
+  });
+
+  it('lets two instances write batches that share rollup rows at the same time, in any order, without a failed write', async () => {
+    const [first, second] = [await openDatabase(), await openDatabase()];
+    const errors: unknown[] = [];
+    const stores = await Promise.all([first, second].map((database) => createSqlReceiptStore({ database, flushIntervalMs: 60_000, onWriteError: (error) => errors.push(error) })));
+    let written = 0;
+    for (let round = 0; round < 5; round += 1) {
+      // The same tenants, keys, models and hours, reached in opposite orders by the two instances.
+      const ahead = generatedReceipts(120, { seed: 3, from: base, idPrefix: `${run}-race-a${round}-`, tenantPrefix: `${run}-race`, stream: () => false, durationMs: () => 5 });
+      const behind = generatedReceipts(120, { seed: 3, from: base, idPrefix: `${run}-race-b${round}-`, tenantPrefix: `${run}-race`, stream: () => false, durationMs: () => 5 }).reverse();
+      for (const receipt of ahead) await stores[0]!.put(receipt);
+      for (const receipt of behind) await stores[1]!.put(receipt);
+      await Promise.all(stores.map((store) => store.flush()));
+      written += 240;
+    }
+    expect(errors).toEqual([]);
+    if (first.dialect === 'postgres') {
+      const [rolled] = await first.query<{ requests: number | string }>('SELECT SUM(requests) AS requests FROM routekit_usage_hourly WHERE tenant LIKE $1', [`${run}-race%`]);
+      expect(Number(rolled!.requests)).toBe(written);
+    }
+    await Promise.all(stores.map((store) => store.close()));
   });
 });

@@ -14,6 +14,11 @@ export interface SqlReceiptStoreOptions {
    * percentiles within 1%); smaller ones from the receipts themselves (exact). Default 50,000.
    */
   exactUsageLimit?: number;
+  /**
+   * Told when a batch could not be written (the database down, a serialization failure): the batch
+   * stays queued and the next flush tries again. Default: one line on standard error, without receipts.
+   */
+  onWriteError?: (error: unknown) => void;
 }
 
 /** The receipts table: the figures usage analytics aggregate, as columns; the whole receipt as JSON. */
@@ -72,17 +77,27 @@ export async function createSqlReceiptStore(options: SqlReceiptStoreOptions): Pr
   const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 50);
   timer.unref();
 
+  const onWriteError = options.onWriteError ?? ((error: unknown) => console.warn(`routekit: receipts could not be written yet (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); they stay queued and are tried again.`));
+
   function flush(): Promise<void> {
     // One writer at a time, in order: a flush waits for the one before it.
     writing = writing.then(async () => {
       while (pending.size > 0) {
         const batch = [...pending.values()].slice(0, batchSize);
-        await database.transaction(async (transaction) => {
-          const inserted: Receipt[] = [];
-          for (const receipt of batch) if ((await transaction.execute(insertSql(database.dialect), rowOf(receipt))) > 0) inserted.push(receipt);
-          // Only receipts actually inserted are counted, so a receipt written twice is not summed twice.
-          await addToUsageRollup(transaction, inserted);
-        });
+        try {
+          await database.transaction(async (transaction) => {
+            const inserted: Receipt[] = [];
+            for (const receipt of batch) if ((await transaction.execute(insertSql(database.dialect), rowOf(receipt))) > 0) inserted.push(receipt);
+            // Only receipts actually inserted are counted, so a receipt written twice is not summed twice.
+            await addToUsageRollup(transaction, inserted);
+          });
+        } catch (error) {
+          // The transaction rolled back: the batch stays queued for the next flush. A failed write
+          // must never reject a timer's flush (an unhandled rejection ends the process) nor the
+          // chain of flushes after it.
+          onWriteError(error);
+          return;
+        }
         for (const receipt of batch) if (pending.get(receipt.request_id) === receipt) pending.delete(receipt.request_id);
       }
     });

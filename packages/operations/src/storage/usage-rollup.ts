@@ -79,6 +79,10 @@ interface LatencyRow {
   count: number;
 }
 
+function inKeyOrder<Row>(rows: ReadonlyMap<string, Row>): Row[] {
+  return [...rows.keys()].sort().map((key) => rows.get(key)!);
+}
+
 /** Adds a batch of newly inserted receipts to the rollups, inside the batch's transaction. */
 export async function addToUsageRollup(transaction: SqlDatabase, receipts: readonly Receipt[]): Promise<void> {
   const rows = new Map<string, RollupRow>();
@@ -113,14 +117,16 @@ export async function addToUsageRollup(transaction: SqlDatabase, receipts: reado
       latencies.set(latencyKey, latency);
     }
   }
-  for (const row of rows.values()) {
+  // In one order on every instance (by their keys), so two instances' batches lock the rows they share
+  // in the same order and never deadlock each other; in the order of arrival, they did under load.
+  for (const row of inKeyOrder(rows)) {
     await transaction.execute(
       `INSERT INTO routekit_usage_hourly (hour, tenant, api_key_id, winner, ${sums.join(', ')}) VALUES ($1, $2, $3, $4, ${sums.map((_, index) => `$${index + 5}`).join(', ')})
        ON CONFLICT (hour, tenant, api_key_id, winner) DO UPDATE SET ${sums.map((name) => `${name} = routekit_usage_hourly.${name} + excluded.${name}`).join(', ')}`,
       [row.hour, row.tenant, row.api_key_id, row.winner, ...sums.map((name) => row[name])],
     );
   }
-  for (const latency of latencies.values()) {
+  for (const latency of inKeyOrder(latencies)) {
     await transaction.execute(
       `INSERT INTO routekit_usage_latency_hourly (hour, tenant, api_key_id, winner, bucket, count) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (hour, tenant, api_key_id, winner, bucket) DO UPDATE SET count = routekit_usage_latency_hourly.count + excluded.count`,
