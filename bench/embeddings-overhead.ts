@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
 import { cpuMs } from './gateway/process-stats.js';
+import { startProcess } from './gateway/start-process.js';
 import { percentile } from './gateway/load.js';
 
 // `npm run bench -- embeddings`: what routekit's gateway adds to POST /v1/embeddings beside what it
@@ -14,19 +14,6 @@ import { percentile } from './gateway/load.js';
 // BENCH_ROUNDS (default 3) and BENCH_SECONDS (autocannon seconds per run, default 1) trade time for noise.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
-const here = new URL('.', import.meta.url).pathname;
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((child) => child.kill()));
-
-function startProcess(script: string, args: string[]): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [`${here}gateway/${script}`, ...args], { stdio: ['ignore', 'inherit', 'ignore', 'ipc'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
 interface Path {
   name: string;
   route: 'chat/completions' | 'embeddings';

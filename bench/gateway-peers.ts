@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpuMs, rssMb } from './gateway/process-stats.js';
+import { ownChild, startProcess } from './gateway/start-process.js';
 import { latencies, percentile, send, throughput, type Endpoint } from './gateway/load.js';
 import { svgToPng } from '../packages/cli/src/svg-to-png.js';
 import { barChartSvg } from './gateway/bar-chart.js';
@@ -51,21 +52,8 @@ const targets: Target[] = [
   { name: 'routekit Koa, explicit model, /v1/messages', kind: 'process', target: 'koa-explicit', model: 'openai/gpt-4.1-mini', api: 'messages' },
 ].filter((target) => target.kind === 'direct' || process.env.BENCH_TARGETS === undefined || process.env.BENCH_TARGETS.split('|').some((part) => target.name.includes(part)));
 
-const children: ChildProcess[] = [];
 mkdirSync(`${here}results`, { recursive: true });
 const logFile = openSync(`${here}results/gateway-peers.log`, 'w');
-process.on('exit', () => children.forEach((child) => child.kill()));
-
-/** A child on the built packages (dist/, from `npm run bench`'s `tsc -b`), with no TypeScript loader in it. */
-function startProcess(script: string, args: string[]): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
-  // The gateways' request logs go to a file, as in production, not to this terminal.
-  const child = spawn(process.execPath, [`${here}gateway/${script}`, ...args], { stdio: ['ignore', 'inherit', logFile, 'ipc'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
-    child.once('exit', (code) => reject(new Error(`${script} ${args[0] ?? ''} exited with ${code}`)));
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -92,7 +80,7 @@ async function startPortkey(upstreamUrl: string): Promise<{ pid: number; endpoin
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
-  children.push(child);
+  ownChild(child);
   const endpoint = { url: `http://127.0.0.1:${port}/v1`, headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstreamUrl, authorization: 'Bearer bench' } };
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
@@ -116,7 +104,7 @@ interface Measured {
   rss: number;
 }
 
-const { message: mockMessage } = await startProcess('mock-process.mjs', []);
+const { message: mockMessage } = await startProcess('mock-process.mjs', [], logFile);
 const upstreamUrl = mockMessage.url as string;
 const endpoints = new Map<Target, { endpoint: Endpoint; pid: number | undefined }>();
 const withPortkey = targets.some((target) => target.kind === 'portkey') && portkeyInstalled();
@@ -130,7 +118,7 @@ await Promise.all(
       const { pid, endpoint } = await startPortkey(upstreamUrl);
       endpoints.set(target, { endpoint: { ...endpoint, model: target.model }, pid });
     } else {
-      const { child, message } = await startProcess('target-process.mjs', [target.target!, upstreamUrl]);
+      const { child, message } = await startProcess('target-process.mjs', [target.target!, upstreamUrl], logFile);
       endpoints.set(target, { endpoint: { url: `http://127.0.0.1:${message.port as number}/v1`, headers: {}, model: target.model, ...(target.api !== undefined && { api: target.api }) }, pid: child.pid });
     }
   }),

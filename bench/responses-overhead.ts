@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpuMs } from './gateway/process-stats.js';
+import { startProcess } from './gateway/start-process.js';
 import { latencies, percentile, throughput, type Endpoint } from './gateway/load.js';
 
 // `npm run bench -- responses`: what the Responses API adds over chat completions on the same
@@ -9,19 +9,6 @@ import { latencies, percentile, throughput, type Endpoint } from './gateway/load
 // BENCH_ROUNDS (default 5) and BENCH_SECONDS (load seconds per API per round, default 2).
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
-const here = new URL('.', import.meta.url).pathname;
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((child) => child.kill()));
-
-function startProcess(script: string, args: string[]): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [`${here}gateway/${script}`, ...args], { stdio: ['ignore', 'inherit', 'ignore', 'ipc'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
 const { message: mock } = await startProcess('mock-process.mjs', []);
 const { child, message: gateway } = await startProcess('target-process.mjs', ['express-auto', mock.url as string]);
 const url = `http://127.0.0.1:${gateway.port as number}/v1`;
