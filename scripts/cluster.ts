@@ -7,11 +7,11 @@
 // Without providers in the environment or the config, each replica runs the labelled demo.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCluster } from './cluster/start-cluster.js';
+import { listening, onPath, waitFor } from './local-services.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' }, replicas: { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {
@@ -27,26 +27,6 @@ const port = Number(process.env.PORT ?? 8787);
 const redisUrl = process.env.ROUTEKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const databaseUrl = process.env.ROUTEKIT_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/routekit';
 const stopOnExit: Array<() => void> = [];
-
-function listening(portNumber: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port: portNumber });
-    socket.setTimeout(500);
-    const settle = (open: boolean) => {
-      socket.destroy();
-      done(open);
-    };
-    socket.once('connect', () => settle(true));
-    for (const event of ['error', 'timeout']) socket.once(event, () => settle(false));
-  });
-}
-
-async function waitFor(portNumber: number, milliseconds: number): Promise<boolean> {
-  for (const deadline = Date.now() + milliseconds; Date.now() < deadline; await new Promise((done) => setTimeout(done, 100))) if (await listening(portNumber)) return true;
-  return false;
-}
-
-const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 
 /** Redis on the URL's port: already running, or started here (and stopped on exit) when installed on 127.0.0.1. */
 async function redis(): Promise<void> {

@@ -4,29 +4,7 @@
 // it, instead of a wall of ECONNREFUSED from dozens of tests.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { connect } from 'node:net';
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(500);
-    const settle = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.once('connect', () => settle(true));
-    for (const event of ['error', 'timeout']) socket.once(event, () => settle(false));
-  });
-}
-
-async function waitFor(port: number, milliseconds: number): Promise<boolean> {
-  for (const deadline = Date.now() + milliseconds; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    if (await listening(port)) return true;
-  }
-  return false;
-}
-
-const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+import { listening, onPath, waitFor } from './local-services.js';
 
 async function redis(): Promise<string | undefined> {
   if (await listening(6379)) return undefined;

@@ -18,3 +18,4 @@ export { createSqlResponseStore, responseStoreMigrations, type SqlResponseStoreO
 export type { ReadinessCheck } from './http-bridge.js';
 export { openSharedStores, createSharedStores, sharedStoresSchema, type SharedStores, type SharedStoresOptions } from './shared-stores.js';
 export { openGatewayLearning, learningFromEnvironment, type GatewayLearning, type GatewayLearningOptions } from './gateway-learning.js';
+export { drainingReadiness } from './draining-readiness.js';

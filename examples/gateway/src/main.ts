@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
-import { createEngine, createGateway, createKeyManagement, createSqlResponseStore, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
+import { createEngine, createGateway, createKeyManagement, createSqlResponseStore, drainingReadiness, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: routekit's HTTP bridge on node:http (a standalone gateway
 // needs no web framework; an Express or Koa app mounts `routerMiddleware` instead), providers from
@@ -47,13 +47,7 @@ if (!Number.isInteger(drainDelayMs) || drainDelayMs < 0) {
   process.exit(2);
 }
 let shutdown: GracefulShutdown | undefined;
-const draining = {
-  name: 'shutdown',
-  reason: 'shutting down',
-  check: async () => {
-    if (shutdown?.draining) throw new Error('shutting down');
-  },
-};
+const draining = drainingReadiness(() => shutdown);
 
 const bridge = createGateway({ engine, health: true, metrics: true, dashboard: true, responses, ...(keyManagement && { keyManagement }), readiness: [...(shared ? [shared.readiness] : []), draining] });
 const index = 'routekit gateway: POST /v1/chat/completions, POST /v1/responses, POST /v1/route, POST /v1/feedback, GET /v1/models, GET /v1/usage, GET /v1/receipts, /dashboard, /metrics, /health, /ready\n';

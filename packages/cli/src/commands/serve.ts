@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
-import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
+import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, drainingReadiness, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
@@ -61,13 +61,7 @@ export const serve: Command = {
     const drainDelayMs = numberFlag('ROUTEKIT_DRAIN_DELAY_MS', process.env.ROUTEKIT_DRAIN_DELAY_MS ?? '0', { integer: true, minimum: 0, maximum: 600_000, expected: 'milliseconds, 0-600000' });
     // Fails /ready from SIGTERM on, for ROUTEKIT_DRAIN_DELAY_MS before the port closes: a load balancer takes the replica out first.
     let shutdown: GracefulShutdown | undefined;
-    const draining = {
-      name: 'shutdown',
-      reason: 'shutting down',
-      check: async () => {
-        if (shutdown?.draining) throw new Error('shutting down');
-      },
-    };
+    const draining = drainingReadiness(() => shutdown);
     const fromEnvironment = fromFile.providers === undefined ? await providersOrDemo(process.env, (line) => process.stderr.write(`${line}\n`)) : undefined;
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters, lockout: shared.lockout }) });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
