@@ -1,12 +1,18 @@
 import { ActiveRouter, ConfigurationError, type JudgingOptions, type LearningOptions } from '@routekit/core';
 import { createSqlOutcomeStore, createSqlRouterRegistry, type DurableOutcomeStore, type RouterRegistry, type RouterWatch, type SqlDatabase } from '@routekit/operations';
+import { databaseLocation, type DatabaseLocation } from './database-location.js';
+import { parseDuration } from './parse-duration.js';
+import { startRetrainSchedule, type RetrainSchedule } from './retrain-schedule.js';
+import { runRetrainWorker } from './run-retrain-worker.js';
 
 export interface GatewayLearning {
   /** The engine's `learning` option: outcomes on the database, the router the registry puts in charge. */
   learning: Required<Pick<LearningOptions, 'outcomes' | 'router'>> & Pick<LearningOptions, 'judging'>;
   registry: RouterRegistry;
   watch: RouterWatch;
-  /** Stops polling and writes the queued outcomes; the database stays open. */
+  /** The retraining schedule, when one was asked for. */
+  retrain?: RetrainSchedule;
+  /** Stops polling and retraining (a retrain in progress is terminated, its lease released) and writes the queued outcomes; the database stays open. */
   close(): Promise<void>;
 }
 
@@ -17,6 +23,11 @@ export interface GatewayLearningOptions {
   log?: (line: string) => void;
   /** Sampled judging (opt-in tenants, its own spend cap); off when omitted. */
   judging?: JudgingOptions;
+  /**
+   * Retrains on the outcomes every `everyMs` (`routekit train --from-outcomes`, in a worker thread
+   * that opens the database at `location` itself); one instance per interval among those sharing it.
+   */
+  retrain?: { everyMs: number; location: DatabaseLocation; leaseMs?: number; checkEveryMs?: number };
 }
 
 /**
@@ -38,12 +49,24 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
     onChange: (version) => options.log?.(`routekit: router in charge is now ${version}`),
     onError: (error) => options.log?.(`routekit: could not read the router registry (${error instanceof Error ? error.message : 'unknown error'}); keeping ${router.version}`),
   });
+  const retrainOptions = options.retrain;
+  const retrain = retrainOptions === undefined ? undefined : await startRetrainSchedule({
+    database,
+    everyMs: retrainOptions.everyMs,
+    retrain: () => runRetrainWorker(retrainOptions.location),
+    onPromoted: () => watch.refresh(),
+    ...(options.log && { log: options.log }),
+    ...(retrainOptions.leaseMs !== undefined && { leaseMs: retrainOptions.leaseMs }),
+    ...(retrainOptions.checkEveryMs !== undefined && { checkEveryMs: retrainOptions.checkEveryMs }),
+  });
   return {
     learning: { outcomes, router, ...(options.judging && { judging: options.judging }) },
     registry,
     watch,
+    ...(retrain && { retrain }),
     async close() {
       watch.stop();
+      await retrain?.stop();
       await outcomes.close();
     },
   };
@@ -51,17 +74,28 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
 
 /**
  * `npm start` and `routekit serve`: learning is on when `ROUTEKIT_LEARNING` is `1`, `true` or `on`;
- * `ROUTEKIT_ROUTER_POLL_SECONDS` sets how often the registry is read (default 30).
+ * `ROUTEKIT_ROUTER_POLL_SECONDS` sets how often the registry is read (default 30);
+ * `ROUTEKIT_RETRAIN_EVERY` (`6h`, `30m`; at least `1m`) retrains on the database the environment
+ * names (`ROUTEKIT_DATABASE_URL` or `ROUTEKIT_DATABASE`, as `openReceiptStore`).
  */
 export async function learningFromEnvironment(database: SqlDatabase, environment: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<GatewayLearning | undefined> {
   const switched = environment.ROUTEKIT_LEARNING?.trim().toLowerCase();
-  if (switched === undefined || switched === '' || switched === '0' || switched === 'false' || switched === 'off') return undefined;
+  // Empty is unset, as for ROUTEKIT_JUDGE_MODEL: a template's `ROUTEKIT_RETRAIN_EVERY=` turns it off.
+  const retrainEvery = environment.ROUTEKIT_RETRAIN_EVERY?.trim() === '' ? undefined : environment.ROUTEKIT_RETRAIN_EVERY;
+  if (switched === undefined || switched === '' || switched === '0' || switched === 'false' || switched === 'off') {
+    // Retraining learns from the outcomes only learning stores: alone it would silently do nothing.
+    if (retrainEvery !== undefined) throw new ConfigurationError('ROUTEKIT_RETRAIN_EVERY needs learning on (ROUTEKIT_LEARNING=1, or learning: true in the config): retraining learns from the outcomes learning stores.', { key: 'ROUTEKIT_RETRAIN_EVERY' });
+    return undefined;
+  }
   if (!['1', 'true', 'on'].includes(switched)) throw new ConfigurationError(`ROUTEKIT_LEARNING must be 1, true or on (or 0, false, off), got ${JSON.stringify(environment.ROUTEKIT_LEARNING)}.`, { key: 'ROUTEKIT_LEARNING' });
   const poll = environment.ROUTEKIT_ROUTER_POLL_SECONDS;
   const seconds = poll === undefined ? 30 : Number(poll);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400 || poll?.trim() === '') throw new ConfigurationError(`ROUTEKIT_ROUTER_POLL_SECONDS must be a number of seconds from 1 to 86400, got ${JSON.stringify(poll)}.`, { key: 'ROUTEKIT_ROUTER_POLL_SECONDS' });
   const judging = judgingFromEnvironment(environment, log);
-  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }), ...(judging && { judging }) });
+  const retrain = retrainEvery === undefined ? undefined : { everyMs: parseDuration(retrainEvery, 'ROUTEKIT_RETRAIN_EVERY', 60_000), location: databaseLocation(environment) };
+  // The worker opens the database itself: an in-memory one is this connection's alone.
+  if (retrain !== undefined && 'sqlite' in retrain.location && retrain.location.sqlite === ':memory:') throw new ConfigurationError('ROUTEKIT_RETRAIN_EVERY needs a database file or PostgreSQL, not ROUTEKIT_DATABASE=:memory: (the retraining worker opens the database itself).', { key: 'ROUTEKIT_RETRAIN_EVERY' });
+  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }), ...(judging && { judging }), ...(retrain && { retrain }) });
 }
 
 /**

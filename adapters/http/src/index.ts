@@ -19,3 +19,7 @@ export type { ReadinessCheck } from './http-bridge.js';
 export { openSharedStores, createSharedStores, sharedStoresSchema, type SharedStores, type SharedStoresOptions } from './shared-stores.js';
 export { openGatewayLearning, learningFromEnvironment, type GatewayLearning, type GatewayLearningOptions } from './gateway-learning.js';
 export { drainingReadiness } from './draining-readiness.js';
+export { startRetrainSchedule, type RetrainSchedule, type RetrainScheduleOptions } from './retrain-schedule.js';
+export { runRetrainWorker, type RetrainRun, type RetrainSummary } from './run-retrain-worker.js';
+export { databaseLocation, type DatabaseLocation } from './database-location.js';
+export { parseDuration } from './parse-duration.js';

@@ -1,4 +1,5 @@
-import { createSqlReceiptStore, openPostgresDatabase, openSqliteDatabase, type DurableReceiptStore, type SqlDatabase } from '@routekit/operations';
+import { createSqlReceiptStore, type DurableReceiptStore, type SqlDatabase } from '@routekit/operations';
+import { databaseLocation, openDatabaseAt } from './database-location.js';
 
 export interface GatewayReceipts {
   receipts: DurableReceiptStore;
@@ -15,15 +16,13 @@ export interface GatewayReceipts {
  * `ROUTEKIT_DATABASE` (default `.routekit/routekit.db`).
  */
 export async function openReceiptStore(environment: NodeJS.ProcessEnv = process.env): Promise<GatewayReceipts> {
-  const url = environment.ROUTEKIT_DATABASE_URL;
-  const postgres = url !== undefined && /^postgres(ql)?:\/\//.test(url);
-  const path = environment.ROUTEKIT_DATABASE ?? '.routekit/routekit.db';
-  const database = postgres ? await openPostgresDatabase({ connection: url }) : openSqliteDatabase({ path });
+  const location = databaseLocation(environment);
+  const database = await openDatabaseAt(location);
   const receipts = await createSqlReceiptStore({ database });
   return {
     receipts,
     database,
-    where: postgres ? url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : path,
+    where: 'postgres' in location ? location.postgres.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : location.sqlite,
     async close() {
       await receipts.close();
       await database.close();

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
+import { ConfigurationError, installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
 import { createEngine, createGateway, createKeyManagement, createSqlResponseStore, drainingReadiness, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
 
 // The example gateway behind `npm start`: routekit's HTTP bridge on node:http (a standalone gateway
@@ -29,7 +29,13 @@ const webhooks = await gatewayWebhooks(stored.database, undefined);
 if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
 // ROUTEKIT_LEARNING=1: POST /v1/feedback stores outcomes on the same database, and the router that
 // `routekit train --from-outcomes` promotes is in charge within ROUTEKIT_ROUTER_POLL_SECONDS (docs/learning.md).
-const learned = await learningFromEnvironment(stored.database, process.env, (line) => console.log(line));
+// ROUTEKIT_RETRAIN_EVERY=6h also retrains on them in a worker thread, on one instance per interval.
+const learned = await learningFromEnvironment(stored.database, process.env, (line) => console.log(line)).catch((error: unknown) => {
+  // A bad learning variable: one line naming it, not a stack (the demo upstream would keep the process up).
+  if (!(error instanceof ConfigurationError)) throw error;
+  console.error(`routekit: ${error.message}`);
+  process.exit(2);
+});
 const base = { providers, models, defaultModel, receipts: stored.receipts, routers, ...(keyManagement && { keyManagement }), ...(learned && { learning: learned.learning }) };
 const valid = validateRouterConfig(webhooks?.hook(base) ?? base);
 const engine = createEngine(shared?.apply(valid) ?? valid);

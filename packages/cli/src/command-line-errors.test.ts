@@ -114,6 +114,15 @@ describe('routekit with a bad value', { timeout: 120_000 }, () => {
     expect(stderr).toBe(`routekit ${name}: ${message.replace('ROWS', rows)} (see routekit ${name} --help)\n`);
   });
 
+  it('serve with a bad ROUTEKIT_RETRAIN_EVERY, or one without learning, says so in one line naming it', async () => {
+    const database = join(directory, 'retrain.db');
+    for (const environment of [{ ROUTEKIT_LEARNING: '1', ROUTEKIT_RETRAIN_EVERY: '6 hours' }, { ROUTEKIT_RETRAIN_EVERY: '6h' }]) {
+      const outcome = await routekit(['serve', '--port', '0'], { ...environment, ROUTEKIT_DATABASE: database, OPENAI_API_KEY: 'sk-test-not-used' });
+      expect(outcome.code).not.toBe(0);
+      expectOneLineNaming(outcome, 'ROUTEKIT_RETRAIN_EVERY');
+    }
+  });
+
   it('a missing argument is a one-line usage error too', async () => {
     const outcome = await routekit(['cache-eval']);
     expect(outcome.code).toBe(2);

@@ -9,6 +9,8 @@ export { createSqlReceiptStore, receiptMigrations, type SqlReceiptStoreOptions, 
 export { rebuildUsageRollup, usageRollupMigrations } from './storage/usage-rollup.js';
 export { createSqlOutcomeStore, outcomeMigrations, type DurableOutcomeStore, type SqlOutcomeStoreOptions } from './storage/sql-outcome-store.js';
 export { createSqlRouterRegistry, routerRegistryMigrations, type RouterRegistry, type RouterVersion, type RouterWatch } from './storage/sql-router-registry.js';
+export { retrainFromOutcomes, type Retrain, type RetrainOptions } from './learning/retrain-from-outcomes.js';
+export { createSqlScheduleLease, scheduleLeaseMigrations, type ScheduleLease, type ScheduleLeaseOptions } from './storage/sql-schedule-lease.js';
 export { createWebhookOutbox, type WebhookOutbox, type WebhookOutboxOptions, type WebhookDelivery } from './webhooks/webhook-outbox.js';
 export { parseWebhookEndpoints, webhookOutboxMigrations, type WebhookEndpoint } from './webhooks/webhook-outbox-schema.js';
 export { signWebhookPayload, verifyWebhookSignature, webhookSignatureHeader, webhookIdHeader, type VerifyWebhookSignatureOptions } from './webhooks/webhook-signature.js';

@@ -2,16 +2,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } from '@routekit/core';
-import { createSqlOutcomeStore, openSqliteDatabase } from '@routekit/operations';
+import { openSqliteDatabase } from '@routekit/operations';
+import { seededStrong as strong, seededWeak as weak, seedScoredOutcomes } from '../../../operations/src/learning/scored-outcomes-suite.js';
 import type { Command } from '../commands.js';
 import { runCommand } from '../run-command.js';
 import { evaluate } from './evaluate.js';
 import { routers } from './routers.js';
 import { train } from './train.js';
 
-const strong = 'openai/gpt-4.1';
-const weak = 'openai/gpt-4.1-nano';
 let directory: string;
 let database: string;
 let scored: string;
@@ -26,26 +24,12 @@ async function run(command: Command, args: string[]): Promise<{ code: number; ou
   return { code, out, err };
 }
 
-// A deployment's outcomes with a known signal, as the gateway stores them: integrals need the
-// strong model, trivia does not; both answers scored (as judging delivers them).
+// A deployment's outcomes with a known signal, as the gateway stores them (integrals need the strong model).
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'routekit-routers-'));
   database = join(directory, 'routekit.db');
   const opened = openSqliteDatabase({ path: database });
-  const outcomes = await createSqlOutcomeStore({ database: opened });
-  const featurizer = createOutcomeFeaturizer();
-  for (let index = 0; index < 400; index++) {
-    const hard = index % 3 === 0;
-    const text = hard ? `Compute the integral of x^${index % 9} times sin x from 0 to ${index}` : `What is the capital of country number ${index}?`;
-    const request_id = `req-${index}`;
-    const time = new Date(1_700_000_000_000 + index * 1000).toISOString();
-    // The shipped router's view of these prompts is noise: it was not trained on this deployment.
-    await outcomes.prepare({ request_id, tenant: 'acme', time, router_version: 'shipped', routed_score: ((index * 7919) % 100) / 100, featurizer: outcomeFeaturizerKey, features: encodeSparseFeatures(featurizer.extract(text)), models: [weak, strong], costs: { [strong]: 0.002, [weak]: 0.0001 }, winner: weak });
-    const receipt = { time, models: [weak, strong], costs: { [strong]: 0.002, [weak]: 0.0001 }, winner: weak };
-    await outcomes.record({ request_id, tenant: 'acme', model: strong, score: 1, receipt });
-    await outcomes.record({ request_id, tenant: 'acme', model: weak, score: hard ? 0 : 1, receipt });
-  }
-  await outcomes.close();
+  await seedScoredOutcomes(opened);
   await opened.close();
   scored = join(directory, 'scored.jsonl');
   const rows = Array.from({ length: 60 }, (_, index) => ({ prompt: index % 3 === 0 ? `Compute the integral of x^${index} dx` : `Capital of place ${index}?`, scores: { [strong]: 1, [weak]: index % 3 === 0 ? 0 : 1 } }));

@@ -4,6 +4,7 @@ import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement,
 import type { Command } from '../commands.js';
 import { numberFlag, parseCommandLine } from '../parse-command-line.js';
 import { UsageError } from '../usage-error.js';
+import { learningEnvironment } from './learning-environment.js';
 import { listenOrExplain } from './listen-or-explain.js';
 import { readConfigFile } from './read-config-file.js';
 
@@ -28,7 +29,9 @@ and ROUTEKIT_WEBHOOK_SECRET add a webhook endpoint. ROUTEKIT_REDIS_URL shares st
 redis: above); ROUTEKIT_DRAIN_DELAY_MS keeps serving that long after SIGTERM with /ready failing, so a
 load balancer takes the replica out before its port closes. ROUTEKIT_LEARNING=1 (or learning: true in
 the config) stores POST /v1/feedback outcomes on the database and follows the router registry
-(routekit routers), read every ROUTEKIT_ROUTER_POLL_SECONDS (30).
+(routekit routers), read every ROUTEKIT_ROUTER_POLL_SECONDS (30). ROUTEKIT_RETRAIN_EVERY=6h (or
+learning: { retrainEvery: 6h }) also retrains as routekit train --from-outcomes does, in a worker
+thread, on one instance per interval among those sharing the database.
 `;
 
 /** `routekit serve`: the standalone gateway on Node's own HTTP server. */
@@ -66,10 +69,9 @@ export const serve: Command = {
     const keyManagement = !process.env.ROUTEKIT_ADMIN_KEY ? undefined : await createKeyManagement({ database: stored.database, ...(shared && { limitStore: shared.counters, lockout: shared.lockout }) });
     const webhooks = await gatewayWebhooks(stored.database, webhookEndpoints);
     if (keyManagement !== undefined) webhooks?.watchKeyExpiry(keyManagement.keys);
-    const { learning: learningSwitch, ...fromFileRest } = fromFile;
-    if (learningSwitch !== undefined && typeof learningSwitch !== 'boolean') throw new UsageError('learning in the config file must be true or false', { flag: '--config' });
-    const learningEnvironment = learningSwitch === undefined ? process.env : { ...process.env, ROUTEKIT_LEARNING: String(learningSwitch) };
-    const learned = await learningFromEnvironment(stored.database, learningEnvironment, (line) => process.stderr.write(`${line}\n`));
+    const { learning: learningOption, ...fromFileRest } = fromFile;
+    // From `environment`: the retraining worker opens the database the config file names.
+    const learned = await learningFromEnvironment(stored.database, learningEnvironment(learningOption, environment), (line) => process.stderr.write(`${line}\n`));
     // From the file, still unchecked: validateRouterConfig below checks every key strictly.
     const raw = {
       ...(fromEnvironment && { providers: fromEnvironment.providers, models: fromEnvironment.models, defaultModel: fromEnvironment.defaultModel }),
