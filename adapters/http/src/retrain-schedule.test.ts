@@ -100,6 +100,19 @@ describe('the retraining schedule, two instances on PostgreSQL', () => {
     await schedules[1]!.stop();
     await taken;
   });
+
+  it('starts no retrain when stopped while claiming one, and gives the claim back', async () => {
+    const { schedules, started, advance } = await twoInstances('stopped-while-claiming');
+    advance(hour);
+    const claiming = schedules[0]!.check();
+    await schedules[0]!.stop();
+    await claiming;
+    expect(started()).toEqual([0, 0]);
+    const taken = schedules[1]!.check();
+    await vi.waitFor(() => expect(started()).toEqual([0, 1]), patiently);
+    await schedules[1]!.stop();
+    await taken;
+  });
 });
 
 describe('the retraining worker', () => {

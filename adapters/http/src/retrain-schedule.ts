@@ -39,7 +39,7 @@ export async function startRetrainSchedule(options: RetrainScheduleOptions): Pro
   const log = options.log ?? (() => {});
   const lease = await createSqlScheduleLease({ database: options.database, name: options.name ?? 'retrain:default', intervalMs: options.everyMs, leaseMs, ...(options.now && { now: options.now }) });
   let stopped = false;
-  let running: { run: RetrainRun; finished: Promise<void> } | undefined;
+  let running: RetrainRun | undefined;
 
   const train = async (run: RetrainRun) => {
     let lost = false;
@@ -72,9 +72,12 @@ export async function startRetrainSchedule(options: RetrainScheduleOptions): Pro
     }
   };
 
-  const check = async () => {
-    if (stopped || running !== undefined) return;
+  // The check in progress (claiming, then training): one at a time, and what stop() waits for.
+  let checking: Promise<void> | undefined;
+  const claimAndTrain = async () => {
     if (!(await lease.claim())) return;
+    // Stopped while claiming: give it straight back rather than start a worker during shutdown.
+    if (stopped) return lease.release('abandoned');
     let run: RetrainRun;
     try {
       run = options.retrain();
@@ -82,8 +85,16 @@ export async function startRetrainSchedule(options: RetrainScheduleOptions): Pro
       await lease.release('done');
       throw error;
     }
-    running = { run, finished: train(run).finally(() => (running = undefined)) };
-    await running.finished;
+    running = run;
+    await train(run);
+  };
+  const check = async () => {
+    if (stopped || checking !== undefined) return;
+    checking = claimAndTrain().finally(() => {
+      checking = undefined;
+      running = undefined;
+    });
+    await checking;
   };
 
   const timer = setInterval(() => void check().catch((error: unknown) => log(`routekit: retrain: could not check the schedule (${messageOf(error)})`)), options.checkEveryMs ?? Math.min(options.everyMs, 60_000));
@@ -93,9 +104,9 @@ export async function startRetrainSchedule(options: RetrainScheduleOptions): Pro
     async stop() {
       stopped = true;
       clearInterval(timer);
-      if (running === undefined) return;
-      await running.run.terminate();
-      await running.finished;
+      await running?.terminate();
+      // Its lease released before the database closes (a failed check was logged by the timer or thrown to its caller).
+      await checking?.catch(() => {});
     },
   };
 }
