@@ -79,28 +79,33 @@ function predict(row: number, table: ModelQualityTable | undefined): number[] {
   return catalog.map(quality);
 }
 
-/** auto at priority cost: within the tolerance of the best prediction, cheapest first; then by prediction. */
-function autoRanking(predicted: number[], costs: number[]): number[] {
+/** auto (priority cost unless told): within the tolerance of the best prediction, cheapest first; then by prediction. */
+function autoRanking(predicted: number[], costs: number[], tolerance: number = autoTolerance.cost): number[] {
   const best = Math.max(...predicted);
-  const floor = best * (1 - autoTolerance.cost);
+  const floor = best * (1 - tolerance);
   const order = models.map((_, model) => model);
   const rank = (model: number) => (predicted[model]! >= floor ? 2 - costs[model]! / (1 + costs[model]!) : predicted[model]!);
   return order.sort((a, b) => rank(b) - rank(a) || catalog[b]!.quality - catalog[a]!.quality);
 }
 
-interface Figures { area: number; autoQuality: number; autoCost: number }
+interface Figures { area: number; autoQuality: number; autoCost: number; carefulQuality: number; carefulCost: number }
 function measure(heldBack: readonly number[], table: ModelQualityTable | undefined): Figures & { random: number; oracle: number } {
   const predictions = heldBack.map((row) => predict(row, table));
   const outcomes: MultiModelOutcome[] = heldBack.map((row, index) => ({ predicted: predictions[index]!, expectedCost: expectedCosts[row]!, actual: rows[row]!.scores, actualCost: rows[row]!.costs }));
   const curves = costQualityCurves(models, outcomes);
   let quality = 0;
   let cost = 0;
+  let carefulQuality = 0;
+  let carefulCost = 0;
   let strongCost = 0;
   const strong = models.indexOf('gpt-4-1106-preview');
   heldBack.forEach((row, index) => {
     const winner = autoRanking(predictions[index]!, expectedCosts[row]!)[0]!;
     quality += rows[row]!.scores[winner]!;
     cost += rows[row]!.costs[winner]!;
+    const careful = autoRanking(predictions[index]!, expectedCosts[row]!, autoTolerance.quality)[0]!;
+    carefulQuality += rows[row]!.scores[careful]!;
+    carefulCost += rows[row]!.costs[careful]!;
     strongCost += rows[row]!.costs[strong]!;
   });
   return {
@@ -109,6 +114,8 @@ function measure(heldBack: readonly number[], table: ModelQualityTable | undefin
     oracle: areaUnderCostQuality(curves.oracle, curves.costUnit),
     autoQuality: quality / heldBack.length,
     autoCost: cost / strongCost,
+    carefulQuality: carefulQuality / heldBack.length,
+    carefulCost: carefulCost / strongCost,
   };
 }
 
@@ -139,8 +146,7 @@ function replay(seed: number, setting: Setting): SeedResult {
     outcomes.push(outcomeOf(row, scored));
     if (count % refreshEvery === 0) table = learnModelQuality(outcomes, { version: count / refreshEvery, priorStrength: setting.priorStrength, bandEdges: setting.bandEdges });
     if (checkpoints.includes(count)) {
-      const { area, autoQuality, autoCost } = measure(heldBack, table);
-      learned.set(count, { area, autoQuality, autoCost });
+      learned.set(count, measure(heldBack, table));
       // How many models have at least 10 scores in the cells held-back prompts fall in, on average.
       evidence.set(count, heldBack.reduce((sum, row) => sum + models.filter((model) => (table!.evidence(table!.cellOf(rows[row]!.prompt, rows[row]!.strongWin), model)?.count ?? 0) >= 10).length, 0) / heldBack.length);
     }
@@ -178,22 +184,23 @@ for (const judging of ['none', 'runner-up', 'random'] as const) {
   const setting: Setting = { judging, priorStrength: 10, bandEdges: defaultBandEdges };
   const seedResults = run(setting);
   console.log(`\n**Outcomes score ${judgingNames[judging]}** (k = 10, bands ${JSON.stringify(defaultBandEdges)})\n`);
-  console.log('| outcomes | area, learned auto | share of the random-to-oracle gap closed | auto at priority cost: quality | its cost vs GPT-4 | models with >= 10 scores in the prompt\'s cell |');
-  console.log('|---|---|---|---|---|---|');
-  console.log(`| 0 (shipped auto) | ${mean(seedResults.map((r) => r.shipped.area)).toFixed(3)} | ${mean(seedResults.map((r) => gapClosed(r, r.shipped.area))).toFixed(3)} | ${mean(seedResults.map((r) => r.shipped.autoQuality)).toFixed(3)} | ${(mean(seedResults.map((r) => r.shipped.autoCost)) * 100).toFixed(1)}% | 0 |`);
+  console.log('| outcomes | area, learned auto | share of the random-to-oracle gap closed | auto, priority cost: quality | its cost vs GPT-4 | priority quality: quality | its cost | models with >= 10 scores in the prompt\'s band |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const points = (figures: Figures[]) => `${mean(figures.map((f) => f.autoQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.autoCost)) * 100).toFixed(1)}% | ${mean(figures.map((f) => f.carefulQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.carefulCost)) * 100).toFixed(1)}%`;
+  console.log(`| 0 (shipped auto) | ${mean(seedResults.map((r) => r.shipped.area)).toFixed(3)} | ${mean(seedResults.map((r) => gapClosed(r, r.shipped.area))).toFixed(3)} | ${points(seedResults.map((r) => r.shipped))} | 0 |`);
   for (const count of checkpoints) {
     const figures = seedResults.map((r) => r.learned.get(count)!);
     const closed = seedResults.map((r) => gapClosed(r, r.learned.get(count)!.area));
-    console.log(`| ${count} | ${mean(figures.map((f) => f.area)).toFixed(3)} (${range(figures.map((f) => f.area))}) | ${mean(closed).toFixed(3)} (${range(closed)}) | ${mean(figures.map((f) => f.autoQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.autoCost)) * 100).toFixed(1)}% | ${mean(seedResults.map((r) => r.evidence.get(count)!)).toFixed(1)} of ${models.length} |`);
+    console.log(`| ${count} | ${mean(figures.map((f) => f.area)).toFixed(3)} (${range(figures.map((f) => f.area))}) | ${mean(closed).toFixed(3)} (${range(closed)}) | ${points(figures)} | ${mean(seedResults.map((r) => r.evidence.get(count)!)).toFixed(1)} of ${models.length} |`);
   }
-  console.log(`| ceiling of these cells (every model scored on all traffic) | ${mean(seedResults.map((r) => r.ceiling.area)).toFixed(3)} | ${mean(seedResults.map((r) => gapClosed(r, r.ceiling.area))).toFixed(3)} | ${mean(seedResults.map((r) => r.ceiling.autoQuality)).toFixed(3)} | ${(mean(seedResults.map((r) => r.ceiling.autoCost)) * 100).toFixed(1)}% | |`);
+  console.log(`| ceiling of these cells (every model scored on all traffic) | ${mean(seedResults.map((r) => r.ceiling.area)).toFixed(3)} | ${mean(seedResults.map((r) => gapClosed(r, r.ceiling.area))).toFixed(3)} | ${points(seedResults.map((r) => r.ceiling))} | |`);
 }
 
 // The settings: prior strength k, and the difficulty bands, at 3,000 outcomes with random judging.
 console.log('\n**Choosing k and the bands** (share of the gap closed after 300 / 3,000 outcomes, a model at random judged)\n');
 console.log('| k | bands | after 300 | after 3,000 | ceiling of the cells |');
 console.log('|---|---|---|---|---|');
-for (const [priorStrength, bandEdges] of [[3, defaultBandEdges], [10, defaultBandEdges], [30, defaultBandEdges], [100, defaultBandEdges], [10, []], [10, [0.6]], [10, [0.55, 0.58, 0.61, 0.64, 0.67]]] as const) {
+for (const [priorStrength, bandEdges] of [[3, defaultBandEdges], [10, defaultBandEdges], [30, defaultBandEdges], [100, defaultBandEdges], [10, []], [10, [0.6]], [10, [0.55, 0.58, 0.61, 0.64, 0.67]], [30, []], [30, [0.55, 0.58, 0.61, 0.64, 0.67]]] as const) {
   const seedResults = run({ judging: 'random', priorStrength, bandEdges });
   const at = (count: number) => mean(seedResults.map((r) => gapClosed(r, r.learned.get(count)!.area))).toFixed(3);
   console.log(`| ${priorStrength} | ${JSON.stringify(bandEdges)} | ${at(300)} | ${at(3000)} | ${mean(seedResults.map((r) => gapClosed(r, r.ceiling.area))).toFixed(3)} |`);

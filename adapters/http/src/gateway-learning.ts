@@ -1,9 +1,9 @@
-import { ActiveRouter, ConfigurationError, type JudgingOptions, type LearningOptions } from '@routekit/core';
+import { ActiveQualityTable, ActiveRouter, ConfigurationError, type ActiveQualityTableOptions, type JudgingOptions, type LearningOptions } from '@routekit/core';
 import { createSqlOutcomeStore, createSqlRouterRegistry, type DurableOutcomeStore, type RouterRegistry, type RouterWatch, type SqlDatabase } from '@routekit/operations';
 
 export interface GatewayLearning {
   /** The engine's `learning` option: outcomes on the database, the router the registry puts in charge. */
-  learning: Required<Pick<LearningOptions, 'outcomes' | 'router'>> & Pick<LearningOptions, 'judging'>;
+  learning: Required<Pick<LearningOptions, 'outcomes' | 'router'>> & Pick<LearningOptions, 'judging' | 'quality'>;
   registry: RouterRegistry;
   watch: RouterWatch;
   /** Stops polling and writes the queued outcomes; the database stays open. */
@@ -17,6 +17,12 @@ export interface GatewayLearningOptions {
   log?: (line: string) => void;
   /** Sampled judging (opt-in tenants, its own spend cap); off when omitted. */
   judging?: JudgingOptions;
+  /**
+   * `auto`'s per-model quality learned from the outcomes, rebuilt on each instance from the database
+   * at most every `refreshIntervalMs` (default here 5 minutes: a rebuild reads up to `limit` outcomes
+   * with their features); `false` turns it off.
+   */
+  quality?: ActiveQualityTableOptions | false;
 }
 
 /**
@@ -33,17 +39,22 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
   const outcomes: DurableOutcomeStore = await createSqlOutcomeStore({ database });
   const registry = await createSqlRouterRegistry({ database });
   const router = new ActiveRouter();
+  const quality = options.quality === false ? undefined : new ActiveQualityTable({ refreshIntervalMs: 300_000, ...options.quality, onError: (error) => options.log?.(`routekit: could not learn auto's model quality (${error instanceof Error ? error.message : 'unknown error'})`) });
+  // Checked on the registry's poll; rebuilt only when older than its refresh interval.
+  const refreshQuality = quality === undefined ? undefined : setInterval(() => quality.refreshSoon(outcomes), options.pollIntervalMs ?? 30_000);
+  refreshQuality?.unref();
   const watch = await registry.watch(router, {
     ...(options.pollIntervalMs !== undefined && { intervalMs: options.pollIntervalMs }),
     onChange: (version) => options.log?.(`routekit: router in charge is now ${version}`),
     onError: (error) => options.log?.(`routekit: could not read the router registry (${error instanceof Error ? error.message : 'unknown error'}); keeping ${router.version}`),
   });
   return {
-    learning: { outcomes, router, ...(options.judging && { judging: options.judging }) },
+    learning: { outcomes, router, quality: quality ?? false, ...(options.judging && { judging: options.judging }) },
     registry,
     watch,
     async close() {
       watch.stop();
+      clearInterval(refreshQuality);
       await outcomes.close();
     },
   };
@@ -51,7 +62,8 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
 
 /**
  * `npm start` and `routekit serve`: learning is on when `ROUTEKIT_LEARNING` is `1`, `true` or `on`;
- * `ROUTEKIT_ROUTER_POLL_SECONDS` sets how often the registry is read (default 30).
+ * `ROUTEKIT_ROUTER_POLL_SECONDS` sets how often the registry is read (default 30); `ROUTEKIT_AUTO_LEARNING=off`
+ * keeps `auto` on the shipped quality prediction (its learned per-model quality is on by default).
  */
 export async function learningFromEnvironment(database: SqlDatabase, environment: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<GatewayLearning | undefined> {
   const switched = environment.ROUTEKIT_LEARNING?.trim().toLowerCase();
@@ -61,7 +73,10 @@ export async function learningFromEnvironment(database: SqlDatabase, environment
   const seconds = poll === undefined ? 30 : Number(poll);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400 || poll?.trim() === '') throw new ConfigurationError(`ROUTEKIT_ROUTER_POLL_SECONDS must be a number of seconds from 1 to 86400, got ${JSON.stringify(poll)}.`, { key: 'ROUTEKIT_ROUTER_POLL_SECONDS' });
   const judging = judgingFromEnvironment(environment, log);
-  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }), ...(judging && { judging }) });
+  const autoLearning = environment.ROUTEKIT_AUTO_LEARNING?.trim().toLowerCase();
+  if (autoLearning !== undefined && !['1', 'true', 'on', '0', 'false', 'off'].includes(autoLearning)) throw new ConfigurationError(`ROUTEKIT_AUTO_LEARNING must be 1, true or on (or 0, false, off), got ${JSON.stringify(environment.ROUTEKIT_AUTO_LEARNING)}.`, { key: 'ROUTEKIT_AUTO_LEARNING' });
+  const quality = autoLearning === '0' || autoLearning === 'false' || autoLearning === 'off' ? false : undefined;
+  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }), ...(judging && { judging }), ...(quality === false && { quality }) });
 }
 
 /**

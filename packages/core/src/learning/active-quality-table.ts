@@ -30,7 +30,8 @@ export class ActiveQualityTable {
   readonly #options: ActiveQualityTableOptions;
   #table: ModelQualityTable | undefined;
   #version = 0;
-  #lastRefresh = Number.NEGATIVE_INFINITY;
+  // The first background refresh comes one interval after start, as every later one.
+  #lastRefresh = Date.now();
   #refreshing: Promise<ModelQualityTable> | undefined;
 
   constructor(options: ActiveQualityTableOptions = {}) {

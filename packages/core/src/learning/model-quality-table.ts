@@ -2,15 +2,16 @@ import type { ModelInfo } from '../catalog/model-info.js';
 import { ConfigurationError } from '../errors.js';
 import type { PromptQuality } from '../routing/prompt-quality.js';
 import type { StoredOutcome } from './outcome.js';
-import { defaultBandEdges, difficultyBand, promptCategory, promptCategoryOfFeatures, promptCell } from './prompt-cell.js';
+import { categoryOfCell, defaultBandEdges, difficultyBand, promptCategory, promptCategoryOfFeatures, promptCell } from './prompt-cell.js';
 
 /**
- * How many outcomes of a model in a cell weigh as much as the shipped prior: the estimate is
- * `prior + n / (n + k) * (observed mean - prior)`. Chosen by measurement on RouterBench (docs/learning.md):
- * from 5 to 40 the learned curve moves little; 10 keeps one unlucky answer (of 0/1 scores) from moving
- * a cell by more than 0.09 while 30 consistent ones move it three quarters of the way.
+ * How many outcomes of a model weigh as much as the shipped prior: `estimate = prior + n / (n + k) *
+ * (category mean - prior) + m / (m + k) * (band mean - category mean)`, n and m its scores there.
+ * Chosen by measurement on RouterBench (docs/learning.md): 30 learned fastest by 300 outcomes and
+ * ended as well as any by 3,000, and one unlucky answer (a 0 score) moves a model by about 3%, two by
+ * about 6%, inside `auto`'s 15% tolerance, while 30 consistent ones move it halfway.
  */
-export const defaultPriorStrength = 10;
+export const defaultPriorStrength = 30;
 
 export interface ModelQualityOptions {
   /** `k`: a cell's n outcomes of a model weigh n / (n + k) against the prior. Default `defaultPriorStrength`. */
@@ -55,29 +56,37 @@ export class ModelQualityTable {
     return promptCell(promptCategory(text), difficultyBand(strongWinProbability, this.bandEdges));
   }
 
-  /** What the cell knows of a model (by catalog id), or undefined. */
+  /** What a cell (`choice/1`) or a whole category (`choice`) knows of a model (by catalog id), or undefined. */
   evidence(cell: string, model: string): CellEvidence | undefined {
     return this.#cells.get(cell)?.get(model);
   }
 
-  /** The cells with evidence, each with its models' evidence (for `routekit` output and tests). */
+  /** The cells and categories with evidence, each with its models' evidence. */
   cells(): [string, ReadonlyMap<string, CellEvidence>][] {
     return [...this.#cells.entries()];
   }
 
   /**
-   * The prior moved toward what this cell observed, model by model: with n scores of a model here,
-   * `prior + n / (n + k) * (mean - prior)`. A model without evidence keeps its prior, so a cell with
-   * little evidence stays near what `auto` predicts today. One Map lookup per model.
+   * The prior moved toward what was observed, model by model: toward the model's mean over the
+   * prompt's whole category (all bands) by `n / (n + k)`, n its scores there; then by the band's own
+   * difference from that category mean, weighted the same way by the band's scores. Each score counts
+   * once: evidence all in one band moves a model only as far as the category step does. A band with
+   * few outcomes follows its category (measured: bands alone learn slower, the category alone ends
+   * lower), a model without evidence keeps its prior, so little evidence stays near what `auto`
+   * predicts today. Two Map lookups per model.
    */
   blend(prior: PromptQuality, cell: string): PromptQuality {
-    const models = this.#cells.get(cell);
-    if (models === undefined) return prior;
+    const band = this.#cells.get(cell);
+    const category = this.#cells.get(categoryOfCell(cell));
+    if (category === undefined) return prior;
     const strength = this.priorStrength;
+    const weight = (seen: CellEvidence) => seen.count / (seen.count + strength);
     return (model: ModelInfo) => {
       const before = prior(model);
-      const seen = models.get(model.id);
-      return seen === undefined ? before : before + (seen.count / (seen.count + strength)) * (seen.mean - before);
+      const overall = category.get(model.id);
+      if (overall === undefined) return before;
+      const inBand = band?.get(model.id);
+      return before + weight(overall) * (overall.mean - before) + (inBand === undefined ? 0 : weight(inBand) * (inBand.mean - overall.mean));
     };
   }
 }
@@ -104,10 +113,13 @@ export function learnModelQuality(outcomes: readonly StoredOutcome[], options: M
     let counted = false;
     for (const [model, score] of Object.entries(outcome.scores)) {
       if (!(typeof score === 'number' && score >= 0 && score <= 1)) continue;
-      let models = sums.get(cell);
-      if (models === undefined) sums.set(cell, (models = new Map()));
-      const sum = models.get(model) ?? { count: 0, total: 0 };
-      models.set(model, { count: sum.count + 1, total: sum.total + score });
+      // Each score counts in its band's cell and in its category's, which the bands borrow from.
+      for (const key of [cell, category]) {
+        let models = sums.get(key);
+        if (models === undefined) sums.set(key, (models = new Map()));
+        const sum = models.get(model) ?? { count: 0, total: 0 };
+        models.set(model, { count: sum.count + 1, total: sum.total + score });
+      }
       counted = true;
     }
     if (counted) used++;

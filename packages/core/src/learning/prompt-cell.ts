@@ -37,6 +37,12 @@ export function promptCell(category: PromptCategory, band: number): string {
   return `${category}/${band}`;
 }
 
+/** The category part of a cell (`choice` of `choice/1`). */
+export function categoryOfCell(cell: string): string {
+  const slash = cell.indexOf('/');
+  return slash < 0 ? cell : cell.slice(0, slash);
+}
+
 const statisticCount = statisticNames.length + (outcomeFeaturizerOptions.taskStatistics ? taskStatisticNames.length : 0);
 const statisticsBase = 1 << outcomeFeaturizerOptions.bits;
 const codeCueStatistic = statisticNames.indexOf('code-cues');
