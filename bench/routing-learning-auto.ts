@@ -21,7 +21,7 @@
 // the share of the random-to-oracle gap closed: (learned - random) / (oracle - random).
 import { costQualityCurves, areaUnderCostQuality, type MultiModelOutcome } from '../packages/core/src/evaluation/cost-quality-curve.js';
 import type { ModelInfo } from '../packages/core/src/catalog/model-info.js';
-import { learnModelQuality, type ModelQualityTable } from '../packages/core/src/learning/model-quality-table.js';
+import { defaultPriorStrength, learnModelQuality, type ModelQualityTable } from '../packages/core/src/learning/model-quality-table.js';
 import type { StoredOutcome } from '../packages/core/src/learning/outcome.js';
 import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } from '../packages/core/src/learning/outcome-features.js';
 import { defaultBandEdges } from '../packages/core/src/learning/prompt-cell.js';
@@ -177,13 +177,13 @@ const run = (setting: Setting) => {
   return results.get(key)!;
 };
 
-const baseline = run({ judging: 'none', priorStrength: 10, bandEdges: defaultBandEdges });
+const baseline = run({ judging: "none", priorStrength: defaultPriorStrength, bandEdges: defaultBandEdges });
 console.log(`\nrandom ${mean(baseline.map((r) => r.random)).toFixed(3)}, oracle ${mean(baseline.map((r) => r.oracle)).toFixed(3)}, shipped auto ${mean(baseline.map((r) => r.shipped.area)).toFixed(3)} (${mean(baseline.map((r) => gapClosed(r, r.shipped.area))).toFixed(3)} of the gap; auto at priority cost: quality ${mean(baseline.map((r) => r.shipped.autoQuality)).toFixed(3)} at ${(mean(baseline.map((r) => r.shipped.autoCost)) * 100).toFixed(1)}% of GPT-4's cost)`);
 
 for (const judging of ['none', 'runner-up', 'random'] as const) {
-  const setting: Setting = { judging, priorStrength: 10, bandEdges: defaultBandEdges };
+  const setting: Setting = { judging, priorStrength: defaultPriorStrength, bandEdges: defaultBandEdges };
   const seedResults = run(setting);
-  console.log(`\n**Outcomes score ${judgingNames[judging]}** (k = 10, bands ${JSON.stringify(defaultBandEdges)})\n`);
+  console.log(`\n**Outcomes score ${judgingNames[judging]}** (k = ${defaultPriorStrength}, bands ${JSON.stringify(defaultBandEdges)})\n`);
   console.log('| outcomes | area, learned auto | share of the random-to-oracle gap closed | auto, priority cost: quality | its cost vs GPT-4 | priority quality: quality | its cost | models with >= 10 scores in the prompt\'s band |');
   console.log('|---|---|---|---|---|---|---|---|');
   const points = (figures: Figures[]) => `${mean(figures.map((f) => f.autoQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.autoCost)) * 100).toFixed(1)}% | ${mean(figures.map((f) => f.carefulQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.carefulCost)) * 100).toFixed(1)}%`;
