@@ -26,6 +26,9 @@ import type { StoredOutcome } from '../packages/core/src/learning/outcome.js';
 import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } from '../packages/core/src/learning/outcome-features.js';
 import { defaultBandEdges } from '../packages/core/src/learning/prompt-cell.js';
 import { autoTolerance } from '../packages/core/src/routing/auto-strategy.js';
+import { Router } from '../packages/core/src/routing/router.js';
+import { ModelCatalog } from '../packages/core/src/catalog/model-catalog.js';
+import { ActiveQualityTable } from '../packages/core/src/learning/active-quality-table.js';
 import { difficultyQuality } from '../packages/core/src/routing/difficulty-quality.js';
 import type { PromptQuality } from '../packages/core/src/routing/prompt-quality.js';
 import { shippedDefaultScorer, shippedMultiModelScorer } from '../packages/core/src/routing/shipped-routers.js';
@@ -89,8 +92,8 @@ function autoRanking(predicted: number[], costs: number[], tolerance: number = a
 }
 
 interface Figures { area: number; autoQuality: number; autoCost: number; carefulQuality: number; carefulCost: number }
-function measure(heldBack: readonly number[], table: ModelQualityTable | undefined): Figures & { random: number; oracle: number } {
-  const predictions = heldBack.map((row) => predict(row, table));
+function measure(heldBack: readonly number[], table: ModelQualityTable | undefined, predictRow: (row: number) => number[] = (row) => predict(row, table)): Figures & { random: number; oracle: number } {
+  const predictions = heldBack.map(predictRow);
   const outcomes: MultiModelOutcome[] = heldBack.map((row, index) => ({ predicted: predictions[index]!, expectedCost: expectedCosts[row]!, actual: rows[row]!.scores, actualCost: rows[row]!.costs }));
   const curves = costQualityCurves(models, outcomes);
   let quality = 0;
@@ -119,7 +122,7 @@ function measure(heldBack: readonly number[], table: ModelQualityTable | undefin
   };
 }
 
-interface SeedResult { random: number; oracle: number; shipped: Figures; ceiling: Figures; learned: Map<number, Figures>; evidence: Map<number, number> }
+interface SeedResult { random: number; oracle: number; shipped: Figures; ceiling: Figures; setCeiling: Figures; learned: Map<number, Figures>; evidence: Map<number, number> }
 
 /** One seed of one setting: the replay, with the table measured at each checkpoint. */
 function replay(seed: number, setting: Setting): SeedResult {
@@ -131,6 +134,13 @@ function replay(seed: number, setting: Setting): SeedResult {
   // The ceiling of cells: every model scored on every traffic row (what the table tends to with ample evidence on every model).
   const everything: StoredOutcome[] = traffic.map((row) => outcomeOf(row, models.map((_, model) => model)));
   const ceiling = measure(heldBack, learnModelQuality(everything, { version: 0, priorStrength: 1e-6, bandEdges: setting.bandEdges }));
+  // The ceiling of any prompt-type scheme: each model's mean on the traffic of the prompt's own data set.
+  const setMeans = new Map(benchSets.map((set) => {
+    const name = set.replace('routerbench-', '');
+    const ofSet = traffic.filter((row) => rows[row]!.set === name);
+    return [name, models.map((_, model) => ofSet.reduce((sum, row) => sum + rows[row]!.scores[model]!, 0) / ofSet.length)];
+  }));
+  const setCeiling = measure(heldBack, undefined, (row) => setMeans.get(rows[row]!.set)!);
   const learned = new Map<number, Figures>();
   const evidence = new Map<number, number>();
   const outcomes: StoredOutcome[] = [];
@@ -151,7 +161,7 @@ function replay(seed: number, setting: Setting): SeedResult {
       evidence.set(count, heldBack.reduce((sum, row) => sum + models.filter((model) => (table!.evidence(table!.cellOf(rows[row]!.prompt, rows[row]!.strongWin), model)?.count ?? 0) >= 10).length, 0) / heldBack.length);
     }
   }
-  return { random: shipped.random, oracle: shipped.oracle, shipped, ceiling, learned, evidence };
+  return { random: shipped.random, oracle: shipped.oracle, shipped, ceiling, setCeiling, learned, evidence };
 }
 
 function outcomeOf(row: number, scored: readonly number[]): StoredOutcome {
@@ -177,6 +187,8 @@ const run = (setting: Setting) => {
   return results.get(key)!;
 };
 
+const points = (figures: Figures[]) => `${mean(figures.map((f) => f.autoQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.autoCost)) * 100).toFixed(1)}% | ${mean(figures.map((f) => f.carefulQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.carefulCost)) * 100).toFixed(1)}%`;
+
 const baseline = run({ judging: "none", priorStrength: defaultPriorStrength, bandEdges: defaultBandEdges });
 console.log(`\nrandom ${mean(baseline.map((r) => r.random)).toFixed(3)}, oracle ${mean(baseline.map((r) => r.oracle)).toFixed(3)}, shipped auto ${mean(baseline.map((r) => r.shipped.area)).toFixed(3)} (${mean(baseline.map((r) => gapClosed(r, r.shipped.area))).toFixed(3)} of the gap; auto at priority cost: quality ${mean(baseline.map((r) => r.shipped.autoQuality)).toFixed(3)} at ${(mean(baseline.map((r) => r.shipped.autoCost)) * 100).toFixed(1)}% of GPT-4's cost)`);
 
@@ -186,7 +198,6 @@ for (const judging of ['none', 'runner-up', 'random'] as const) {
   console.log(`\n**Outcomes score ${judgingNames[judging]}** (k = ${defaultPriorStrength}, bands ${JSON.stringify(defaultBandEdges)})\n`);
   console.log('| outcomes | area, learned auto | share of the random-to-oracle gap closed | auto, priority cost: quality | its cost vs GPT-4 | priority quality: quality | its cost | models with >= 10 scores in the prompt\'s band |');
   console.log('|---|---|---|---|---|---|---|---|');
-  const points = (figures: Figures[]) => `${mean(figures.map((f) => f.autoQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.autoCost)) * 100).toFixed(1)}% | ${mean(figures.map((f) => f.carefulQuality)).toFixed(3)} | ${(mean(figures.map((f) => f.carefulCost)) * 100).toFixed(1)}%`;
   console.log(`| 0 (shipped auto) | ${mean(seedResults.map((r) => r.shipped.area)).toFixed(3)} | ${mean(seedResults.map((r) => gapClosed(r, r.shipped.area))).toFixed(3)} | ${points(seedResults.map((r) => r.shipped))} | 0 |`);
   for (const count of checkpoints) {
     const figures = seedResults.map((r) => r.learned.get(count)!);
@@ -195,6 +206,8 @@ for (const judging of ['none', 'runner-up', 'random'] as const) {
   }
   console.log(`| ceiling of these cells (every model scored on all traffic) | ${mean(seedResults.map((r) => r.ceiling.area)).toFixed(3)} | ${mean(seedResults.map((r) => gapClosed(r, r.ceiling.area))).toFixed(3)} | ${points(seedResults.map((r) => r.ceiling))} | |`);
 }
+console.log(`\nThe ceiling of any prompt type: a perfect detector of the data set (each model's mean on the traffic of the prompt's own set): area ${mean(baseline.map((r) => r.setCeiling.area)).toFixed(3)}, ${mean(baseline.map((r) => gapClosed(r, r.setCeiling.area))).toFixed(3)} of the gap; auto, priority cost / priority quality: ${points(baseline.map((r) => r.setCeiling))}`);
+// (each model's mean on the prompt's own data set, all traffic) | ${mean(baseline.map((r) => r.setCeiling.area)).toFixed(3)} | ${mean(baseline.map((r) => gapClosed(r, r.setCeiling.area))).toFixed(3)} | ${points(baseline.map((r) => r.setCeiling))} | |`);
 
 // The settings: prior strength k, and the difficulty bands, at 3,000 outcomes with random judging.
 console.log('\n**Choosing k and the bands** (share of the gap closed after 300 / 3,000 outcomes, a model at random judged)\n');
@@ -204,6 +217,32 @@ for (const [priorStrength, bandEdges] of [[3, defaultBandEdges], [10, defaultBan
   const seedResults = run({ judging: 'random', priorStrength, bandEdges });
   const at = (count: number) => mean(seedResults.map((r) => gapClosed(r, r.learned.get(count)!.area))).toFixed(3);
   console.log(`| ${priorStrength} | ${JSON.stringify(bandEdges)} | ${at(300)} | ${at(3000)} | ${mean(seedResults.map((r) => gapClosed(r, r.ceiling.area))).toFixed(3)} |`);
+}
+
+// The request path: auto's decision on a 2,000-character prompt without and with a learned table
+// (every catalog model with evidence in every cell), blocks alternated in one run, CPU per decision.
+{
+  const catalogModels = new ModelCatalog({ providers: ['openai', 'anthropic', 'google', 'groq', 'mistral', 'together'] });
+  const plain = new Router({ catalog: catalogModels });
+  const quality = new ActiveQualityTable();
+  const learnedRouter = new Router({ catalog: catalogModels, quality });
+  const ids = catalogModels.routable().map((model) => model.id);
+  const synthetic: StoredOutcome[] = rows.map((row, index) => ({ ...outcomeOf(index, []), models: ids, costs: {}, winner: ids[index % ids.length]!, scores: { [ids[index % ids.length]!]: row.scores[0]!, [ids[(index + 1) % ids.length]!]: row.scores[1]! } }));
+  quality.use(learnModelQuality(synthetic, { version: 1 }));
+  const base = 'A train leaves Boston at 3 pm travelling at 60 mph toward New York, 215 miles away. Another leaves New York at 4 pm at 75 mph. ';
+  const request = (index: number) => ({ model: 'auto', messages: [{ role: 'user' as const, content: `${base.repeat(17).slice(0, 1990)} #${index}` }] });
+  const cpuPer = { plain: 0, learned: 0 };
+  for (let index = 0; index < 300; index++) [plain, learnedRouter].forEach((router) => router.decide(request(index)));
+  for (let block = 0; block < 10; block++) {
+    for (const [name, router] of [['plain', plain], ['learned', learnedRouter]] as const) {
+      const before = process.cpuUsage();
+      for (let index = 0; index < 300; index++) router.decide(request(block * 300 + index));
+      const used = process.cpuUsage(before);
+      cpuPer[name] += (used.user + used.system) / 3000;
+    }
+  }
+  console.log(`
+auto's decision, 2,000-character prompt, ${catalogModels.routable().length} candidates: ${cpuPer.plain.toFixed(1)} µs CPU without a table, ${cpuPer.learned.toFixed(1)} µs with one (${(cpuPer.learned / cpuPer.plain).toFixed(2)}x), 3,000 decisions each in alternating blocks`);
 }
 
 const cpu = process.cpuUsage(cpuStarted);
