@@ -55,7 +55,7 @@ describe('auto learning per-model quality', () => {
     expect(after.winner).not.toBe(loser);
     // 30 zeros against a prior strength of 30: halfway to 0 (all in one band, which adds nothing to its category).
     expect(predicted(after, loser)).toBeCloseTo(predicted(before, loser) * 0.5, 2);
-    expect(after.reason).toContain(`quality table v${table.version}, 30 outcomes`);
+    expect(after.reason).toContain(`quality table v${table.version}, 30 outcomes, prior strength 30; the winner has 0 scores on choice prompts`);
     // Open chat is another cell: nothing was learned there.
     const chatAfter = await ask(engine, chat);
     expect(chatAfter.winner).toBe(chatBefore.winner);

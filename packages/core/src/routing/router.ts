@@ -5,6 +5,7 @@ import { InvalidRequestError } from '../errors.js';
 import type { ActiveQualityTable } from '../learning/active-quality-table.js';
 import type { ActiveRouter } from '../learning/active-router.js';
 import type { ModelQualityTable } from '../learning/model-quality-table.js';
+import { categoryOfCell } from '../learning/prompt-cell.js';
 import { autoStrategy } from './auto-strategy.js';
 import { ComplexityScorer } from './complexity-scorer.js';
 import { difficultyQuality } from './difficulty-quality.js';
@@ -46,8 +47,10 @@ export interface RouterOptions {
 
 /** What a decision's reason says of the learned table: its version, its evidence, and the winner's in this cell. */
 function learnedNote(table: ModelQualityTable, cell: string, winner: string): string {
-  const count = table.evidence(cell, winner)?.count ?? 0;
-  return `predicted quality learned from outcomes (quality table v${table.version}, ${table.outcomes} outcomes; cell ${cell}: the winner's estimate rests on ${count} of them, prior strength ${table.priorStrength})`;
+  const category = categoryOfCell(cell);
+  const inCategory = table.evidence(category, winner)?.count ?? 0;
+  const inBand = table.evidence(cell, winner)?.count ?? 0;
+  return `predicted quality learned from outcomes (quality table v${table.version}, ${table.outcomes} outcomes, prior strength ${table.priorStrength}; the winner has ${inCategory} scores on ${category} prompts, ${inBand} in this band ${cell})`;
 }
 
 export const defaultPair: ModelPair = { strong: 'openai/gpt-4.1', weak: 'openai/gpt-4.1-nano' };
