@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openSqliteDatabase } from '@routekit/operations';
-import { learningFromEnvironment } from './gateway-learning.js';
+import { learningFromEnvironment, openGatewayLearning } from './gateway-learning.js';
 import { parseDuration } from './parse-duration.js';
 
 const database = () => openSqliteDatabase({ path: join(mkdtempSync(join(tmpdir(), 'routekit-gateway-learning-')), 'routekit.db') });
@@ -48,6 +48,20 @@ describe('learningFromEnvironment', () => {
       expect(learned?.retrain).toBeUndefined();
       await learned?.close();
     }
+    await opened.close();
+  });
+
+  it("rebuilds auto's quality table from the database on the registry's poll, and not when it is off", async () => {
+    const opened = database();
+    const learned = await openGatewayLearning(opened, { pollIntervalMs: 10, quality: { refreshIntervalMs: 0 } });
+    const quality = learned.learning.quality;
+    if (quality === undefined || quality === false) throw new Error('auto learning is on by default');
+    expect(quality.table).toBeUndefined();
+    await vi.waitFor(() => expect(quality.table?.version).toBeGreaterThanOrEqual(1));
+    await learned.close();
+    const off = await openGatewayLearning(opened, { quality: false });
+    expect(off.learning.quality).toBe(false);
+    await off.close();
     await opened.close();
   });
 });

@@ -1,4 +1,4 @@
-import { ActiveRouter, ConfigurationError, type JudgingOptions, type LearningOptions } from '@routekit/core';
+import { ActiveQualityTable, ActiveRouter, ConfigurationError, type ActiveQualityTableOptions, type JudgingOptions, type LearningOptions } from '@routekit/core';
 import { createSqlOutcomeStore, createSqlRouterRegistry, type DurableOutcomeStore, type RouterRegistry, type RouterWatch, type SqlDatabase } from '@routekit/operations';
 import { databaseLocation, type DatabaseLocation } from './database-location.js';
 import { parseDuration } from './parse-duration.js';
@@ -7,7 +7,7 @@ import { runRetrainWorker } from './run-retrain-worker.js';
 
 export interface GatewayLearning {
   /** The engine's `learning` option: outcomes on the database, the router the registry puts in charge. */
-  learning: Required<Pick<LearningOptions, 'outcomes' | 'router'>> & Pick<LearningOptions, 'judging'>;
+  learning: Required<Pick<LearningOptions, 'outcomes' | 'router'>> & Pick<LearningOptions, 'judging' | 'quality'>;
   registry: RouterRegistry;
   watch: RouterWatch;
   /** The retraining schedule, when one was asked for. */
@@ -28,6 +28,12 @@ export interface GatewayLearningOptions {
    * that opens the database at `location` itself); one instance per interval among those sharing it.
    */
   retrain?: { everyMs: number; location: DatabaseLocation; leaseMs?: number; checkEveryMs?: number };
+  /**
+   * `auto`'s per-model quality learned from the outcomes, rebuilt on each instance from the database
+   * at most every `refreshIntervalMs` (default here 5 minutes: a rebuild reads up to `limit` outcomes
+   * with their features); `false` turns it off.
+   */
+  quality?: ActiveQualityTableOptions | false;
 }
 
 /**
@@ -44,6 +50,10 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
   const outcomes: DurableOutcomeStore = await createSqlOutcomeStore({ database });
   const registry = await createSqlRouterRegistry({ database });
   const router = new ActiveRouter();
+  const quality = options.quality === false ? undefined : new ActiveQualityTable({ refreshIntervalMs: 300_000, ...options.quality, onError: (error) => options.log?.(`routekit: could not learn auto's model quality (${error instanceof Error ? error.message : 'unknown error'})`) });
+  // Checked on the registry's poll; rebuilt only when older than its refresh interval.
+  const refreshQuality = quality === undefined ? undefined : setInterval(() => quality.refreshSoon(outcomes), options.pollIntervalMs ?? 30_000);
+  refreshQuality?.unref();
   const watch = await registry.watch(router, {
     ...(options.pollIntervalMs !== undefined && { intervalMs: options.pollIntervalMs }),
     onChange: (version) => options.log?.(`routekit: router in charge is now ${version}`),
@@ -60,13 +70,14 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
     ...(retrainOptions.checkEveryMs !== undefined && { checkEveryMs: retrainOptions.checkEveryMs }),
   });
   return {
-    learning: { outcomes, router, ...(options.judging && { judging: options.judging }) },
+    learning: { outcomes, router, quality: quality ?? false, ...(options.judging && { judging: options.judging }) },
     registry,
     watch,
     ...(retrain && { retrain }),
     async close() {
       watch.stop();
       await retrain?.stop();
+      clearInterval(refreshQuality);
       await outcomes.close();
     },
   };
@@ -76,7 +87,9 @@ export async function openGatewayLearning(database: SqlDatabase, options: Gatewa
  * `npm start` and `routekit serve`: learning is on when `ROUTEKIT_LEARNING` is `1`, `true` or `on`;
  * `ROUTEKIT_ROUTER_POLL_SECONDS` sets how often the registry is read (default 30);
  * `ROUTEKIT_RETRAIN_EVERY` (`6h`, `30m`; at least `1m`) retrains on the database the environment
- * names (`ROUTEKIT_DATABASE_URL` or `ROUTEKIT_DATABASE`, as `openReceiptStore`).
+ * names (`ROUTEKIT_DATABASE_URL` or `ROUTEKIT_DATABASE`, as `openReceiptStore`);
+ * `ROUTEKIT_AUTO_LEARNING=off` keeps `auto` on the shipped quality prediction (its learned
+ * per-model quality is on by default).
  */
 export async function learningFromEnvironment(database: SqlDatabase, environment: NodeJS.ProcessEnv = process.env, log?: (line: string) => void): Promise<GatewayLearning | undefined> {
   const switched = environment.ROUTEKIT_LEARNING?.trim().toLowerCase();
@@ -95,7 +108,10 @@ export async function learningFromEnvironment(database: SqlDatabase, environment
   const retrain = retrainEvery === undefined ? undefined : { everyMs: parseDuration(retrainEvery, 'ROUTEKIT_RETRAIN_EVERY', 60_000), location: databaseLocation(environment) };
   // The worker opens the database itself: an in-memory one is this connection's alone.
   if (retrain !== undefined && 'sqlite' in retrain.location && retrain.location.sqlite === ':memory:') throw new ConfigurationError('ROUTEKIT_RETRAIN_EVERY needs a database file or PostgreSQL, not ROUTEKIT_DATABASE=:memory: (the retraining worker opens the database itself).', { key: 'ROUTEKIT_RETRAIN_EVERY' });
-  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }), ...(judging && { judging }), ...(retrain && { retrain }) });
+  const autoLearning = environment.ROUTEKIT_AUTO_LEARNING?.trim().toLowerCase();
+  if (autoLearning !== undefined && !['1', 'true', 'on', '0', 'false', 'off'].includes(autoLearning)) throw new ConfigurationError(`ROUTEKIT_AUTO_LEARNING must be 1, true or on (or 0, false, off), got ${JSON.stringify(environment.ROUTEKIT_AUTO_LEARNING)}.`, { key: 'ROUTEKIT_AUTO_LEARNING' });
+  const quality = autoLearning === '0' || autoLearning === 'false' || autoLearning === 'off' ? false : undefined;
+  return openGatewayLearning(database, { pollIntervalMs: seconds * 1000, ...(log && { log }), ...(judging && { judging }), ...(retrain && { retrain }), ...(quality === false && { quality }) });
 }
 
 /**

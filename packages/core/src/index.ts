@@ -111,6 +111,9 @@ export { MemoryOutcomeStore, type MemoryOutcomeStoreOptions } from './learning/m
 export { parseFeedback, type FeedbackInput, type FeedbackResult } from './learning/feedback.js';
 export { recordFeedback } from './learning/record-feedback.js';
 export { resolveLearning, type LearningOptions, type Learning } from './learning/learning-options.js';
+export { ActiveQualityTable, type ActiveQualityTableOptions } from './learning/active-quality-table.js';
+export { ModelQualityTable, learnModelQuality, defaultPriorStrength, type ModelQualityOptions, type CellEvidence } from './learning/model-quality-table.js';
+export { promptCategories, promptCategory, promptCategoryOfFeatures, difficultyBand, promptCell, defaultBandEdges, type PromptCategory } from './learning/prompt-cell.js';
 export { createOutcomeFeaturizer, encodeSparseFeatures, decodeSparseFeatures, outcomeFeaturizerKey, outcomeFeaturizerOptions } from './learning/outcome-features.js';
 export { guardPromotion, type GuardOptions, type PromotionVerdict, type JudgedOutcome, type RouterFigures, type Interval } from './learning/promotion-guard.js';
 export { createSampledJudging, judgeRubric, type JudgingOptions, type SampledJudging } from './learning/sampled-judging.js';

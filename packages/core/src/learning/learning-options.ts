@@ -1,3 +1,4 @@
+import { ActiveQualityTable } from './active-quality-table.js';
 import { ActiveRouter } from './active-router.js';
 import { MemoryOutcomeStore } from './memory-outcome-store.js';
 import type { OutcomeStore } from './outcome.js';
@@ -11,6 +12,12 @@ export interface LearningOptions {
   router?: ActiveRouter;
   /** Sampled judging (opt-in per tenant, with its own spend cap); off when omitted. */
   judging?: JudgingOptions;
+  /**
+   * `auto`'s per-model quality learned from the outcomes (by prompt category and difficulty band,
+   * blended with the shipped prediction), rebuilt in the background after feedback; `false` turns it
+   * off. Default `new ActiveQualityTable()`.
+   */
+  quality?: ActiveQualityTable | false;
 }
 
 /** The learning option resolved: every part present. */
@@ -18,10 +25,13 @@ export interface Learning {
   outcomes: OutcomeStore;
   router: ActiveRouter;
   judging?: JudgingOptions;
+  /** Undefined when turned off. */
+  quality?: ActiveQualityTable;
 }
 
 export function resolveLearning(option: LearningOptions | boolean | undefined): Learning | undefined {
   if (option === undefined || option === false) return undefined;
   const options = option === true ? {} : option;
-  return { outcomes: options.outcomes ?? new MemoryOutcomeStore(), router: options.router ?? new ActiveRouter(), ...(options.judging && { judging: options.judging }) };
+  const quality = options.quality === false ? undefined : (options.quality ?? new ActiveQualityTable());
+  return { outcomes: options.outcomes ?? new MemoryOutcomeStore(), router: options.router ?? new ActiveRouter(), ...(options.judging && { judging: options.judging }), ...(quality && { quality }) };
 }

@@ -75,7 +75,7 @@ export function createInProcessEngine<Delegate>(options: InProcessEngineOptions<
   const { models: _models, catalog: _catalog, call, pair, ...rest } = options;
   const routable = catalog.routable();
   const learning = resolveLearning(options.learning);
-  const router = new Router({ catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), pair: pair ?? { strong: strongest(routable).id, weak: cheapest(routable).id }, ...(learning && { active: learning.router }) });
+  const router = new Router({ catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), pair: pair ?? { strong: strongest(routable).id, weak: cheapest(routable).id }, ...(learning && { active: learning.router, ...(learning.quality && { quality: learning.quality }) }) });
   return new Engine({
     ...rest,
     ...(learning && { learning }),

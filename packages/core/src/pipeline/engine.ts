@@ -98,7 +98,7 @@ export class Engine {
     this.#receiptListeners = [...(options.onReceipt ?? [])];
     this.catalog = options.router?.catalog ?? options.catalog ?? new ModelCatalog();
     this.learning = resolveLearning(options.learning);
-    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), ...(this.learning && { active: this.learning.router }) });
+    this.router = options.router ?? new Router({ catalog: this.catalog, latency: new LatencyTracker(), scorers: readRouterFiles(options.routers ?? []), ...(this.learning && { active: this.learning.router, ...(this.learning.quality && { quality: this.learning.quality }) }) });
     this.latency = this.router.latency;
     this.receipts = options.receipts ?? new MemoryReceiptStore();
     this.defaultModel = options.defaultModel === undefined ? undefined : this.catalog.resolve(options.defaultModel);
@@ -140,7 +140,10 @@ export class Engine {
     if (this.learning === undefined) {
       throw new InvalidRequestError('Feedback needs learning: set the `learning` option (e.g. `learning: true`, or a SQL outcome store on a gateway).', { code: 'learning_off', param: null });
     }
-    return recordFeedback(input, tenant, { receipts: this.receipts, outcomes: this.learning.outcomes });
+    const result = await recordFeedback(input, tenant, { receipts: this.receipts, outcomes: this.learning.outcomes });
+    // auto's learned quality catches up in the background, at most every refresh interval.
+    this.learning.quality?.refreshSoon(this.learning.outcomes);
+    return result;
   }
 
   /** Live health of a model: moving averages of latency, time to first token and errors, and its circuit. */

@@ -16,6 +16,13 @@ for (let code = 97; code <= 122; code++) asciiClasses[code] = lower;
 for (const symbol of mathSymbols) if (symbol.charCodeAt(0) < 128) asciiClasses[symbol.charCodeAt(0)]! |= math;
 for (const symbol of '.!?') asciiClasses[symbol.charCodeAt(0)] = sentencePunctuation;
 
+const codeCue = /```|\bdef |\bfunction\b|\breturn\b|[{};]\s*$/m;
+
+/** Whether a prompt shows code (a fence, `def`, `function`, `return`, a line ending in a brace or semicolon): the `code-cues` statistic. */
+export function hasCodeCue(text: string): boolean {
+  return codeCue.test(text);
+}
+
 /** Prompt statistics in the order of `statisticNames`, each scaled to about 0..1. */
 export function promptStatistics(text: string): number[] {
   const length = text.length;
@@ -61,7 +68,7 @@ export function promptStatistics(text: string): number[] {
     if (numberValue > largest) largest = numberValue;
   }
   const share = (count: number) => (length === 0 ? 0 : count / length);
-  const code = /```|\bdef |\bfunction\b|\breturn\b|[{};]\s*$/m.test(text) ? 1 : 0;
+  const code = hasCodeCue(text) ? 1 : 0;
   const latex = /\\frac|\\sqrt|\$[^$]+\$|\\\(|\\begin/.test(text) ? 1 : 0;
   const choices = (text.match(/^\s*\(?[A-Ha-h][.)]\s/gm)?.length ?? 0) / 4;
   return [

@@ -2,7 +2,10 @@ import type { ChatRequest } from '../chat/chat-request.js';
 import { LatencyTracker } from '../catalog/latency-tracker.js';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { InvalidRequestError } from '../errors.js';
+import type { ActiveQualityTable } from '../learning/active-quality-table.js';
 import type { ActiveRouter } from '../learning/active-router.js';
+import type { ModelQualityTable } from '../learning/model-quality-table.js';
+import { categoryOfCell } from '../learning/prompt-cell.js';
 import { autoStrategy } from './auto-strategy.js';
 import { ComplexityScorer } from './complexity-scorer.js';
 import { difficultyQuality } from './difficulty-quality.js';
@@ -38,6 +41,16 @@ export interface RouterOptions {
   qualityScorer?: LinearScorer;
   /** A learned router that, once promoted, answers for `default` (and so `auto` and RouteLLM's names); the shipped one until then. */
   active?: ActiveRouter;
+  /** `auto`'s per-model quality learned from outcomes, blended with the prediction from the difficulty; the prediction alone when absent or off. */
+  quality?: ActiveQualityTable;
+}
+
+/** What a decision's reason says of the learned table: its version, its evidence, and the winner's in this cell. */
+function learnedNote(table: ModelQualityTable, cell: string, winner: string): string {
+  const category = categoryOfCell(cell);
+  const inCategory = table.evidence(category, winner)?.count ?? 0;
+  const inBand = table.evidence(cell, winner)?.count ?? 0;
+  return `predicted quality learned from outcomes (quality table v${table.version}, ${table.outcomes} outcomes, prior strength ${table.priorStrength}; the winner has ${inCategory} scores on ${category} prompts, ${inBand} in this band ${cell})`;
 }
 
 export const defaultPair: ModelPair = { strong: 'openai/gpt-4.1', weak: 'openai/gpt-4.1-nano' };
@@ -82,8 +95,14 @@ export class Router {
   #strategy(selector: ModelSelector, context: RoutingContext): RoutingDecision {
     switch (selector.kind) {
       case 'auto': {
-        const difficulty = this.#scorers.get('default')!().strongWinProbability(scoredText(context.request));
-        return { ...autoStrategy(context, difficultyQuality(difficulty, this.catalog.routable())), strongWinProbability: difficulty, routerVersion: this.#defaultVersion() };
+        const text = scoredText(context.request);
+        const difficulty = this.#scorers.get('default')!().strongWinProbability(text);
+        const prior = difficultyQuality(difficulty, this.catalog.routable());
+        const table = this.#options.quality?.table;
+        const cell = table?.cellOf(text, difficulty);
+        const decision = autoStrategy(context, cell === undefined ? prior : table!.blend(prior, cell));
+        const reason = cell === undefined ? decision.reason : `${decision.reason}; ${learnedNote(table!, cell, decision.candidates[0]!.model.id)}`;
+        return { ...decision, reason, strongWinProbability: difficulty, routerVersion: this.#defaultVersion() };
       }
       case 'explicit':
         return explicitStrategy(context, selector.model);
