@@ -125,6 +125,19 @@ describe('challengeRouter and the promotion guard', () => {
     expect(challenge.promote).toBe(true);
   });
 
+  it('refuses a challenger that ranks worse than the champion, however many outcomes judge it', () => {
+    // 1,000 outcomes, one in four needs the strong model: the champion ranks those first, the challenger at random.
+    const random = seededRandom(13);
+    const judged = Array.from({ length: 1000 }, (_, index) => {
+      const hard = index % 4 === 0;
+      return { champion: hard ? 0.9 : 0.1, challenger: random(), strong: 1, weak: hard ? 0 : 1, strongCost: 1, weakCost: 0.01 };
+    });
+    const verdict = guardPromotion(judged, { resamples: 300 });
+    expect(verdict.apgrDifference.high).toBeLessThan(0);
+    expect(verdict.promote).toBe(false);
+    expect(verdict.reason).toMatch(/Kept the champion/);
+  });
+
   it('refuses a challenger that is better on APGR but dearer at 95% of strong quality beyond the interval', () => {
     // 20 hard prompts of 100 (only the strong model is right), twenty times over. The champion ranks 16
     // hard ones first and 4 last: 95% of strong quality at 15% strong calls, APGR about 0.74. The
