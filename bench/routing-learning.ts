@@ -1,5 +1,5 @@
 // Routing that learns from a deployment's own outcomes (docs/learning.md), replayed on labelled data.
-// Run: npm run bench -- routing-learning   (about 5 minutes on 2 cores; reads ../shared/data/routing;
+// Run: npm run bench -- routing-learning   (about 5 minutes of CPU on 2 cores; reads ../shared/data/routing;
 // not in the quick set). Direct runs take options, e.g. to iterate on one deployment:
 //   npx tsx bench/routing-learning.ts --seeds 2 --deployments mixed   (mmlu, gsm8k, mixed; default all, 5 seeds)
 //   --verbose prints each retraining's verdict (seed, outcomes, judged, both APGRs, the interval, the candidate chosen).
@@ -10,8 +10,9 @@
 // and gets an outcome with both models' scores, as sampled judging delivers them (which share of
 // traffic is judged changes how much traffic passes per outcome, not the curve by outcome count).
 // After 100, 200, 300, 500, 1,000, 2,000 and 3,000 outcomes the loop retrains as `routekit train
-// --from-outcomes` does: a challenger fitted on the outcomes so far, judged against the champion on
-// the outcomes it did not train on, promoted only when the guard says so.
+// --from-outcomes` does: a challenger fitted on the outcomes so far, judged against the champion
+// cross-fitted (each outcome by a challenger trained without its fold), promoted only when the guard
+// says so. The held-back rows are never judged on by the guard: they only measure what it decided.
 // Reported beside the shipped `default` on the same held-back rows: APGR and the cost of reaching
 // 95% of always-strong quality (a share of always-strong cost). The shipped `lr` was trained on these
 // MMLU and GSM8K rows, and a shipped router never saw a deployment's traffic, so each seed retrains it
