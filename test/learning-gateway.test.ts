@@ -108,8 +108,8 @@ describe('feedback and learned routers on two gateway instances sharing PostgreS
     await registry.promote(version, `${run} promote`);
     for (const learning of learnings) await learning.watch.refresh();
     // Both models scored 1 on greetings, so the learned router calls them a tie (a strong-win
-    // probability within a few thousandths of 0.5, on either side depending on which outcomes were
-    // held back); a threshold of 0.7 asks for the strong model only where it is clearly better.
+    // probability within a few thousandths of 0.5, on either side depending on the outcomes' request
+    // ids); a threshold of 0.7 asks for the strong model only where it is clearly better.
     for (const index of [0, 1]) {
       const hard = await chat(index, 'Prove lemma 3 on the spectral radius of the operator', acmeKey, 'router-default-0.7');
       expect(hard.router_version).toBe(`learned-v${version}`);

@@ -11,7 +11,7 @@ import { runRetrainWorker, type RetrainRun, type RetrainSummary } from './run-re
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const hour = 3_600_000;
-const summary: RetrainSummary = { scored: 400, trainedOn: 280, heldOut: 120, champion: 'shipped', championApgr: 0.5, challengerApgr: 0.9, verdict: 'promote', reason: 'The challenger wins.', version: 1, promoted: true };
+const summary: RetrainSummary = { scored: 400, trainedOn: 280, judgedOn: 120, champion: 'shipped', championApgr: 0.5, challengerApgr: 0.9, verdict: 'promote', reason: 'The challenger wins.', version: 1, promoted: true };
 
 /** A retrain the test finishes by hand, to see who trains and when. */
 function retrainByHand() {
@@ -56,7 +56,7 @@ describe('the retraining schedule, two instances on PostgreSQL', () => {
     await schedules[1 - trainer]!.check();
     retrains[trainer]!.finishers[0]!();
     await firstRound;
-    expect(lines).toEqual([expect.stringMatching(/^routekit: retrain: 400 scored outcomes, trained on 280, judged on 120 held back; APGR shipped 0\.500, challenger 0\.900; promoted learned-v1: The challenger wins\.$/)]);
+    expect(lines).toEqual([expect.stringMatching(/^routekit: retrain: 400 scored outcomes, trained on 280, judged on 120 cross-fitted; APGR shipped 0\.500, challenger 0\.900; promoted learned-v1: The challenger wins\.$/)]);
     // Done within this interval: neither trains again until the next one.
     advance(hour - 1);
     await checkBoth();
@@ -154,7 +154,7 @@ describe('a gateway with a retraining schedule', () => {
     await vi.waitFor(() => expect(retrains().length).toBeGreaterThanOrEqual(2), { timeout: 120_000, interval: 50 });
     await learned.close();
     const [first, second] = retrains();
-    expect(first).toMatch(/^routekit: retrain: 400 scored outcomes, trained on \d+, judged on \d+ held back; APGR shipped [\d.]+, challenger [\d.]+; promoted learned-v1: /);
+    expect(first).toMatch(/^routekit: retrain: 400 scored outcomes, trained on \d+, judged on \d+ cross-fitted; APGR shipped [\d.]+, challenger [\d.]+; promoted learned-v1: /);
     // This instance follows its own promotion at once, without waiting for its poll.
     expect(lines).toContain('routekit: router in charge is now learned-v1');
     expect(second).toMatch(/; kept learned-v1 \(challenger stored as learned-v2\): /);

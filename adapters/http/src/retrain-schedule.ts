@@ -115,7 +115,7 @@ export async function startRetrainSchedule(options: RetrainScheduleOptions): Pro
 function lineOf(summary: RetrainSummary): string {
   const apgr = summary.championApgr === undefined || summary.challengerApgr === undefined ? '' : `; APGR ${summary.champion} ${summary.championApgr.toFixed(3)}, challenger ${summary.challengerApgr.toFixed(3)}`;
   const verdict = summary.promoted ? `promoted ${learnedRouterVersion(summary.version!)}` : `kept ${summary.champion}${summary.version === null ? '' : ` (challenger stored as ${learnedRouterVersion(summary.version)})`}`;
-  return `routekit: retrain: ${summary.scored} scored outcomes, trained on ${summary.trainedOn}, judged on ${summary.heldOut} held back${apgr}; ${verdict}: ${summary.reason}`;
+  return `routekit: retrain: ${summary.scored} scored outcomes, trained on ${summary.trainedOn}, judged on ${summary.judgedOn} cross-fitted${apgr}; ${verdict}: ${summary.reason}`;
 }
 
 function messageOf(error: unknown): string {

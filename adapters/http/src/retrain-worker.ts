@@ -20,7 +20,7 @@ try {
   const summary: RetrainSummary = {
     scored: retrain.scored,
     trainedOn: challenge.trainedOn,
-    heldOut: challenge.outcomes,
+    judgedOn: challenge.outcomes,
     champion: retrain.champion,
     ...(challenge.file !== undefined && { championApgr: challenge.champion.apgr, challengerApgr: challenge.challenger.apgr }),
     verdict: challenge.promote ? 'promote' : 'keep',

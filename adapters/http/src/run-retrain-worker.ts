@@ -5,7 +5,7 @@ import type { DatabaseLocation } from './database-location.js';
 export interface RetrainSummary {
   scored: number;
   trainedOn: number;
-  heldOut: number;
+  judgedOn: number;
   /** The router in charge when training began. */
   champion: string;
   championApgr?: number;

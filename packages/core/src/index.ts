@@ -117,7 +117,7 @@ export { promptCategories, promptCategory, promptCategoryOfFeatures, difficultyB
 export { createOutcomeFeaturizer, encodeSparseFeatures, decodeSparseFeatures, outcomeFeaturizerKey, outcomeFeaturizerOptions } from './learning/outcome-features.js';
 export { guardPromotion, type GuardOptions, type PromotionVerdict, type JudgedOutcome, type RouterFigures, type Interval } from './learning/promotion-guard.js';
 export { createSampledJudging, judgeRubric, type JudgingOptions, type SampledJudging } from './learning/sampled-judging.js';
-export { challengeRouter, isHeldOut, type Challenge, type ChallengeOptions } from './learning/challenge-router.js';
+export { challengeRouter, outcomeFold, type Challenge, type ChallengeOptions } from './learning/challenge-router.js';
 export { PromptFeaturizer, promptStatistics, statisticNames, taskStatistics, taskStatisticNames, isMultipleChoice, type SparseFeatures, type PromptFeaturizerOptions, type FeatureFamily } from './routing/prompt-features.js';
 export { scoredText, type QualityScorer } from './routing/quality-scorer.js';
 export { ComplexityScorer } from './routing/complexity-scorer.js';

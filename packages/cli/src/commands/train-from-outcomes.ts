@@ -39,7 +39,7 @@ export async function trainFromOutcomes(values: FromOutcomesArguments): Promise<
       process.stdout.write(`${JSON.stringify({ ...retrain.report, version: stored ?? null, promoted: retrain.promoted })}\n`);
       return 0;
     }
-    process.stdout.write(`${retrain.scored} scored outcomes; pair ${challenge.strong} (strong) / ${challenge.weak} (weak); trained on ${challenge.trainedOn}, judged on ${challenge.outcomes} held back\n`);
+    process.stdout.write(`${retrain.scored} scored outcomes; pair ${challenge.strong} (strong) / ${challenge.weak} (weak); trained on ${challenge.trainedOn}, judged on ${challenge.outcomes} cross-fitted\n`);
     if (challenge.file !== undefined) {
       process.stdout.write(`champion ${retrain.champion}: APGR ${challenge.champion.apgr.toFixed(3)}, cost at 95% of strong quality ${percent(challenge.champion.costAt95)}\n`);
       process.stdout.write(`challenger: APGR ${challenge.challenger.apgr.toFixed(3)}, cost at 95% of strong quality ${percent(challenge.challenger.costAt95)}\n`);

@@ -29,10 +29,12 @@ text), or by a judge model. --save-outcomes keeps the graded rows so they need n
 
 --from-outcomes trains on the gateway's own outcomes (POST /v1/feedback, stored with ROUTEKIT_LEARNING=1)
 in --database (default ROUTEKIT_DATABASE, else .routekit/routekit.db; or a postgres:// URL). The
-challenger is compared with the router in charge on outcomes held back from training (APGR and cost at
-95% of strong quality, bootstrap 95% intervals), stored as a new version, and promoted only when it
-wins beyond the interval; every instance on the database follows within its poll interval. The
-challenger fine-tunes the shipped lr router (--from-zero: trains from zero weights instead).
+challenger's recipe is compared with the router in charge on outcomes it did not train on (5 folds by
+request id, each judged by a challenger trained on the other four; APGR and cost at 95% of strong
+quality, bootstrap 95% intervals); the challenger trained on all of them is stored as a new version,
+and promoted only when the recipe wins beyond the interval; every instance on the database follows
+within its poll interval. The challenger fine-tunes the shipped lr router (--from-zero: trains from
+zero weights instead).
 --dry-run stores and promotes nothing. See docs/learning.md.
 `;
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../routing/training/logistic-regression.js';
 import { LinearScorer } from '../routing/linear-scorer.js';
 import { shippedStrongWeakScorer } from '../routing/shipped-routers.js';
-import { challengeRouter } from './challenge-router.js';
+import { challengeRouter, outcomeFold } from './challenge-router.js';
 import { guardPromotion } from './promotion-guard.js';
 import type { StoredOutcome } from './outcome.js';
-import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerOptions } from './outcome-features.js';
+import { createOutcomeFeaturizer, decodeSparseFeatures, encodeSparseFeatures, outcomeFeaturizerOptions } from './outcome-features.js';
 import { trainRouter } from '../routing/training/train-router.js';
 
 const strong = 'openai/gpt-4.1';
@@ -71,34 +71,71 @@ describe('challengeRouter and the promotion guard', () => {
     expect(challenge.promote).toBe(false);
   });
 
-  it('judges a learned champion by its own predictions, and only shipped-routed rows by their stored score', () => {
+  it('judges a learned champion only on outcomes it cannot have trained on: those it routed, and requests routed after it was trained', () => {
     const rows = outcomes(600, { seed: 4, signal: true, championScore: (_hard, random) => random() });
     const first = challengeRouter(rows, { champion: { version: 'shipped' }, resamples: 200 });
     expect(first.promote).toBe(true);
-    // The promoted router is now the champion: a challenger trained on the same outcomes does not beat it.
-    const second = challengeRouter(rows, { champion: { version: 'learned-v1', scorer: new LinearScorer(first.file) }, resamples: 200 });
-    expect(second.promote).toBe(false);
-    // A champion version with no routed rows and no scorer has nothing to be judged on.
-    const none = challengeRouter(rows, { champion: { version: 'learned-v9' }, resamples: 200 });
-    expect(none.promote).toBe(false);
-    expect(none.reason).toMatch(/Not enough evidence/);
+    const scorer = new LinearScorer(first.file);
+    // The promoted router trained on every one of these outcomes: judging it on them would flatter it.
+    const again = challengeRouter(rows, { champion: { version: 'learned-v1', scorer }, resamples: 200 });
+    expect(again.promote).toBe(false);
+    expect(again.outcomes).toBe(0);
+    expect(again.reason).toMatch(/not enough evidence/);
+    // Requests it routed since: judged by the score it stored then. A challenger trained on them too does not beat it.
+    const routed = outcomes(300, { seed: 10, signal: true, championScore: () => 0 }).map((row) => ({ ...row, request_id: `routed-${row.request_id}`, router_version: 'learned-v1', routed_score: scorer.strongWinProbabilityOfFeatures(decodeSparseFeatures(row.features!)) }));
+    const later = challengeRouter([...rows, ...routed], { champion: { version: 'learned-v1', scorer }, resamples: 200 });
+    expect(later.outcomes).toBe(300);
+    expect(later.promote).toBe(false);
+    // With its scorer, requests routed by another router after it was trained count too.
+    const after = outcomes(200, { seed: 11, signal: true, championScore: () => 0 }).map((row) => ({ ...row, request_id: `after-${row.request_id}`, time: new Date(Date.now() + 60_000).toISOString() }));
+    expect(challengeRouter([...rows, ...after], { champion: { version: 'learned-v1', scorer }, resamples: 200 }).outcomes).toBe(200);
+    expect(challengeRouter([...rows, ...after], { champion: { version: 'learned-v1' }, resamples: 200 }).outcomes).toBe(0);
   });
 
-  it('says there is not enough evidence below the minimum', () => {
-    const rows = outcomes(40, { seed: 5, signal: true, championScore: (_hard, random) => random() });
-    expect(challengeRouter(rows, { champion: { version: 'shipped' } }).reason).toMatch(/Not enough evidence/);
+  it('judges on every outcome that scores both models, each scored by a challenger trained without its fold', () => {
+    const rows = outcomes(600, { seed: 12, signal: true, championScore: (_hard, random) => random() });
+    const challenge = challengeRouter(rows, { champion: { version: 'shipped' }, resamples: 200 });
+    // No share is held back from training or from judging: the stored router trained on all 600, and all 600 judged it.
+    expect(challenge.trainedOn).toBe(600);
+    expect(challenge.outcomes).toBe(600);
+    expect(challenge.file?.notes.judgedOn).toBe(600);
+  });
+
+  it('puts an outcome in the same fold every time, whatever else has arrived, and spreads outcomes evenly', () => {
+    const counts = [0, 0, 0, 0, 0];
+    for (let index = 0; index < 2000; index++) {
+      const fold = outcomeFold(`req-${index}`, 5);
+      expect(fold).toBe(outcomeFold(`req-${index}`, 5));
+      counts[fold]! += 1;
+    }
+    for (const count of counts) expect(count).toBeGreaterThan(340);
+    expect(outcomeFold('req-7', 5)).toBe(outcomeFold('req-7', 5));
   });
 
   it('trains on outcomes that score only the model that answered', () => {
     const rows = outcomes(900, { seed: 6, signal: true, championScore: (_hard, random) => random() }).map((row, index) => {
-      // Two thirds of users rated the one answer they saw; the held-out share keeps both scores.
+      // Two thirds of users rated the one answer they saw; the rest scored both (what the guard judges on).
       if (index % 3 === 0) return row;
       const model = index % 3 === 1 ? strong : weak;
       return { ...row, scores: { [model]: row.scores[model]! } };
     });
     const challenge = challengeRouter(rows, { champion: { version: 'shipped' }, resamples: 200 });
-    expect(challenge.trainedOn).toBeGreaterThan(500);
+    expect(challenge.trainedOn).toBe(900);
+    expect(challenge.outcomes).toBe(300);
     expect(challenge.promote).toBe(true);
+  });
+
+  it('refuses a challenger that ranks worse than the champion, however many outcomes judge it', () => {
+    // 1,000 outcomes, one in four needs the strong model: the champion ranks those first, the challenger at random.
+    const random = seededRandom(13);
+    const judged = Array.from({ length: 1000 }, (_, index) => {
+      const hard = index % 4 === 0;
+      return { champion: hard ? 0.9 : 0.1, challenger: random(), strong: 1, weak: hard ? 0 : 1, strongCost: 1, weakCost: 0.01 };
+    });
+    const verdict = guardPromotion(judged, { resamples: 300 });
+    expect(verdict.apgrDifference.high).toBeLessThan(0);
+    expect(verdict.promote).toBe(false);
+    expect(verdict.reason).toMatch(/Kept the champion/);
   });
 
   it('refuses a challenger that is better on APGR but dearer at 95% of strong quality beyond the interval', () => {

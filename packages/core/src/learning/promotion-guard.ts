@@ -1,7 +1,7 @@
 import { pairMetrics, type PairOutcome } from '../evaluation/routing-metrics.js';
 import { seededRandom } from '../routing/training/logistic-regression.js';
 
-/** One held-out outcome as both routers see it: each one's strong-win probability, both models' scores and costs. */
+/** One outcome neither router trained on, as both routers see it: each one's strong-win probability, both models' scores and costs. */
 export interface JudgedOutcome {
   champion: number;
   challenger: number;
@@ -11,7 +11,7 @@ export interface JudgedOutcome {
   weakCost: number;
 }
 
-/** A router's figures on held-out outcomes. */
+/** A router's figures on judged outcomes. */
 export interface RouterFigures {
   /** Area under the performance-gap-recovered curve (RouteLLM's APGR); random routing is 0.5. */
   apgr: number;
@@ -47,7 +47,7 @@ export interface GuardOptions {
   confidence?: number;
   /** Seed of the resampling, so a verdict is reproducible. Default 1. */
   seed?: number;
-  /** Fewer held-out outcomes than this: no verdict but "not enough evidence". Default 50. */
+  /** Fewer judged outcomes than this: no verdict but "not enough evidence". Default 50. */
   minimumOutcomes?: number;
 }
 
@@ -58,7 +58,7 @@ export interface GuardOptions {
  * resampled together, so both routers are judged on the same prompts in every resample.
  *
  * @example
- * const verdict = guardPromotion(heldOut, { resamples: 1000 });
+ * const verdict = guardPromotion(judged, { resamples: 1000 });
  * if (verdict.promote) await registry.promote(version);
  */
 export function guardPromotion(outcomes: readonly JudgedOutcome[], options: GuardOptions = {}): PromotionVerdict {
@@ -68,7 +68,7 @@ export function guardPromotion(outcomes: readonly JudgedOutcome[], options: Guar
   const pointApgr = challenger.apgr - champion.apgr;
   const pointCost = challenger.costAt95 - champion.costAt95;
   if (outcomes.length < minimum) {
-    return { promote: false, reason: `Not enough evidence: ${outcomes.length} held-out outcomes scored for both models, at least ${minimum} needed.`, champion, challenger, apgrDifference: { estimate: pointApgr, low: -Infinity, high: Infinity }, costDifference: { estimate: pointCost, low: -Infinity, high: Infinity }, outcomes: outcomes.length };
+    return { promote: false, reason: `Kept the champion: not enough evidence, ${outcomes.length} outcomes that score both models and that neither router trained on; at least ${minimum} needed.`, champion, challenger, apgrDifference: { estimate: pointApgr, low: -Infinity, high: Infinity }, costDifference: { estimate: pointCost, low: -Infinity, high: Infinity }, outcomes: outcomes.length };
   }
   const resamples = options.resamples ?? 1_000;
   const random = seededRandom(options.seed ?? 1);

@@ -73,7 +73,7 @@ function reportOf(challenge: Challenge, champion: string): Record<string, unknow
     strong: challenge.strong,
     weak: challenge.weak,
     trained_on: challenge.trainedOn,
-    held_out: challenge.outcomes,
+    judged_on: challenge.outcomes,
     apgr: challenge.challenger.apgr,
     champion_apgr: challenge.champion.apgr,
     cost_at_95: challenge.challenger.costAt95,

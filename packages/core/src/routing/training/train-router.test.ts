@@ -64,6 +64,18 @@ describe('trainRouter', () => {
     expect(seen.has(promptFingerprint('a prompt it never saw'))).toBe(false);
   });
 
+  it('cross-fits on the folds it is given: a row\'s out-of-fold prediction never depends on the rows of its own fold', () => {
+    const foldOf = rows.map((_, index) => index % 4);
+    const options = { name: 'toy', bits: 12, folds: 4, foldOf };
+    const before = trainRouter(rows, options).outOfFoldStrongWin;
+    // Flip the labels of every other row in fold 0: row 0's prediction (fold 0) stays, row 1's (fold 1, trained on them) moves.
+    const flipped = rows.map((row, index) => (index % 4 === 0 && index !== 0 ? { ...row, scores: { big: 1 - row.scores.big!, small: 1 - row.scores.small! } } : row));
+    const after = trainRouter(flipped, options).outOfFoldStrongWin;
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(() => trainRouter(rows, { ...options, foldOf: [0, 1] })).toThrow(/one fold per row/);
+  });
+
   it('keeps encoded weights small: int16 per hashed feature', () => {
     expect(JSON.stringify(trained.file).length).toBeLessThan(2 * 4 * ((1 << 12) + 20) + 10_000);
   });

@@ -30,6 +30,11 @@ export interface TrainRouterOptions {
   rowWeights?: readonly number[];
   /** A group per row (e.g. the MMLU subject): rows of a group share a fold, so held-out groups are wholly unseen. */
   foldGroups?: readonly string[];
+  /**
+   * The fold of each row (taken modulo `folds`), instead of a seeded draw by row position: a fold
+   * drawn from a stable id (a request id's hash) stays put as rows accumulate.
+   */
+  foldOf?: readonly number[];
   /** Seed of the fold assignment. Default 7. */
   seed?: number;
   /** Called after each model fit, e.g. for a progress bar. */
@@ -138,7 +143,9 @@ export function trainRouter(rows: readonly TrainingRow[], options: TrainRouterOp
 
   const random = seededRandom(options.seed ?? 7);
   const groupFold = new Map<string, number>();
+  if (options.foldOf !== undefined && options.foldOf.length !== rows.length) throw new InvalidRequestError('There must be one fold per row.', { code: 'invalid_training_row', param: 'foldOf' });
   const fold = rows.map((_, index) => {
+    if (options.foldOf !== undefined) return options.foldOf[index]! % folds;
     const group = options.foldGroups?.[index];
     if (group === undefined) return Math.floor(random() * folds);
     if (!groupFold.has(group)) groupFold.set(group, Math.floor(random() * folds));
