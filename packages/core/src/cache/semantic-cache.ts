@@ -233,9 +233,10 @@ export class SemanticCache<T> {
    */
   #candidatesIn(groups: readonly IndexMatch<PromptGroup<StoredPrompt<T>>>[], key: string, query: PromptEmbedding): Array<{ stored: StoredPrompt<T>; similarity: number }> {
     const scored: Array<{ stored: StoredPrompt<T>; similarity: number }> = [];
-    const score = (stored: StoredPrompt<T>) => scored.push({ stored, similarity: this.#embedder.similarity(query, stored.embedding) });
     let underKey = 0;
-    for (const { value: group } of groups) {
+    for (const { value: group, similarity: toPoint } of groups) {
+      // The group's first prompt has the point's vector: the search scored it already.
+      const score = (stored: StoredPrompt<T>) => scored.push({ stored, similarity: stored.embedding === group.embedding ? toPoint : this.#embedder.similarity(query, stored.embedding) });
       if (underKey < this.#candidates) {
         const members = group.membersUnder(key);
         members.forEach(score);
