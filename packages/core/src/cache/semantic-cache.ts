@@ -23,9 +23,9 @@ export interface SemanticCacheOptions {
   guard?: boolean;
   /** The embedder; default `createHashedEmbedder()`. */
   embedder?: Embedder;
-  /** Entries per scope up to which a linear scan is used instead of an HNSW graph. Default 500, the measured crossover (bench/cache-lookup.ts); small scopes also save a ~0.4 MB native graph each. */
+  /** Index points per scope (one per group of near-identical prompts, most prompts have their own) up to which a linear scan is used instead of an HNSW graph. Default 500, the measured crossover (bench/cache-lookup.ts); small scopes also save a ~0.4 MB native graph each. */
   bruteForceLimit?: number;
-  /** Dense neighbours re-scored exactly per lookup. Default 8. */
+  /** Nearest index points a lookup looks at, and how many prompts filed under its numbers it gathers from them to re-score exactly. Default 8. */
   candidates?: number;
 }
 
