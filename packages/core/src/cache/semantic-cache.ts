@@ -235,17 +235,20 @@ export class SemanticCache<T> {
     const scored: Array<{ stored: StoredPrompt<T>; similarity: number }> = [];
     let underKey = 0;
     for (const { value: group, similarity: toPoint } of groups) {
-      // The group's first prompt has the point's vector: the search scored it already.
-      const score = (stored: StoredPrompt<T>) => scored.push({ stored, similarity: stored.embedding === group.embedding ? toPoint : this.#embedder.similarity(query, stored.embedding) });
       if (underKey < this.#candidates) {
         const members = group.membersUnder(key);
-        members.forEach(score);
+        for (const stored of members) scored.push({ stored, similarity: this.#similarity(query, stored, group, toPoint) });
         underKey += members.length;
       }
       const other = group.memberNotUnder(key);
-      if (other) score(other);
+      if (other) scored.push({ stored: other, similarity: this.#similarity(query, other, group, toPoint) });
     }
     return scored.sort((left, right) => right.similarity - left.similarity);
+  }
+
+  /** The exact similarity of a group member to the query; the group's first prompt has the point's vector, which the search scored already. */
+  #similarity(query: PromptEmbedding, stored: StoredPrompt<T>, group: PromptGroup<StoredPrompt<T>>, toPoint: number): number {
+    return stored.embedding === group.embedding ? toPoint : this.#embedder.similarity(query, stored.embedding);
   }
 }
 
