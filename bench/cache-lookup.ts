@@ -72,7 +72,7 @@ await cache.index('scope')!.whenIndexed();
 const buildSeconds = (performance.now() - buildStart) / 1000;
 globalThis.gc?.();
 const heapAfter = process.memoryUsage();
-// The 8 MB projection table is allocated before the baseline; what is left is per entry.
+// The projection table (256 KB) is allocated before the baseline; what is left is per entry.
 const index = cache.index('scope')!;
 const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 console.log(`\n${total} entries: build ${buildSeconds.toFixed(1)} s (HNSW M=12, efConstruction=100, 64-d); memory +${megabytes(heapAfter.rss - heapBefore.rss)} MB rss: JS heap +${megabytes(heapAfter.heapUsed - heapBefore.heapUsed)} MB (entries, slots), typed arrays +${megabytes(heapAfter.arrayBuffers - heapBefore.arrayBuffers)} MB (sparse and dense vectors), the rest native (HNSW graph, allocator)`);

@@ -7,7 +7,7 @@ import type { Exchange } from '../pipeline/exchange.js';
 import type { CacheReceipt } from '../receipts/receipt.js';
 import { recordStream, refuseToCache, replayCachedResponse } from './cached-result.js';
 import { exactRequestKey, semanticRequestKey, type SemanticKey } from './request-key.js';
-import { resolveOrigin, ResponseCache, type CachedAnswer } from './response-cache.js';
+import { cachedResponse, resolveOrigin, ResponseCache, type CachedAnswer } from './response-cache.js';
 import { SemanticCache } from './semantic-cache.js';
 import type { Embedder } from './hashed-embedder.js';
 import { createSharedExactCache, type SharedAnswer } from './shared-exact-cache.js';
@@ -137,7 +137,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
       cache.evict(answer);
       return null;
     }
-    return replay(exchange, { id: answer.id, response: answer.response, model: answer.model, cost_usd: answer.costUsd }, receipt);
+    return replay(exchange, { id: answer.id, response: cachedResponse(answer), model: answer.model, cost_usd: answer.costUsd }, receipt);
   }
 
   function replay(exchange: Exchange, answer: SharedAnswer, receipt: CacheReceipt): ChatResult {
@@ -162,7 +162,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
     // Shared once the engine has finalised the receipt (cost, status), after this turn of the event loop.
     setTimeout(() => {
       if (receipt.status !== 'ok') return;
-      const answer: SharedAnswer = { id: stored.id, response: stored.response, model: receipt.winner, cost_usd: receipt.cost_usd };
+      const answer: SharedAnswer = { id: stored.id, response: cachedResponse(stored), model: receipt.winner, cost_usd: receipt.cost_usd };
       shared?.put(exchange.tenant, key, answer);
       feed?.publish({ tenant: exchange.tenant, key, semantic: semanticKey, answer, expiresAt });
     }, 0).unref();

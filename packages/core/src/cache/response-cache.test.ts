@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../chat/chat-response.js';
 import type { Receipt } from '../receipts/receipt.js';
-import { ResponseCache } from './response-cache.js';
+import { cachedResponse, ResponseCache } from './response-cache.js';
 import { SemanticCache } from './semantic-cache.js';
 
 const answer = (content: string) => ({ id: 'chatcmpl-1', object: 'chat.completion', created: 0, model: 'gpt-4.1-mini', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }) as unknown as ChatResponse;
@@ -61,5 +61,18 @@ describe('ResponseCache and the original receipt', () => {
     expect(cache.getExact('tenant', 'key-1')).toBe(kept);
     expect(failed.origin).toBeNull();
     expect(cache.getExact('tenant', 'key-2')).toBeUndefined();
+  });
+});
+
+describe('ResponseCache answers', () => {
+  it('keeps its own copy: a response changed after it was stored is served as it was stored, and each read is a fresh object', () => {
+    const { cache } = caches();
+    const response = answer('Mont Blanc, 4,806 m.');
+    const stored = cache.store('tenant', 'key-1', null, response, receipt);
+    response.choices[0]!.message.content = 'changed by a later middleware';
+    const first = cachedResponse(cache.getExact('tenant', 'key-1')!);
+    expect(first.choices[0]!.message.content).toBe('Mont Blanc, 4,806 m.');
+    first.choices[0]!.message.content = 'changed by the caller';
+    expect(cachedResponse(stored).choices[0]!.message.content).toBe('Mont Blanc, 4,806 m.');
   });
 });

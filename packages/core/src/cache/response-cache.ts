@@ -12,7 +12,12 @@ export interface CachedAnswer {
   readonly tenant: string;
   /** The tenant-scoped exact key the entry is stored under. */
   readonly key: string;
-  readonly response: ChatResponse;
+  /**
+   * The answer as JSON (read it with `cachedResponse`). A copy taken when it was stored, as the
+   * engine may still change the response it returns; and one string per entry, where the object
+   * was a dozen that every full garbage collection marks again, for tens of thousands of entries.
+   */
+  readonly responseJson: string;
   /** Filled from the original receipt the first time the entry is served (see `resolveOrigin`). */
   model: string | null;
   costUsd: number;
@@ -83,7 +88,7 @@ export class ResponseCache {
 
   store(tenant: string, key: string, semanticKey: SemanticKey | null, response: ChatResponse, origin: Receipt): CachedAnswer {
     const id = `cache_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-    return this.#insert(tenant, key, semanticKey, { id, response: structuredClone(response), model: null, costUsd: 0, origin });
+    return this.#insert(tenant, key, semanticKey, { id, response, model: null, costUsd: 0, origin });
   }
 
   /** Whether an answer is cached under this exact key (without touching its recency). */
@@ -99,14 +104,19 @@ export class ResponseCache {
     return this.#insert(tenant, key, semanticKey, { ...shared, origin: null }, ttlMs);
   }
 
-  #insert(tenant: string, key: string, semanticKey: SemanticKey | null, parts: Pick<CachedAnswer, 'id' | 'response' | 'model' | 'costUsd' | 'origin'>, ttlMs?: number): CachedAnswer {
+  #insert(tenant: string, key: string, semanticKey: SemanticKey | null, parts: Pick<CachedAnswer, 'id' | 'model' | 'costUsd' | 'origin'> & { response: ChatResponse }, ttlMs?: number): CachedAnswer {
     const fullKey = scoped(tenant, key);
+    const responseJson = JSON.stringify(parts.response);
     const answer: CachedAnswer = {
-      ...parts,
+      id: parts.id,
+      model: parts.model,
+      costUsd: parts.costUsd,
+      origin: parts.origin,
+      responseJson,
       tenant,
       key: fullKey,
       semantic: null,
-      bytes: ENTRY_OVERHEAD_BYTES + 2 * (JSON.stringify(parts.response).length + (semanticKey?.prompt.length ?? 0)),
+      bytes: ENTRY_OVERHEAD_BYTES + 2 * (responseJson.length + (semanticKey?.prompt.length ?? 0)),
     };
     this.#entries.set(fullKey, answer, ttlMs === undefined ? undefined : { ttl: Math.min(ttlMs, this.#ttlMs) });
     if (!this.#entries.has(fullKey)) return answer; // larger than the whole cache: not kept
@@ -149,6 +159,11 @@ export class ResponseCache {
       if (keys.size === 0) this.#keysByTenant.delete(entry.tenant);
     }
   }
+}
+
+/** The cached answer, as a fresh object on every call. */
+export function cachedResponse(answer: CachedAnswer): ChatResponse {
+  return JSON.parse(answer.responseJson) as ChatResponse;
 }
 
 /**

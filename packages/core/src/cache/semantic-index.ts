@@ -73,6 +73,11 @@ export class SemanticIndex<T> {
     return this.#entries.size;
   }
 
+  /** The values of every entry. */
+  *values(): IterableIterator<T> {
+    for (const entry of this.#entries.values()) yield entry.value;
+  }
+
   /** Whether searches go through the HNSW graph (true) or a linear scan. */
   get usesGraph(): boolean {
     return this.#graph !== null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from './text-features.js';
+import { countFeatures, FEATURE_BUCKETS, hashString, tokenize } from './text-features.js';
 
 describe('tokenize', () => {
   it('reads plain ASCII text (its fast path) exactly as the Unicode path reads it', () => {
@@ -10,5 +10,50 @@ describe('tokenize', () => {
     ];
     // A non-ASCII word at the end sends the text down the Unicode path; its tokens before it must be the same.
     for (const text of texts) expect(tokenize(`${text} é`)).toEqual([...tokenize(text), 'é']);
+  });
+});
+
+// The features as first written, building every stem and key as a string: the shipped weights were
+// trained on exactly these buckets, so the string-free version must give the same ones.
+function referenceFeatures(tokens: readonly string[]): Map<number, number> {
+  const stem = (word: string) => {
+    if (word.length <= 4) return word;
+    for (const suffix of ['ing', 'ies', 'es', 's', 'ed', 'ly']) if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length);
+    return word;
+  };
+  const counts = new Map<number, number>();
+  const add = (key: string, weight: number) => {
+    const bucket = hashString(key) & (FEATURE_BUCKETS - 1);
+    counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
+  };
+  const stems = tokens.map(stem);
+  stems.forEach((word, index) => {
+    add(`w:${word}`, 1);
+    if (index + 1 < stems.length) add(`b:${word} ${stems[index + 1]}`, 0.5);
+    const padded = `<${word}>`;
+    if (padded.length > 5) for (let start = 0; start + 3 <= padded.length; start++) add(`c:${padded.slice(start, start + 3)}`, 0.25);
+  });
+  return counts;
+}
+
+describe('countFeatures', () => {
+  it('gives the buckets and counts of the string-building reference, stems included', () => {
+    const words = ['a', 'is', 'the', 'sing', 'going', 'things', 'ties', 'cries', 'parties', 'goes', 'boxes', 'was', 'cats', 'used', 'bored', 'fly', 'only', 'quickly',
+      'reading', 'red', 'bed', 'ring', 'king', 'string', 'ss', 'glass', 'classes', '2024', 'c++', 'c#', "o'brien", 'é', 'über', 'naïve', 'straße', 'x'];
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const texts = [
+      "What's the difference between C++ and C# in 2024? Don't say it's Java's fault.",
+      'Summarise the plot of Hamlet in two sentences, then name its three main themes. '.repeat(25),
+      ...Array.from({ length: 200 }, () => Array.from({ length: 1 + Math.floor(random() * 30) }, () => words[Math.floor(random() * words.length)]).join(' ')),
+      '',
+    ];
+    for (const text of texts) {
+      const tokens = tokenize(text);
+      const { indices, counts } = countFeatures(tokens);
+      const reference = referenceFeatures(tokens);
+      expect([...indices]).toEqual([...reference.keys()].sort((left, right) => left - right));
+      indices.forEach((bucket, index) => expect(counts[index]).toBeCloseTo(reference.get(bucket)!, 9));
+    }
   });
 });

@@ -51,6 +51,11 @@ function splitTokens(text: string): string[] {
   const tokens: string[] = [];
   const words = NON_ASCII.test(text) ? Array.from(text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN), (match) => match[0].replace('’', "'")) : (text.toLowerCase().match(ASCII_WORD_PATTERN) ?? []);
   for (const word of words) {
+    // Contractions and possessives all hold an apostrophe: most words skip the lookup.
+    if (!word.includes("'")) {
+      tokens.push(word);
+      continue;
+    }
     const expanded = CONTRACTIONS.get(word);
     if (expanded) tokens.push(...expanded);
     else if (word.endsWith("'s")) tokens.push(word.slice(0, -2));
@@ -69,13 +74,21 @@ export function hashString(text: string, seed = 0x811c9dc5): number {
   return hash >>> 0;
 }
 
-// Light suffix stripping so that "capital"/"capitals" and "learn"/"learning" share a feature.
-function stem(word: string): string {
-  if (word.length <= 4) return word;
-  for (const suffix of ['ing', 'ies', 'es', 's', 'ed', 'ly']) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length);
+// Light suffix stripping so that "capital"/"capitals" and "learn"/"learning" share a feature:
+// words over 4 letters lose "ing", "ies", "es", "s", "ed" or "ly" (the first that fits, leaving at
+// least 3 letters). Returns the stem's length rather than the stem, so that no string is made.
+function stemLength(word: string): number {
+  const length = word.length;
+  if (length <= 4) return length;
+  const last = word.charCodeAt(length - 1);
+  const before = word.charCodeAt(length - 2);
+  if (last === 0x73 /* s */) {
+    if (before !== 0x65 /* e */) return length - 1;
+    return length >= 6 && word.charCodeAt(length - 3) === 0x69 /* i */ ? length - 3 : length - 2;
   }
-  return word;
+  if (last === 0x67 /* g */) return length >= 6 && before === 0x6e /* n */ && word.charCodeAt(length - 3) === 0x69 /* i */ ? length - 3 : length;
+  if ((last === 0x64 /* d */ && before === 0x65) /* e */ || (last === 0x79 /* y */ && before === 0x6c) /* l */) return length - 2;
+  return length;
 }
 
 /** Raw feature counts: the buckets a text touched, in ascending order, and each one's count (before IDF). */
@@ -100,16 +113,35 @@ export function countFeatures(tokens: readonly string[]): FeatureCounts {
     if (accumulator[bucket] === 0) touched[size++] = bucket;
     accumulator[bucket]! += weight;
   };
-  const stems = tokens.map(stem);
   // Each key is hashed as it would be spelled (`w:word`, `b:word next`, `c:<wo`), but piece by piece:
-  // FNV-1a reads one character after another, so no key string is ever built.
-  for (let index = 0; index < stems.length; index += 1) {
-    const word = stems[index]!;
-    add(hashString(word, wordSeed), 1);
-    if (index + 1 < stems.length) add(hashString(stems[index + 1]!, Math.imul(hashString(word, bigramSeed) ^ 0x20, 0x01000193)), 0.5);
-    if (word.length + 2 > 5) {
-      const padded = `<${word}>`;
-      for (let start = 0; start + 3 <= padded.length; start += 1) add(hashRange(padded, start, start + 3, trigramSeed), 0.25);
+  // FNV-1a reads one character after another, so neither the stems nor the keys are ever built, and
+  // a word's own feature and the start of its bigram are hashed in one pass.
+  let stemmed = tokens.length > 0 ? stemLength(tokens[0]!) : 0;
+  for (let index = 0; index < tokens.length; index += 1) {
+    const word = tokens[index]!;
+    const length = stemmed;
+    let wordHash = wordSeed;
+    let bigramHash = bigramSeed;
+    for (let position = 0; position < length; position += 1) {
+      const code = word.charCodeAt(position);
+      wordHash = Math.imul(wordHash ^ code, 0x01000193);
+      bigramHash = Math.imul(bigramHash ^ code, 0x01000193);
+    }
+    add(wordHash, 1);
+    if (index + 1 < tokens.length) {
+      const next = tokens[index + 1]!;
+      stemmed = stemLength(next);
+      bigramHash = Math.imul(bigramHash ^ 0x20, 0x01000193);
+      for (let position = 0; position < stemmed; position += 1) bigramHash = Math.imul(bigramHash ^ next.charCodeAt(position), 0x01000193);
+      add(bigramHash, 0.5);
+    }
+    // The trigrams of `<stem>`: the marks are read as their character codes.
+    if (length + 2 > 5) {
+      for (let start = 0; start < length; start += 1) {
+        let hash = trigramSeed;
+        for (let position = start; position < start + 3; position += 1) hash = Math.imul(hash ^ (position === 0 ? 0x3c /* < */ : position === length + 1 ? 0x3e /* > */ : word.charCodeAt(position - 1)), 0x01000193);
+        add(hash, 0.25);
+      }
     }
   }
   const indices = touched.slice(0, size).sort();
@@ -124,16 +156,6 @@ export function countFeatures(tokens: readonly string[]): FeatureCounts {
 const wordSeed = hashString('w:');
 const bigramSeed = hashString('b:');
 const trigramSeed = hashString('c:');
-
-/** `hashString(text.slice(start, end), seed)` without the slice. */
-function hashRange(text: string, start: number, end: number, seed: number): number {
-  let hash = seed >>> 0;
-  for (let index = start; index < end; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 /** Turns feature counts into an L2-normalised sparse vector, scaling each bucket by its weight (IDF or learned). */
 export function weightFeatures({ indices, counts }: FeatureCounts, weights: ArrayLike<number>): SparseVector {
