@@ -17,7 +17,7 @@ import { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
 import { parseReceiptQuery, receiptPage } from './receipt-query.js';
 import { parseUsageQuery } from './usage-query.js';
 import { spendAgainstLimits } from './spend-against-limits.js';
-import { writeSse } from './write-sse.js';
+import { startEventStream, writeSse } from './write-sse.js';
 
 export interface HttpBridgeOptions {
   /** The engine that decides and calls. */
@@ -244,8 +244,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       sendJson(response, 200, { ...result.response, 'x-routekit': exchange.receipt }, headersOf(exchange, true));
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headersOf(exchange, false) });
-    response.flushHeaders();
+    startEventStream(response, headersOf(exchange, false));
     await writeSse(response, result.stream, exchange.id);
   }
 

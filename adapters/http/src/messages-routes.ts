@@ -6,7 +6,7 @@ import { exchangeInput, header, requestBody } from './exchange-input.js';
 import { headersOf, sendJson } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
 import type { Route, RouteContext } from './match-route.js';
-import { drained } from './write-sse.js';
+import { drained, startEventStream } from './write-sse.js';
 
 /** Where Anthropic's Messages API is served, relative to the bridge's prefix: its errors take Anthropic's shape. */
 export const messagesPath = '/v1/messages';
@@ -54,8 +54,7 @@ export function messagesRoutes(options: MessagesRoutesOptions): Route[] {
       sendJson(response, 200, { ...toAnthropicMessage(result.response), 'x-routekit': exchange.receipt }, headersOf(exchange, true));
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headersOf(exchange, false) });
-    response.flushHeaders();
+    startEventStream(response, headersOf(exchange, false));
     await writeAnthropicSse(response, toAnthropicEvents(result.stream), exchange.id);
   }
 

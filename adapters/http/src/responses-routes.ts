@@ -22,7 +22,7 @@ import { exchangeInput, header, requestBody } from './exchange-input.js';
 import { headersOf, sendJson } from './http-bridge.js';
 import type { KeyManagement } from './key-management.js';
 import type { Route, RouteContext } from './match-route.js';
-import { drained } from './write-sse.js';
+import { drained, startEventStream } from './write-sse.js';
 
 /** The gateway's `responses` option: where stored responses live and, without `keyManagement`, whether they may be stored. */
 export interface ResponsesOptions {
@@ -100,8 +100,7 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
       sendJson(response, 200, { ...answer, 'x-routekit': exchange.receipt }, headersOf(exchange, true));
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headersOf(exchange, false) });
-    response.flushHeaders();
+    startEventStream(response, headersOf(exchange, false));
     const events = responsesStream(result.stream, source, { id, createdAt, model: exchange.receipt.winner ?? source.model, store: keep });
     try {
       for await (const event of events) {

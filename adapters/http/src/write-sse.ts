@@ -3,6 +3,22 @@ import type { ChatChunk } from '@routekit/core';
 import { toHttpError } from './error-body.js';
 
 /**
+ * Starts a server-sent events response. Its headers go out with the first event when that is
+ * written at once: the engine answers with a stream only once its first chunk is in hand, so this
+ * is one write to the socket before the client's first byte instead of two (a separate header
+ * flush was ~7% of a streaming gateway's CPU, bench/gateway/profile-target.ts). When the first event
+ * takes longer (a feature holding text back), the headers go out alone on the next turn of the
+ * event loop, so a client never waits for a slow first token to see the status.
+ */
+export function startEventStream(response: ServerResponse, headers: Record<string, string>): void {
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headers });
+  setImmediate(() => {
+    // `headersSent` is true from writeHead on; Node's `_headerSent` says whether they were written.
+    if (!(response as ServerResponse & { _headerSent?: boolean })._headerSent && !response.writableEnded && !response.destroyed) response.flushHeaders();
+  });
+}
+
+/**
  * Writes a chat stream as server-sent events, waiting for the socket to drain so a slow client
  * never makes the gateway buffer a whole answer. A failure after the first byte can no longer
  * change the status, so it goes out as an `error` event, as OpenAI does.

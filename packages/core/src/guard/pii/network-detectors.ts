@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { findAll, hasContext, type PiiDetector, type PiiMatch } from './pii-match.js';
+import { digitRunStarts, findAll, findAllAtRuns, hasContext, runAnchored, type PiiDetector, type PiiMatch } from './pii-match.js';
 
 // Local part and labels in any script (IDN: "josé@exämple.de", "用户@例子.广告"), bounded by the
 // RFC 5321 lengths (64 for the local part, 63 per label), which also bounds the regex's work per
@@ -15,18 +15,19 @@ export const emailDetector: PiiDetector = {
 
 const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 // A letter before the digits ("v1.2.3.4") is excluded by the look-behind already.
-const ipv4Pattern = new RegExp(`(?<![\\w.])${octet}(?:\\.${octet}){3}(?![\\w]|\\.\\d)`, 'g');
+// Begins at a run of digits: see findAllAtRuns.
+const ipv4Pattern = runAnchored(new RegExp(`(?<![\\w.])${octet}(?:\\.${octet}){3}(?![\\w]|\\.\\d)`));
 const ipv6Pattern = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:|::)(?:[0-9A-Fa-f]{0,4}:){1,7}[0-9A-Fa-f]{0,4}(?![\w:])/g;
 const versionContext = /\b(?:version|versions|ver|release|build|firmware|package|sdk|update|upgrade|patch|node|npm|pip|python|library|v)\b[^\n]{0,12}$/i;
 const networkContext = /\b(?:ip|ips|ipv4|address|addr|host|server|client|gateway|subnet|router|ping|dns|proxy|from|login)\b/i;
 
 export const ipAddressDetector: PiiDetector = {
   type: 'IP_ADDRESS',
-  detect(text: string): PiiMatch[] {
+  detect(text: string, digitRuns?: readonly number[]): PiiMatch[] {
     const matches: PiiMatch[] = [];
     if (/\d\.\d/.test(text)) {
       // "1.2.3.4" is a valid address and a valid version: the words before it decide.
-      const v4 = findAll(text, ipv4Pattern, 'IP_ADDRESS', (value, start) => {
+      const v4 = findAllAtRuns(text, ipv4Pattern, digitRuns ?? digitRunStarts(text), 'IP_ADDRESS', (value, start) => {
         const before = text.slice(Math.max(0, start - 24), start);
         return !versionContext.test(before) || hasContext(text, start, start + value.length, networkContext, 24, 0);
       });

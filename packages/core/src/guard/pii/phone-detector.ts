@@ -1,9 +1,10 @@
-import { hasContext, type PiiDetector, type PiiMatch } from './pii-match.js';
+import { digitRunStarts, findAllAtRuns, hasContext, runAnchored, type PiiDetector, type PiiMatch } from './pii-match.js';
 
 // One loose shape for the many ways people write numbers: an optional international prefix and
 // "(0)", an optional area code in parentheses, digit groups split by one space, dash or dot, and an
 // optional extension. Whether a match is a phone number is decided afterwards.
-const phonePattern = /(?<![\w+@/.:-])(?<!\d,)(?:(?:\+|\b00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|\d{1,2}[ .-]?(?=\())?(?:\(\d{1,5}\)[ .-]?)?\d{1,14}(?:[ .-]\d{1,10}){0,5}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.,:-]?\d)/gi;
+// A match begins at a run of digits or at the `+` or `(` just before one: see findAllAtRuns.
+const phonePattern = runAnchored(/(?<![\w+@/.:-])(?<!\d,)(?:(?:\+|\b00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|\d{1,2}[ .-]?(?=\())?(?:\(\d{1,5}\)[ .-]?)?\d{1,14}(?:[ .-]\d{1,10}){0,5}(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\w@]|[.,:-]?\d)/gi);
 const extension = /[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$/i;
 const datePattern = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:$|[ T])|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$)/;
 const northAmerican = /^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[.-]\d{4}$/;
@@ -37,23 +38,32 @@ function isSelfEvident(value: string, core: string, digits: number): boolean {
   return groups.length >= 3 && digits >= 9 && groups.every((group) => group.length >= 2) && (groups[0]!.length >= 3 || groups[0]!.startsWith('0'));
 }
 
+/** Each run of digits, preceded by the `+` or `(` just before it. */
+function phoneStarts(text: string): (digitRuns: readonly number[]) => number[] {
+  return (digitRuns) => {
+    const starts: number[] = [];
+    for (const start of digitRuns) {
+      const before = text.charCodeAt(start - 1);
+      if (before === 43 || before === 40) starts.push(start - 1);
+      starts.push(start);
+    }
+    return starts;
+  };
+}
+
+/** Whether a match of the loose pattern is a phone number: its shape, or the words around it. */
+function isPhoneNumber(text: string, value: string, start: number): boolean {
+  const core = value.replace(extension, '');
+  const digits = digitCount(core);
+  if (digits < 7 || digits > 15 || datePattern.test(core)) return false;
+  const end = start + value.length;
+  const evident = isSelfEvident(value, core, digits) && !(BARE_NORTH_AMERICAN.test(core) && otherNumberBefore.test(text.slice(Math.max(0, start - 32), start)));
+  return evident || hasContext(text, start, end, beforeWords, 40, 0) || afterWords.test(text.slice(end, end + 12));
+}
+
 export const phoneDetector: PiiDetector = {
   type: 'PHONE',
-  detect(text: string): PiiMatch[] {
-    const matches: PiiMatch[] = [];
-    phonePattern.lastIndex = 0;
-    for (let match = phonePattern.exec(text); match !== null; match = phonePattern.exec(text)) {
-      const value = match[0];
-      const core = value.replace(extension, '');
-      const digits = digitCount(core);
-      if (digits < 7 || digits > 15 || datePattern.test(core)) continue;
-      const start = match.index;
-      const end = start + value.length;
-      const evident = isSelfEvident(value, core, digits) && !(BARE_NORTH_AMERICAN.test(core) && otherNumberBefore.test(text.slice(Math.max(0, start - 32), start)));
-      if (evident || hasContext(text, start, end, beforeWords, 40, 0) || afterWords.test(text.slice(end, end + 12))) {
-        matches.push({ type: 'PHONE', start, end, value });
-      }
-    }
-    return matches;
+  detect(text: string, digitRuns = digitRunStarts(text)): PiiMatch[] {
+    return findAllAtRuns(text, phonePattern, digitRuns, 'PHONE', (value, start) => isPhoneNumber(text, value, start), phoneStarts(text));
   },
 };

@@ -3,7 +3,7 @@ import { locationDetector, personDetector } from './name-detector.js';
 import { emailDetector, ipAddressDetector } from './network-detectors.js';
 import { phoneDetector } from './phone-detector.js';
 import { normaliseForDetection } from './normalised-text.js';
-import { findAll, resolveOverlaps, type PiiDetector, type PiiMatch } from './pii-match.js';
+import { digitRunStarts, findAll, resolveOverlaps, type PiiDetector, type PiiMatch } from './pii-match.js';
 import { secretDetector } from './secret-detector.js';
 
 /** A pattern of the user's own: every match is PII of type `name`. */
@@ -44,7 +44,6 @@ export const allPiiTypes: readonly string[] = builtInDetectors.map((detector) =>
 export const defaultPiiTypes: readonly string[] = allPiiTypes.filter((type) => type !== 'PERSON' && type !== 'LOCATION');
 
 const typeName = /^[A-Z][A-Z0-9_]*$/;
-const DIGIT = /\d/;
 // Every value these find has digits (an IPv6 address may not: "fe80::abcd", so IP_ADDRESS is not here).
 const NEEDS_DIGIT: ReadonlySet<PiiDetector> = new Set([ibanDetector, creditCardDetector, usSsnDetector, phoneDetector]);
 
@@ -74,11 +73,12 @@ export function createPiiDetection(options: PiiDetectionOptions = {}): (text: st
     if (original.length === 0) return [];
     const normalised = normaliseForDetection(original);
     const matches: PiiMatch[] = [];
-    // Most strings of a request (keys, names, schema words) have no digit: skip the detectors that need one.
-    const hasDigit = DIGIT.test(normalised.text);
+    // Found once for every detector. Most strings of a request (keys, names, schema words) have no
+    // digit: the detectors that need one are skipped; the others try their patterns at the runs only.
+    const digitRuns = digitRunStarts(normalised.text);
     for (const detector of detectors) {
-      if (!hasDigit && NEEDS_DIGIT.has(detector)) continue;
-      for (const match of detector.detect(normalised.text)) matches.push(match);
+      if (digitRuns.length === 0 && NEEDS_DIGIT.has(detector)) continue;
+      for (const match of detector.detect(normalised.text, digitRuns)) matches.push(match);
     }
     const kept = resolveOverlaps(matches, priority, normalised.text.length);
     if (normalised.text === original) return kept;

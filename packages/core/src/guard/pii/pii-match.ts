@@ -12,7 +12,73 @@ export interface PiiMatch {
 /** Finds one kind of PII. Detectors are pure functions of the text. */
 export interface PiiDetector {
   readonly type: string;
-  detect(text: string): PiiMatch[];
+  /**
+   * `digitRuns`: `digitRunStarts(text)`, when the caller has found them already (createPiiDetection
+   * finds them once for all detectors); detectors whose values begin at a run of digits try their
+   * pattern only there.
+   */
+  detect(text: string, digitRuns?: readonly number[]): PiiMatch[];
+}
+
+const DIGIT_RUN = /\d+/g;
+
+/**
+ * Where each run of ASCII digits starts, in text order. Card, SSN, IBAN, IPv4 and phone values
+ * all begin at one (or one or two characters before it), and a prompt has few: trying a pattern
+ * at these positions only, instead of scanning the whole text with it, finds the same matches in
+ * a fraction of the time (bench/redaction.ts).
+ */
+export function digitRunStarts(text: string): number[] {
+  const starts: number[] = [];
+  DIGIT_RUN.lastIndex = 0;
+  for (let match = DIGIT_RUN.exec(text); match !== null; match = DIGIT_RUN.exec(text)) starts.push(match.index);
+  return starts;
+}
+
+/** A pattern every match of which begins at a run of digits (or just before one), in its two forms. */
+export interface RunAnchoredPattern {
+  /** For a scan of the whole text. */
+  readonly global: RegExp;
+  /** For a try at one position. */
+  readonly sticky: RegExp;
+}
+
+export function runAnchored(pattern: RegExp): RunAnchoredPattern {
+  const flags = pattern.flags.replace(/[gy]/g, '');
+  return { global: new RegExp(pattern.source, `${flags}g`), sticky: new RegExp(pattern.source, `${flags}y`) };
+}
+
+// A try at one position costs about what scanning 64 characters does; a text with runs closer
+// together than that (a pasted log of numbers) is scanned whole, which finds the same matches.
+const CHARACTERS_PER_TRY = 64;
+
+/**
+ * What `findAll` finds with the global pattern. When the text has few runs of digits, the pattern
+ * is tried only at `starts(digitRuns)` (ascending; every position a match can begin at), each past
+ * the previous match's end, as a global search moves on from a match, accepted or not.
+ */
+export function findAllAtRuns(
+  text: string,
+  pattern: RunAnchoredPattern,
+  digitRuns: readonly number[],
+  type: string,
+  accept?: (value: string, start: number) => boolean,
+  starts: (digitRuns: readonly number[]) => readonly number[] = (runs) => runs,
+): PiiMatch[] {
+  if (digitRuns.length * CHARACTERS_PER_TRY > text.length) return findAll(text, pattern.global, type, accept);
+  const matches: PiiMatch[] = [];
+  const sticky = pattern.sticky;
+  let from = 0;
+  for (const start of starts(digitRuns)) {
+    if (start < from) continue;
+    sticky.lastIndex = start;
+    const match = sticky.exec(text);
+    if (match === null || match[0].length === 0) continue;
+    const value = match[0];
+    if (accept === undefined || accept(value, start)) matches.push({ type, start, end: start + value.length, value });
+    from = start + value.length;
+  }
+  return matches;
 }
 
 /**

@@ -139,10 +139,11 @@ describe('placeholders are unforgeable (issue 15 item 8)', () => {
     expect(result.type === 'response' && result.response.choices[0]!.message.content).toBe(`<EMAIL_1> <EMAIL_1_abc123> ${email}`);
   });
 
-  it('gives each request its own nonce', () => {
+  it('gives each request its own nonce, also past one draw of random bytes (256 nonces)', () => {
     const policy = createPiiPolicy();
-    const nonces = new Set(Array.from({ length: 20 }, () => policy.createSession({ nonce: true }).nonce));
-    expect(nonces.size).toBe(20);
+    const nonces = Array.from({ length: 300 }, () => policy.createSession({ nonce: true }).nonce);
+    expect(new Set(nonces).size).toBe(300);
+    for (const nonce of nonces) expect(nonce).toMatch(/^[a-z0-9]{6}$/);
   });
 });
 

@@ -19,17 +19,21 @@ const secretPatterns: ReadonlyArray<{ hint: string; pattern: RegExp; group?: num
   { hint: 'earer', pattern: /\b[Bb]earer\s+([A-Za-z0-9._~+/-]{16,}=*)/g, group: 1 },
 ];
 
-// Every pattern's prefix in one expression (the AWS one spelled out, where its hint is only 'A'):
-// one pass over a text that holds none of them, instead of a search per pattern. Each pattern can
-// match only where its alternative here does, so the patterns below still see every text that can
-// hold a key.
-const anyPrefix = /sk-|\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)|ecret|gh[pousr]_|github_pat_|_live_|_test_|whsec_|xox|hooks\.slack\.com|AIza|eyJ|earer/;
+// Every pattern's prefix, in two expressions: one pass each over a text that holds none of them,
+// instead of a search per pattern. Each pattern can match only where one of these does, so the
+// patterns below still see every text that can hold a key. In the first, each prefix begins at its
+// rarest character (`-`, `_`, `x`, `.`, an upper-case `A` or `J`; the letters before it are a
+// look-behind), so the regex engine skips quickly over prose; one alternation of lower-case words
+// took ~4 µs per 2,000 characters, these two ~1.4 µs (bench/redaction.ts). `ecret` and `earer`
+// have no rare character: they are the second expression.
+const rarePrefix = /(?<=sk)-|(?<=gh[pousr])_|(?<=github)_pat_|_(?:live|test)_|(?<=whsec)_|(?<=xo)x|(?<=hooks)\.slack\.com|A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|NPA|NVA|IPA|Iza)|(?<=ey)J/;
+const wordPrefix = /ecret|earer/;
 
 export const secretDetector: PiiDetector = {
   type: 'API_KEY',
   detect(text: string): PiiMatch[] {
     const matches: PiiMatch[] = [];
-    if (!anyPrefix.test(text)) return matches;
+    if (!rarePrefix.test(text) && !wordPrefix.test(text)) return matches;
     for (const { hint, pattern, group = 0 } of secretPatterns) {
       if (!text.includes(hint)) continue;
       pattern.lastIndex = 0;
