@@ -32,7 +32,7 @@ import { ActiveQualityTable } from '../packages/core/src/learning/active-quality
 import { difficultyQuality } from '../packages/core/src/routing/difficulty-quality.js';
 import type { PromptQuality } from '../packages/core/src/routing/prompt-quality.js';
 import { shippedDefaultScorer, shippedMultiModelScorer } from '../packages/core/src/routing/shipped-routers.js';
-import { seededRandom } from '../packages/core/src/routing/training/logistic-regression.js';
+import { seededRandom, shuffle } from '../packages/core/src/routing/training/logistic-regression.js';
 import { benchSets, loadRows } from '../scripts/routing-data.js';
 
 const seedCount = Number(process.argv[2] ?? 5);
@@ -65,15 +65,6 @@ const priors: PromptQuality[] = rows.map((row) => difficultyQuality(row.strongWi
 
 type Judging = 'none' | 'runner-up' | 'random';
 interface Setting { judging: Judging; priorStrength: number; bandEdges: readonly number[] }
-
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
-  }
-  return copy;
-}
 
 /** Predicted quality of every model for a row: the prior, or the table's blend in the row's cell. */
 function predict(row: number, table: ModelQualityTable | undefined): number[] {
@@ -127,7 +118,7 @@ interface SeedResult { random: number; oracle: number; shipped: Figures; ceiling
 /** One seed of one setting: the replay, with the table measured at each checkpoint. */
 function replay(seed: number, setting: Setting): SeedResult {
   const random = seededRandom(seed * 7919);
-  const order = shuffled(rows.map((_, index) => index), random);
+  const order = shuffle(rows.map((_, index) => index), random);
   const heldBack = order.slice(0, Math.round(rows.length / 3));
   const traffic = order.slice(heldBack.length);
   const shipped = measure(heldBack, undefined);
@@ -147,7 +138,7 @@ function replay(seed: number, setting: Setting): SeedResult {
   let table: ModelQualityTable | undefined;
   let queue: number[] = [];
   for (let count = 1; count <= checkpoints[checkpoints.length - 1]!; count++) {
-    if (queue.length === 0) queue = shuffled(traffic, random);
+    if (queue.length === 0) queue = shuffle([...traffic], random);
     const row = queue.pop()!;
     const ranking = autoRanking(predict(row, table), expectedCosts[row]!);
     const scored = [ranking[0]!];

@@ -29,7 +29,7 @@ import { createOutcomeFeaturizer, encodeSparseFeatures, outcomeFeaturizerKey } f
 import { ComplexityScorer } from '../packages/core/src/routing/complexity-scorer.js';
 import { LinearScorer } from '../packages/core/src/routing/linear-scorer.js';
 import { isExamStyle } from '../packages/core/src/routing/prompt-type.js';
-import { seededRandom } from '../packages/core/src/routing/training/logistic-regression.js';
+import { seededRandom, shuffle } from '../packages/core/src/routing/training/logistic-regression.js';
 import type { TrainingRow } from '../packages/core/src/routing/training/training-row.js';
 import { trainRouter } from '../packages/core/src/routing/training/train-router.js';
 import { loadRows, strongModel, weakModel } from '../scripts/routing-data.js';
@@ -84,15 +84,6 @@ const featuresOf = (prompt: string) => {
   return encoded;
 };
 
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
-  }
-  return copy;
-}
-
 const strong = 'openai/gpt-4.1';
 const weak = 'openai/gpt-4.1-nano';
 const mean = (values: number[]) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
@@ -109,8 +100,8 @@ for (const deployment of deployments.filter((candidate) => wanted.includes(candi
   const ceiling: number[] = [];
   for (let seed = 1; seed <= seedCount; seed++) {
     const random = seededRandom(seed * 7919);
-    const pool = deployment.perSet === true ? ['mmlu', 'gsm8k', 'alpacaeval2-cot'].flatMap((set) => shuffled(deployment.rows.filter((row) => row.set === set), random).slice(0, deployment.size)) : shuffled(deployment.rows, random).slice(0, deployment.size);
-    const order = shuffled(pool, random);
+    const pool = deployment.perSet === true ? ['mmlu', 'gsm8k', 'alpacaeval2-cot'].flatMap((set) => shuffle(deployment.rows.filter((row) => row.set === set), random).slice(0, deployment.size)) : shuffle([...deployment.rows], random).slice(0, deployment.size);
+    const order = shuffle([...pool], random);
     const heldBack = order.slice(0, deployment.heldBack);
     const traffic = order.slice(deployment.heldBack);
     const lr = shippedStandIn(new Set(pool.map((row) => row.prompt)));
