@@ -14,6 +14,7 @@ import { anthropicHttpError, messagesPath, messagesRoutes } from './messages-rou
 import { modelResponse, modelsResponse } from './models-response.js';
 import { receiptHeader } from './receipt-header.js';
 import { responsesRoutes, type ResponsesOptions } from './responses-routes.js';
+import { runExchange } from './run-exchange.js';
 import { parseReceiptQuery, receiptPage } from './receipt-query.js';
 import { parseUsageQuery } from './usage-query.js';
 import { spendAgainstLimits } from './spend-against-limits.js';
@@ -230,16 +231,9 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
 
   async function chatCompletions({ request, response, caller, body }: RouteContext): Promise<void> {
     const parsed = parseChatRequest(await requestBody(request, body, limit), { hintsHeader: header(request, 'x-routekit-hints') });
-    const input = exchangeInput(parsed, request, response, caller);
-    // The key's and tenant's allowed models, blocked ones and default hints, applied before routing.
-    const exchange = engine.createExchange(keyManagement === undefined ? input : await keyManagement.prepare(input, caller, engine));
-    let result;
-    try {
-      result = await engine.run(exchange);
-    } catch (error) {
-      fail(response, error, exchange.id, exchange);
-      return;
-    }
+    const ran = await runExchange({ engine, keyManagement, fail }, exchangeInput(parsed, request, response, caller), caller, response);
+    if (ran === undefined) return;
+    const { exchange, result } = ran;
     if (result.type === 'response') {
       sendJson(response, 200, { ...result.response, 'x-routekit': exchange.receipt }, headersOf(exchange, true));
       return;

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { assertAnthropicVersion, countMessageTokens, parseCountTokensRequest, parseMessagesRequest, toAnthropicError, toAnthropicEvents, toAnthropicMessage, type AnthropicEvent, type Engine, type Exchange, type ExchangeInput } from '@routekit/core';
-import type { Caller } from './authenticate.js';
+import { assertAnthropicVersion, countMessageTokens, parseCountTokensRequest, parseMessagesRequest, toAnthropicError, toAnthropicEvents, toAnthropicMessage, type AnthropicEvent } from '@routekit/core';
 import { toHttpError } from './error-body.js';
 import { exchangeInput, header, requestBody } from './exchange-input.js';
 import { headersOf, sendJson } from './http-bridge.js';
-import type { KeyManagement } from './key-management.js';
 import type { Route, RouteContext } from './match-route.js';
+import { runExchange, type ExchangeRunner } from './run-exchange.js';
 import { drained, startEventStream } from './write-sse.js';
 
 /** Where Anthropic's Messages API is served, relative to the bridge's prefix: its errors take Anthropic's shape. */
@@ -17,12 +16,9 @@ export function anthropicHttpError(error: unknown, requestId: string): { status:
   return { status, headers: toHttpError(error, requestId).headers, body };
 }
 
-export interface MessagesRoutesOptions {
-  engine: Engine;
-  keyManagement: KeyManagement | undefined;
+/** `fail` is the bridge's error path (logs a 5xx with its cause), answering in Anthropic's shape. */
+export interface MessagesRoutesOptions extends ExchangeRunner {
   bodyLimitBytes: number;
-  /** The bridge's error path (logs a 5xx with its cause), answering in Anthropic's shape. */
-  fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void;
 }
 
 /**
@@ -33,8 +29,6 @@ export interface MessagesRoutesOptions {
  * in an `x-routekit` field Anthropic's SDKs ignore.
  */
 export function messagesRoutes(options: MessagesRoutesOptions): Route[] {
-  const { engine, keyManagement } = options;
-
   async function readBody(request: IncomingMessage, body: unknown): Promise<unknown> {
     assertAnthropicVersion(header(request, 'anthropic-version'));
     return requestBody(request, body, options.bodyLimitBytes);
@@ -42,26 +36,15 @@ export function messagesRoutes(options: MessagesRoutesOptions): Route[] {
 
   async function messages({ request, response, caller, body }: RouteContext): Promise<void> {
     const parsed = parseMessagesRequest(await readBody(request, body), { hintsHeader: header(request, 'x-routekit-hints'), betaHeader: header(request, 'anthropic-beta') });
-    const exchange = engine.createExchange(await prepare(parsed, request, response, caller));
-    let result;
-    try {
-      result = await engine.run(exchange);
-    } catch (error) {
-      options.fail(response, error, exchange.id, exchange);
-      return;
-    }
+    const ran = await runExchange(options, exchangeInput(parsed, request, response, caller), caller, response);
+    if (ran === undefined) return;
+    const { exchange, result } = ran;
     if (result.type === 'response') {
       sendJson(response, 200, { ...toAnthropicMessage(result.response), 'x-routekit': exchange.receipt }, headersOf(exchange, true));
       return;
     }
     startEventStream(response, headersOf(exchange, false));
     await writeAnthropicSse(response, toAnthropicEvents(result.stream), exchange.id);
-  }
-
-  async function prepare(parsed: ReturnType<typeof parseMessagesRequest>, request: IncomingMessage, response: ServerResponse, caller: Caller): Promise<ExchangeInput> {
-    const input = exchangeInput(parsed, request, response, caller);
-    // The key's and tenant's allowed models, blocked ones and default hints, as for a chat request.
-    return keyManagement === undefined ? input : keyManagement.prepare(input, caller, engine);
   }
 
   async function countTokens({ request, response, body }: RouteContext): Promise<void> {

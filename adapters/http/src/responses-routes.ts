@@ -1,7 +1,4 @@
-import type { ServerResponse } from 'node:http';
 import {
-  type Engine,
-  type Exchange,
   followUpModel,
   fromChatResponse,
   InvalidRequestError,
@@ -20,8 +17,8 @@ import type { Caller } from './authenticate.js';
 import { toHttpError } from './error-body.js';
 import { exchangeInput, header, requestBody } from './exchange-input.js';
 import { headersOf, sendJson } from './http-bridge.js';
-import type { KeyManagement } from './key-management.js';
 import type { Route, RouteContext } from './match-route.js';
+import { runExchange, type ExchangeRunner } from './run-exchange.js';
 import { drained, startEventStream } from './write-sse.js';
 
 /** The gateway's `responses` option: where stored responses live and, without `keyManagement`, whether they may be stored. */
@@ -36,13 +33,9 @@ export interface ResponsesOptions {
   retentionDays?: number;
 }
 
-export interface ResponsesRoutesContext {
-  engine: Engine;
-  keyManagement: KeyManagement | undefined;
+export interface ResponsesRoutesContext extends ExchangeRunner {
   bodyLimitBytes: number;
   options: ResponsesOptions | undefined;
-  /** The bridge's error path: the error body, and a log line for a 5xx. */
-  fail(response: ServerResponse, error: unknown, requestId: string, exchange?: Exchange): void;
 }
 
 /**
@@ -52,7 +45,7 @@ export interface ResponsesRoutesContext {
  * translated back.
  */
 export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
-  const { engine, keyManagement, bodyLimitBytes, fail } = context;
+  const { keyManagement, bodyLimitBytes, fail } = context;
   const store = context.options?.store ?? new MemoryResponseStore();
 
   async function retentionDays(caller: Caller): Promise<number | undefined> {
@@ -71,15 +64,9 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
     }
     const { request: chat, conversation } = responsesToChatRequest({ ...source, model: followUpModel(source, previous, parsed.hints) }, previous?.conversation);
 
-    const input = exchangeInput({ request: chat, hints: parsed.hints, options: parsed.options }, request, response, caller);
-    const exchange = engine.createExchange(keyManagement === undefined ? input : await keyManagement.prepare(input, caller, engine));
-    let result;
-    try {
-      result = await engine.run(exchange);
-    } catch (error) {
-      fail(response, error, exchange.id, exchange);
-      return;
-    }
+    const ran = await runExchange(context, exchangeInput({ request: chat, hints: parsed.hints, options: parsed.options }, request, response, caller), caller, response);
+    if (ran === undefined) return;
+    const { exchange, result } = ran;
     const id = exchange.id.replace(/^chatcmpl-/, 'resp_');
     const createdAt = Math.floor(Date.now() / 1000);
     const save = async (answer: ResponseObject) => {
