@@ -1,4 +1,5 @@
 import { promptStatistics, statisticNames, taskStatisticNames, taskStatistics } from './prompt-statistics.js';
+import { countLineStartMatches } from './count-line-start-matches.js';
 
 export { promptStatistics, statisticNames, taskStatisticNames, taskStatistics };
 
@@ -194,12 +195,12 @@ export class PromptFeaturizer {
 }
 
 const promptTypeSalt = 0x165667b1;
-const choiceLine = /^[ \t]*\(?[A-Ha-h][.)][ \t]/gm;
+/** A lettered answer choice at a line's start, for `countLineStartMatches`. */
+const choiceLine = /[ \t]*\(?[A-Ha-h][.)][ \t]/y;
 
 /** Whether a prompt lists two or more lettered answer choices, one a line ("A. …", "(b) …"). */
 export function isMultipleChoice(text: string): boolean {
-  choiceLine.lastIndex = 0;
-  return choiceLine.test(text) && choiceLine.test(text);
+  return countLineStartMatches(text, choiceLine, 2) === 2;
 }
 
 /** Where the last paragraph of at least 40 characters starts (0 when there is one paragraph). */

@@ -1,3 +1,5 @@
+import { countLineStartMatches } from './count-line-start-matches.js';
+
 /** Prompt statistics appended after the hashed space, each scaled to about 0..1. */
 export const statisticNames = [
   'bias', 'log-characters', 'log-words', 'digit-share', 'math-symbol-share', 'uppercase-share', 'log-lines',
@@ -16,6 +18,9 @@ for (let code = 97; code <= 122; code++) asciiClasses[code] = lower;
 for (const symbol of mathSymbols) if (symbol.charCodeAt(0) < 128) asciiClasses[symbol.charCodeAt(0)]! |= math;
 for (const symbol of '.!?') asciiClasses[symbol.charCodeAt(0)] = sentencePunctuation;
 
+/** A lettered answer choice at a line's start ("A. …", "(b) …"), for `countLineStartMatches`. */
+const choiceLine = /\s*\(?[A-Ha-h][.)]\s/y;
+
 const codeCue = /```|\bdef |\bfunction\b|\breturn\b|[{};]\s*$/m;
 
 /** Whether a prompt shows code (a fence, `def`, `function`, `return`, a line ending in a brace or semicolon): the `code-cues` statistic. */
@@ -30,6 +35,30 @@ export function promptStatistics(text: string): number[] {
   let inWord = false, inNumber = false, numberValue = 0, capitalised = 0, sentences = 0;
   for (let position = 0; position < length; position++) {
     const code = text.charCodeAt(position);
+    // Lower-case letters and spaces are most of any prompt: each takes a short path with the same
+    // effect as the general one below (a letter extends a word and ends a number, a space ends both).
+    if (code >= 97 && code <= 122) {
+      if (!inWord) {
+        words++;
+        inWord = true;
+      }
+      wordCharacters++;
+      if (inNumber) {
+        numbers++;
+        if (numberValue > largest) largest = numberValue;
+        inNumber = false;
+      }
+      continue;
+    }
+    if (code === 32) {
+      inWord = false;
+      if (inNumber) {
+        numbers++;
+        if (numberValue > largest) largest = numberValue;
+        inNumber = false;
+      }
+      continue;
+    }
     // Any character above ASCII counts as a letter (and as non-ASCII); a few are maths symbols.
     const classes = code < 128 ? asciiClasses[code]! : lower | (mathSymbols.includes(text[position]!) ? math : 0);
     if (code > 127) nonAscii++;
@@ -70,7 +99,7 @@ export function promptStatistics(text: string): number[] {
   const share = (count: number) => (length === 0 ? 0 : count / length);
   const code = hasCodeCue(text) ? 1 : 0;
   const latex = /\\frac|\\sqrt|\$[^$]+\$|\\\(|\\begin/.test(text) ? 1 : 0;
-  const choices = (text.match(/^\s*\(?[A-Ha-h][.)]\s/gm)?.length ?? 0) / 4;
+  const choices = countLineStartMatches(text, choiceLine) / 4;
   return [
     1,
     Math.log1p(length) / 10,
