@@ -5,7 +5,7 @@ import { exchangeInput, header, requestBody } from './exchange-input.js';
 import { headersOf, sendJson } from './http-bridge.js';
 import type { Route, RouteContext } from './match-route.js';
 import { runExchange, type ExchangeRunner } from './run-exchange.js';
-import { drained, startEventStream } from './write-sse.js';
+import { drained, startEventStream, writeEvent } from './write-sse.js';
 
 /** Where Anthropic's Messages API is served, relative to the bridge's prefix: its errors take Anthropic's shape. */
 export const messagesPath = '/v1/messages';
@@ -67,7 +67,7 @@ async function writeAnthropicSse(response: ServerResponse, events: AsyncIterable
   try {
     for await (const event of events) {
       if (response.destroyed) break;
-      if (!response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(response);
+      if (!writeEvent(response, `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(response);
     }
     if (!response.destroyed) response.end();
   } catch (error) {

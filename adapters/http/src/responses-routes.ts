@@ -19,7 +19,7 @@ import { exchangeInput, header, requestBody } from './exchange-input.js';
 import { headersOf, sendJson } from './http-bridge.js';
 import type { Route, RouteContext } from './match-route.js';
 import { runExchange, type ExchangeRunner } from './run-exchange.js';
-import { drained, startEventStream } from './write-sse.js';
+import { drained, startEventStream, writeEvent } from './write-sse.js';
 
 /** The gateway's `responses` option: where stored responses live and, without `keyManagement`, whether they may be stored. */
 export interface ResponsesOptions {
@@ -93,7 +93,7 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
       for await (const event of events) {
         if (response.destroyed) break;
         if (event.type === 'response.completed' || event.type === 'response.incomplete') await save(event.response as ResponseObject);
-        if (!response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(response);
+        if (!writeEvent(response, `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(response);
       }
       if (!response.destroyed) response.end();
     } catch (error) {

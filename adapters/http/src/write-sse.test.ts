@@ -58,6 +58,19 @@ describe('startEventStream', () => {
     expect(writes[0]).toContain('data: {');
   });
 
+  it('sends the first event before translating the events already in hand after it', async () => {
+    // Node holds a response's writes until the next tick: without the flush, all three would leave as one write.
+    const { url, writes } = await serve(async function* () {
+      yield chunk('Hello');
+      yield chunk(' there');
+      yield chunk(' friend');
+    });
+    await get(url);
+    expect(writes[0]).toContain('"content":"Hello"');
+    expect(writes[0]).not.toContain(' there');
+    expect(writes.slice(1).join('')).toContain('"content":" there"');
+  });
+
   it('sends the headers on their own when the first event is not ready at once', async () => {
     let headersSeen: () => void = () => undefined;
     const seen = new Promise<void>((resolve) => (headersSeen = resolve));
