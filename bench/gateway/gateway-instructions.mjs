@@ -14,6 +14,9 @@ const here = new URL('.', import.meta.url).pathname;
 const mock = spawn(process.execPath, [`${here}mock-process.mjs`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const upstreamUrl = await new Promise((resolve) => mock.once('message', (message) => resolve(message.url)));
 const server = await startTarget(target, upstreamUrl);
+// Under callgrind the gateway runs ~50x slower: a kept-alive socket can sit idle past Node's 5 s
+// default and be closed under the load's next request (ECONNRESET).
+server.keepAliveTimeout = 120_000;
 const url = `http://127.0.0.1:${server.address().port}/v1`;
 const model = target.endsWith('-explicit') ? 'openai/gpt-4.1-mini' : 'auto';
 
