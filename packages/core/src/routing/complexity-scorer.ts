@@ -1,5 +1,4 @@
 import { groupedByFirstLetter } from './grouped-by-first-letter.js';
-import { promptStatistics } from './prompt-statistics.js';
 import type { QualityScorer } from './quality-scorer.js';
 
 const reasoningWords = String.raw`step[- ]by[- ]step|prove|proof|derive|explain why|analy[sz]e|compare|evaluate|justify|trade-?offs?|implications?|optimi[sz]e|design|architecture|algorithm|complexity`;
@@ -21,6 +20,33 @@ const mathSymbols = /[=^√∫∑]|\\frac|\d\s*[-+*/×÷]\s*\d/gi;
 /** Code: a fence, a keyword, an arrow or a line ending in a brace (the keywords grouped by first letter, as `cueWords`). */
 const codeCues = /```|\b(?:def|c(?:lass|onst)|function|return|import|SELECT|let|v(?:ar|oid)|public|#include)\b|=>|\{\s*$/gm;
 
+const nonAsciiCharacter = /[^\x00-\x7f]/g;
+const newline = /\n/g;
+const digitRun = /[0-9]+/g;
+
+/**
+ * The four prompt statistics the complexity score reads, exactly as `promptStatistics` computes them
+ * (log-characters, non-ASCII share, log-lines, log-numbers), from native scans instead of its loop
+ * over every character, which cost more than the rest of the score.
+ */
+export function scoredStatistics(text: string): { logCharacters: number; nonAsciiShare: number; logLines: number; logNumbers: number } {
+  const length = text.length;
+  return {
+    logCharacters: Math.log1p(length) / 10,
+    nonAsciiShare: (length === 0 ? 0 : countMatches(text, nonAsciiCharacter) / length) * 5,
+    logLines: Math.log1p(1 + countMatches(text, newline)) / 5,
+    logNumbers: Math.log1p(countMatches(text, digitRun)) / 4,
+  };
+}
+
+/** How many times a global pattern that never matches the empty string matches, without building the matches. */
+function countMatches(text: string, pattern: RegExp): number {
+  pattern.lastIndex = 0;
+  let count = 0;
+  while (pattern.test(text)) count++;
+  return count;
+}
+
 /** The cue weights of the complexity score, before the logistic squash; set by hand, not trained. */
 const weights = { bias: -2.2, length: 1.6, reasoning: 0.45, math: 0.3, code: 0.6, constraints: 0.15, nonAscii: 0.8, lines: 0.6, numbers: 1.2 };
 
@@ -40,25 +66,25 @@ export class ComplexityScorer implements QualityScorer {
 
   /** A difficulty in 0..1: higher means a cheap model is more likely to fail. */
   difficulty(text: string): number {
-    const statistics = promptStatistics(text);
-    let reasoning = 0, math = text.match(mathSymbols)?.length ?? 0, constraints = 0;
+    let reasoning = 0, math = countMatches(text, mathSymbols), constraints = 0;
     cueWords.lastIndex = 0;
     for (let match = cueWords.exec(text); match !== null; match = cueWords.exec(text)) {
       if (reasoningWord.test(match[0])) reasoning++;
       else if (mathWord.test(match[0])) math++;
       else constraints++;
     }
-    const code = text.match(codeCues)?.length ?? 0;
+    const code = countMatches(text, codeCues);
+    const statistics = scoredStatistics(text);
     const logit =
       weights.bias +
-      weights.length * statistics[1]! +
+      weights.length * statistics.logCharacters +
       weights.reasoning * Math.min(reasoning, 8) +
       weights.math * Math.min(math, 8) +
       weights.code * Math.min(code, 3) +
       weights.constraints * Math.min(constraints, 8) +
-      weights.nonAscii * statistics[12]! +
-      weights.lines * statistics[6]! +
-      weights.numbers * statistics[10]!;
+      weights.nonAscii * statistics.nonAsciiShare +
+      weights.lines * statistics.logLines +
+      weights.numbers * statistics.logNumbers;
     return 1 / (1 + Math.exp(-logit));
   }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { jsonTextTooDeep } from '../validation/json-depth.js';
+import { scoredStatistics } from './complexity-scorer.js';
 import { countLineStartMatches } from './count-line-start-matches.js';
 import { groupedByFirstLetter } from './grouped-by-first-letter.js';
+import { promptStatistics, statisticNames } from './prompt-statistics.js';
 
 // The routing's text scans were rewritten for speed (issue #25); each must give what the plain
 // version gives, on generated text that piles up the cases where they could differ.
@@ -84,5 +86,23 @@ describe('groupedByFirstLetter', () => {
       expect(sampleText.match(grouped) ?? []).toEqual(expected);
     }
     expect(matches).toBeGreaterThan(1_000);
+  });
+});
+
+describe('scoredStatistics', () => {
+  it('gives the complexity score the same four statistics as promptStatistics', () => {
+    const text = generator(9);
+    const pieces = ['a', 'b', 'Z', ' ', '\n', '\r', '\t', '0', '7', '42', '3.14', '中', 'é', '😀', '\u2028', '=', '+', '√', 'A. ', 'Hello'];
+    const at = (name: (typeof statisticNames)[number]) => statisticNames.indexOf(name);
+    for (let sample = 0; sample < 10_000; sample++) {
+      const sampleText = text(pieces, 40);
+      const statistics = promptStatistics(sampleText);
+      expect(scoredStatistics(sampleText)).toEqual({
+        logCharacters: statistics[at('log-characters')],
+        nonAsciiShare: statistics[at('non-ascii-share')],
+        logLines: statistics[at('log-lines')],
+        logNumbers: statistics[at('log-numbers')],
+      });
+    }
   });
 });
