@@ -33,10 +33,18 @@ export function scoredStatistics(text: string): { logCharacters: number; nonAsci
   const length = text.length;
   return {
     logCharacters: Math.log1p(length) / 10,
-    nonAsciiShare: (length === 0 ? 0 : countMatches(text, nonAsciiCharacter) / length) * 5,
+    nonAsciiShare: (length === 0 ? 0 : countNonAscii(text) / length) * 5,
     logLines: Math.log1p(1 + countMatches(text, newline)) / 5,
     logNumbers: Math.log1p(countMatches(text, digitRun)) / 4,
   };
+}
+
+/**
+ * Characters above ASCII (UTF-16 code units, as `promptStatistics` counts them). Most prompts have
+ * none, which their UTF-8 length shows at native speed: any such unit takes two or more bytes.
+ */
+function countNonAscii(text: string): number {
+  return Buffer.byteLength(text, 'utf8') === text.length ? 0 : countMatches(text, nonAsciiCharacter);
 }
 
 /** How many times a global pattern that never matches the empty string matches, without building the matches. */
