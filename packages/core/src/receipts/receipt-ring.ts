@@ -14,7 +14,7 @@ export class ReceiptRing {
   #bytes: Buffer | undefined;
   /** Per record (a ring of `capacity` slots, oldest at `#oldest`): its id, byte offset and length. */
   readonly #ids: Array<string | undefined>;
-  readonly #offsets: Int32Array;
+  readonly #offsets: Float64Array;
   readonly #lengths: Int32Array;
   /** Slot of each stored id; a Map, since ids come from clients. */
   readonly #slots = new Map<string, number>();
@@ -27,7 +27,8 @@ export class ReceiptRing {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a receipt ring holds at least one receipt, got ${capacity}`);
     this.#capacity = capacity;
     this.#ids = new Array<string | undefined>(capacity);
-    this.#offsets = new Int32Array(capacity);
+    // Offsets past 2 GB are possible with a large `maxReceipts`; lengths are one receipt's.
+    this.#offsets = new Float64Array(capacity);
     this.#lengths = new Int32Array(capacity);
   }
 
@@ -84,7 +85,8 @@ export class ReceiptRing {
    * doubles (records copied, oldest first) rather than drop a record a full ring would keep.
    */
   #reserve(length: number): void {
-    if (this.#bytes === undefined) this.#bytes = Buffer.allocUnsafeSlow(Math.max(64 * 1024, nextPowerOfTwo(this.#capacity * 2048), nextPowerOfTwo(length)));
+    // Starts small and doubles, so a large `maxReceipts` costs memory only as receipts arrive.
+    if (this.#bytes === undefined) this.#bytes = Buffer.allocUnsafeSlow(Math.max(64 * 1024, nextPowerOfTwo(length)));
     if (this.#count === 0) {
       this.#head = 0;
       if (length > this.#bytes.length) this.#bytes = Buffer.allocUnsafeSlow(nextPowerOfTwo(length));
