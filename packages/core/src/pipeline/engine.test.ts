@@ -60,7 +60,7 @@ describe('Engine', () => {
     expect(receipt.savings_usd).toBeCloseTo(receipt.default_cost_usd! - receipt.cost_usd, 12);
     expect(receipt.attempts).toEqual([expect.objectContaining({ model: 'openai/gpt-4.1-mini', outcome: 'ok' })]);
     expect(receipt.routing_overhead_ms).toBeGreaterThanOrEqual(0);
-    expect(await engine.receipts.get(exchange.id)).toBe(receipt);
+    expect(await engine.receipts.get(exchange.id)).toEqual(receipt);
   });
 
   it('falls back down the ranking on a retryable failure and counts the attempt', async () => {

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import type { Receipt } from './receipt.js';
+import { ReceiptRing } from './receipt-ring.js';
 import { summarizeUsage, type UsageQuery, type UsageReport } from './usage-summary.js';
 
 /** Where receipts are kept for `GET /v1/receipts/:id`, usage analytics and the dashboard. */
@@ -41,42 +41,49 @@ export function receiptMatches(receipt: Receipt, query: Omit<ReceiptListQuery, '
 
 export interface MemoryReceiptStoreOptions {
   /**
-   * How many receipts to keep; the oldest go first. Default 1,000: a routed receipt lists every
-   * ranked model (about 2 KB), so 10,000 held 23 MB of a gateway's heap. Keep more, and analytics
-   * across restarts, in a durable store (SQLite or PostgreSQL).
+   * How many receipts to keep; the oldest go first. Default 1,000 (about 2 KB each as JSON: a routed
+   * receipt lists every ranked model). Keep more, and analytics across restarts, in a durable store
+   * (SQLite or PostgreSQL).
    */
   maxReceipts?: number;
 }
 
 /**
  * Receipts in process memory, bounded, for one instance: the usage figures cover what it still holds.
+ * They are kept as JSON outside the JavaScript heap (see `ReceiptRing`), so each read returns a copy
+ * of the receipt as it was stored (as `GET /v1/receipts/:id` serves it), not the object put.
  *
  * @example
  * const receipts = new MemoryReceiptStore({ maxReceipts: 1000 });
  */
 export class MemoryReceiptStore implements ReceiptStore {
-  readonly #receipts: LRUCache<string, Receipt>;
+  readonly #receipts: ReceiptRing;
 
   constructor(options: MemoryReceiptStoreOptions = {}) {
-    this.#receipts = new LRUCache({ max: options.maxReceipts ?? 1_000 });
+    this.#receipts = new ReceiptRing(options.maxReceipts ?? 1_000);
   }
 
   async put(receipt: Receipt): Promise<void> {
-    this.#receipts.set(receipt.request_id, receipt);
+    this.#receipts.put(receipt.request_id, JSON.stringify(receipt));
   }
 
   async get(requestId: string): Promise<Receipt | undefined> {
-    return this.#receipts.get(requestId);
+    const json = this.#receipts.get(requestId);
+    return json === undefined ? undefined : (JSON.parse(json) as Receipt);
   }
 
   async usage(query: UsageQuery): Promise<UsageReport> {
-    return summarizeUsage(this.#receipts.values(), query);
+    return summarizeUsage(this.#all(), query);
   }
 
   async recent(query: ReceiptListQuery): Promise<Receipt[]> {
-    const found = [...this.#receipts.values()].filter((receipt) => receiptMatches(receipt, query));
+    const found = [...this.#all()].filter((receipt) => receiptMatches(receipt, query));
     // Newest first by time, then id, as the SQL stores order: a cursor then pages without gaps.
     found.sort((left, right) => Date.parse(right.timestamp) - Date.parse(left.timestamp) || (left.request_id < right.request_id ? 1 : left.request_id > right.request_id ? -1 : 0));
     return found.slice(0, query.limit);
+  }
+
+  *#all(): IterableIterator<Receipt> {
+    for (const json of this.#receipts.newestFirst()) yield JSON.parse(json) as Receipt;
   }
 }

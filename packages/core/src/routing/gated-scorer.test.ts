@@ -29,4 +29,15 @@ describe('GatedScorer', () => {
     expect(gated.branch(chat)).toBe(complexity);
     expect(gated.defaultThreshold).toBe(exam.defaultThreshold);
   });
+
+  it('builds an exam scorer given as a function only on the first exam-style prompt', () => {
+    let built = 0;
+    const complexity = new ComplexityScorer();
+    const gated = new GatedScorer({ name: 'default', exam: () => (built++, shippedStrongWeakScorer()), chat: complexity });
+    expect(gated.strongWinProbability(chat)).toBe(complexity.strongWinProbability(chat));
+    expect(built).toBe(0);
+    expect(gated.strongWinProbability(multipleChoice)).toBe(shippedStrongWeakScorer().strongWinProbability(multipleChoice));
+    expect(gated.models).toEqual(shippedStrongWeakScorer().models);
+    expect(built).toBe(1);
+  });
 });

@@ -77,7 +77,7 @@ export class Router {
     const complexity = new ComplexityScorer();
     this.#scorers.set('complexity', () => complexity);
     let gated: GatedScorer | undefined;
-    this.#scorers.set('default', () => options.active?.scorer ?? (gated ??= new GatedScorer({ name: 'default', exam: shippedStrongWeakScorer(), chat: complexity })));
+    this.#scorers.set('default', () => options.active?.scorer ?? (gated ??= new GatedScorer({ name: 'default', exam: shippedStrongWeakScorer, chat: complexity })));
     for (const scorer of options.scorers ?? []) this.#scorers.set(scorer.name, () => scorer);
   }
 
