@@ -91,9 +91,15 @@ export function flexibleMinimum(reservations: readonly CounterReservation[], opt
   if (minimum === undefined || reservations.length === 0) return undefined;
   assertCounterAmount(minimum, 'minimum');
   const amount = reservations[0]!.amount;
-  if (reservations.some((reservation) => reservation.amount !== amount)) throw new RangeError('a reservation with a minimum needs the same amount for every counter');
+  for (const reservation of reservations) if (reservation.amount !== amount) throw new RangeError('a reservation with a minimum needs the same amount for every counter');
   if (minimum < 0 || minimum > amount) throw new RangeError(`minimum must be between 0 and the amount ${amount}, got ${minimum}`);
   return minimum;
+}
+
+/** A ReserveOutcome with only the fields that apply, in one order whatever the store (object literals: no spreads to build it). */
+export function reserveOutcome(hold: string | undefined, allowed: boolean, granted: number | undefined, refusedIndex: number, counters: CounterSnapshot[]): ReserveOutcome {
+  if (hold === undefined) return granted === undefined ? { allowed, refusedIndex, counters } : { allowed, granted, refusedIndex, counters };
+  return granted === undefined ? { hold, allowed, refusedIndex, counters } : { hold, allowed, granted, refusedIndex, counters };
 }
 
 /** Throws unless `value` is an integer a store can add exactly. */

@@ -9,13 +9,12 @@ export interface RedisScript {
 export function createRedisScript(redis: Redis, source: string): RedisScript {
   const sha = createHash('sha1').update(source).digest('hex');
   return {
-    async run(keys, args) {
-      try {
-        return await redis.evalsha(sha, keys.length, ...keys, ...args);
-      } catch (error) {
+    run(keys, args) {
+      // A promise chain rather than an async function: one fewer suspension on every store operation.
+      return redis.evalsha(sha, keys.length, ...keys, ...args).catch((error: unknown) => {
         if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
         return redis.eval(source, keys.length, ...keys, ...args);
-      }
+      });
     },
   };
 }

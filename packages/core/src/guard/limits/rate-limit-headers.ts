@@ -32,7 +32,11 @@ export function tightest(views: readonly CounterView[]): CounterView | undefined
  * as seed 002 shows it: `X-RateLimit-Reset: 1704067260`).
  */
 export function setRateLimitHeaders(headers: Record<string, string>, requests: readonly CounterView[], tokens: readonly CounterView[], now: number): void {
-  const request = tightest(requests);
+  setTightestRateLimitHeaders(headers, tightest(requests), tightest(tokens), now);
+}
+
+/** `setRateLimitHeaders` for a caller that found the tightest request and token counters itself. */
+export function setTightestRateLimitHeaders(headers: Record<string, string>, request: CounterView | undefined, token: CounterView | undefined, now: number): void {
   if (request !== undefined) {
     headers['x-ratelimit-limit-requests'] = String(request.snapshot.limit);
     headers['x-ratelimit-remaining-requests'] = String(request.snapshot.remaining);
@@ -41,7 +45,6 @@ export function setRateLimitHeaders(headers: Record<string, string>, requests: r
     headers['X-RateLimit-Remaining'] = String(request.snapshot.remaining);
     headers['X-RateLimit-Reset'] = String(Math.ceil(request.resetAt / 1000));
   }
-  const token = tightest(tokens);
   if (token !== undefined) {
     headers['x-ratelimit-limit-tokens'] = String(token.snapshot.limit);
     headers['x-ratelimit-remaining-tokens'] = String(token.snapshot.remaining);

@@ -4,11 +4,12 @@ import type { Exchange } from '../../pipeline/exchange.js';
 import { estimateTokens, requestCharacters, weightedCharacters } from '../../routing/request-profile.js';
 import type { CounterReservation, CounterStore } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
-import { describeScope, keyPart, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
+import { createCounterKeys } from './counter-keys.js';
+import { describeScope, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { rateLimitOptionFields, rateLimitRuleSchema, scopedSchema } from './limit-schemas.js';
-import { ttlOf, windowOf } from './limit-window.js';
-import { setRateLimitHeaders, type CounterView } from './rate-limit-headers.js';
+import { ttlOf } from './limit-window.js';
+import { setTightestRateLimitHeaders, type CounterView } from './rate-limit-headers.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse } from './usage-tracking.js';
 import { crossedRateLimitWarnings, type RateLimitWarning } from './rate-limit-warnings.js';
 
@@ -47,31 +48,21 @@ const measures = [
   { field: 'tokensPerMinute', name: 'tokens_per_minute', period: 'minute', kind: 'tokens' },
 ] as const;
 
+type Measure = (typeof measures)[number];
+
+/** `${scope}.${measure}`, the receipt's and the refusal's name of a limit: made once, not per request. */
+const limitNames: { [scope in LimitScope]: { [name in Measure['name']]: string } } = {
+  key: { requests_per_minute: 'key.requests_per_minute', requests_per_day: 'key.requests_per_day', tokens_per_minute: 'key.tokens_per_minute' },
+  tenant: { requests_per_minute: 'tenant.requests_per_minute', requests_per_day: 'tenant.requests_per_day', tokens_per_minute: 'tenant.tokens_per_minute' },
+  global: { requests_per_minute: 'global.requests_per_minute', requests_per_day: 'global.requests_per_day', tokens_per_minute: 'global.tokens_per_minute' },
+};
+
 interface PlannedCounter {
   reservation: CounterReservation;
   scope: LimitScope;
   id: string;
-  measure: (typeof measures)[number];
+  measure: Measure;
   resetAt: number;
-}
-
-function plan(exchange: Exchange, options: RateLimitOptions, prefix: string, tokens: number, now: number): PlannedCounter[] {
-  const planned: PlannedCounter[] = [];
-  for (const { scope, id, rule } of rulesFor(exchange, options)) {
-    for (const measure of measures) {
-      const limit = rule[measure.field];
-      if (limit === undefined) continue;
-      const window = windowOf(measure.period, now);
-      planned.push({
-        reservation: { key: `${prefix}:${scope}:${keyPart(id)}:${measure.name}:${window.id}`, amount: measure.kind === 'tokens' ? tokens : 1, limit, ttlMs: ttlOf(window, now) },
-        scope,
-        id,
-        measure,
-        resetAt: window.end,
-      });
-    }
-  }
-  return planned;
 }
 
 /**
@@ -88,20 +79,43 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
   const prefix = options.prefix ?? 'rl';
   const defaultMaxTokens = options.defaultMaxTokens ?? 1024;
   const clock = options.now ?? Date.now;
+  const keys = createCounterKeys(prefix);
 
   return {
     name: 'rate-limit',
     async wrapRequest(exchange, next) {
+      const rules = rulesFor(exchange, options);
       const now = clock();
-      // The same estimate as routing's (CJK weighted by bytes): a TPM limit counts tokens as providers do, roughly.
-      const promptTokens = estimateTokens(requestCharacters(exchange.request, weightedCharacters));
-      const estimate = promptTokens + (exchange.request.max_completion_tokens ?? exchange.request.max_tokens ?? defaultMaxTokens);
-      const planned = plan(exchange, options, prefix, estimate, now);
+      // Tokens are estimated only when a tokens-per-minute limit applies: the estimate is a pass over the prompt's text.
+      let promptTokens = -1;
+      let estimate = 0;
+      const planned: PlannedCounter[] = [];
+      let tokenCounters = 0;
+      for (const { scope, id, rule } of rules) {
+        for (const measure of measures) {
+          const limit = rule[measure.field];
+          if (limit === undefined) continue;
+          let amount = 1;
+          if (measure.kind === 'tokens') {
+            if (promptTokens < 0) {
+              // The same estimate as routing's (CJK weighted by bytes): a TPM limit counts tokens as providers do, roughly.
+              promptTokens = estimateTokens(requestCharacters(exchange.request, weightedCharacters));
+              estimate = promptTokens + (exchange.request.max_completion_tokens ?? exchange.request.max_tokens ?? defaultMaxTokens);
+            }
+            amount = estimate;
+            tokenCounters += 1;
+          }
+          const window = keys.window(measure.period, now);
+          planned.push({ reservation: { key: keys.key(scope, id, measure.name, window), amount, limit, ttlMs: ttlOf(window, now) }, scope, id, measure, resetAt: window.end });
+        }
+      }
       if (planned.length === 0) return next();
+      const reservations: CounterReservation[] = new Array(planned.length);
+      for (let index = 0; index < planned.length; index++) reservations[index] = planned[index]!.reservation;
 
       let outcome;
       try {
-        outcome = await store.reserve(planned.map((counter) => counter.reservation));
+        outcome = await store.reserve(reservations);
       } catch (error) {
         if (error instanceof RangeError) throw error;
         if (options.onStoreFailure !== 'closed') return next();
@@ -111,15 +125,23 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
           cause: error,
         });
       }
-      const views = (kind: 'requests' | 'tokens'): CounterView[] =>
-        planned.flatMap((counter, index) => (counter.measure.kind === kind ? [{ snapshot: outcome.counters[index]!, resetAt: counter.resetAt }] : []));
-      setRateLimitHeaders(exchange.responseHeaders, views('requests'), views('tokens'), now);
-      exchange.receipt.limits = {
-        ...exchange.receipt.limits,
-        ...Object.fromEntries(planned.map((counter, index) => [`${counter.scope}.${counter.measure.name}`, { limit: counter.reservation.limit, remaining: outcome.counters[index]!.remaining }])),
-      };
+      const snapshots = outcome.counters;
+      // The headers follow the tightest request counter and the tightest token counter (the first of equals).
+      let requests: CounterView | undefined;
+      let tokens: CounterView | undefined;
+      const limits = { ...exchange.receipt.limits };
+      for (let index = 0; index < planned.length; index++) {
+        const counter = planned[index]!;
+        const snapshot = snapshots[index]!;
+        if (counter.measure.kind === 'requests') {
+          if (requests === undefined || snapshot.remaining < requests.snapshot.remaining) requests = { snapshot, resetAt: counter.resetAt };
+        } else if (tokens === undefined || snapshot.remaining < tokens.snapshot.remaining) tokens = { snapshot, resetAt: counter.resetAt };
+        limits[limitNames[counter.scope][counter.measure.name]] = { limit: counter.reservation.limit, remaining: snapshot.remaining };
+      }
+      setTightestRateLimitHeaders(exchange.responseHeaders, requests, tokens, now);
+      exchange.receipt.limits = limits;
       if (outcome.allowed && options.onWarning !== undefined) {
-        const counters = planned.map((counter, index) => ({ scope: counter.scope, id: counter.id, limit: counter.measure.name, limitValue: counter.reservation.limit, amount: counter.reservation.amount, total: outcome.counters[index]!.total, resetAt: counter.resetAt }));
+        const counters = planned.map((counter, index) => ({ scope: counter.scope, id: counter.id, limit: counter.measure.name, limitValue: counter.reservation.limit, amount: counter.reservation.amount, total: snapshots[index]!.total, resetAt: counter.resetAt }));
         for (const warning of crossedRateLimitWarnings(counters)) options.onWarning(warning, exchange.tenant);
       }
       if (!outcome.allowed) {
@@ -127,17 +149,23 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
         const retryAfterSeconds = Math.max(1, Math.ceil((refused.resetAt - now) / 1000));
         const unit = refused.measure.name.replaceAll('_', ' ');
         throw new RateLimitedError(`Rate limit reached: ${refused.reservation.limit} ${unit} for ${describeScope(refused.scope, context)}. Retry in ${retryAfterSeconds} s.`, {
-          limit: `${refused.scope}.${refused.measure.name}`,
+          limit: limitNames[refused.scope][refused.measure.name],
           retryAfterSeconds,
         });
       }
+      if (tokenCounters === 0) return next();
 
-      const tokenCounters = planned.filter((counter) => counter.measure.kind === 'tokens');
-      const correct = async (usedTokens: number) => {
+      const correct = async (usedTokens: number): Promise<void> => {
         // The engine's receipt holds the provider's usage even when the client's stream carries none.
         const counted = exchange.receipt.tokens.total > 0 ? exchange.receipt.tokens.total : usedTokens;
         const delta = counted - estimate;
-        if (delta !== 0) await Promise.all(tokenCounters.map((counter) => store.adjust(counter.reservation.key, delta, counter.reservation.ttlMs)));
+        if (delta === 0) return;
+        if (tokenCounters === 1) {
+          const counter = planned.find((planned) => planned.measure.kind === 'tokens')!;
+          await store.adjust(counter.reservation.key, delta, counter.reservation.ttlMs);
+          return;
+        }
+        await Promise.all(planned.filter((counter) => counter.measure.kind === 'tokens').map((counter) => store.adjust(counter.reservation.key, delta, counter.reservation.ttlMs)));
       };
       let result;
       try {
@@ -147,7 +175,6 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
         await correct(0).catch(ignoreSettleFailure);
         throw error;
       }
-      if (tokenCounters.length === 0) return result;
       if (result.type === 'response') {
         const { usage } = usageOfResponse(result.response, promptTokens);
         // Not awaited: the answer does not wait for a store round trip whose total it never reads. The

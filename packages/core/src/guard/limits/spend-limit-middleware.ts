@@ -1,13 +1,14 @@
 import { BudgetExceededError, StoreUnavailableError } from '../../errors.js';
 import type { EngineMiddleware } from '../../pipeline/engine-middleware.js';
 import type { Attempt } from '../../pipeline/exchange.js';
-import type { CounterStore, ReserveOutcome } from '../../stores/counter-store.js';
+import type { CounterReservation, CounterStore, ReserveOutcome } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
-import { describeScope, keyPart, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
+import { createCounterKeys } from './counter-keys.js';
+import { describeScope, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { scopedSchema, spendLimitOptionFields, spendPolicySchema } from './limit-schemas.js';
-import { ttlOf, windowOf, type LimitWindow } from './limit-window.js';
-import { promptTokenBound } from './prompt-token-bound.js';
+import { ttlOf, type LimitWindow } from './limit-window.js';
+import { promptTokenBound, type PromptTokenBoundOptions } from './prompt-token-bound.js';
 import { postAlert, type SpendAlert } from './spend-alerts.js';
 import { affordableOutputTokens, choicesOf, costMicros, dollars, formatUsd, micros, requestedOutputTokens, usageCostMicros, withOutputCap } from './spend-cost.js';
 import { ignoreSettleFailure, trackStreamUsage, usageOfResponse, type SettledUsage } from './usage-tracking.js';
@@ -62,15 +63,29 @@ const periods = [
   { field: 'monthly_usd', period: 'month' },
 ] as const;
 
+type SpendField = (typeof periods)[number]['field'];
+
+/** `${scope}.${field}`, the receipt's and the refusal's name of a limit: made once, not per call. */
+const limitNames: { [scope in LimitScope]: { [field in SpendField]: string } } = {
+  key: { daily_usd: 'key.daily_usd', weekly_usd: 'key.weekly_usd', monthly_usd: 'key.monthly_usd' },
+  tenant: { daily_usd: 'tenant.daily_usd', weekly_usd: 'tenant.weekly_usd', monthly_usd: 'tenant.monthly_usd' },
+  global: { daily_usd: 'global.daily_usd', weekly_usd: 'global.weekly_usd', monthly_usd: 'global.monthly_usd' },
+};
+
 interface SpendCounter {
   key: string;
   ttlMs: number;
   limit: number;
   scope: LimitScope;
   id: string;
-  name: string;
+  name: SpendField;
   window: LimitWindow;
   alerts: SpendPolicy['alerts'];
+}
+
+/** Whether `total` is at or past the counter's alert threshold (false without alerts). */
+function crossesAlert(counter: SpendCounter, total: number): boolean {
+  return counter.alerts !== undefined && total >= (counter.limit * counter.alerts.threshold_percent) / 100;
 }
 
 /**
@@ -97,10 +112,12 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
   const clock = options.now ?? Date.now;
   const timeoutMs = options.webhookTimeoutMs ?? 3000;
   const failOpen = options.onStoreFailure === 'open';
+  const keys = createCounterKeys(prefix);
+  const boundOptions: PromptTokenBoundOptions = options.imageTokens === undefined ? {} : { imageTokens: options.imageTokens };
 
   async function alertIfCrossed(counter: SpendCounter, total: number): Promise<void> {
     const alerts = counter.alerts;
-    if (alerts === undefined || total < (counter.limit * alerts.threshold_percent) / 100) return;
+    if (alerts === undefined || !crossesAlert(counter, total)) return;
     // The store decides who alerts, so one window alerts once across every instance.
     const claim = await store.reserve([{ key: `${counter.key}:alerted`, amount: 1, limit: 1, ttlMs: counter.ttlMs }]);
     if (!claim.allowed) return;
@@ -123,11 +140,13 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
    * from now unless settled; null when the store is down and the limit fails open.
    */
   async function reserve(counters: SpendCounter[], amount: number, minimum: number, holdMs: number): Promise<ReserveOutcome | null> {
+    const reservations: CounterReservation[] = new Array(counters.length);
+    for (let index = 0; index < counters.length; index++) {
+      const counter = counters[index]!;
+      reservations[index] = { key: counter.key, amount, limit: counter.limit, ttlMs: counter.ttlMs };
+    }
     try {
-      return await store.reserve(
-        counters.map((counter) => ({ key: counter.key, amount, limit: counter.limit, ttlMs: counter.ttlMs })),
-        { minimum, holdMs },
-      );
+      return await store.reserve(reservations, { minimum, holdMs });
     } catch (error) {
       if (error instanceof RangeError) throw error;
       if (failOpen) return null;
@@ -159,7 +178,7 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
       if (rules.length === 0) return next();
       const now = clock();
       const { model, request } = attempt;
-      const promptTokens = promptTokenBound(request, options.imageTokens === undefined ? {} : { imageTokens: options.imageTokens });
+      const promptTokens = promptTokenBound(request, boundOptions);
       const choices = choicesOf(request);
       const wanted = requestedOutputTokens(request) ?? options.defaultMaxOutputTokens ?? model.maxOutputTokens;
       const worstCase = (outputTokens: number) => costMicros(model, promptTokens, outputTokens * choices);
@@ -188,8 +207,8 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
         for (const { field, period } of periods) {
           const limit = rule.limits[field];
           if (limit === undefined) continue;
-          const window = windowOf(period, now);
-          counters.push({ key: `${prefix}:${scope}:${keyPart(id)}:${field}:${window.id}`, ttlMs: ttlOf(window, now), limit: micros(limit), scope, id, name: field, window, alerts: rule.alerts });
+          const window = keys.window(period, now);
+          counters.push({ key: keys.key(scope, id, field, window), ttlMs: ttlOf(window, now), limit: micros(limit), scope, id, name: field, window, alerts: rule.alerts });
         }
       }
       let reserved = amount;
@@ -232,11 +251,16 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
           hold !== undefined && store.settle !== undefined
             ? await store.settle(hold, counters, cost)
             : await Promise.all(counters.map((counter) => store.adjust(counter.key, cost - reserved, counter.ttlMs)));
-        exchange.receipt.limits = {
-          ...exchange.receipt.limits,
-          ...Object.fromEntries(counters.map((counter, index) => [`${counter.scope}.${counter.name}`, { limit: dollars(counter.limit), remaining: dollars(Math.max(0, counter.limit - totals[index]!)) }])),
-        };
-        await Promise.all(counters.map((counter, index) => alertIfCrossed(counter, totals[index]!)));
+        const limits = { ...exchange.receipt.limits };
+        let alerting: Promise<void>[] | undefined;
+        for (let index = 0; index < counters.length; index++) {
+          const counter = counters[index]!;
+          const total = totals[index]!;
+          limits[limitNames[counter.scope][counter.name]] = { limit: dollars(counter.limit), remaining: dollars(Math.max(0, counter.limit - total)) };
+          if (crossesAlert(counter, total)) (alerting ??= []).push(alertIfCrossed(counter, total));
+        }
+        exchange.receipt.limits = limits;
+        if (alerting !== undefined) await Promise.all(alerting);
       };
 
       let result;
