@@ -1,10 +1,13 @@
 // Instructions per request of the engine path, for `valgrind --tool=callgrind` (repeatable whatever
 // the machine's load): `node bench/gateway/engine-instructions.mjs <configuration> <requests>` runs a
-// warm-up of 2,000 requests (V8 compiles the routing's loops only after several hundred), then <requests> more; run it under callgrind with two request counts and
-// divide the difference in instructions by the difference in requests. Plain JavaScript on the built
+// warm-up of 2,000 requests (V8 compiles the routing's loops only after several hundred), then
+// <requests> more. The steadiest count is the main thread's, over the measured requests only:
+//   CALLGRIND_TOGGLE=1 valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes \
+//     --callgrind-out-file=out.cg node bench/gateway/engine-instructions.mjs features 1000
+// then the PROGRAM TOTALS of `callgrind_annotate out.cg-01` / 1000. Plain JavaScript on the built
 // packages (`npx tsc -b` first), so no TypeScript loader's work is counted. The mock upstream runs in
 // a child process (callgrind does not follow it).
-import { spawn } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { createEngine } from '@routekit/http';
 
 const [configuration = 'auto', requests = '100'] = process.argv.slice(2);
@@ -34,6 +37,9 @@ async function run(count) {
   );
 }
 await run(2000);
+// With CALLGRIND_TOGGLE (and valgrind's --instr-atstart=no) only the measured requests are counted.
+if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i on ${process.pid}`);
 await run(Number(requests));
+if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i off ${process.pid}`);
 mock.disconnect();
 process.exit(0);

@@ -2,11 +2,15 @@
 // `valgrind --tool=callgrind` (repeatable whatever the machine's load, unlike the CPU time that
 // `gateway-peers` reads): `node bench/gateway/gateway-instructions.mjs <target> <requests> [api] [stream]`
 // serves a warm-up of 2,000 requests (V8 compiles the routing's loops only after several hundred; the
-// peers bench's two seconds of warm-up send more), then <requests> more, sent by a load process (callgrind does not
-// follow children, so neither the load nor the mock upstream is counted). Run it with two request
-// counts and divide the difference in instructions by the difference in requests. Targets are those
-// of `target-process.mjs` (e.g. express-explicit, express-auto, koa-features, node-auto).
-import { spawn } from 'node:child_process';
+// peers bench's two seconds of warm-up send more), then <requests> more, sent by a load process
+// (callgrind does not follow children, so neither the load nor the mock upstream is counted).
+// Targets are those of `target-process.mjs` (e.g. express-explicit, express-auto, koa-features).
+// The steadiest count is the main thread's, over the measured requests only:
+//   CALLGRIND_TOGGLE=1 valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes \
+//     --callgrind-out-file=out.cg node bench/gateway/gateway-instructions.mjs express-auto 1000
+// then the PROGRAM TOTALS of `callgrind_annotate out.cg-01` / 1000. V8's compiler and collector threads
+// (the other files) do work whose timing follows the wall clock, which callgrind stretches.
+import { execSync, spawn } from 'node:child_process';
 import { startTarget } from './start-target.mjs';
 
 const [target = 'express-auto', requests = '100', api = 'chat', stream = ''] = process.argv.slice(2);
@@ -25,6 +29,9 @@ function load(count) {
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load exited with ${code}`)))));
 }
 await load(2000);
+// With CALLGRIND_TOGGLE (and valgrind's --instr-atstart=no) only the measured requests are counted.
+if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i on ${process.pid}`);
 await load(Number(requests));
+if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i off ${process.pid}`);
 mock.disconnect();
 process.exit(0);
