@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../chat/chat-request.js';
-import { exactRequestKey, SEMANTIC_MAX_CHARACTERS, semanticRequestKey } from './request-key.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, exactRequestKey, SEMANTIC_MAX_CHARACTERS, semanticRequestKey } from './request-key.js';
 
 const base: ChatRequest = { model: 'auto', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }], temperature: 0.2 };
 
@@ -41,5 +42,55 @@ describe('semanticRequestKey on long prompts', () => {
   it('leaves prompts over SEMANTIC_MAX_CHARACTERS to the exact cache, so embedding never blocks the event loop for long', () => {
     expect(semanticRequestKey({ model: 'auto', messages: [{ role: 'user', content: 'x '.repeat(SEMANTIC_MAX_CHARACTERS) }] }, 'auto')).toBeNull();
     expect(semanticRequestKey({ model: 'auto', messages: [{ role: 'user', content: 'x '.repeat(SEMANTIC_MAX_CHARACTERS / 4) }] }, 'auto')).not.toBeNull();
+  });
+});
+
+// The keys as first written: map-and-join canonical JSON of a copied request, hashed with a Hash object.
+const REFERENCE_IGNORED = new Set(['model', 'stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier']);
+function referenceJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(referenceJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, field]) => field !== undefined)
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+  return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${referenceJson(field)}`).join(',')}}`;
+}
+const referenceDigest = (text: string) => createHash('sha256').update(text).digest('base64url');
+const referenceFields = (request: ChatRequest) => Object.fromEntries(Object.entries(request).filter(([key]) => !REFERENCE_IGNORED.has(key)));
+
+describe('request keys against the map-and-join reference', () => {
+  it('give the same canonical JSON and keys on generated requests (odd keys, undefined fields, holes, escapes)', () => {
+    let seed = 17;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    const keys = ['a', 'b', 'B', 'é', '__proto__', 'constructor', 'toString', '10', '2', '', 'model', 'messages', 'last_name', 'stream', 'user', 'temperature', 'name'];
+    const scalar = () => pick([null, undefined, 0, -1.5, 1e21, Number.NaN, true, false, 'x', '"\\\n\u2028', 'Summarise Hamlet', '日本😀']);
+    const value = (depth: number): unknown => {
+      const roll = random();
+      if (depth > 3 || roll < 0.4) return scalar();
+      if (roll < 0.6) {
+        const array: unknown[] = Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+        if (random() < 0.1) array[array.length + 1] = 1; // a hole
+        return array;
+      }
+      const object: Record<string, unknown> = {};
+      // defineProperty: "__proto__" as an own key, as JSON.parse makes it.
+      for (let count = Math.floor(random() * 5); count > 0; count -= 1) Object.defineProperty(object, pick(keys), { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+      return object;
+    };
+    for (let sample = 0; sample < 5_000; sample += 1) {
+      const fields = value(1);
+      expect(canonicalJson(fields)).toBe(referenceJson(fields));
+      const request = { ...(fields !== null && typeof fields === 'object' && !Array.isArray(fields) ? fields : {}) } as unknown as ChatRequest;
+      request.messages = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ role: pick(['user', 'system', 'assistant'] as const), content: String(scalar()), ...(random() < 0.3 ? { name: pick(['n', undefined]) } : {}) }));
+      const model = pick(['auto', 'openai/gpt-4.1', 'auto {"priority":"cost"}']);
+      expect(exactRequestKey(request, model)).toBe(referenceDigest(referenceJson({ model, ...referenceFields(request) })));
+      const last = request.messages.at(-1)!;
+      const semantic = semanticRequestKey(request, model);
+      if (semantic === null) continue;
+      const context = referenceFields(request);
+      context.messages = request.messages.slice(0, -1);
+      expect(semantic.context).toBe(referenceDigest(referenceJson({ model, ...context, last_name: last.name })));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChatMessage, ChatRequest } from '../chat/chat-request.js';
 import { isEmbeddingRequest } from '../embeddings/embedding-request.js';
 
@@ -6,22 +6,52 @@ import { isEmbeddingRequest } from '../embeddings/embedding-request.js';
 // fields routekit does not know, is part of the key, because it may change what the model says.
 const IGNORED_FIELDS = new Set(['model', 'stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier']);
 
-/** JSON with sorted object keys, so that key order in the client's body does not split the cache. */
+const byCodeUnits = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+
+/**
+ * JSON with sorted object keys, so that key order in the client's body does not split the cache.
+ * Built by appending to one string, without the arrays of entries a map-and-join makes per object:
+ * it runs twice on every cached request (request-key.test.ts holds it to the map-and-join version).
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, field]) => field !== undefined)
-    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-  return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let json = '[';
+    // A hole (never in parsed JSON) stays empty, as `map` and `join` leave it.
+    for (let index = 0; index < value.length; index += 1) json += (index === 0 ? '' : ',') + (index in value ? canonicalJson(value[index]) : '');
+    return `${json}]`;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort(byCodeUnits);
+  let json = '{';
+  for (const key of keys) {
+    const field = object[key];
+    if (field !== undefined) json += (json.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(field);
+  }
+  return `${json}}`;
 }
 
+// One-shot SHA-256: no Hash object per key.
 function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return hash('sha256', text, 'base64url');
 }
 
-function answerFields(request: ChatRequest): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(request).filter(([key]) => !IGNORED_FIELDS.has(key)));
+/**
+ * The canonical JSON of `{ model, ...the request's answer fields, ...extra }` (the string
+ * `canonicalJson` gives for that object), without copying the request into a new object first.
+ * Pairs, not an object: request fields are client keys ("__proto__" included).
+ */
+function canonicalRequest(request: ChatRequest, model: string, extra: ReadonlyArray<readonly [string, unknown]>): string {
+  const fields: Array<readonly [string, unknown]> = [['model', model], ...extra];
+  for (const [key, field] of Object.entries(request)) {
+    if (!IGNORED_FIELDS.has(key) && !extra.some(([name]) => name === key)) fields.push([key, field]);
+  }
+  fields.sort(([left], [right]) => byCodeUnits(left, right));
+  let json = '{';
+  for (const [key, field] of fields) {
+    if (field !== undefined) json += (json.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(field);
+  }
+  return `${json}}`;
 }
 
 /**
@@ -29,7 +59,7 @@ function answerFields(request: ChatRequest): Record<string, unknown> {
  * field that changes the answer (messages, tools, tool_choice, response_format, sampling, stop…).
  */
 export function exactRequestKey(request: ChatRequest, model: string): string {
-  return digest(canonicalJson({ model, ...answerFields(request) }));
+  return digest(canonicalRequest(request, model, []));
 }
 
 /** The part of a request the semantic cache compares loosely, and the rest it compares exactly. */
@@ -69,7 +99,5 @@ export function semanticRequestKey(request: ChatRequest, model: string): Semanti
   if (!last || last.role !== 'user') return null;
   const prompt = textOf(last);
   if (prompt === null || prompt.trim() === '' || prompt.length > SEMANTIC_MAX_CHARACTERS) return null;
-  const fields = answerFields(request);
-  fields.messages = request.messages.slice(0, -1);
-  return { context: digest(canonicalJson({ model, ...fields, last_name: last.name })), prompt };
+  return { context: digest(canonicalRequest(request, model, [['messages', request.messages.slice(0, -1)], ['last_name', last.name]])), prompt };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareSlots, extractSlots } from './slot-guard.js';
+import { compareSlots, extractNumbers, extractSlots } from './slot-guard.js';
+import { tokenize } from './text-features.js';
 
 const verdict = (left: string, right: string) => compareSlots(extractSlots(left), extractSlots(right));
 
@@ -155,6 +156,30 @@ describe('compareSlots', () => {
       const join = (word: string) => connectiveTemplate.replace('{A}', first).replace('{B}', second).replace('{c}', word);
       expect(verdict(join(connective), join(changed)), `${join(connective)} / ${changed}`).not.toBeNull();
       expect(verdict(join(connective), join(connective).toLowerCase())).toBeNull();
+    }
+  });
+});
+
+// The numbers slot as first written: NFKC always, and every token looked up in the number words.
+const REFERENCE_NUMBER_WORDS = new Map(Object.entries({ zero: '0', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10', eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', fifty: '50', hundred: '100', thousand: '1000', million: '1000000', billion: '1000000000', third: '3rd', dozen: '12' }));
+function referenceNumbers(text: string): string[] {
+  const normalised = text.normalize('NFKC');
+  const numbers = [...normalised.matchAll(/[$£€¥₹]?\d[\d,]*(?:\.\d+)?%?/g)].map((match) => match[0].replace(/,/g, ''));
+  for (const token of tokenize(normalised)) if (REFERENCE_NUMBER_WORDS.has(token)) numbers.push(REFERENCE_NUMBER_WORDS.get(token)!);
+  return numbers;
+}
+
+describe('extractNumbers', () => {
+  it('finds what normalising every text and looking up every token found, on generated text', () => {
+    // Number words and their near misses (same first and last letter, same length), compatibility characters NFKC changes, digits with signs.
+    const pieces = [' ', ' ', 'two', 'Two', 'tWo', 'tao', 'three', 'there', 'ten', 'tan', 'tens', 'teen', 'dozen', 'doz', 'third', 'thirds', 'tenth', 'zero', 'zeno', 'million', 'billion', 'bullion', 'fifteen', 'fifty', 'forty', 'eleven', 'elven', 'twelve', 'twenty', 'thirty', 'hundred', 'thousand', 'nine', 'none', 'six', 'sax',
+      '1', '2,000', '3.5', '$5', '£', '%', 'K', '①', '½', 'ｔｗｏ', 'é', "two's", 'x', '-', ',', '.'];
+    let seed = 3;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let sample = 0; sample < 10_000; sample += 1) {
+      let text = '';
+      for (let count = Math.floor(random() * 10); count > 0; count -= 1) text += pieces[Math.floor(random() * pieces.length)];
+      expect(extractNumbers(text), JSON.stringify(text)).toEqual(referenceNumbers(text));
     }
   });
 });

@@ -117,10 +117,19 @@ function extractSymbols(text: string): string[] {
   return symbols;
 }
 
+// The (first letter, last letter, length) of every number word, so that a token that cannot be one
+// skips the map (hashing a token cost more than the rest of the loop): a filter that lets through
+// every number word and few others, so `numbersOf` finds exactly what the map alone finds.
+const NUMBER_WORD_SHAPES = new Set<number>();
+const shapeOf = (word: string) => (word.charCodeAt(0) << 16) | (word.charCodeAt(word.length - 1) << 8) | word.length;
+for (const word of NUMBER_WORDS.keys()) NUMBER_WORD_SHAPES.add(shapeOf(word));
+const LONGEST_NUMBER_WORD = Math.max(...[...NUMBER_WORDS.keys()].map((word) => word.length));
+
 /** The numbers of a prompt's NFKC text, written or spelled out: the slot `compareSlots` reads first. */
 function numbersOf(normalised: string, tokens: readonly string[]): string[] {
   const numbers = [...normalised.matchAll(NUMBER_PATTERN)].map((match) => match[0].replace(/,/g, ''));
   for (const token of tokens) {
+    if (token.length < 3 || token.length > LONGEST_NUMBER_WORD || !NUMBER_WORD_SHAPES.has(shapeOf(token))) continue;
     const number = NUMBER_WORDS.get(token);
     if (number !== undefined) numbers.push(number);
   }
@@ -133,8 +142,15 @@ function numbersOf(normalised: string, tokens: readonly string[]): string[] {
  * compares these first and extracts the rest only for a candidate that agrees on them.
  */
 export function extractNumbers(text: string): readonly string[] {
-  const normalised = text.normalize('NFKC');
+  const normalised = normalizeNfkc(text);
   return numbersOf(normalised, tokenize(normalised));
+}
+
+const NON_ASCII = /[^\x00-\x7F]/;
+
+/** NFKC leaves ASCII text as it is: most prompts skip the normaliser's pass. */
+function normalizeNfkc(text: string): string {
+  return NON_ASCII.test(text) ? text.normalize('NFKC') : text;
 }
 
 /** Whether two prompts' numbers (`extractNumbers`, or `PromptSlots.numbers`) agree: `compareSlots` answers 'numbers' when they do not. */
@@ -144,7 +160,7 @@ export function sameNumbers(left: readonly string[], right: readonly string[]): 
 
 /** Extracts the slots of one prompt. Cheap: a few regular expressions over the text. */
 export function extractSlots(text: string): PromptSlots {
-  const normalised = text.normalize('NFKC');
+  const normalised = normalizeNfkc(text);
   const tokens = tokenize(normalised);
   const numbers = numbersOf(normalised, tokens);
   const quoted = [...normalised.matchAll(QUOTED_PATTERN)].map((match) => (match[1] ?? match[2] ?? match[3] ?? match[4]!).trim().toLowerCase());

@@ -42,24 +42,69 @@ export function tokenize(text: string): readonly string[] {
   return tokens;
 }
 
-// The same words in plain ASCII text (no NFKC change, no curly apostrophe, letters and digits only
-// in ASCII): one match over the string, a quarter of the Unicode pattern's cost on 2,000 characters.
-const ASCII_WORD_PATTERN = /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g;
+// Plain ASCII text (no NFKC change, no curly apostrophe, letters and digits only in ASCII) has the
+// words of /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g in its lower-cased form, read by `splitAsciiTokens`.
 const NON_ASCII = /[^\x00-\x7F]/;
 
 function splitTokens(text: string): string[] {
+  if (!NON_ASCII.test(text)) return splitAsciiTokens(text);
   const tokens: string[] = [];
-  const words = NON_ASCII.test(text) ? Array.from(text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN), (match) => match[0].replace('’', "'")) : (text.toLowerCase().match(ASCII_WORD_PATTERN) ?? []);
+  const words = Array.from(text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN), (match) => match[0].replace('’', "'"));
   for (const word of words) {
     // Contractions and possessives all hold an apostrophe: most words skip the lookup.
     if (!word.includes("'")) {
       tokens.push(word);
       continue;
     }
-    const expanded = CONTRACTIONS.get(word);
-    if (expanded) tokens.push(...expanded);
-    else if (word.endsWith("'s")) tokens.push(word.slice(0, -2));
-    else tokens.push(word);
+    pushApostropheWord(tokens, word, word.endsWith("'s") ? word.length - 2 : -1);
+  }
+  return tokens;
+}
+
+/** A word holding an apostrophe: a contraction expanded, a possessive `'s` dropped (`possessive` is where it starts, or -1), anything else kept. */
+function pushApostropheWord(tokens: string[], word: string, possessive: number): void {
+  const expanded = CONTRACTIONS.get(word);
+  if (expanded) tokens.push(...expanded);
+  else if (possessive >= 0) tokens.push(word.slice(0, possessive));
+  else tokens.push(word);
+}
+
+// 1 for the ASCII letters and digits after lower-casing (the pattern's [a-z0-9]), 2 for letters only.
+const ASCII_CLASS = new Uint8Array(128);
+for (let code = 0x30; code <= 0x39; code += 1) ASCII_CLASS[code] = 1;
+for (let code = 0x61; code <= 0x7a; code += 1) ASCII_CLASS[code] = 3;
+
+/**
+ * The ASCII pattern's words, read in one pass over the lower-cased text (what the pattern would
+ * match, without the array of matches and a second loop testing each for an apostrophe): a run of
+ * letters and digits, then either a run of `+`/`#` or an apostrophe and a run of letters.
+ * text-features.test.ts checks it against the pattern on generated text.
+ */
+function splitAsciiTokens(text: string): string[] {
+  const tokens: string[] = [];
+  const lower = text.toLowerCase();
+  const length = lower.length;
+  let index = 0;
+  while (index < length) {
+    if (ASCII_CLASS[lower.charCodeAt(index)] === 0) {
+      index += 1;
+      continue;
+    }
+    const start = index;
+    index += 1;
+    while (index < length && ASCII_CLASS[lower.charCodeAt(index)] !== 0) index += 1;
+    const next = index < length ? lower.charCodeAt(index) : -1;
+    if (next === 0x2b /* + */ || next === 0x23 /* # */) {
+      index += 1;
+      for (let code = lower.charCodeAt(index); index < length && (code === 0x2b || code === 0x23); code = lower.charCodeAt(index)) index += 1;
+    } else if (next === 0x27 /* ' */ && index + 1 < length && ASCII_CLASS[lower.charCodeAt(index + 1)] === 3) {
+      const apostrophe = index;
+      index += 2;
+      while (index < length && ASCII_CLASS[lower.charCodeAt(index)] === 3) index += 1;
+      pushApostropheWord(tokens, lower.slice(start, index), index - apostrophe === 2 && lower.charCodeAt(apostrophe + 1) === 0x73 /* s */ ? apostrophe - start : -1);
+      continue;
+    }
+    tokens.push(lower.slice(start, index));
   }
   return tokens;
 }
@@ -135,12 +180,15 @@ export function countFeatures(tokens: readonly string[]): FeatureCounts {
       for (let position = 0; position < stemmed; position += 1) bigramHash = Math.imul(bigramHash ^ next.charCodeAt(position), 0x01000193);
       add(bigramHash, 0.5);
     }
-    // The trigrams of `<stem>`: the marks are read as their character codes.
+    // The trigrams of `<stem>`, one per character of the stem: the three codes roll along, each read once.
     if (length + 2 > 5) {
-      for (let start = 0; start < length; start += 1) {
-        let hash = trigramSeed;
-        for (let position = start; position < start + 3; position += 1) hash = Math.imul(hash ^ (position === 0 ? 0x3c /* < */ : position === length + 1 ? 0x3e /* > */ : word.charCodeAt(position - 1)), 0x01000193);
-        add(hash, 0.25);
+      let first = 0x3c; /* < */
+      let second = word.charCodeAt(0);
+      for (let position = 1; position <= length; position += 1) {
+        const third = position < length ? word.charCodeAt(position) : 0x3e; /* > */
+        add(Math.imul(Math.imul(Math.imul(trigramSeed ^ first, 0x01000193) ^ second, 0x01000193) ^ third, 0x01000193), 0.25);
+        first = second;
+        second = third;
       }
     }
   }
