@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger, withTimeout } from '@routekit/core';
+import { AuthenticationError, type Receipt, receiptJson, type SpendLimitOptions, StoreUnavailableError, createJsonLogger, describeError, InvalidRequestError, NotFoundError, parseChatRequest, parseRouteRequest, requestLogFields, routeDecisionResponse, type Engine, type Exchange, type Logger, withTimeout } from '@routekit/core';
 import { recommendationsReport, type FailedAuthLockout } from '@routekit/operations';
 import { adminRoutes } from './admin-routes.js';
 import { createApiKeyIndex, openCaller, type ApiKeyEntry, type Caller } from './authenticate.js';
@@ -235,7 +235,7 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     if (ran === undefined) return;
     const { exchange, result } = ran;
     if (result.type === 'response') {
-      sendJson(response, 200, { ...result.response, 'x-routekit': exchange.receipt }, headersOf(exchange, true));
+      sendJsonWithReceipt(response, result.response, exchange.receipt, headersOf(exchange, true));
       return;
     }
     startEventStream(response, headersOf(exchange, false));
@@ -276,7 +276,22 @@ function sendError(response: ServerResponse, error: unknown, requestId: string, 
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendText(response, status, JSON.stringify(body), headers);
+}
+
+/**
+ * Sends an answer with its receipt under `x-routekit`, as `sendJson(response, 200, { ...body,
+ * 'x-routekit': receipt })` would, byte for byte, but with the receipt's JSON made once for this and
+ * the receipt store (`receiptJson`).
+ */
+export function sendJsonWithReceipt(response: ServerResponse, body: object, receipt: Receipt, headers: Record<string, string>): void {
   const text = JSON.stringify(body);
+  // An answer that already holds the key (another gateway's) keeps its place in the object, as the spread does.
+  if (Object.hasOwn(body, 'x-routekit') || !text.endsWith('}')) return sendJson(response, 200, { ...body, 'x-routekit': receipt }, headers);
+  sendText(response, 200, `${text.length === 2 ? '{' : `${text.slice(0, -1)},`}"x-routekit":${receiptJson(receipt)}}`, headers);
+}
+
+function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
   response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assertAnthropicVersion, countMessageTokens, parseCountTokensRequest, parseMessagesRequest, toAnthropicError, toAnthropicEvents, toAnthropicMessage, type AnthropicEvent } from '@routekit/core';
 import { toHttpError } from './error-body.js';
 import { exchangeInput, header, requestBody } from './exchange-input.js';
-import { headersOf, sendJson } from './http-bridge.js';
+import { headersOf, sendJson, sendJsonWithReceipt } from './http-bridge.js';
 import type { Route, RouteContext } from './match-route.js';
 import { runExchange, type ExchangeRunner } from './run-exchange.js';
 import { drained, startEventStream, writeEvent } from './write-sse.js';
@@ -40,7 +40,7 @@ export function messagesRoutes(options: MessagesRoutesOptions): Route[] {
     if (ran === undefined) return;
     const { exchange, result } = ran;
     if (result.type === 'response') {
-      sendJson(response, 200, { ...toAnthropicMessage(result.response), 'x-routekit': exchange.receipt }, headersOf(exchange, true));
+      sendJsonWithReceipt(response, toAnthropicMessage(result.response), exchange.receipt, headersOf(exchange, true));
       return;
     }
     startEventStream(response, headersOf(exchange, false));

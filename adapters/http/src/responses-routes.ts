@@ -16,7 +16,7 @@ import {
 import type { Caller } from './authenticate.js';
 import { toHttpError } from './error-body.js';
 import { exchangeInput, header, requestBody } from './exchange-input.js';
-import { headersOf, sendJson } from './http-bridge.js';
+import { headersOf, sendJson, sendJsonWithReceipt } from './http-bridge.js';
 import type { Route, RouteContext } from './match-route.js';
 import { runExchange, type ExchangeRunner } from './run-exchange.js';
 import { drained, startEventStream, writeEvent } from './write-sse.js';
@@ -84,7 +84,7 @@ export function responsesRoutes(context: ResponsesRoutesContext): Route[] {
         fail(response, error, exchange.id, exchange);
         return;
       }
-      sendJson(response, 200, { ...answer, 'x-routekit': exchange.receipt }, headersOf(exchange, true));
+      sendJsonWithReceipt(response, answer, exchange.receipt, headersOf(exchange, true));
       return;
     }
     startEventStream(response, headersOf(exchange, false));

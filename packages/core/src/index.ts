@@ -41,6 +41,7 @@ export { createJsonLogger, describeError, type Logger, type LogLevel, type JsonL
 export { requestLogFields } from './observability/request-log.js';
 export { createTracingMiddleware, type TracingOptions } from './observability/tracing-middleware.js';
 export type * from './receipts/receipt.js';
+export { receiptJson } from './receipts/receipt-json.js';
 export { MemoryReceiptStore, receiptMatches, type ReceiptListQuery, type ReceiptStore, type MemoryReceiptStoreOptions } from './receipts/receipt-store.js';
 export { costOfUsage } from './receipts/account-usage.js';
 export { summarizeUsage, emptyUsageFigures, money, percentile, ratio, type UsageQuery, type UsageReport, type UsageFigures, type UsageGrouping } from './receipts/usage-summary.js';

@@ -1,4 +1,5 @@
 import type { Receipt } from './receipt.js';
+import { receiptJson } from './receipt-json.js';
 import { ReceiptRing } from './receipt-ring.js';
 import { summarizeUsage, type UsageQuery, type UsageReport } from './usage-summary.js';
 
@@ -64,7 +65,7 @@ export class MemoryReceiptStore implements ReceiptStore {
   }
 
   async put(receipt: Receipt): Promise<void> {
-    this.#receipts.put(receipt.request_id, JSON.stringify(receipt));
+    this.#receipts.put(receipt.request_id, receiptJson(receipt));
   }
 
   async get(requestId: string): Promise<Receipt | undefined> {
