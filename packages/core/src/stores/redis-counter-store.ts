@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { assertCounterAmount, flexibleMinimum, reserveOutcome, type CounterReservation, type CounterSnapshot, type CounterStore, type HeldCounter, type ReserveOptions, type ReserveOutcome } from './counter-store.js';
+import { assertCounterAmount, flexibleMinimum, type CounterReservation, type CounterStore, type HeldCounter, type ReserveOptions, type ReserveOutcome } from './counter-store.js';
 import { createRedisConnection, whenReady } from './redis-connection.js';
-import { createRedisScript, type RedisScript } from './redis-script.js';
+import { createRedisScript } from './redis-script.js';
 import { createStoreGuard } from './store-guard.js';
 
 // Every counter comes with two keys of its own: a sorted set of its holds by expiry time and a hash
@@ -115,8 +115,10 @@ if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) 
 return total
 `;
 
-/** Counters remembered by `counterKeys`; past this it starts over, so old windows cannot grow it for ever. */
-const maxRememberedCounters = 10_000;
+/** A counter's key and the two keys of its holds. */
+function counterKeys(key: string): string[] {
+  return [key, `${key}:holds`, `${key}:held`];
+}
 
 export interface RedisCounterStoreOptions {
   /** A connected ioredis client to use; the store then leaves closing it to the caller. Give it `enableOfflineQueue: false` and `autoResendUnfulfilledCommands: false`, or a reservation given up on may land later. */
@@ -156,36 +158,6 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions = {}):
   const ready = async () => {
     if (owned) await whenReady(redis);
   };
-  /** Runs a script, first waiting for the connection unless it is ready (nearly always: then without a promise of its own). */
-  const runScript = (script: RedisScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> =>
-    owned && redis.status !== 'ready' ? ready().then(() => script.run(keys, args)) : script.run(keys, args);
-  // A hold id must be unique across every instance sharing the Redis: a random id per store, made
-  // once, and a sequence number (a random UUID per reservation cost more than the rest of it).
-  const holdPrefix = randomUUID();
-  let holdSequence = 0;
-  // The prefixed key of a counter and the keys of its holds, made once per counter (a window's
-  // counter is used by every request in it) rather than three new strings per operation.
-  const knownCounters = new Map<string, readonly [string, string, string]>();
-  function counterKeys(key: string): readonly [string, string, string] {
-    let keys = knownCounters.get(key);
-    if (keys === undefined) {
-      if (knownCounters.size >= maxRememberedCounters) knownCounters.clear();
-      const full = prefix + key;
-      keys = [full, `${full}:holds`, `${full}:held`];
-      knownCounters.set(key, keys);
-    }
-    return keys;
-  }
-  function keysOf(counters: readonly { key: string }[]): string[] {
-    const keys: string[] = new Array(counters.length * 3);
-    for (let index = 0; index < counters.length; index++) {
-      const [counter, holds, held] = counterKeys(counters[index]!.key);
-      keys[3 * index] = counter;
-      keys[3 * index + 1] = holds;
-      keys[3 * index + 2] = held;
-    }
-    return keys;
-  }
   const guard = createStoreGuard({
     name: 'counter store on Redis',
     timeoutMs,
@@ -202,15 +174,18 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions = {}):
       if (reservations.length === 0) return { allowed: true, refusedIndex: -1, counters: [] };
       const minimum = flexibleMinimum(reservations, reserveOptions);
       const holdMs = reserveOptions?.holdMs;
-      const hold = holdMs === undefined ? '' : `${holdPrefix}:${++holdSequence}`;
+      const hold = holdMs === undefined ? '' : randomUUID();
       const args: Array<number | string> = [minimum ?? -1, reservations[0]!.amount, hold, holdMs === undefined ? 0 : milliseconds(holdMs)];
       for (const reservation of reservations) {
         assertCounterAmount(reservation.amount, 'amount');
         args.push(reservation.amount, reservation.limit, milliseconds(reservation.ttlMs));
       }
-      const keys = keysOf(reservations);
+      const keys = reservations.flatMap((reservation) => counterKeys(prefix + reservation.key));
       const reply = (await guard.run(
-        () => runScript(reserveScript, keys, args) as Promise<number[]>,
+        async () => {
+          await ready();
+          return (await reserveScript.run(keys, args)) as number[];
+        },
         {
           // Redis took the reservation, but its caller was already told the store failed and never
           // made the call: give the amounts back, or they would hold budget for nothing.
@@ -220,35 +195,49 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions = {}):
             if (hold !== '') return void settleScript.run(keys, [hold, 0, ...ttls]).catch(() => undefined);
             const granted = minimum === undefined ? undefined : Number(late[1]);
             reservations.forEach((reservation, index) => {
-              adjustScript.run([counterKeys(reservation.key)[0]], [-(granted ?? reservation.amount), ttls[index]!]).catch(() => undefined);
+              adjustScript.run([prefix + reservation.key], [-(granted ?? reservation.amount), ttls[index]!]).catch(() => undefined);
             });
           },
         },
       ));
       const refusedIndex = Number(reply[0]) - 1;
-      const counters: CounterSnapshot[] = new Array(reservations.length);
-      for (let index = 0; index < reservations.length; index++) {
-        const reservation = reservations[index]!;
-        const total = Number(reply[index + 2]);
-        counters[index] = { key: reservation.key, total, limit: reservation.limit, remaining: Math.max(0, reservation.limit - total) };
-      }
-      const allowed = refusedIndex === -1;
-      return reserveOutcome(hold !== '' && allowed ? hold : undefined, allowed, minimum === undefined ? undefined : Number(reply[1]), refusedIndex, counters);
+      return {
+        ...(hold !== '' && refusedIndex === -1 && { hold }),
+        allowed: refusedIndex === -1,
+        ...(minimum !== undefined && { granted: Number(reply[1]) }),
+        refusedIndex,
+        counters: reservations.map((reservation, index) => {
+          const total = Number(reply[index + 2]);
+          return { key: reservation.key, total, limit: reservation.limit, remaining: Math.max(0, reservation.limit - total) };
+        }),
+      };
     },
     async adjust(key: string, delta: number, ttlMs: number): Promise<number> {
       assertCounterAmount(delta, 'delta');
-      return Number(await guard.run(() => runScript(adjustScript, [counterKeys(key)[0]], [delta, milliseconds(ttlMs)])));
+      return Number(
+        await guard.run(async () => {
+          await ready();
+          return adjustScript.run([prefix + key], [delta, milliseconds(ttlMs)]);
+        }),
+      );
     },
     async settle(hold: string, held: readonly HeldCounter[], used: number): Promise<number[]> {
       assertCounterAmount(used, 'used');
-      const args: Array<string | number> = [hold, used];
-      for (const counter of held) args.push(milliseconds(counter.ttlMs));
-      const reply = (await guard.run(() => runScript(settleScript, keysOf(held), args))) as number[];
+      const reply = (await guard.run(async () => {
+        await ready();
+        return settleScript.run(
+          held.flatMap((counter) => counterKeys(prefix + counter.key)),
+          [hold, used, ...held.map((counter) => milliseconds(counter.ttlMs))],
+        );
+      })) as number[];
       return reply.map(Number);
     },
     async get(key: string): Promise<number> {
       return Number(
-        (await guard.run(() => runScript(getScript, counterKeys(key), []))) ?? 0,
+        (await guard.run(async () => {
+          await ready();
+          return getScript.run(counterKeys(prefix + key), []);
+        })) ?? 0,
       );
     },
     async close(): Promise<void> {

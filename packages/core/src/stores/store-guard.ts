@@ -1,5 +1,5 @@
 import { StoreUnavailableError } from '../errors.js';
-import { createTimeoutQueue, OperationTimeoutError, withTimeout } from './with-timeout.js';
+import { OperationTimeoutError, withTimeout } from './with-timeout.js';
 
 export interface StoreGuardOptions {
   /** What the store holds, for the one log line per outage, e.g. `limit counters on Redis`. */
@@ -71,7 +71,6 @@ export function createStoreGuard(options: StoreGuardOptions = {}): StoreGuard {
   let failures = 0;
   let consecutiveFailures = 0;
   let suspendedUntil = 0;
-  const waitForAnswer = createTimeoutQueue(timeoutMs);
   // One ping answers every caller that wonders at the same moment.
   let pinging: Promise<boolean> | undefined;
 
@@ -115,72 +114,59 @@ export function createStoreGuard(options: StoreGuardOptions = {}): StoreGuard {
   }
 
   /**
-   * After the first wait for an operation failed (`error`): its answer, or the reason to give up on
-   * it. Past `timeoutMs` the store is pinged, and the wait goes on while it answers. A probe during
-   * an outage gets `timeoutMs` and no more.
+   * The operation's answer, or the reason to give up on it: past `timeoutMs` the store is pinged,
+   * and the wait goes on while it answers. A probe during an outage gets `timeoutMs` and no more.
    */
-  async function answerAfterFailure<T>(pending: Promise<T>, probe: boolean, started: number, error: unknown): Promise<{ value: T } | { error: unknown; outage: boolean }> {
-    if (error instanceof RangeError) throw error;
-    if (!(error instanceof OperationTimeoutError)) return { error, outage: !(await alive()) };
-    if (probe) return { error, outage: true };
-    // Made only on this slow path: an Error captures a stack, which cost ~7% of a request's CPU
-    // on Redis limits when it was made for every operation (bench/gateway/engine-cpu.ts).
-    const timedOut = new OperationTimeoutError(timeoutMs);
-    const rest = withTimeout(pending, Math.max(0, maxWaitMs - (performance.now() - started))).then(
+  function answer<T>(pending: Promise<T>, probe: boolean): Promise<{ value: T } | { error: unknown; outage: boolean }> {
+    const started = performance.now();
+    return withTimeout(pending, timeoutMs).then(
       (value) => ({ value }),
-      async (late: unknown) => (late instanceof OperationTimeoutError ? { error: timedOut, outage: false } : { error: late, outage: !(await alive()) }),
-    );
-    // Whichever comes first: the answer, or a failed ping that shows the store is down.
-    const pinged = alive().then((isAlive) => (isAlive ? rest : { error: timedOut, outage: true }));
-    return Promise.race([rest, pinged]);
-  }
-
-  /** The end of a run whose first wait failed: the value if the store answered after all, else the StoreUnavailableError. */
-  function settleFailure<T>(pending: Promise<T>, outcome: { value: T } | { error: unknown; outage: boolean }, runOptions: GuardedRunOptions<T> | undefined): T {
-    if ('value' in outcome) {
-      succeed();
-      return outcome.value;
-    }
-    // The store may still carry the operation out and answer after the caller has given up.
-    const onLate = runOptions?.onLate;
-    pending.then(
-      (value) => {
-        try {
-          onLate?.(value);
-        } catch {
-          // Giving back what a late answer took is best effort; a hold lapses by itself anyway.
-        }
+      async (error: unknown) => {
+        if (error instanceof RangeError) throw error;
+        if (!(error instanceof OperationTimeoutError)) return { error, outage: !(await alive()) };
+        if (probe) return { error, outage: true };
+        // Made only on this slow path: an Error captures a stack, which cost ~7% of a request's CPU
+        // on Redis limits when it was made for every operation (bench/gateway/engine-cpu.ts).
+        const timedOut = new OperationTimeoutError(timeoutMs);
+        const rest = withTimeout(pending, Math.max(0, maxWaitMs - (performance.now() - started))).then(
+          (value) => ({ value }),
+          async (late: unknown) => (late instanceof OperationTimeoutError ? { error: timedOut, outage: false } : { error: late, outage: !(await alive()) }),
+        );
+        // Whichever comes first: the answer, or a failed ping that shows the store is down.
+        const pinged = alive().then((isAlive) => (isAlive ? rest : { error: timedOut, outage: true }));
+        return Promise.race([rest, pinged]);
       },
-      () => undefined,
     );
-    throw fail(outcome.error, outcome.outage);
   }
 
   return {
-    run<T>(operation: () => Promise<T>, runOptions?: GuardedRunOptions<T>): Promise<T> {
+    async run<T>(operation: () => Promise<T>, runOptions?: GuardedRunOptions<T>): Promise<T> {
       if (down && now() < suspendedUntil) {
         failures += 1;
-        return Promise.reject(unavailable());
+        throw unavailable();
       }
       // While down, the first caller after the pause is the probe; the others keep failing fast.
       const probe = down;
       if (down) suspendedUntil = now() + retryAfterMs;
-      let pending: Promise<T>;
-      try {
-        // Promise.resolve hands a promise back as it is: no extra promise for a store's own.
-        pending = Promise.resolve(operation());
-      } catch (error) {
-        pending = Promise.reject(error);
+      const pending = Promise.resolve().then(operation);
+      const outcome = await answer(pending, probe);
+      if ('value' in outcome) {
+        succeed();
+        return outcome.value;
       }
-      const started = performance.now();
-      // The answer in time is the path of nearly every operation: one promise on top of the store's, no wrapper objects.
-      return waitForAnswer(pending).then(
+      // The store may still carry the operation out and answer after the caller has given up.
+      const onLate = runOptions?.onLate;
+      pending.then(
         (value) => {
-          succeed();
-          return value;
+          try {
+            onLate?.(value);
+          } catch {
+            // Giving back what a late answer took is best effort; a hold lapses by itself anyway.
+          }
         },
-        (error: unknown) => answerAfterFailure(pending, probe, started, error).then((outcome) => settleFailure(pending, outcome, runOptions)),
+        () => undefined,
       );
+      throw fail(outcome.error, outcome.outage);
     },
     get available() {
       return !down;
