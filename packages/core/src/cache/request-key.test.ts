@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../routing/training/logistic-regression.js';
 import type { ChatRequest } from '../chat/chat-request.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson, exactRequestKey, SEMANTIC_MAX_CHARACTERS, semanticRequestKey } from './request-key.js';
@@ -60,8 +61,7 @@ const referenceFields = (request: ChatRequest) => Object.fromEntries(Object.entr
 
 describe('request keys against the map-and-join reference', () => {
   it('give the same canonical JSON and keys on generated requests (odd keys, undefined fields, holes, escapes)', () => {
-    let seed = 17;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = seededRandom(17);
     const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const keys = ['a', 'b', 'B', 'é', '__proto__', 'constructor', 'toString', '10', '2', '', 'model', 'messages', 'last_name', 'stream', 'user', 'temperature', 'name'];
     const scalar = () => pick([null, undefined, 0, -1.5, 1e21, Number.NaN, true, false, 'x', '"\\\n\u2028', 'Summarise Hamlet', '日本😀']);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../routing/training/logistic-regression.js';
 import { compareSlots, extractNumbers, extractSlots } from './slot-guard.js';
 import { tokenize } from './text-features.js';
 
@@ -174,8 +175,7 @@ describe('extractNumbers', () => {
     // Number words and their near misses (same first and last letter, same length), compatibility characters NFKC changes, digits with signs.
     const pieces = [' ', ' ', 'two', 'Two', 'tWo', 'tao', 'three', 'there', 'ten', 'tan', 'tens', 'teen', 'dozen', 'doz', 'third', 'thirds', 'tenth', 'zero', 'zeno', 'million', 'billion', 'bullion', 'fifteen', 'fifty', 'forty', 'eleven', 'elven', 'twelve', 'twenty', 'thirty', 'hundred', 'thousand', 'nine', 'none', 'six', 'sax',
       '1', '2,000', '3.5', '$5', '£', '%', 'K', '①', '½', 'ｔｗｏ', 'é', "two's", 'x', '-', ',', '.'];
-    let seed = 3;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = seededRandom(3);
     for (let sample = 0; sample < 10_000; sample += 1) {
       let text = '';
       for (let count = Math.floor(random() * 10); count > 0; count -= 1) text += pieces[Math.floor(random() * pieces.length)];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../routing/training/logistic-regression.js';
 import { countFeatures, FEATURE_BUCKETS, hashString, tokenize } from './text-features.js';
 
 // The ASCII path as first written: the pattern over the lower-cased text, then contractions and possessives.
@@ -18,8 +19,7 @@ describe('tokenize', () => {
   it('reads ASCII text in one pass exactly as the pattern did, on generated text full of edge cases', () => {
     // Pieces that stress the scanner: apostrophes before letters, digits, marks and the end; runs of + and #; capitals; contractions.
     const pieces = ["'", "'s", "'S", "'t", "''", '+', '#', '++', '+#', 'c', 'C', 'x', '9', '42', ' ', ' ', '.', ',', '-', '_', '\t', '\n', '"', '/', 'Ab', 'what', "WHAT'S", "it's", "Can't", "don't", "i'm", "you're", "I'd", "o'brien", 's', 'T', '~', '\u007f', '\u0000'];
-    let seed = 11;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = seededRandom(11);
     for (let sample = 0; sample < 20_000; sample += 1) {
       let text = '';
       for (let count = Math.floor(random() * 12); count > 0; count -= 1) text += pieces[Math.floor(random() * pieces.length)];
@@ -66,8 +66,7 @@ describe('countFeatures', () => {
   it('gives the buckets and counts of the string-building reference, stems included', () => {
     const words = ['a', 'is', 'the', 'sing', 'going', 'things', 'ties', 'cries', 'parties', 'goes', 'boxes', 'was', 'cats', 'used', 'bored', 'fly', 'only', 'quickly',
       'reading', 'red', 'bed', 'ring', 'king', 'string', 'ss', 'glass', 'classes', '2024', 'c++', 'c#', "o'brien", 'é', 'über', 'naïve', 'straße', 'x'];
-    let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = seededRandom(7);
     const texts = [
       "What's the difference between C++ and C# in 2024? Don't say it's Java's fault.",
       'Summarise the plot of Hamlet in two sentences, then name its three main themes. '.repeat(25),

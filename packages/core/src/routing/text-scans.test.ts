@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './training/logistic-regression.js';
 import { jsonTextTooDeep } from '../validation/json-depth.js';
 import { scoredStatistics } from './complexity-scorer.js';
 import { countLineStartMatches } from './count-line-start-matches.js';
@@ -8,8 +9,7 @@ import { promptStatistics, statisticNames } from './prompt-statistics.js';
 // The routing's text scans were rewritten for speed (issue #25); each must give what the plain
 // version gives, on generated text that piles up the cases where they could differ.
 function generator(seed: number): (pieces: readonly string[], most: number) => string {
-  let state = seed;
-  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const random = seededRandom(seed);
   return (pieces, most) => Array.from({ length: Math.floor(random() * most) }, () => pieces[Math.floor(random() * pieces.length)]!).join('');
 }
 

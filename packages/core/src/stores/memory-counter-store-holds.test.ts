@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../routing/training/logistic-regression.js';
 import { createMemoryCounterStore } from './memory-counter-store.js';
 
 /**
@@ -22,8 +23,8 @@ class HoldModel {
 
 describe('memory counter store holds', () => {
   it('gives back lapsed holds exactly as a look through every hold on every read would', async () => {
-    let seed = 7;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const next = seededRandom(7);
+    const random = (n: number) => Math.floor(next() * n);
     for (let round = 0; round < 40; round++) {
       let time = 1_000_000;
       const store = createMemoryCounterStore({ now: () => time });
