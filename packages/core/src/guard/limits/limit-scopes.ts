@@ -42,6 +42,15 @@ function own<Rule>(rules: Readonly<Record<string, Rule>> | undefined, id: string
   return rules !== undefined && Object.hasOwn(rules, id) ? rules[id] : undefined;
 }
 
+/**
+ * `${scope}.${name}` for every scope and each of `names`: how receipts and refusals name a limit,
+ * made once when a middleware is built instead of for every request.
+ */
+export function scopedLimitNames<Name extends string>(names: readonly Name[]): Record<LimitScope, Record<Name, string>> {
+  const named = (scope: LimitScope) => Object.fromEntries(names.map((name) => [name, `${scope}.${name}`])) as Record<Name, string>;
+  return { key: named('key'), tenant: named('tenant'), global: named('global') };
+}
+
 /** A store key part that cannot collide with the separators around it. */
 export function keyPart(value: string): string {
   return encodeURIComponent(value);

@@ -5,7 +5,7 @@ import { estimateTokens, requestCharacters, weightedCharacters } from '../../rou
 import type { CounterReservation, CounterStore } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { createCounterKeys } from './counter-keys.js';
-import { describeScope, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
+import { describeScope, rulesFor, scopedLimitNames, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { rateLimitOptionFields, rateLimitRuleSchema, scopedSchema } from './limit-schemas.js';
 import { ttlOf } from './limit-window.js';
@@ -50,12 +50,7 @@ const measures = [
 
 type Measure = (typeof measures)[number];
 
-/** `${scope}.${measure}`, the receipt's and the refusal's name of a limit: made once, not per request. */
-const limitNames: { [scope in LimitScope]: { [name in Measure['name']]: string } } = {
-  key: { requests_per_minute: 'key.requests_per_minute', requests_per_day: 'key.requests_per_day', tokens_per_minute: 'key.tokens_per_minute' },
-  tenant: { requests_per_minute: 'tenant.requests_per_minute', requests_per_day: 'tenant.requests_per_day', tokens_per_minute: 'tenant.tokens_per_minute' },
-  global: { requests_per_minute: 'global.requests_per_minute', requests_per_day: 'global.requests_per_day', tokens_per_minute: 'global.tokens_per_minute' },
-};
+const limitNames = scopedLimitNames(measures.map((measure) => measure.name));
 
 interface PlannedCounter {
   reservation: CounterReservation;
@@ -90,7 +85,6 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
       let promptTokens = -1;
       let estimate = 0;
       const planned: PlannedCounter[] = [];
-      let tokenCounters = 0;
       for (const { scope, id, rule } of rules) {
         for (const measure of measures) {
           const limit = rule[measure.field];
@@ -103,7 +97,6 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
               estimate = promptTokens + (exchange.request.max_completion_tokens ?? exchange.request.max_tokens ?? defaultMaxTokens);
             }
             amount = estimate;
-            tokenCounters += 1;
           }
           const window = keys.window(measure.period, now);
           planned.push({ reservation: { key: keys.key(scope, id, measure.name, window), amount, limit, ttlMs: ttlOf(window, now) }, scope, id, measure, resetAt: window.end });
@@ -153,19 +146,15 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
           retryAfterSeconds,
         });
       }
-      if (tokenCounters === 0) return next();
+      // Without a tokens-per-minute limit nothing is corrected once the answer's usage is known.
+      if (promptTokens < 0) return next();
+      const tokenCounters = planned.filter((counter) => counter.measure.kind === 'tokens');
 
       const correct = async (usedTokens: number): Promise<void> => {
         // The engine's receipt holds the provider's usage even when the client's stream carries none.
         const counted = exchange.receipt.tokens.total > 0 ? exchange.receipt.tokens.total : usedTokens;
         const delta = counted - estimate;
-        if (delta === 0) return;
-        if (tokenCounters === 1) {
-          const counter = planned.find((planned) => planned.measure.kind === 'tokens')!;
-          await store.adjust(counter.reservation.key, delta, counter.reservation.ttlMs);
-          return;
-        }
-        await Promise.all(planned.filter((counter) => counter.measure.kind === 'tokens').map((counter) => store.adjust(counter.reservation.key, delta, counter.reservation.ttlMs)));
+        if (delta !== 0) await Promise.all(tokenCounters.map((counter) => store.adjust(counter.reservation.key, delta, counter.reservation.ttlMs)));
       };
       let result;
       try {

@@ -4,7 +4,7 @@ import type { Attempt } from '../../pipeline/exchange.js';
 import type { CounterReservation, CounterStore, ReserveOutcome } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { createCounterKeys } from './counter-keys.js';
-import { describeScope, rulesFor, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
+import { describeScope, rulesFor, scopedLimitNames, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { scopedSchema, spendLimitOptionFields, spendPolicySchema } from './limit-schemas.js';
 import { ttlOf, type LimitWindow } from './limit-window.js';
@@ -65,12 +65,7 @@ const periods = [
 
 type SpendField = (typeof periods)[number]['field'];
 
-/** `${scope}.${field}`, the receipt's and the refusal's name of a limit: made once, not per call. */
-const limitNames: { [scope in LimitScope]: { [field in SpendField]: string } } = {
-  key: { daily_usd: 'key.daily_usd', weekly_usd: 'key.weekly_usd', monthly_usd: 'key.monthly_usd' },
-  tenant: { daily_usd: 'tenant.daily_usd', weekly_usd: 'tenant.weekly_usd', monthly_usd: 'tenant.monthly_usd' },
-  global: { daily_usd: 'global.daily_usd', weekly_usd: 'global.weekly_usd', monthly_usd: 'global.monthly_usd' },
-};
+const limitNames = scopedLimitNames(periods.map((period) => period.field));
 
 interface SpendCounter {
   key: string;
@@ -115,9 +110,10 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
   const keys = createCounterKeys(prefix);
   const boundOptions: PromptTokenBoundOptions = options.imageTokens === undefined ? {} : { imageTokens: options.imageTokens };
 
-  async function alertIfCrossed(counter: SpendCounter, total: number): Promise<void> {
+  /** Alerts for a counter past its threshold (`crossesAlert`), once per window across every instance. */
+  async function alertOnce(counter: SpendCounter, total: number): Promise<void> {
     const alerts = counter.alerts;
-    if (alerts === undefined || !crossesAlert(counter, total)) return;
+    if (alerts === undefined) return;
     // The store decides who alerts, so one window alerts once across every instance.
     const claim = await store.reserve([{ key: `${counter.key}:alerted`, amount: 1, limit: 1, ttlMs: counter.ttlMs }]);
     if (!claim.allowed) return;
@@ -221,7 +217,7 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
         else if (!outcome.allowed) {
           const refused = counters[outcome.refusedIndex]!;
           throw new BudgetExceededError(`Spend limit ${refused.name} of ${formatUsd(dollars(refused.limit))} for ${describeScope(refused.scope, context)} would be exceeded by ${model.id}: ${formatUsd(dollars(outcome.counters[outcome.refusedIndex]!.total))} spent, this call needs at least ${formatUsd(dollars(minimum))}.`, {
-            limit: `${refused.scope}.${refused.name}`,
+            limit: limitNames[refused.scope][refused.name],
             limitUsd: dollars(refused.limit),
             spentUsd: dollars(outcome.counters[outcome.refusedIndex]!.total),
           });
@@ -257,7 +253,7 @@ export function createSpendLimitMiddleware(options: SpendLimitOptions, context: 
           const counter = counters[index]!;
           const total = totals[index]!;
           limits[limitNames[counter.scope][counter.name]] = { limit: dollars(counter.limit), remaining: dollars(Math.max(0, counter.limit - total)) };
-          if (crossesAlert(counter, total)) (alerting ??= []).push(alertIfCrossed(counter, total));
+          if (crossesAlert(counter, total)) (alerting ??= []).push(alertOnce(counter, total));
         }
         exchange.receipt.limits = limits;
         if (alerting !== undefined) await Promise.all(alerting);
