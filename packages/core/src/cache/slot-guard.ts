@@ -1,5 +1,5 @@
 import { contentWords } from './content-words.js';
-import { tokenize } from './text-features.js';
+import { isAscii, tokenize } from './text-features.js';
 
 /**
  * The values in a prompt that change its answer while barely moving its embedding: numbers,
@@ -146,11 +146,9 @@ export function extractNumbers(text: string): readonly string[] {
   return numbersOf(normalised, tokenize(normalised));
 }
 
-const NON_ASCII = /[^\x00-\x7F]/;
-
 /** NFKC leaves ASCII text as it is: most prompts skip the normaliser's pass. */
 function normalizeNfkc(text: string): string {
-  return NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+  return isAscii(text) ? text : text.normalize('NFKC');
 }
 
 /** Whether two prompts' numbers (`extractNumbers`, or `PromptSlots.numbers`) agree: `compareSlots` answers 'numbers' when they do not. */

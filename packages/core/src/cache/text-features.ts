@@ -42,12 +42,17 @@ export function tokenize(text: string): readonly string[] {
   return tokens;
 }
 
-// Plain ASCII text (no NFKC change, no curly apostrophe, letters and digits only in ASCII) has the
-// words of /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g in its lower-cased form, read by `splitAsciiTokens`.
 const NON_ASCII = /[^\x00-\x7F]/;
 
+/** Whether every character is ASCII: such text needs no NFKC pass (it leaves ASCII as it is) and has no curly apostrophe. */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+// Plain ASCII text (no NFKC change, no curly apostrophe, letters and digits only in ASCII) has the
+// words of /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g in its lower-cased form, read by `splitAsciiTokens`.
 function splitTokens(text: string): string[] {
-  if (!NON_ASCII.test(text)) return splitAsciiTokens(text);
+  if (isAscii(text)) return splitAsciiTokens(text);
   const tokens: string[] = [];
   const words = Array.from(text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN), (match) => match[0].replace('’', "'"));
   for (const word of words) {
