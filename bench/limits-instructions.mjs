@@ -8,7 +8,7 @@
 // start-up, no warm-up), so the number repeats within a few per cent on a loaded machine, which
 // the difference of two whole-process runs does not. Plain JavaScript on the built packages (`npx tsc -b` first).
 import { createExchange, createRateLimitMiddleware, createSpendLimitMiddleware, createMemoryCounterStore, createRedisCounterStore, ModelCatalog } from '@routekit/core';
-import { execSync } from 'node:child_process';
+import { countedByCallgrind } from './gateway/counted-by-callgrind.mjs';
 
 const [mode = 'memory', requests = '1000'] = process.argv.slice(2);
 const store = mode === 'redis' ? createRedisCounterStore({ prefix: `routekit-bench:${process.pid}:${Date.now()}:`, timeoutMs: 10_000 }) : createMemoryCounterStore();
@@ -39,9 +39,7 @@ async function run(count) {
   await Promise.all(Array.from({ length: 10 }, async () => { while (left-- > 0) await one(); }));
 }
 await run(3000);
-if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i on ${process.pid}`);
-await run(Number(requests));
-if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i off ${process.pid}`);
+await countedByCallgrind(() => run(Number(requests)));
 // The rate limit's token corrections are not awaited by the requests: let them land before closing.
 await new Promise((resolve) => setTimeout(resolve, 50));
 await store.close();

@@ -7,8 +7,9 @@
 // then the PROGRAM TOTALS of `callgrind_annotate out.cg-01` / 1000. Plain JavaScript on the built
 // packages (`npx tsc -b` first), so no TypeScript loader's work is counted. The mock upstream runs in
 // a child process (callgrind does not follow it).
-import { execSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createEngine } from '@routekit/http';
+import { countedByCallgrind } from './counted-by-callgrind.mjs';
 
 const [configuration = 'auto', requests = '100'] = process.argv.slice(2);
 const here = new URL('.', import.meta.url).pathname;
@@ -37,9 +38,6 @@ async function run(count) {
   );
 }
 await run(2000);
-// With CALLGRIND_TOGGLE (and valgrind's --instr-atstart=no) only the measured requests are counted.
-if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i on ${process.pid}`);
-await run(Number(requests));
-if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i off ${process.pid}`);
+await countedByCallgrind(() => run(Number(requests)));
 mock.disconnect();
 process.exit(0);

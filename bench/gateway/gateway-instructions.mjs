@@ -10,8 +10,9 @@
 //     --callgrind-out-file=out.cg node bench/gateway/gateway-instructions.mjs express-auto 1000
 // then the PROGRAM TOTALS of `callgrind_annotate out.cg-01` / 1000. V8's compiler and collector threads
 // (the other files) do work whose timing follows the wall clock, which callgrind stretches.
-import { execSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { startTarget } from './start-target.mjs';
+import { countedByCallgrind } from './counted-by-callgrind.mjs';
 
 const [target = 'express-auto', requests = '100', api = 'chat', stream = ''] = process.argv.slice(2);
 const here = new URL('.', import.meta.url).pathname;
@@ -29,9 +30,6 @@ function load(count) {
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load exited with ${code}`)))));
 }
 await load(2000);
-// With CALLGRIND_TOGGLE (and valgrind's --instr-atstart=no) only the measured requests are counted.
-if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i on ${process.pid}`);
-await load(Number(requests));
-if (process.env.CALLGRIND_TOGGLE) execSync(`callgrind_control -i off ${process.pid}`);
+await countedByCallgrind(() => load(Number(requests)));
 mock.disconnect();
 process.exit(0);
