@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { assertCounterAmount, flexibleMinimum, type CounterReservation, type CounterStore, type HeldCounter, type ReserveOptions, type ReserveOutcome } from './counter-store.js';
+import { assertCounterAmount, flexibleMinimum, reserveOutcome, type CounterReservation, type CounterStore, type HeldCounter, type ReserveOptions, type ReserveOutcome } from './counter-store.js';
 import { createRedisConnection, whenReady } from './redis-connection.js';
 import { createRedisScript } from './redis-script.js';
 import { createStoreGuard } from './store-guard.js';
@@ -201,16 +201,12 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions = {}):
         },
       ));
       const refusedIndex = Number(reply[0]) - 1;
-      return {
-        ...(hold !== '' && refusedIndex === -1 && { hold }),
-        allowed: refusedIndex === -1,
-        ...(minimum !== undefined && { granted: Number(reply[1]) }),
-        refusedIndex,
-        counters: reservations.map((reservation, index) => {
-          const total = Number(reply[index + 2]);
-          return { key: reservation.key, total, limit: reservation.limit, remaining: Math.max(0, reservation.limit - total) };
-        }),
-      };
+      const counters = reservations.map((reservation, index) => {
+        const total = Number(reply[index + 2]);
+        return { key: reservation.key, total, limit: reservation.limit, remaining: Math.max(0, reservation.limit - total) };
+      });
+      const allowed = refusedIndex === -1;
+      return reserveOutcome(hold !== '' && allowed ? hold : undefined, allowed, minimum === undefined ? undefined : Number(reply[1]), refusedIndex, counters);
     },
     async adjust(key: string, delta: number, ttlMs: number): Promise<number> {
       assertCounterAmount(delta, 'delta');
