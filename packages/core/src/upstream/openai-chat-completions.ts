@@ -38,8 +38,13 @@ export async function callOpenAiChatCompletions(input: ProviderCallInput): Promi
 /** The body sent upstream: routekit's own `x-…` fields and Anthropic's extensions stay home, streams always ask for usage. */
 export function openAiBody(request: ChatRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  // defineProperty, not assignment: a field named __proto__ must stay a field, not become the prototype.
-  for (const [field, value] of Object.entries(withoutAnthropicExtensions(request))) if (!field.startsWith('x-')) Object.defineProperty(body, field, { value, enumerable: true, writable: true, configurable: true });
+  const plain = withoutAnthropicExtensions(request) as Record<string, unknown>;
+  for (const field in plain) {
+    if (!Object.hasOwn(plain, field) || field.startsWith('x-')) continue;
+    // A field named __proto__ must stay a field, not become the prototype: only defineProperty keeps it one.
+    if (field === '__proto__') Object.defineProperty(body, field, { value: plain[field], enumerable: true, writable: true, configurable: true });
+    else body[field] = plain[field];
+  }
   // OpenAI rejects stream_options on a request that does not stream.
   if (request.stream) body.stream_options = { ...request.stream_options, include_usage: true };
   else delete body.stream_options;
