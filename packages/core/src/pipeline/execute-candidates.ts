@@ -120,10 +120,10 @@ async function attemptOnce(options: ExecuteCandidatesOptions, model: ModelInfo, 
   const attempt: Attempt = { exchange, model, request: { ...exchange.request, model: model.upstreamModel }, index };
   const streaming = exchange.request.stream === true;
   const limitMs = Math.max(1, Math.min(streaming ? policy.firstTokenTimeoutMs : policy.attemptTimeoutMs, Math.ceil(deadline.remainingMs())));
-  const timeout = new AbortController();
-  const linked = anySignal(cancel ? [exchange.signal, deadline.signal, timeout.signal, cancel] : [exchange.signal, deadline.signal, timeout.signal]);
+  const linked = anySignal(cancel ? [exchange.signal, deadline.signal, cancel] : [exchange.signal, deadline.signal]);
   const { signal } = linked;
-  const timer = setTimeout(() => timeout.abort(attemptTimedOut(model, limitMs, streaming)), limitMs);
+  // The attempt's own timeout aborts only its signal, not the request's.
+  const timer = setTimeout(() => linked.abort(attemptTimedOut(model, limitMs, streaming)), limitMs);
   // A stream that got past its first token keeps the signal until it ends (relay disposes of it).
   let relaying = false;
   try {

@@ -49,6 +49,8 @@ export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> 
 /** A signal linked to others, and the way to unlink it once it is no longer needed. */
 export interface LinkedSignal {
   signal: AbortSignal;
+  /** Aborts it with `reason` (if it has not aborted yet), as its own timeout would: the signals it follows are untouched. */
+  abort(reason: unknown): void;
   /** Removes its listeners from the signals it follows (which may outlive it: a caller's own signal). */
   dispose(): void;
 }
@@ -61,14 +63,16 @@ export interface LinkedSignal {
 export function anySignal(signals: readonly AbortSignal[]): LinkedSignal {
   const controller = new AbortController();
   const aborted = signals.find((signal) => signal.aborted);
+  const abort = (reason: unknown) => controller.abort(reason);
   if (aborted !== undefined) {
     controller.abort(aborted.reason);
-    return { signal: controller.signal, dispose: () => {} };
+    return { signal: controller.signal, abort, dispose: () => {} };
   }
   const follow = signals.map((signal) => () => controller.abort(signal.reason));
   signals.forEach((signal, index) => signal.addEventListener('abort', follow[index]!, { once: true }));
   return {
     signal: controller.signal,
+    abort,
     dispose: () => signals.forEach((signal, index) => signal.removeEventListener('abort', follow[index]!)),
   };
 }
