@@ -1,3 +1,5 @@
+import { currentIsoTime } from '../receipts/current-iso-time.js';
+
 /** The levels routekit logs at, most severe first. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -34,7 +36,7 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const write = options.write ?? bufferedStandardError();
   const at = (level: LogLevel) => (fields: Record<string, unknown>, message?: string) => {
     if (severity[level] > threshold) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, ...(message !== undefined && { msg: message }), ...fields })}\n`);
+    write(`${JSON.stringify({ time: currentIsoTime(), level, ...(message !== undefined && { msg: message }), ...fields })}\n`);
   };
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentIsoTime } from '../receipts/current-iso-time.js';
 import type { Receipt } from '../receipts/receipt.js';
 import { recordedModel } from '../validation/chat-request-schema.js';
 import type { Exchange, ExchangeInput } from './exchange.js';
@@ -9,7 +10,7 @@ export function createExchange(input: ExchangeInput): Exchange {
   const tenant = input.tenant ?? 'default';
   const receipt: Receipt = {
     request_id: id,
-    timestamp: new Date().toISOString(),
+    timestamp: currentIsoTime(),
     tenant,
     api_key_id: input.apiKeyId ?? null,
     model_requested: recordedModel(input.request.model),
