@@ -1,14 +1,14 @@
 import type { ChatRequest } from '../chat/chat-request.js';
 import type { ResolvedProvider } from './provider-config.js';
 import { badResponse, statusFailure, toProviderFailure, type FailureContext } from './provider-failure.js';
-import { sendUpstreamRequest, upstreamTarget, type KeepAliveAgents, type UpstreamResponse } from './upstream-http.js';
+import { sendUpstreamRequest, upstreamTarget, type UpstreamPool, type UpstreamResponse } from './upstream-http.js';
 
 /** What one provider call needs besides the request. */
 export interface ProviderCallInput {
   provider: ResolvedProvider;
   request: ChatRequest;
   signal: AbortSignal;
-  agents: KeepAliveAgents;
+  pool: UpstreamPool;
 }
 
 /** Sends the request; a non-success status becomes a ProviderFailedError here. */
@@ -16,7 +16,7 @@ export async function sendToProvider(input: ProviderCallInput, context: FailureC
   const { provider, signal } = input;
   let response: UpstreamResponse;
   try {
-    response = await sendUpstreamRequest({ target: upstreamTarget(provider.baseUrl + options.path), headers: options.headers, body: options.body, agents: input.agents, timeoutMs: provider.timeoutMs, idleTimeoutMs: provider.idleTimeoutMs, signal });
+    response = await sendUpstreamRequest({ target: upstreamTarget(provider.baseUrl + options.path), headers: options.headers, body: options.body, pool: input.pool, timeoutMs: provider.timeoutMs, idleTimeoutMs: provider.idleTimeoutMs, signal });
   } catch (error) {
     throw toProviderFailure(error, context, signal);
   }

@@ -79,9 +79,13 @@ describe('createUpstreamCall (OpenAI format, over HTTP to the mock)', () => {
 
   it('reuses one keep-alive connection for sequential calls', async () => {
     const fresh = createUpstreamCall({ providers: [provider()] });
+    // undici hands a connection back one turn of the event loop after its response ended (in case the server closes it after all).
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     for (let index = 0; index < 3; index += 1) {
       await fresh(attemptOf({}), signal);
+      await nextTurn();
       await collect(await fresh(attemptOf({ stream: true }), signal));
+      await nextTurn();
     }
     expect(upstream.requests).toHaveLength(6);
     expect(upstream.connections).toBe(1);

@@ -5,7 +5,7 @@ import { isEmbeddingRequest } from '../embeddings/embedding-request.js';
 import { callOpenAiChatCompletions } from './openai-chat-completions.js';
 import { callOpenAiEmbeddings } from './openai-embeddings.js';
 import { resolveProviders, type ProviderConfig } from './provider-config.js';
-import { createKeepAliveAgents } from './upstream-http.js';
+import { createUpstreamPool } from './upstream-http.js';
 
 export interface UpstreamCallOptions {
   /** The providers models may name in `ModelInfo.provider`, validated here (errors name the field). */
@@ -15,7 +15,7 @@ export interface UpstreamCallOptions {
 }
 
 /**
- * The gateway's ModelCall: sends each attempt to its provider over node:http(s) with keep-alive.
+ * The gateway's ModelCall: sends each attempt to its provider over kept-alive connections (undici).
  * A JSON call resolves with the whole response; a stream call resolves once the first chunk has
  * arrived, so failures before the first token reject the call and the engine can fall back.
  * Failures are ProviderFailedErrors; when `signal` aborts, the upstream request is destroyed and
@@ -27,7 +27,7 @@ export interface UpstreamCallOptions {
  */
 export function createUpstreamCall(options: UpstreamCallOptions): ModelCall {
   const providers = resolveProviders(options.providers);
-  const agents = createKeepAliveAgents();
+  const pool = createUpstreamPool();
   return async (attempt, signal) => {
     const provider = providers.get(attempt.model.provider);
     if (provider === undefined) {
@@ -38,7 +38,7 @@ export function createUpstreamCall(options: UpstreamCallOptions): ModelCall {
       });
     }
     const tenantKey = await options.providerKeys?.keyFor(attempt.exchange.tenant, provider.id);
-    const input = { provider: tenantKey === undefined ? provider : { ...provider, apiKey: tenantKey }, request: attempt.request, signal, agents };
+    const input = { provider: tenantKey === undefined ? provider : { ...provider, apiKey: tenantKey }, request: attempt.request, signal, pool };
     if (isEmbeddingRequest(attempt.request)) {
       if (provider.kind === 'anthropic') {
         throw new InvalidRequestError(`Provider ${provider.id} speaks Anthropic's Messages API, which has no embeddings endpoint (model ${attempt.model.id}).`, { code: 'model_not_embedding', param: 'model' });
