@@ -18,6 +18,10 @@ const octet = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 // Begins at a run of digits: see findAllAtRuns.
 const ipv4Pattern = runAnchored(new RegExp(`(?<![\\w.])${octet}(?:\\.${octet}){3}(?![\\w]|\\.\\d)`));
 const ipv6Pattern = /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:|::)(?:[0-9A-Fa-f]{0,4}:){1,7}[0-9A-Fa-f]{0,4}(?![\w:])/g;
+// Every match of ipv6Pattern holds two colons at most four hex digits apart. Prose has colons
+// ("Question: ..."), rarely such pairs: irregexp finds them by scanning for ':' alone, where the
+// pattern above runs its look-behind at every character.
+const colonPair = /:[0-9A-Fa-f]{0,4}:/;
 const versionContext = /\b(?:version|versions|ver|release|build|firmware|package|sdk|update|upgrade|patch|node|npm|pip|python|library|v)\b[^\n]{0,12}$/i;
 const networkContext = /\b(?:ip|ips|ipv4|address|addr|host|server|client|gateway|subnet|router|ping|dns|proxy|from|login)\b/i;
 
@@ -33,7 +37,7 @@ export const ipAddressDetector: PiiDetector = {
       });
       matches.push(...v4);
     }
-    if (text.includes(':')) {
+    if (colonPair.test(text)) {
       const v6 = findAll(text, ipv6Pattern, 'IP_ADDRESS', (value) => {
         if (!isIPv6(value)) return false;
         const groups = value.split(':').filter((group) => group.length > 0).length;
