@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { digitRunStarts, findAll, findAllAtRuns, hasContext, runAnchored, type PiiDetector, type PiiMatch } from './pii-match.js';
+import { digitRunStarts, findAll, findAllAtRuns, hasContext, hasDottedDigits, runAnchored, type PiiDetector, type PiiMatch } from './pii-match.js';
 
 // Local part and labels in any script (IDN: "josé@exämple.de", "用户@例子.广告"), bounded by the
 // RFC 5321 lengths (64 for the local part, 63 per label), which also bounds the regex's work per
@@ -29,9 +29,10 @@ export const ipAddressDetector: PiiDetector = {
   type: 'IP_ADDRESS',
   detect(text: string, digitRuns?: readonly number[]): PiiMatch[] {
     const matches: PiiMatch[] = [];
-    if (/\d\.\d/.test(text)) {
+    const runs = digitRuns ?? digitRunStarts(text);
+    if (hasDottedDigits(text, runs)) {
       // "1.2.3.4" is a valid address and a valid version: the words before it decide.
-      const v4 = findAllAtRuns(text, ipv4Pattern, digitRuns ?? digitRunStarts(text), 'IP_ADDRESS', (value, start) => {
+      const v4 = findAllAtRuns(text, ipv4Pattern, runs, 'IP_ADDRESS', (value, start) => {
         const before = text.slice(Math.max(0, start - 24), start);
         return !versionContext.test(before) || hasContext(text, start, start + value.length, networkContext, 24, 0);
       });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { creditCardDetector, ibanDetector, usSsnDetector } from './financial-detectors.js';
 import { ipAddressDetector } from './network-detectors.js';
 import { phoneDetector } from './phone-detector.js';
-import { digitRunStarts } from './pii-match.js';
+import { seededRandom } from '../../routing/training/logistic-regression.js';
+import { digitRunStarts, hasDottedDigits } from './pii-match.js';
 
 // The detectors of values that begin at a run of digits try their patterns only at the runs (or
 // just before them) when a text has few, and scan it whole when it has many. Given every position
@@ -28,6 +29,23 @@ describe('digitRunStarts', () => {
   it('gives where each run of ASCII digits starts', () => {
     expect(digitRunStarts('call +1 (415) 555-0123, not ４')).toEqual([6, 9, 14, 18]);
     expect(digitRunStarts('no digits here')).toEqual([]);
+  });
+});
+
+describe('hasDottedDigits', () => {
+  it('says what /\\d\\.\\d/ says, from the runs of digits or from every position', () => {
+    const random = seededRandom(5);
+    const parts = ['1', '22', '.', '..', ' ', 'a', '٣', '１', '-', '.5', '7.'];
+    let dotted = 0;
+    for (let index = 0; index < 20_000; index++) {
+      let text = '';
+      for (let part = 0, length = Math.floor(random() * 12); part < length; part++) text += parts[Math.floor(random() * parts.length)];
+      const expected = /\d\.\d/.test(text);
+      expect(hasDottedDigits(text, digitRunStarts(text)), text).toBe(expected);
+      expect(hasDottedDigits(text, Array.from({ length: text.length }, (_, position) => position)), text).toBe(expected);
+      if (expected) dotted += 1;
+    }
+    expect(dotted).toBeGreaterThan(1000);
   });
 });
 

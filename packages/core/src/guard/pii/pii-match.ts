@@ -35,6 +35,23 @@ export function digitRunStarts(text: string): number[] {
   return starts;
 }
 
+/**
+ * Whether `text` holds a digit, a dot and a digit (`/\d\.\d/.test(text)`), looked for only where
+ * each run of digits ends: the regex tries every character of a prompt that has none.
+ */
+export function hasDottedDigits(text: string, digitRuns: readonly number[]): boolean {
+  for (const start of digitRuns) {
+    let end = start;
+    while (isAsciiDigit(text.charCodeAt(end))) end++;
+    if (end > start && text.charCodeAt(end) === 46 && isAsciiDigit(text.charCodeAt(end + 1))) return true;
+  }
+  return false;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 /** A pattern every match of which begins at a run of digits (or just before one), in its two forms. */
 export interface RunAnchoredPattern {
   /** For a scan of the whole text. */
