@@ -33,10 +33,8 @@ export function exchangeInput(fields: Pick<ExchangeInput, 'request' | 'hints' | 
   response.on('close', () => {
     if (!response.writableFinished) aborter.abort();
   });
-  return {
+  const input: ExchangeInput = {
     request: fields.request,
-    ...(fields.hints !== undefined && { hints: fields.hints }),
-    ...(fields.options !== undefined && { options: fields.options }),
     tenant: caller.tenant,
     apiKeyId: caller.apiKeyId,
     signal: aborter.signal,
@@ -47,4 +45,8 @@ export function exchangeInput(fields: Pick<ExchangeInput, 'request' | 'hints' | 
       'x-routekit-deadline-ms': header(request, 'x-routekit-deadline-ms'),
     },
   };
+  // Assigned after the literal: conditional spreads inside it made V8 define every later field through the runtime, per request.
+  if (fields.hints !== undefined) input.hints = fields.hints;
+  if (fields.options !== undefined) input.options = fields.options;
+  return input;
 }
