@@ -19,8 +19,9 @@ export const counterOperation = { reserve: 'r', settle: 's', adjust: 'a', get: '
 //   s, counters, hold id, used, then per counter: ttl ms
 //   a, delta, ttl ms
 //   g
-// The reply has one entry per operation: its answer, or an error reply for that operation alone
-// (say a key of the wrong type), so one failed operation cannot fail the others of its batch.
+// The reply has one entry per operation: its answer, integers only (the store reads it without the
+// client's conversion of strings), or an error reply for that operation alone (say a key of the
+// wrong type), so one failed operation cannot fail the others of its batch.
 // A hold id is never '-' and has no white space.
 export const counterScriptSource = `
 local args = {}
@@ -132,7 +133,9 @@ end
 
 local function get(k)
   reclaim(KEYS[k], KEYS[k] .. ':holds', KEYS[k] .. ':held')
-  return redis.call('GET', KEYS[k])
+  local value = redis.call('GET', KEYS[k])
+  if not value then return 0 end
+  return tonumber(value) or redis.error_reply('the counter ' .. KEYS[k] .. ' does not hold a number')
 end
 
 local replies = {}

@@ -109,11 +109,11 @@ describe('redis counter store: operations started together go out as one batch',
     opened.push({ close: async () => connection.disconnect() });
     await new Promise((resolve) => connection.once('ready', resolve));
     let commands = 0;
-    const evalsha = connection.evalsha.bind(connection);
-    connection.evalsha = ((...args: Parameters<typeof evalsha>) => {
-      commands += 1;
-      return evalsha(...args);
-    }) as typeof connection.evalsha;
+    const sendCommand = connection.sendCommand.bind(connection);
+    connection.sendCommand = ((...args: Parameters<typeof sendCommand>) => {
+      if (args[0].name === 'evalsha' || args[0].name === 'eval') commands += 1;
+      return sendCommand(...args);
+    }) as typeof connection.sendCommand;
     const store = createRedisCounterStore({ redis: connection, prefix, timeoutMs });
     const key = `together:${randomUUID()}`;
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.reserve([{ key, amount: 1, limit: 15, ttlMs }])));
