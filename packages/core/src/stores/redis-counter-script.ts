@@ -6,13 +6,15 @@ export const counterOperation = { reserve: 'r', settle: 's', adjust: 'a', get: '
 // trip together, instead of one each. Redis runs the whole script atomically, so each operation is
 // at least as atomic as it was alone.
 //
-// Every counter comes with two keys of its own: a sorted set of its holds by expiry time and a hash
-// of their amounts ('lapsed' once given back). An operation first gives back the amounts of holds past
-// their time (Redis's own clock, which every instance shares): a settle that never came (a crash,
-// an outage at the wrong moment) then stops holding budget by itself.
+// Every counter comes with two keys of its own, its key plus ':holds' and ':held': a sorted set of its
+// holds by expiry time and a hash of their amounts ('lapsed' once given back). An operation first
+// gives back the amounts of holds past their time (Redis's own clock, which every instance shares): a
+// settle that never came (a crash, an outage at the wrong moment) then stops holding budget by itself.
 //
-// KEYS: the keys of each operation in turn (three per counter: counter, its holds, its held amounts;
-// `adjust` only the counter). ARGV[1]: the operations' arguments in one string, separated by spaces
+// KEYS: the counters of each operation in turn. The script derives the two keys of a counter's holds
+// rather than receiving them (a third of the keys to encode and send); like a batch of many tenants'
+// counters, that needs one Redis, not a cluster, which the store never supported (a rate limit's
+// counters were always in one script). ARGV[1]: the operations' arguments in one string, separated by spaces
 // (one argument to encode and write instead of dozens: the client's cost is per argument, Redis
 // splits it in a few microseconds), each operation in turn, its tag first:
 //   r, counters, minimum (-1: all or nothing), amount, hold id ('-' for none), hold ms, then per counter: amount, limit, ttl ms

@@ -138,7 +138,14 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions = {}):
           const reply = replies[index];
           // One operation failed in Redis (say a key of the wrong type): it alone, as if run alone.
           if (reply instanceof Error) operations[index]!.fail(unavailable(reply));
-          else operations[index]!.answer(reply);
+          else {
+            try {
+              operations[index]!.answer(reply);
+            } catch (error) {
+              // A reply of the wrong shape must not leave the rest of the batch waiting for ever.
+              operations[index]!.fail(unavailable(error));
+            }
+          }
         }
       },
       (error: unknown) => {
