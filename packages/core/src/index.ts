@@ -61,7 +61,7 @@ export type { KeyValueStore } from './stores/key-value-store.js';
 export { createMemoryKeyValueStore, type MemoryKeyValueStoreOptions } from './stores/memory-key-value-store.js';
 export { createRedisKeyValueStore, type RedisKeyValueStoreOptions } from './stores/redis-key-value-store.js';
 export { createRedisConnection, whenReady } from './stores/redis-connection.js';
-export { createRedisScript, type RedisScript } from './stores/redis-script.js';
+export { createRedisScript, type RedisScript, type RedisScriptOptions } from './stores/redis-script.js';
 export { createStoreGuard, type StoreGuard, type StoreGuardOptions, type GuardedRunOptions } from './stores/store-guard.js';
 export { guardCounterStore, guardKeyValueStore } from './stores/guard-counter-store.js';
 export { withTimeout, OperationTimeoutError } from './stores/with-timeout.js';

@@ -6,15 +6,25 @@ export interface RedisScript {
   run(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
-export function createRedisScript(redis: Redis, source: string): RedisScript {
+export interface RedisScriptOptions {
+  /**
+   * Leave the reply as Redis sent it, bulk strings as Buffers: for a script that answers integers
+   * (and arrays of them) only, which then skips the client's pass that copies every array of the
+   * reply to turn Buffers into strings. Default false.
+   */
+  rawReplies?: boolean;
+}
+
+export function createRedisScript(redis: Redis, source: string, options: RedisScriptOptions = {}): RedisScript {
   const sha = createHash('sha1').update(source).digest('hex');
+  const raw = options.rawReplies === true;
   return {
     async run(keys, args) {
       try {
-        return await redis.evalsha(sha, keys.length, ...keys, ...args);
+        return await (raw ? redis.callBuffer('evalsha', sha, keys.length, ...keys, ...args) : redis.evalsha(sha, keys.length, ...keys, ...args));
       } catch (error) {
         if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return redis.eval(source, keys.length, ...keys, ...args);
+        return raw ? redis.callBuffer('eval', source, keys.length, ...keys, ...args) : redis.eval(source, keys.length, ...keys, ...args);
       }
     },
   };
