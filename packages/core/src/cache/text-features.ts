@@ -166,38 +166,36 @@ export function countFeatures(tokens: readonly string[]): FeatureCounts {
     accumulator[bucket]! += weight;
   };
   // Each key is hashed as it would be spelled (`w:word`, `b:word next`, `c:<wo`), but piece by piece:
-  // FNV-1a reads one character after another, so neither the stems nor the keys are ever built, and
-  // a word's own feature and the start of its bigram are hashed in one pass.
-  let stemmed = tokens.length > 0 ? stemLength(tokens[0]!) : 0;
+  // FNV-1a reads one character after another, so neither the stems nor the keys are ever built. Each
+  // character of a stem is read once, for everything it is part of: its word, the bigram the word
+  // ends (continued from the previous word's `b:previous`), the bigram it starts, and its trigrams.
+  // The counts are sums of quarters, exact in any order.
+  let previousBigram = 0;
   for (let index = 0; index < tokens.length; index += 1) {
     const word = tokens[index]!;
-    const length = stemmed;
+    const length = stemLength(word);
     let wordHash = wordSeed;
     let bigramHash = bigramSeed;
+    let endingBigram = index > 0 ? Math.imul(previousBigram ^ 0x20, 0x01000193) : 0;
+    // The trigrams of `<stem>`, one per character of the stem: the three codes roll along.
+    const trigrams = length + 2 > 5;
+    let first = 0x3c; /* < */
+    let second = 0;
     for (let position = 0; position < length; position += 1) {
       const code = word.charCodeAt(position);
       wordHash = Math.imul(wordHash ^ code, 0x01000193);
       bigramHash = Math.imul(bigramHash ^ code, 0x01000193);
-    }
-    add(wordHash, 1);
-    if (index + 1 < tokens.length) {
-      const next = tokens[index + 1]!;
-      stemmed = stemLength(next);
-      bigramHash = Math.imul(bigramHash ^ 0x20, 0x01000193);
-      for (let position = 0; position < stemmed; position += 1) bigramHash = Math.imul(bigramHash ^ next.charCodeAt(position), 0x01000193);
-      add(bigramHash, 0.5);
-    }
-    // The trigrams of `<stem>`, one per character of the stem: the three codes roll along, each read once.
-    if (length + 2 > 5) {
-      let first = 0x3c; /* < */
-      let second = word.charCodeAt(0);
-      for (let position = 1; position <= length; position += 1) {
-        const third = position < length ? word.charCodeAt(position) : 0x3e; /* > */
-        add(Math.imul(Math.imul(Math.imul(trigramSeed ^ first, 0x01000193) ^ second, 0x01000193) ^ third, 0x01000193), 0.25);
+      endingBigram = Math.imul(endingBigram ^ code, 0x01000193);
+      if (position > 0 && trigrams) {
+        add(Math.imul(Math.imul(Math.imul(trigramSeed ^ first, 0x01000193) ^ second, 0x01000193) ^ code, 0x01000193), 0.25);
         first = second;
-        second = third;
       }
+      second = code;
     }
+    if (trigrams) add(Math.imul(Math.imul(Math.imul(trigramSeed ^ first, 0x01000193) ^ second, 0x01000193) ^ 0x3e /* > */, 0x01000193), 0.25);
+    add(wordHash, 1);
+    if (index > 0) add(endingBigram, 0.5);
+    previousBigram = bigramHash;
   }
   const indices = touched.slice(0, size).sort();
   const counts = new Float64Array(size);
