@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../routing/training/logistic-regression.js';
-import { countFeatures, FEATURE_BUCKETS, hashString, tokenize } from './text-features.js';
+import { countFeatures, FEATURE_BUCKETS, hashString, isAscii, tokenize } from './text-features.js';
 
 // The ASCII path as first written: the pattern over the lower-cased text, then contractions and possessives.
 function referenceAsciiTokens(text: string): string[] {
@@ -79,6 +79,18 @@ describe('countFeatures', () => {
       const reference = referenceFeatures(tokens);
       expect([...indices]).toEqual([...reference.keys()].sort((left, right) => left - right));
       indices.forEach((bucket, index) => expect(counts[index]).toBeCloseTo(reference.get(bucket)!, 9));
+    }
+  });
+});
+
+describe('isAscii', () => {
+  it('agrees with the pattern on generated text around every boundary: 0x7f/0x80, Latin-1, two-byte units, lone and paired surrogates', () => {
+    const units = [0x00, 0x09, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0xa0, 0xe9, 0xff, 0x100, 0x2019, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfeff, 0xffff];
+    const random = seededRandom(3);
+    for (let sample = 0; sample < 20_000; sample += 1) {
+      // Mostly ASCII, as prompts are, so that a single other unit anywhere must be found.
+      const text = String.fromCharCode(...Array.from({ length: Math.floor(random() * 40) }, () => (random() < 0.9 ? 0x20 + Math.floor(random() * 0x5f) : units[Math.floor(random() * units.length)]!)));
+      expect(isAscii(text), JSON.stringify(text)).toBe(!/[^\x00-\x7F]/.test(text));
     }
   });
 });
