@@ -25,6 +25,13 @@ describe('tokenize', () => {
       for (let count = Math.floor(random() * 12); count > 0; count -= 1) text += pieces[Math.floor(random() * pieces.length)];
       expect(tokenize(text), JSON.stringify(text)).toEqual(referenceAsciiTokens(text));
     }
+    // Texts longer than the scanner's buffer, then a short one over what they left in it.
+    for (const count of [3000, 9000, 20]) {
+      const text = Array.from({ length: count }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      expect(tokenize(text)).toEqual(referenceAsciiTokens(text));
+    }
+    expect(tokenize('word '.repeat(2000)).length).toBe(2000);
+    expect(tokenize('b')).toEqual(['b']);
   });
 
 
