@@ -118,14 +118,19 @@ function extractSymbols(text: string): string[] {
 }
 
 // The number words by (first letter, last letter, length): a token is compared with the few words
-// of its shape, and most tokens have none. Keyed by a small integer, so that no token is hashed:
-// hashing each token for a lookup by word cost more than the rest of the loop.
-const NUMBER_WORDS_BY_SHAPE = new Map<number, Array<readonly [string, string]>>();
+// of its shape, and most tokens have none. Neither table hashes a token, as a lookup by word did
+// (that hashing cost more than the rest of the loop). The words of a shape and their numbers
+// alternate in one flat array.
+const NUMBER_WORDS_BY_SHAPE = new Map<number, string[]>();
+// Bit n set: a number word of n letters starts and ends with this (first, last) pair of ASCII
+// codes. Rules out most tokens with two reads, before the map.
+const NUMBER_WORD_LENGTHS = new Uint32Array(128 * 128);
 const shapeOf = (word: string) => (word.charCodeAt(0) << 16) | (word.charCodeAt(word.length - 1) << 8) | word.length;
 for (const [word, number] of NUMBER_WORDS) {
   const words = NUMBER_WORDS_BY_SHAPE.get(shapeOf(word));
-  if (words) words.push([word, number]);
-  else NUMBER_WORDS_BY_SHAPE.set(shapeOf(word), [[word, number]]);
+  if (words) words.push(word, number);
+  else NUMBER_WORDS_BY_SHAPE.set(shapeOf(word), [word, number]);
+  NUMBER_WORD_LENGTHS[(word.charCodeAt(0) << 7) | word.charCodeAt(word.length - 1)]! |= 1 << word.length;
 }
 const LONGEST_NUMBER_WORD = Math.max(...[...NUMBER_WORDS.keys()].map((word) => word.length));
 
@@ -134,10 +139,15 @@ function numbersOf(normalised: string, tokens: readonly string[]): string[] {
   const numbers = [...normalised.matchAll(NUMBER_PATTERN)].map((match) => match[0].replace(/,/g, ''));
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index]!;
-    if (token.length < 3 || token.length > LONGEST_NUMBER_WORD) continue;
+    const length = token.length;
+    if (length < 3 || length > LONGEST_NUMBER_WORD) continue;
+    const first = token.charCodeAt(0);
+    const last = token.charCodeAt(length - 1);
+    // Every number word is ASCII: a token with another first or last character is none.
+    if (first >= 128 || last >= 128 || (NUMBER_WORD_LENGTHS[(first << 7) | last]! & (1 << length)) === 0) continue;
     const words = NUMBER_WORDS_BY_SHAPE.get(shapeOf(token));
     if (words === undefined) continue;
-    for (const [word, number] of words) if (token === word) numbers.push(number);
+    for (let word = 0; word < words.length; word += 2) if (token === words[word]) numbers.push(words[word + 1]!);
   }
   return numbers;
 }
