@@ -24,6 +24,27 @@ export interface HashedEmbedderOptions {
 export const featureBucketWeights = Float32Array.from(featureWeights.weights, (value) => value / featureWeights.scale);
 
 /**
+ * An embedding whose dense vector is projected when first read. The index reads it only to add a
+ * point or to search a scope holding more points than a search returns: a prompt that joins the
+ * group of a near-identical one (see prompt-group.ts) in a small scope never needs it, and the
+ * projection (64 multiply-adds per feature) was a third of what embedding a long prompt cost.
+ */
+class HashedEmbedding implements PromptEmbedding {
+  readonly sparse: SparseVector;
+  readonly #project: (sparse: SparseVector) => Float32Array;
+  #dense: Float32Array | undefined;
+
+  constructor(sparse: SparseVector, project: (sparse: SparseVector) => Float32Array) {
+    this.sparse = sparse;
+    this.#project = project;
+  }
+
+  get dense(): Float32Array {
+    return (this.#dense ??= this.#project(this.sparse));
+  }
+}
+
+/**
  * The default embedder: hashed word, bigram and character-trigram features, weighted by IDF times
  * how often paraphrases keep the feature (trained on QQP by scripts/cache-train-weights.ts, shipped
  * as JSON), plus a seeded random projection to a small dense vector for the index. The projection
@@ -51,28 +72,28 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Embed
       if ((state & 1) === 0) negative[bucket * words + (dimension >>> 5)]! |= 1 << (dimension & 31);
     }
   }
+  function project(sparse: SparseVector): Float32Array {
+    const dense = new Float32Array(dimensions);
+    for (let index = 0; index < sparse.indices.length; index += 1) {
+      const offset = sparse.indices[index]! * words;
+      const plus = sparse.values[index]! * scale;
+      const twice = 2 * plus;
+      // Without a branch: the signs are random, so a branch would be mispredicted half the time.
+      for (let word = 0, first = 0; word < words; word += 1, first += 32) {
+        let bits = negative[offset + word]!;
+        const end = Math.min(first + 32, dimensions);
+        for (let dimension = first; dimension < end; dimension += 1, bits >>>= 1) dense[dimension]! += plus - twice * (bits & 1);
+      }
+    }
+    let norm = 0;
+    for (const value of dense) norm += value * value;
+    const inverse = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let dimension = 0; dimension < dimensions; dimension += 1) dense[dimension]! *= inverse;
+    return dense;
+  }
   return {
     dimensions,
-    embed(text) {
-      const sparse = weightFeatures(countFeatures(tokenize(text)), featureBucketWeights);
-      const dense = new Float32Array(dimensions);
-      for (let index = 0; index < sparse.indices.length; index += 1) {
-        const offset = sparse.indices[index]! * words;
-        const plus = sparse.values[index]! * scale;
-        const twice = 2 * plus;
-        // Without a branch: the signs are random, so a branch would be mispredicted half the time.
-        for (let word = 0, first = 0; word < words; word += 1, first += 32) {
-          const bits = negative[offset + word]!;
-          const count = Math.min(32, dimensions - first);
-          for (let bit = 0; bit < count; bit += 1) dense[first + bit]! += plus - twice * ((bits >>> bit) & 1);
-        }
-      }
-      let norm = 0;
-      for (const value of dense) norm += value * value;
-      const inverse = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let dimension = 0; dimension < dimensions; dimension += 1) dense[dimension]! *= inverse;
-      return { sparse, dense };
-    },
+    embed: (text) => new HashedEmbedding(weightFeatures(countFeatures(tokenize(text)), featureBucketWeights), project),
     similarity: (left, right) => sparseCosine(left.sparse, right.sparse),
   };
 }

@@ -58,6 +58,8 @@ interface StoredPrompt<T> {
 interface PromptAnalysis<T> {
   embedding: PromptEmbedding;
   numbers?: readonly string[];
+  /** The filing key (see `#key`), made once for the lookup and the store that follows it. */
+  key?: string;
   slots?: PromptSlots;
   words?: PromptWords;
   /** The groups the last lookup found, and in which index: the store that follows a miss files the prompt with them without searching again. */
@@ -178,7 +180,7 @@ export class SemanticCache<T> {
 
   /** Where a prompt is filed in its group: by its numbers when the guard is on, since only a prompt with the same numbers can pass it. */
   #key(prompt: string, analysis: PromptAnalysis<T>): string {
-    return this.#guard ? this.#numbers(prompt, analysis).join('\u0000') : '';
+    return (analysis.key ??= this.#guard ? this.#numbers(prompt, analysis).join('\u0000') : '');
   }
 
   #numbers(prompt: string, analysis: PromptAnalysis<T>): readonly string[] {

@@ -113,6 +113,8 @@ export class SemanticIndex<T> {
 
   /** The nearest few entries, re-scored on the exact similarity, best first. */
   search(query: PromptEmbedding): IndexMatch<T>[] {
+    const everyEntry = this.#graph === null && this.#entries.size <= this.#options.candidates ? this.#everyEntryRanked(query) : null;
+    if (everyEntry !== null) return everyEntry;
     const matches: IndexMatch<T>[] = [];
     for (const label of this.#neighbours(query)) {
       const entry = this.#entries.get(label);
@@ -129,6 +131,20 @@ export class SemanticIndex<T> {
       if (!best || similarity > best.similarity) best = { label, value: entry.value, similarity };
     }
     return best;
+  }
+
+  /**
+   * The search's answer when the scan would return every entry: each one scored on the exact
+   * similarity, without the dense vectors (an embedding may project its own only when read). The
+   * scan's order matters only between equal scores (the sort keeps it): null then, and the search
+   * asks the scan.
+   */
+  #everyEntryRanked(query: PromptEmbedding): IndexMatch<T>[] | null {
+    const matches: IndexMatch<T>[] = [];
+    for (const [label, entry] of this.#entries) matches.push({ label, value: entry.value, similarity: this.#options.similarity(query, entry.embedding) });
+    matches.sort((left, right) => right.similarity - left.similarity);
+    for (let index = 1; index < matches.length; index += 1) if (!(matches[index - 1]!.similarity > matches[index]!.similarity)) return null;
+    return matches;
   }
 
   #neighbours(query: PromptEmbedding): number[] {

@@ -117,21 +117,37 @@ function extractSymbols(text: string): string[] {
   return symbols;
 }
 
-// The (first letter, last letter, length) of every number word, so that a token that cannot be one
-// skips the map (hashing a token cost more than the rest of the loop): a filter that lets through
-// every number word and few others, so `numbersOf` finds exactly what the map alone finds.
-const NUMBER_WORD_SHAPES = new Set<number>();
+// The number words by (first letter, last letter, length): a token is compared with the few words
+// of its shape, and most tokens have none. Neither table hashes a token, as a lookup by word did
+// (that hashing cost more than the rest of the loop). The words of a shape and their numbers
+// alternate in one flat array.
+const NUMBER_WORDS_BY_SHAPE = new Map<number, string[]>();
+// Bit n set: a number word of n letters starts and ends with this (first, last) pair of ASCII
+// codes. Rules out most tokens with two reads, before the map.
+const NUMBER_WORD_LENGTHS = new Uint32Array(128 * 128);
 const shapeOf = (word: string) => (word.charCodeAt(0) << 16) | (word.charCodeAt(word.length - 1) << 8) | word.length;
-for (const word of NUMBER_WORDS.keys()) NUMBER_WORD_SHAPES.add(shapeOf(word));
+for (const [word, number] of NUMBER_WORDS) {
+  const words = NUMBER_WORDS_BY_SHAPE.get(shapeOf(word));
+  if (words) words.push(word, number);
+  else NUMBER_WORDS_BY_SHAPE.set(shapeOf(word), [word, number]);
+  NUMBER_WORD_LENGTHS[(word.charCodeAt(0) << 7) | word.charCodeAt(word.length - 1)]! |= 1 << word.length;
+}
 const LONGEST_NUMBER_WORD = Math.max(...[...NUMBER_WORDS.keys()].map((word) => word.length));
 
 /** The numbers of a prompt's NFKC text, written or spelled out: the slot `compareSlots` reads first. */
 function numbersOf(normalised: string, tokens: readonly string[]): string[] {
   const numbers = [...normalised.matchAll(NUMBER_PATTERN)].map((match) => match[0].replace(/,/g, ''));
-  for (const token of tokens) {
-    if (token.length < 3 || token.length > LONGEST_NUMBER_WORD || !NUMBER_WORD_SHAPES.has(shapeOf(token))) continue;
-    const number = NUMBER_WORDS.get(token);
-    if (number !== undefined) numbers.push(number);
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index]!;
+    const length = token.length;
+    if (length < 3 || length > LONGEST_NUMBER_WORD) continue;
+    const first = token.charCodeAt(0);
+    const last = token.charCodeAt(length - 1);
+    // Every number word is ASCII: a token with another first or last character is none.
+    if (first >= 128 || last >= 128 || (NUMBER_WORD_LENGTHS[(first << 7) | last]! & (1 << length)) === 0) continue;
+    const words = NUMBER_WORDS_BY_SHAPE.get(shapeOf(token));
+    if (words === undefined) continue;
+    for (let word = 0; word < words.length; word += 2) if (token === words[word]) numbers.push(words[word + 1]!);
   }
   return numbers;
 }

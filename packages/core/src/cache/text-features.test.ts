@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../routing/training/logistic-regression.js';
-import { countFeatures, FEATURE_BUCKETS, hashString, tokenize } from './text-features.js';
+import { countFeatures, FEATURE_BUCKETS, hashString, isAscii, tokenize } from './text-features.js';
 
 // The ASCII path as first written: the pattern over the lower-cased text, then contractions and possessives.
 function referenceAsciiTokens(text: string): string[] {
@@ -25,6 +25,13 @@ describe('tokenize', () => {
       for (let count = Math.floor(random() * 12); count > 0; count -= 1) text += pieces[Math.floor(random() * pieces.length)];
       expect(tokenize(text), JSON.stringify(text)).toEqual(referenceAsciiTokens(text));
     }
+    // Texts longer than the scanner's buffer, then a short one over what they left in it.
+    for (const count of [3000, 9000, 20]) {
+      const text = Array.from({ length: count }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      expect(tokenize(text)).toEqual(referenceAsciiTokens(text));
+    }
+    expect(tokenize('word '.repeat(2000)).length).toBe(2000);
+    expect(tokenize('b')).toEqual(['b']);
   });
 
 
@@ -79,6 +86,18 @@ describe('countFeatures', () => {
       const reference = referenceFeatures(tokens);
       expect([...indices]).toEqual([...reference.keys()].sort((left, right) => left - right));
       indices.forEach((bucket, index) => expect(counts[index]).toBeCloseTo(reference.get(bucket)!, 9));
+    }
+  });
+});
+
+describe('isAscii', () => {
+  it('agrees with the pattern on generated text around every boundary: 0x7f/0x80, Latin-1, two-byte units, lone and paired surrogates', () => {
+    const units = [0x00, 0x09, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0xa0, 0xe9, 0xff, 0x100, 0x2019, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfeff, 0xffff];
+    const random = seededRandom(3);
+    for (let sample = 0; sample < 20_000; sample += 1) {
+      // Mostly ASCII, as prompts are, so that a single other unit anywhere must be found.
+      const text = String.fromCharCode(...Array.from({ length: Math.floor(random() * 40) }, () => (random() < 0.9 ? 0x20 + Math.floor(random() * 0x5f) : units[Math.floor(random() * units.length)]!)));
+      expect(isAscii(text), JSON.stringify(text)).toBe(!/[^\x00-\x7F]/.test(text));
     }
   });
 });
