@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../errors.js';
 import type { CounterStore, HeldCounter, ReserveOutcome } from './counter-store.js';
 import { createMemoryCounterStore } from './memory-counter-store.js';
 import { createRedisCounterStore } from './redis-counter-store.js';
+import { removeTestKeys } from './redis-test-cleanup.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `routekit-test:${randomUUID()}:`;
@@ -144,10 +145,4 @@ describe('redis counter store: operations started together go out as one batch',
   });
 });
 
-afterAll(async () => {
-  const admin = new Redis(url);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
-  await Promise.all(opened.map((store) => store.close()));
-});
+afterAll(() => removeTestKeys(url, prefix, opened));

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CounterStore } from './counter-store.js';
 import { describeCounterStore } from './counter-store-suite.js';
 import { createRedisCounterStore } from './redis-counter-store.js';
+import { removeTestKeys } from './redis-test-cleanup.js';
 import { createRedisScript } from './redis-script.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { describeKeyValueStore } from './key-value-store-suite.js';
@@ -42,10 +43,4 @@ describe('redis scripts', () => {
   });
 });
 
-afterAll(async () => {
-  const admin = new Redis(url);
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
-  await Promise.all(opened.map((store) => store.close()));
-});
+afterAll(() => removeTestKeys(url, prefix, opened));
