@@ -25,11 +25,8 @@ export function createUpstreamPool(): UpstreamPool {
 
 /** Where a request goes: parsed once per URL, not once per request. */
 export interface UpstreamTarget {
-  https: boolean;
   /** `http(s)://host[:port]`, as undici takes it. */
   origin: string;
-  hostname: string;
-  port: string;
   path: string;
   /** `user:password` from the URL, sent as basic auth when the request has no `authorization` of its own. */
   auth?: string;
@@ -43,10 +40,7 @@ export function upstreamTarget(url: string): UpstreamTarget {
   if (target === undefined) {
     const parsed = new URL(url);
     target = {
-      https: parsed.protocol === 'https:',
       origin: parsed.origin,
-      hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: parsed.port,
       path: `${parsed.pathname}${parsed.search}`,
       ...(parsed.username !== '' && { auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` }),
     };
