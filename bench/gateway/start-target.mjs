@@ -1,6 +1,7 @@
 // One server under test, started on a free port of 127.0.0.1, for `target-process.mjs` (the peers
 // bench) and `gateway-instructions.mjs` (callgrind): `startTarget(<target>, <upstream url>)`.
 // Plain JavaScript on the built packages (dist/), as users run them: no TypeScript loader.
+import { createRequire } from 'node:module';
 
 // The features the README sells, each alone (`-cache`, `-pii`, `-limits`, `-limits-redis`) and together
 // (`-features`): limits are a rate limit (requests and tokens per minute) and a daily spend limit, high
@@ -45,8 +46,10 @@ export async function startTarget(target, upstreamUrl) {
       app.use(routerMiddleware(config));
       server = app.listen(0, '127.0.0.1');
     } else if (target.startsWith('node')) {
-      // The standalone gateway's way (`routekit serve`): the HTTP bridge on node:http, no web framework.
-      const [{ createServer }, { createGateway }] = await Promise.all([import('node:http'), import('@routekit/http')]);
+      // The standalone gateway's way (`routekit serve`): the HTTP bridge on node:http, no web framework,
+      // and node:http through require as there (an ESM import of it loads Node's bundled undici).
+      const { createServer } = createRequire(import.meta.url)('node:http');
+      const { createGateway } = await import('@routekit/http');
       const bridge = createGateway(config);
       server = createServer((request, response) => {
         bridge.handle(request, response).then((handled) => handled || response.writeHead(404).end(), () => response.destroy());

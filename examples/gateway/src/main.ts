@@ -1,6 +1,10 @@
-import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { ConfigurationError, installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
 import { createEngine, createGateway, createKeyManagement, createSqlResponseStore, drainingReadiness, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig } from '@routekit/http';
+
+// node:http through require: an ESM import of a built-in reads every export, and node:http's lazy
+// WebSocket export then loads Node's bundled undici (14 MB of RSS) that a gateway never uses.
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 // The example gateway behind `npm start`: routekit's HTTP bridge on node:http (a standalone gateway
 // needs no web framework; an Express or Koa app mounts `routerMiddleware` instead), providers from

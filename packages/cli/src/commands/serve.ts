@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { installGracefulShutdown, type GracefulShutdown } from '@routekit/core';
 import { closeDemoUpstream, createEngine, createHttpBridge, createKeyManagement, drainingReadiness, gatewayWebhooks, learningFromEnvironment, openReceiptStore, openSharedStores, providersOrDemo, validateRouterConfig, type RouterConfig } from '@routekit/http';
 import type { Command } from '../commands.js';
@@ -7,6 +7,10 @@ import { UsageError } from '../usage-error.js';
 import { learningEnvironment } from './learning-environment.js';
 import { listenOrExplain } from './listen-or-explain.js';
 import { readConfigFile } from './read-config-file.js';
+
+// node:http through require: an ESM import of a built-in reads every export, and node:http's lazy
+// WebSocket export then loads Node's bundled undici (14 MB of RSS) that a gateway never uses.
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 const HELP = `usage: routekit serve [--config FILE] [--port 8787] [--host 127.0.0.1] [--default-model openai/gpt-4.1] [--router FILE]...
 
