@@ -23,11 +23,16 @@ const CONTRACTIONS = new Map<string, readonly string[]>(Object.entries({
   "they're": ['they', 'are'], "we're": ['we', 'are'], "i'll": ['i', 'will'], "i'd": ['i', 'would'],
 }));
 
-// The cache reads one prompt several ways (features, slots, content words for the verifier), each
-// starting from its tokens: the last few prompts' tokens are kept, so a prompt is tokenized once.
-const recentTokens = new Map<string, readonly string[]>();
+// The cache reads one prompt several ways (features, numbers, slots, content words for the
+// verifier), each starting from its tokens: the last few texts' tokens are kept, so a prompt is
+// tokenized once. A ring compared with `===`, newest first, not a Map keyed by the text: a Map
+// hashes the whole text (~28k instructions for a 2,000-character prompt, every request), where
+// `===` answers at once for the same string and reads two texts only as far as they agree.
 const recentTokensKept = 8;
 const longestKeptText = 65_536;
+const keptTexts: string[] = new Array<string>(recentTokensKept).fill('');
+const keptTokens: Array<readonly string[]> = new Array<readonly string[]>(recentTokensKept).fill([]);
+let newestKept = 0;
 
 /**
  * Lower-cases, normalises quotes and expands contractions; possessive `'s` is dropped. The array
@@ -36,12 +41,14 @@ const longestKeptText = 65_536;
  * number-word scan a fifth of their time on a 2,000-character prompt.
  */
 export function tokenize(text: string): readonly string[] {
-  const known = recentTokens.get(text);
-  if (known !== undefined) return known;
+  for (let age = 0, slot = newestKept; age < recentTokensKept; age += 1, slot = slot === 0 ? recentTokensKept - 1 : slot - 1) {
+    if (keptTexts[slot] === text) return keptTokens[slot]!;
+  }
   const tokens = splitTokens(text);
   if (text.length <= longestKeptText) {
-    if (recentTokens.size >= recentTokensKept) recentTokens.delete(recentTokens.keys().next().value!);
-    recentTokens.set(text, tokens);
+    newestKept = newestKept === recentTokensKept - 1 ? 0 : newestKept + 1;
+    keptTexts[newestKept] = text;
+    keptTokens[newestKept] = tokens;
   }
   return tokens;
 }
