@@ -32,6 +32,8 @@ const recentTokensKept = 8;
 const longestKeptText = 65_536;
 const keptTexts: string[] = new Array<string>(recentTokensKept).fill('');
 const keptTokens: Array<readonly string[]> = new Array<readonly string[]>(recentTokensKept).fill([]);
+/** Whether each kept text is ASCII (`isAscii`), measured once when it was tokenized. */
+const keptAscii: boolean[] = new Array<boolean>(recentTokensKept).fill(true);
 let newestKept = 0;
 
 /**
@@ -44,11 +46,13 @@ export function tokenize(text: string): readonly string[] {
   for (let age = 0, slot = newestKept; age < recentTokensKept; age += 1, slot = slot === 0 ? recentTokensKept - 1 : slot - 1) {
     if (keptTexts[slot] === text) return keptTokens[slot]!;
   }
-  const tokens = splitTokens(text);
+  const ascii = measureAscii(text);
+  const tokens = ascii ? splitAsciiTokens(text) : splitUnicodeTokens(text);
   if (text.length <= longestKeptText) {
     newestKept = newestKept === recentTokensKept - 1 ? 0 : newestKept + 1;
     keptTexts[newestKept] = text;
     keptTokens[newestKept] = tokens;
+    keptAscii[newestKept] = ascii;
   }
   return tokens;
 }
@@ -59,13 +63,19 @@ export function tokenize(text: string): readonly string[] {
  * UTF-8; Node counts them natively, at a third of what the pattern `/[^\x00-\x7F]/` cost.
  */
 export function isAscii(text: string): boolean {
+  // The text tokenized last is known: the slot guard asks about a prompt right after its features were counted.
+  if (keptTexts[newestKept] === text) return keptAscii[newestKept]!;
+  return measureAscii(text);
+}
+
+function measureAscii(text: string): boolean {
   return Buffer.byteLength(text, 'utf8') === text.length;
 }
 
 // Plain ASCII text (no NFKC change, no curly apostrophe, letters and digits only in ASCII) has the
-// words of /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g in its lower-cased form, read by `splitAsciiTokens`.
-function splitTokens(text: string): string[] {
-  if (isAscii(text)) return splitAsciiTokens(text);
+// words of /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g in its lower-cased form, read by `splitAsciiTokens`;
+// other text goes through NFKC and the pattern here.
+function splitUnicodeTokens(text: string): string[] {
   const tokens: string[] = [];
   const words = Array.from(text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN), (match) => match[0].replace('’', "'"));
   for (const word of words) {
