@@ -6,7 +6,7 @@ import type { EngineMiddleware } from '../pipeline/engine-middleware.js';
 import type { Exchange } from '../pipeline/exchange.js';
 import type { CacheReceipt } from '../receipts/receipt.js';
 import { recordStream, refuseToCache, replayCachedResponse } from './cached-result.js';
-import { exactRequestKey, semanticRequestKey, type SemanticKey } from './request-key.js';
+import { requestKeys, type SemanticKey } from './request-key.js';
 import { cachedResponse, resolveOrigin, ResponseCache, type CachedAnswer } from './response-cache.js';
 import { SemanticCache } from './semantic-cache.js';
 import type { Embedder } from './hashed-embedder.js';
@@ -183,8 +183,7 @@ export function createCacheMiddleware(options: CacheMiddlewareOptions = {}): Eng
       // Hints are part of what was asked: an answer chosen for `priority: cost` must not serve `priority: quality`.
       const hints = Object.keys(exchange.hints).length === 0 ? '' : ` ${JSON.stringify(exchange.hints, Object.keys(exchange.hints).sort())}`;
       const model = `${exchange.original.model}${hints}`;
-      const key = exactRequestKey(exchange.request, model);
-      const semanticKey = semantic && !exchange.request.tools?.length ? semanticRequestKey(exchange.request, model) : null;
+      const { exact: key, semantic: semanticKey } = requestKeys(exchange.request, model, semantic !== null && !exchange.request.tools?.length);
       exchange.receipt.cache = decision.lookup ? { status: 'miss' } : { status: 'bypass', reason: decision.reason! };
       if (decision.lookup) {
         const exact = cache.getExact(exchange.tenant, key);

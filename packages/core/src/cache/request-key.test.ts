@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../routing/training/logistic-regression.js';
 import type { ChatRequest } from '../chat/chat-request.js';
 import { createHash } from 'node:crypto';
-import { canonicalJson, exactRequestKey, SEMANTIC_MAX_CHARACTERS, semanticRequestKey } from './request-key.js';
+import { canonicalJson, exactRequestKey, requestKeys, SEMANTIC_MAX_CHARACTERS, semanticRequestKey } from './request-key.js';
 
 const base: ChatRequest = { model: 'auto', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }], temperature: 0.2 };
 
@@ -58,6 +58,21 @@ function referenceJson(value: unknown): string {
 }
 const referenceDigest = (text: string) => createHash('sha256').update(text).digest('base64url');
 const referenceFields = (request: ChatRequest) => Object.fromEntries(Object.entries(request).filter(([key]) => !REFERENCE_IGNORED.has(key)));
+/** The whole request's canonical JSON: what the exact key stands for (and what it hashed before it was split at the last message). */
+const referenceCanonical = (request: ChatRequest, model: string) => referenceJson({ model, ...referenceFields(request) });
+const referenceContext = (request: ChatRequest, model: string) => {
+  const context = referenceFields(request);
+  context.messages = request.messages.slice(0, -1);
+  return referenceDigest(referenceJson({ model, ...context, last_name: (request.messages.at(-1) as { name?: unknown }).name }));
+};
+/** The exact key as `requestKeys` documents it: context digest, the last message without content, then its content. */
+function referenceExactKey(request: ChatRequest, model: string): string {
+  const last = request.messages.at(-1) as (Record<string, unknown> & { content?: unknown }) | undefined;
+  if (last === undefined || Object.hasOwn(request, 'last_name')) return referenceDigest(referenceCanonical(request, model));
+  const { content, ...rest } = last;
+  const tail = content === undefined ? 'u' : typeof content === 'string' && (content as string & { isWellFormed(): boolean }).isWellFormed() ? `s${content}` : `j${referenceJson(content)}`;
+  return referenceDigest(referenceContext(request, model) + referenceJson(rest) + tail);
+}
 
 describe('request keys against the map-and-join reference', () => {
   it('give the same canonical JSON and keys on generated requests (odd keys, undefined fields, holes, escapes)', () => {
@@ -84,13 +99,41 @@ describe('request keys against the map-and-join reference', () => {
       const request = { ...(fields !== null && typeof fields === 'object' && !Array.isArray(fields) ? fields : {}) } as unknown as ChatRequest;
       request.messages = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ role: pick(['user', 'system', 'assistant'] as const), content: String(scalar()), ...(random() < 0.3 ? { name: pick(['n', undefined]) } : {}) }));
       const model = pick(['auto', 'openai/gpt-4.1', 'auto {"priority":"cost"}']);
-      expect(exactRequestKey(request, model)).toBe(referenceDigest(referenceJson({ model, ...referenceFields(request) })));
-      const last = request.messages.at(-1)!;
+      expect(exactRequestKey(request, model)).toBe(referenceExactKey(request, model));
       const semantic = semanticRequestKey(request, model);
+      expect(requestKeys(request, model, true)).toEqual({ exact: exactRequestKey(request, model), semantic });
       if (semantic === null) continue;
-      const context = referenceFields(request);
-      context.messages = request.messages.slice(0, -1);
-      expect(semantic.context).toBe(referenceDigest(referenceJson({ model, ...context, last_name: last.name })));
+      expect(semantic.context).toBe(referenceContext(request, model));
     }
+  });
+});
+
+describe('exact keys split at the last message', () => {
+  it('give two requests one key exactly when their canonical JSON is the same (contents that look like the separators, surrogates, content moved between turns)', () => {
+    const random = seededRandom(23);
+    const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    const contents: unknown[] = ['x', 'x y', '', 'u', 'sx', 'jx', '"x"', '}x', '{"role":"user"}sx', '\ud800', '\ufffd', '\ud83d', '😀', null, undefined, ['x'], [{ type: 'text', text: 'x' }], { text: 'x' }];
+    const message = () => {
+      const fields: Record<string, unknown> = { role: pick(['user', 'assistant', 'system']) };
+      if (random() < 0.85) fields.content = pick(contents);
+      if (random() < 0.3) fields.name = pick(['n', 'x', 'sx', undefined]);
+      return fields;
+    };
+    const keyOf = new Map<string, string>(); // canonical JSON -> key
+    const canonicalOf = new Map<string, string>(); // key -> canonical JSON
+    for (let sample = 0; sample < 20_000; sample += 1) {
+      const request = { messages: Array.from({ length: 1 + Math.floor(random() * 2) }, message) } as unknown as Record<string, unknown>;
+      if (random() < 0.2) request.last_name = pick(['n', 'x', null]);
+      if (random() < 0.3) request.temperature = pick([0, 0.5]);
+      if (random() < 0.2) request.stream = true; // ignored: same key
+      const model = pick(['auto', 'sx']);
+      const canonical = referenceCanonical(request as unknown as ChatRequest, model);
+      const key = exactRequestKey(request as unknown as ChatRequest, model);
+      expect(keyOf.get(canonical) ?? key, canonical).toBe(key);
+      expect(canonicalOf.get(key) ?? canonical, key).toBe(canonical);
+      keyOf.set(canonical, key);
+      canonicalOf.set(key, canonical);
+    }
+    expect(keyOf.size).toBeGreaterThan(2_000); // many distinct requests, and many repeats of each
   });
 });

@@ -21,12 +21,16 @@ export function canonicalJson(value: unknown): string {
     for (let index = 0; index < value.length; index += 1) json += (index === 0 ? '' : ',') + (index in value ? canonicalJson(value[index]) : '');
     return `${json}]`;
   }
-  const object = value as Record<string, unknown>;
+  return canonicalObject(value as Record<string, unknown>, null);
+}
+
+/** `canonicalJson` of an object, leaving out the field `without` (null: none). */
+function canonicalObject(object: Record<string, unknown>, without: string | null): string {
   const keys = Object.keys(object).sort(byCodeUnits);
   let json = '{';
   for (const key of keys) {
     const field = object[key];
-    if (field !== undefined) json += (json.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(field);
+    if (field !== undefined && key !== without) json += (json.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(field);
   }
   return `${json}}`;
 }
@@ -57,9 +61,53 @@ function canonicalRequest(request: ChatRequest, model: string, extra: ReadonlyAr
 /**
  * The exact-cache key of a request: a hash of the model string the client asked for and every
  * field that changes the answer (messages, tools, tool_choice, response_format, sampling, stop…).
+ * The same key `requestKeys` gives.
  */
 export function exactRequestKey(request: ChatRequest, model: string): string {
-  return digest(canonicalRequest(request, model, []));
+  return requestKeys(request, model, false).exact;
+}
+
+/** Both cache keys of a request; `semantic` is null when not asked for or when the request has no place in the semantic cache. */
+export interface RequestKeys {
+  exact: string;
+  semantic: SemanticKey | null;
+}
+
+/** String.prototype.isWellFormed (ES2024; Node 20 has it): false when the string holds a lone surrogate. */
+type MaybeWellFormed = string & { isWellFormed(): boolean };
+
+/**
+ * The exact key and, if `semantic`, the semantic key (`semanticRequestKey`) of a request, with one
+ * canonical pass over it. The exact key hashes the semantic context's digest (model, parameters,
+ * every message but the last, the last one's name), then the last message without its content as
+ * canonical JSON, then its content: a string as it is, after `s` (a 2,000-character prompt is
+ * neither escaped into JSON nor hashed twice), anything else as canonical JSON after `j`, nothing
+ * after `u` when there is none. The digest has a fixed length and the JSON object ends where its
+ * braces close, so the hashed text spells out one request only: two requests share a key exactly
+ * when their canonical JSON (`canonicalJson` of the model and the answer fields) is the same.
+ * A string with a lone surrogate (which UTF-8 would turn into U+FFFD) goes through JSON instead.
+ * Requests without a last message object, or with a field of their own named `last_name` (the
+ * context's name for the last message's name), are hashed as their whole canonical JSON.
+ */
+export function requestKeys(request: ChatRequest, model: string, semantic: boolean): RequestKeys {
+  const messages = request.messages as unknown;
+  const last: unknown = Array.isArray(messages) && messages.length > 0 ? messages[messages.length - 1] : undefined;
+  if (last === null || typeof last !== 'object' || Array.isArray(last) || Object.hasOwn(request, 'last_name')) {
+    return { exact: digest(canonicalRequest(request, model, [])), semantic: semantic ? semanticRequestKey(request, model) : null };
+  }
+  const message = last as ChatMessage;
+  const context = contextDigest(request, model, message);
+  const content = (message as { content?: unknown }).content;
+  const tail = content === undefined ? 'u' : typeof content === 'string' && (content as MaybeWellFormed).isWellFormed() ? `s${content}` : `j${canonicalJson(content)}`;
+  const exact = digest(`${context}${canonicalObject(message as unknown as Record<string, unknown>, 'content')}${tail}`);
+  if (!semantic) return { exact, semantic: null };
+  const prompt = semanticPrompt(request, message);
+  return { exact, semantic: prompt === null ? null : { context, prompt } };
+}
+
+/** The hash of everything but the last message: parameters, earlier turns, the last message's name. */
+function contextDigest(request: ChatRequest, model: string, last: ChatMessage): string {
+  return digest(canonicalRequest(request, model, [['messages', request.messages.slice(0, -1)], ['last_name', (last as { name?: unknown }).name]]));
 }
 
 /** The part of a request the semantic cache compares loosely, and the rest it compares exactly. */
@@ -93,11 +141,15 @@ export const SEMANTIC_MAX_CHARACTERS = 3000;
  * `SEMANTIC_MAX_CHARACTERS`.
  */
 export function semanticRequestKey(request: ChatRequest, model: string): SemanticKey | null {
-  // A paraphrase has another vector: embeddings are cached exactly or not at all.
-  if (isEmbeddingRequest(request)) return null;
   const last = request.messages.at(-1);
-  if (!last || last.role !== 'user') return null;
+  const prompt = last === undefined ? null : semanticPrompt(request, last);
+  return prompt === null ? null : { context: contextDigest(request, model, last!), prompt };
+}
+
+/** The last message's text if the request has a place in the semantic cache (see `semanticRequestKey`), else null. */
+function semanticPrompt(request: ChatRequest, last: ChatMessage): string | null {
+  // A paraphrase has another vector: embeddings are cached exactly or not at all.
+  if (isEmbeddingRequest(request) || last.role !== 'user') return null;
   const prompt = textOf(last);
-  if (prompt === null || prompt.trim() === '' || prompt.length > SEMANTIC_MAX_CHARACTERS) return null;
-  return { context: digest(canonicalRequest(request, model, [['messages', request.messages.slice(0, -1)], ['last_name', last.name]])), prompt };
+  return prompt === null || prompt.trim() === '' || prompt.length > SEMANTIC_MAX_CHARACTERS ? null : prompt;
 }

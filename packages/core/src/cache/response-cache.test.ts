@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatResponse } from '../chat/chat-response.js';
 import type { Receipt } from '../receipts/receipt.js';
 import { cachedResponse, ResponseCache } from './response-cache.js';
+import { createHashedEmbedder, type Embedder } from './hashed-embedder.js';
 import { SemanticCache } from './semantic-cache.js';
 
 const answer = (content: string) => ({ id: 'chatcmpl-1', object: 'chat.completion', created: 0, model: 'gpt-4.1-mini', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }) as unknown as ChatResponse;
@@ -61,6 +62,25 @@ describe('ResponseCache and the original receipt', () => {
     expect(cache.getExact('tenant', 'key-1')).toBe(kept);
     expect(failed.origin).toBeNull();
     expect(cache.getExact('tenant', 'key-2')).toBeUndefined();
+  });
+});
+
+describe('ResponseCache prompt analysis', () => {
+  it('embeds a prompt once for the lookup and the store that follows it with the same semantic key, other lookups in between', () => {
+    const hashed = createHashedEmbedder();
+    const embedded: string[] = [];
+    const embedder: Embedder = { dimensions: hashed.dimensions, similarity: hashed.similarity, embed: (text) => (embedded.push(text), hashed.embed(text)) };
+    const semantic = new SemanticCache<string>({ embedder });
+    const cache = new ResponseCache({ maxBytes: 1 << 20, ttlMs: 60_000, maxEntriesPerTenant: 100, semantic });
+    cache.store('tenant', 'key-0', { context: 'context', prompt: 'Where is Lake Baikal?' }, answer('In Siberia.'), receipt);
+    cache.flush();
+    const asked = { context: 'context', prompt: question };
+    cache.findSimilar('tenant', asked);
+    for (const other of ['How deep is Lake Baikal?', 'How old is Lake Baikal?']) cache.findSimilar('tenant', { context: 'context', prompt: other });
+    cache.store('tenant', 'key-1', asked, answer('Mont Blanc, 4,806 m.'), receipt);
+    cache.flush();
+    expect(embedded.filter((text) => text === question)).toHaveLength(1);
+    expect(cache.findSimilar('tenant', { context: 'context', prompt: question })).toMatchObject({ answer: { key: 'tenant\u0000key-1' } });
   });
 });
 

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { ChatResponse } from '../chat/chat-response.js';
 import type { Receipt } from '../receipts/receipt.js';
 import type { SemanticKey } from './request-key.js';
-import type { SemanticCache, SemanticEntryHandle } from './semantic-cache.js';
+import type { AnalysedPrompt, SemanticCache, SemanticEntryHandle } from './semantic-cache.js';
 import type { GuardVerdict } from './slot-guard.js';
 
 /** A cached answer and what the original request cost. Holds no prompt text. */
@@ -34,6 +34,9 @@ export interface ResponseCacheOptions {
   semantic: SemanticCache<string> | null;
 }
 
+/** Lookups whose analysed prompt is kept for the store that follows (see `#analysedFor`). */
+const analysedKept = 64;
+
 // Embeddings, slots and bookkeeping per entry, beside the answer's own JSON.
 const ENTRY_OVERHEAD_BYTES = 1024;
 
@@ -54,6 +57,15 @@ export class ResponseCache {
   readonly #ttlMs: number;
   /** Semantic inserts not yet made: run after the answer has been written, or before the next semantic lookup, whichever comes first. */
   readonly #pending: Array<() => void> = [];
+  /**
+   * The last lookups' prompts with their analysis, by the semantic key object they were made for:
+   * the middleware passes the same object to `findSimilar` and to `store`, so the store reuses the
+   * lookup's embedding and search. Compared by identity in a ring, newest first: a map keyed by
+   * the prompt text hashed the whole text on every request.
+   */
+  readonly #analysedKeys: Array<SemanticKey | null> = new Array<SemanticKey | null>(analysedKept).fill(null);
+  readonly #analysedPrompts: Array<AnalysedPrompt | null> = new Array<AnalysedPrompt | null>(analysedKept).fill(null);
+  #newestAnalysed = 0;
 
   constructor(options: ResponseCacheOptions) {
     this.#semantic = options.semantic;
@@ -79,7 +91,11 @@ export class ResponseCache {
   findSimilar(tenant: string, semanticKey: SemanticKey): { answer: CachedAnswer; similarity: number } | { rejected: Exclude<GuardVerdict, null>; similarity: number } | null {
     if (!this.#semantic) return null;
     this.flush();
-    const match = this.#semantic.lookup(scoped(tenant, semanticKey.context), semanticKey.prompt);
+    const analysed = this.#semantic.analyse(semanticKey.prompt);
+    this.#newestAnalysed = this.#newestAnalysed === analysedKept - 1 ? 0 : this.#newestAnalysed + 1;
+    this.#analysedKeys[this.#newestAnalysed] = semanticKey;
+    this.#analysedPrompts[this.#newestAnalysed] = analysed;
+    const match = this.#semantic.lookup(scoped(tenant, semanticKey.context), analysed);
     if (!match || !match.hit) return match;
     const answer = this.#entries.get(match.value);
     if (!answer || answer.tenant !== tenant) return null;
@@ -129,7 +145,7 @@ export class ResponseCache {
     // waits until the answer is on its way, unless a lookup needs the index first.
     this.#pending.push(() => {
       if (this.#entries.peek(fullKey) !== answer) return;
-      if (semanticKey && semantic) answer.semantic = semantic.store(scoped(tenant, semanticKey.context), semanticKey.prompt, fullKey);
+      if (semanticKey && semantic) answer.semantic = semantic.store(scoped(tenant, semanticKey.context), this.#analysedFor(semanticKey), fullKey);
       // By the next turn the engine has usually finished the receipt: keep the two fields a hit
       // needs and let the receipt go, rather than hold one (a few KB) for every entry never served.
       if (parts.origin !== null && parts.origin.duration_ms !== undefined && !resolveOrigin(answer).ok) this.evict(answer);
@@ -137,6 +153,14 @@ export class ResponseCache {
     if (this.#pending.length === 1) setImmediate(() => this.flush());
     while (keys.size > this.#maxEntriesPerTenant) this.#entries.delete(keys.values().next().value!);
     return answer;
+  }
+
+  /** The prompt a recent lookup analysed for this very key object, or the bare text (an entry from the feed, or a lookup long past). */
+  #analysedFor(semanticKey: SemanticKey): AnalysedPrompt | string {
+    for (let age = 0, slot = this.#newestAnalysed; age < analysedKept; age += 1, slot = slot === 0 ? analysedKept - 1 : slot - 1) {
+      if (this.#analysedKeys[slot] === semanticKey) return this.#analysedPrompts[slot]!;
+    }
+    return semanticKey.prompt;
   }
 
   /** Makes the semantic inserts still waiting (see `store`); lookups call it first, so they see every answer stored before them. */

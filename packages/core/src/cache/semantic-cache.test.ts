@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateCachePairs, parseLabelledPairs } from './evaluate-cache-pairs.js';
 import { hashString } from './text-features.js';
+import { createHashedEmbedder, type Embedder } from './hashed-embedder.js';
 import { createSemanticCache } from './semantic-cache.js';
 
 const topics = ['volcanoes', 'glaciers', 'tides', 'earthquakes', 'hurricanes', 'monsoons', 'deserts', 'rainforests', 'coral reefs', 'auroras'];
@@ -70,6 +71,26 @@ describe('SemanticCache', () => {
     expect(cache.lookup('scope', 'should i trade my cheap electric scooter for a second-hand hybrid car')).toMatchObject({ hit: true, value: 'scooter for car' });
     expect(cache.lookup('scope', 'Should I drink tea and coffee')).toMatchObject({ hit: true, value: 'both' });
     expect(cache.lookup('scope', 'should i drink black coffee and whole milk in the morning')).toMatchObject({ hit: true, value: 'both drinks' });
+  });
+
+  it('reuses the analysis an analysed prompt carries from its lookup to its store, and only in the cache that made it', () => {
+    const hashed = createHashedEmbedder();
+    const embedded: string[] = [];
+    const counting: Embedder = { dimensions: hashed.dimensions, similarity: hashed.similarity, embed: (text) => (embedded.push(text), hashed.embed(text)) };
+    const cache = createSemanticCache<string>({ embedder: counting });
+    cache.store('scope', 'What is the capital of France?', 'paris');
+    const analysed = cache.analyse('What is the capital of Italy?');
+    expect(cache.lookup('scope', analysed)?.hit ?? false).toBe(false);
+    cache.store('scope', analysed, 'rome');
+    expect(embedded.filter((text) => text === analysed.text)).toHaveLength(1);
+    expect(cache.lookup('scope', 'what is the capital of italy')).toMatchObject({ hit: true, value: 'rome' });
+    // Another cache, with its own embedder, reads the text afresh.
+    const otherEmbedded: string[] = [];
+    const small = createHashedEmbedder({ dimensions: 32 });
+    const other = createSemanticCache<string>({ embedder: { dimensions: 32, similarity: small.similarity, embed: (text) => (otherEmbedded.push(text), small.embed(text)) } });
+    other.store('scope', analysed, 'rome');
+    expect(otherEmbedded).toEqual([analysed.text]);
+    expect(other.lookup('scope', 'What is the capital of Italy?')).toMatchObject({ hit: true, value: 'rome' });
   });
 
   it('never answers from another scope', () => {

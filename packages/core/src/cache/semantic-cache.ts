@@ -66,6 +66,24 @@ interface PromptAnalysis<T> {
   found?: { index: ScopeIndex<T>; groups: IndexMatch<PromptGroup<StoredPrompt<T>>>[] } | undefined;
 }
 
+/**
+ * A prompt and what the cache has read off it so far (`SemanticCache.analyse`): pass the same
+ * object to `lookup` and then to `store`, and the store reuses the lookup's embedding, numbers and
+ * search instead of finding them again by the prompt's text, which hashes the whole text.
+ */
+export class AnalysedPrompt {
+  readonly text: string;
+  /** The cache that analyses it: another one (another embedder, another index) reads the text afresh. */
+  readonly owner: object;
+  /** Filled by the first lookup or store (opaque outside the cache). */
+  analysis: PromptAnalysis<unknown> | undefined;
+
+  constructor(text: string, owner: object) {
+    this.text = text;
+    this.owner = owner;
+  }
+}
+
 /** The index of one scope: a point per group of near-identical prompts. */
 type ScopeIndex<T> = SemanticIndex<PromptGroup<StoredPrompt<T>>>;
 
@@ -136,14 +154,20 @@ export class SemanticCache<T> {
     return count;
   }
 
-  store(scope: string, prompt: string, value: T): SemanticEntryHandle {
+  /** The prompt as an object that carries its analysis from a `lookup` to the `store` that follows it. */
+  analyse(prompt: string): AnalysedPrompt {
+    return new AnalysedPrompt(prompt, this);
+  }
+
+  store(scope: string, query: string | AnalysedPrompt, value: T): SemanticEntryHandle {
+    const prompt = typeof query === 'string' ? query : query.text;
     let index = this.#scopes.get(scope);
     if (!index) {
       const embedder = this.#embedder;
       index = new SemanticIndex({ dimensions: embedder.dimensions, bruteForceLimit: this.#bruteForceLimit, candidates: this.#candidates, similarity: (left, right) => embedder.similarity(left, right) });
       this.#scopes.set(scope, index);
     }
-    const analysis = this.#analysis(prompt);
+    const analysis = this.#analysis(query);
     const key = this.#key(prompt, analysis);
     let group = this.#groupToJoin(index, analysis, key);
     if (!group) {
@@ -187,7 +211,10 @@ export class SemanticCache<T> {
     return (analysis.numbers ??= analysis.slots?.numbers ?? extractNumbers(prompt));
   }
 
-  #analysis(prompt: string): PromptAnalysis<T> {
+  /** A prompt's analysis: the one it carries, or for text, the one kept for that text (see `analysedPrompts`). */
+  #analysis(query: string | AnalysedPrompt): PromptAnalysis<T> {
+    if (typeof query !== 'string' && query.owner === this) return (query.analysis ??= { embedding: this.#embedder.embed(query.text) }) as PromptAnalysis<T>;
+    const prompt = typeof query === 'string' ? query : query.text;
     const kept = this.#analysed.get(prompt);
     if (kept !== undefined) return kept;
     const analysis: PromptAnalysis<T> = { embedding: this.#embedder.embed(prompt) };
@@ -201,11 +228,12 @@ export class SemanticCache<T> {
    * whose slots agree with the prompt's; `rejected` tells why the closest accepted one was refused,
    * if it was. `similarity` is always the cosine of the features, also for verified paraphrases.
    */
-  lookup(scope: string, prompt: string): SemanticMatch<T> | null {
+  lookup(scope: string, query: string | AnalysedPrompt): SemanticMatch<T> | null {
     const index = this.#scopes.get(scope);
     if (!index) return null;
+    const prompt = typeof query === 'string' ? query : query.text;
     const floor = this.#verify ? this.threshold - STRICT_MARGIN : this.threshold;
-    const analysis = this.#analysis(prompt);
+    const analysis = this.#analysis(query);
     const groups = index.search(analysis.embedding);
     analysis.found = { index, groups };
     const candidates = this.#candidatesIn(groups, this.#key(prompt, analysis), analysis.embedding).filter((match) => match.similarity >= floor);

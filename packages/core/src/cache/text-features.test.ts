@@ -98,6 +98,9 @@ describe('isAscii', () => {
       // Mostly ASCII, as prompts are, so that a single other unit anywhere must be found.
       const text = String.fromCharCode(...Array.from({ length: Math.floor(random() * 40) }, () => (random() < 0.9 ? 0x20 + Math.floor(random() * 0x5f) : units[Math.floor(random() * units.length)]!)));
       expect(isAscii(text), JSON.stringify(text)).toBe(!/[^\x00-\x7F]/.test(text));
+      // Answered from what tokenize measured, for the text it read last.
+      tokenize(text);
+      expect(isAscii(text), JSON.stringify(text)).toBe(!/[^\x00-\x7F]/.test(text));
     }
   });
 });

@@ -23,11 +23,18 @@ const CONTRACTIONS = new Map<string, readonly string[]>(Object.entries({
   "they're": ['they', 'are'], "we're": ['we', 'are'], "i'll": ['i', 'will'], "i'd": ['i', 'would'],
 }));
 
-// The cache reads one prompt several ways (features, slots, content words for the verifier), each
-// starting from its tokens: the last few prompts' tokens are kept, so a prompt is tokenized once.
-const recentTokens = new Map<string, readonly string[]>();
+// The cache reads one prompt several ways (features, numbers, slots, content words for the
+// verifier), each starting from its tokens: the last few texts' tokens are kept, so a prompt is
+// tokenized once. A ring compared with `===`, newest first, not a Map keyed by the text: a Map
+// hashes the whole text (~28k instructions for a 2,000-character prompt, every request), where
+// `===` answers at once for the same string and reads two texts only as far as they agree.
 const recentTokensKept = 8;
 const longestKeptText = 65_536;
+const keptTexts: string[] = new Array<string>(recentTokensKept).fill('');
+const keptTokens: Array<readonly string[]> = new Array<readonly string[]>(recentTokensKept).fill([]);
+/** Whether each kept text is ASCII (`isAscii`), measured once when it was tokenized. */
+const keptAscii: boolean[] = new Array<boolean>(recentTokensKept).fill(true);
+let newestKept = 0;
 
 /**
  * Lower-cases, normalises quotes and expands contractions; possessive `'s` is dropped. The array
@@ -36,12 +43,16 @@ const longestKeptText = 65_536;
  * number-word scan a fifth of their time on a 2,000-character prompt.
  */
 export function tokenize(text: string): readonly string[] {
-  const known = recentTokens.get(text);
-  if (known !== undefined) return known;
-  const tokens = splitTokens(text);
+  for (let age = 0, slot = newestKept; age < recentTokensKept; age += 1, slot = slot === 0 ? recentTokensKept - 1 : slot - 1) {
+    if (keptTexts[slot] === text) return keptTokens[slot]!;
+  }
+  const ascii = measureAscii(text);
+  const tokens = ascii ? splitAsciiTokens(text) : splitUnicodeTokens(text);
   if (text.length <= longestKeptText) {
-    if (recentTokens.size >= recentTokensKept) recentTokens.delete(recentTokens.keys().next().value!);
-    recentTokens.set(text, tokens);
+    newestKept = newestKept === recentTokensKept - 1 ? 0 : newestKept + 1;
+    keptTexts[newestKept] = text;
+    keptTokens[newestKept] = tokens;
+    keptAscii[newestKept] = ascii;
   }
   return tokens;
 }
@@ -52,13 +63,19 @@ export function tokenize(text: string): readonly string[] {
  * UTF-8; Node counts them natively, at a third of what the pattern `/[^\x00-\x7F]/` cost.
  */
 export function isAscii(text: string): boolean {
+  // The text tokenized last is known: the slot guard asks about a prompt right after its features were counted.
+  if (keptTexts[newestKept] === text) return keptAscii[newestKept]!;
+  return measureAscii(text);
+}
+
+function measureAscii(text: string): boolean {
   return Buffer.byteLength(text, 'utf8') === text.length;
 }
 
 // Plain ASCII text (no NFKC change, no curly apostrophe, letters and digits only in ASCII) has the
-// words of /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g in its lower-cased form, read by `splitAsciiTokens`.
-function splitTokens(text: string): string[] {
-  if (isAscii(text)) return splitAsciiTokens(text);
+// words of /[a-z0-9]+(?:[+#]+|'[a-z]+)?/g in its lower-cased form, read by `splitAsciiTokens`;
+// other text goes through NFKC and the pattern here.
+function splitUnicodeTokens(text: string): string[] {
   const tokens: string[] = [];
   const words = Array.from(text.normalize('NFKC').toLowerCase().matchAll(WORD_PATTERN), (match) => match[0].replace('’', "'"));
   for (const word of words) {
