@@ -282,17 +282,22 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /**
  * Sends an answer with its receipt under `x-routekit`, as `sendJson(response, 200, { ...body,
  * 'x-routekit': receipt })` would, byte for byte, but with the receipt's JSON made once for this and
- * the receipt store (`receiptJson`).
+ * the receipt store (`receiptJson`). `headers` are made for this answer alone (`headersOf`'s): the
+ * content headers are added to them, not to a copy.
  */
 export function sendJsonWithReceipt(response: ServerResponse, body: object, receipt: Receipt, headers: Record<string, string>): void {
   const text = JSON.stringify(body);
   // An answer that already holds the key (another gateway's) keeps its place in the object, as the spread does.
   if (Object.hasOwn(body, 'x-routekit') || !text.endsWith('}')) return sendJson(response, 200, { ...body, 'x-routekit': receipt }, headers);
-  sendText(response, 200, `${text.length === 2 ? '{' : `${text.slice(0, -1)},`}"x-routekit":${receiptJson(receipt)}}`, headers);
+  sendText(response, 200, `${text.length === 2 ? '{' : `${text.slice(0, -1)},`}"x-routekit":${receiptJson(receipt)}}`, headers, true);
 }
 
-function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
-  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+/** Sends JSON text; `ownHeaders` when `headers` were made for this answer alone, so the content headers go into them rather than a copy. */
+function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string>, ownHeaders = false): void {
+  const all: Record<string, string | number> = ownHeaders ? headers : { ...headers };
+  all['content-type'] = 'application/json; charset=utf-8';
+  all['content-length'] = Buffer.byteLength(text);
+  response.writeHead(status, all);
   response.end(text);
 }
 

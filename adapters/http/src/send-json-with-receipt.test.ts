@@ -31,11 +31,14 @@ describe('sendJsonWithReceipt', () => {
     ];
     for (const body of bodies) {
       const { response, sent } = capture();
-      sendJsonWithReceipt(response, body, receipt, { 'x-request-id': 'r' });
+      sendJsonWithReceipt(response, body, receipt, { 'x-ratelimit-limit-requests': '100', 'x-request-id': 'r' });
       const expected = JSON.stringify({ ...body, 'x-routekit': receipt });
       expect(sent.text).toBe(expected);
       expect(sent.headers['content-length']).toBe(Buffer.byteLength(expected));
       expect(sent.headers['x-request-id']).toBe('r');
+      // The given headers first, in their order, then the content headers, as on the wire before.
+      expect(Object.keys(sent.headers)).toEqual(['x-ratelimit-limit-requests', 'x-request-id', 'content-type', 'content-length']);
+      expect(sent.headers['content-type']).toBe('application/json; charset=utf-8');
     }
     expect(receiptJson(receipt)).toBe(JSON.stringify(receipt));
     expect(receiptJson(receipt)).toBe(receiptJson(receipt));

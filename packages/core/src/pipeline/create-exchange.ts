@@ -6,7 +6,9 @@ import type { Exchange, ExchangeInput } from './exchange.js';
 
 /** Starts an exchange for one request, with an empty receipt for the features to fill. */
 export function createExchange(input: ExchangeInput): Exchange {
-  const id = `chatcmpl-rk-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  // The first 24 hex digits of a random UUID (8-4-4-4-12 with its dashes): five slices cost less than replaceAll and a slice.
+  const uuid = randomUUID();
+  const id = `chatcmpl-rk-${uuid.slice(0, 8)}${uuid.slice(9, 13)}${uuid.slice(14, 18)}${uuid.slice(19, 23)}${uuid.slice(24, 28)}`;
   const tenant = input.tenant ?? 'default';
   const receipt: Receipt = {
     request_id: id,

@@ -24,31 +24,32 @@ export interface AppliedRule<Rule> {
   rule: Rule;
 }
 
-/** The rules that apply to an exchange, most specific first, so a refusal names the narrowest limit. */
-export function rulesFor<Rule>(exchange: Exchange, limits: ScopedLimits<Rule>): AppliedRule<Rule>[] {
-  const applied: AppliedRule<Rule>[] = [];
-  if (exchange.apiKeyId !== null) {
-    const rule = own(limits.keys, exchange.apiKeyId) ?? limits.perKey;
-    if (rule !== undefined) applied.push({ scope: 'key', id: exchange.apiKeyId, rule });
-  }
-  const tenantRule = own(limits.tenants, exchange.tenant) ?? limits.perTenant;
-  if (tenantRule !== undefined) applied.push({ scope: 'tenant', id: exchange.tenant, rule: tenantRule });
-  if (limits.global !== undefined) applied.push({ scope: 'global', id: '*', rule: limits.global });
-  return applied;
-}
-
-/** A rule configured for this id itself: a tenant named `constructor` must not read Object's. */
-function own<Rule>(rules: Readonly<Record<string, Rule>> | undefined, id: string): Rule | undefined {
-  return rules !== undefined && Object.hasOwn(rules, id) ? rules[id] : undefined;
-}
-
 /**
- * `${scope}.${name}` for every scope and each of `names`: how receipts and refusals name a limit,
- * made once when a middleware is built instead of for every request.
+ * The rules that apply to an exchange, most specific first, so a refusal names the narrowest limit:
+ * `compile` turns each configured rule into what a middleware reads per request (its defined limits,
+ * their names), once, when the middleware is built. Overrides are looked up in Maps (a tenant named
+ * `constructor` finds nothing), and a configuration with only a global rule hands every request the
+ * same array, which callers must not change.
  */
-export function scopedLimitNames<Name extends string>(names: readonly Name[]): Record<LimitScope, Record<Name, string>> {
-  const named = (scope: LimitScope) => Object.fromEntries(names.map((name) => [name, `${scope}.${name}`])) as Record<Name, string>;
-  return { key: named('key'), tenant: named('tenant'), global: named('global') };
+export function compileScopedRules<Rule, Compiled>(limits: ScopedLimits<Rule>, compile: (rule: Rule, scope: LimitScope) => Compiled): (exchange: Exchange) => readonly AppliedRule<Compiled>[] {
+  const overrides = (rules: Readonly<Record<string, Rule>> | undefined, scope: LimitScope) => new Map(Object.entries(rules ?? {}).map(([id, rule]) => [id, compile(rule, scope)] as const));
+  const keys = overrides(limits.keys, 'key');
+  const tenants = overrides(limits.tenants, 'tenant');
+  const perKey = limits.perKey === undefined ? undefined : compile(limits.perKey, 'key');
+  const perTenant = limits.perTenant === undefined ? undefined : compile(limits.perTenant, 'tenant');
+  const global: AppliedRule<Compiled>[] = limits.global === undefined ? [] : [{ scope: 'global', id: '*', rule: compile(limits.global, 'global') }];
+  if (keys.size === 0 && perKey === undefined && tenants.size === 0 && perTenant === undefined) return () => global;
+  return (exchange) => {
+    const applied: AppliedRule<Compiled>[] = [];
+    if (exchange.apiKeyId !== null) {
+      const rule = keys.get(exchange.apiKeyId) ?? perKey;
+      if (rule !== undefined) applied.push({ scope: 'key', id: exchange.apiKeyId, rule });
+    }
+    const tenantRule = tenants.get(exchange.tenant) ?? perTenant;
+    if (tenantRule !== undefined) applied.push({ scope: 'tenant', id: exchange.tenant, rule: tenantRule });
+    if (global.length > 0) applied.push(global[0]!);
+    return applied;
+  };
 }
 
 /** A store key part that cannot collide with the separators around it. */

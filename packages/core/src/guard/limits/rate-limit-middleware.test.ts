@@ -125,6 +125,23 @@ describe('limits keyed by tenant and key id', () => {
       await expect(rateLimit.wrapRequest!(testExchange({ tenant: name, apiKeyId: name }), async () => responseWith(usage(1, 1))), name).rejects.toBeInstanceOf(RateLimitedError);
     }
   });
+  it('applies an override by key id or tenant instead of the default, and names each limit by its scope', async () => {
+    const rateLimit = limiter({ perKey: { requestsPerMinute: 1 }, keys: { k1: { requestsPerMinute: 3 } }, perTenant: { requestsPerMinute: 100 }, tenants: { acme: { requestsPerMinute: 2 } }, global: { requestsPerMinute: 50 } });
+    const first = testExchange({ tenant: 'acme', apiKeyId: 'k1' });
+    await rateLimit.wrapRequest!(first, async () => responseWith(usage(1, 1)));
+    expect(first.receipt.limits).toEqual({
+      'key.requests_per_minute': { limit: 3, remaining: 2 },
+      'tenant.requests_per_minute': { limit: 2, remaining: 1 },
+      'global.requests_per_minute': { limit: 50, remaining: 49 },
+    });
+    await rateLimit.wrapRequest!(testExchange({ tenant: 'acme', apiKeyId: 'k1' }), async () => responseWith(usage(1, 1)));
+    // acme's override (2) is reached before k1's (3).
+    await expect(rateLimit.wrapRequest!(testExchange({ tenant: 'acme', apiKeyId: 'k1' }), async () => responseWith(usage(1, 1)))).rejects.toMatchObject({ limit: 'tenant.requests_per_minute' });
+    // Another key and tenant get the defaults: one request per key.
+    await rateLimit.wrapRequest!(testExchange({ tenant: 'other', apiKeyId: 'k2' }), async () => responseWith(usage(1, 1)));
+    await expect(rateLimit.wrapRequest!(testExchange({ tenant: 'other', apiKeyId: 'k2' }), async () => responseWith(usage(1, 1)))).rejects.toMatchObject({ limit: 'key.requests_per_minute' });
+  });
+
   it('answers without waiting for the token correction, which still lands', async () => {
     const memory = createMemoryCounterStore({ now: () => start });
     const corrections: Array<() => void> = [];

@@ -5,7 +5,7 @@ import { estimateTokens, requestCharacters, weightedCharacters } from '../../rou
 import type { CounterReservation, CounterStore } from '../../stores/counter-store.js';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store.js';
 import { createCounterKeys } from './counter-keys.js';
-import { describeScope, rulesFor, scopedLimitNames, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
+import { compileScopedRules, describeScope, type LimitContext, type LimitScope, type ScopedLimits } from './limit-scopes.js';
 import { parseOptions } from '../parse-options.js';
 import { rateLimitOptionFields, rateLimitRuleSchema, scopedSchema } from './limit-schemas.js';
 import { ttlOf } from './limit-window.js';
@@ -50,13 +50,28 @@ const measures = [
 
 type Measure = (typeof measures)[number];
 
-const limitNames = scopedLimitNames(measures.map((measure) => measure.name));
+/** One limit of a configured rule, as a request reads it: compiled once from the rule. */
+interface RuleLimit {
+  measure: Measure;
+  limit: number;
+  /** `${scope}.${measure.name}`, as receipts and refusals name it. */
+  limitName: string;
+}
+
+/** The limits a rule sets, in the order of `measures`; those it leaves out are not read again. */
+function ruleLimits(rule: RateLimitRule, scope: LimitScope): RuleLimit[] {
+  const limits: RuleLimit[] = [];
+  for (const measure of measures) {
+    const limit = rule[measure.field];
+    if (limit !== undefined) limits.push({ measure, limit, limitName: `${scope}.${measure.name}` });
+  }
+  return limits;
+}
 
 interface PlannedCounter {
-  reservation: CounterReservation;
   scope: LimitScope;
   id: string;
-  measure: Measure;
+  ruleLimit: RuleLimit;
   resetAt: number;
 }
 
@@ -75,20 +90,25 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
   const defaultMaxTokens = options.defaultMaxTokens ?? 1024;
   const clock = options.now ?? Date.now;
   const keys = createCounterKeys(prefix);
+  const rulesFor = compileScopedRules(options, ruleLimits);
 
   return {
     name: 'rate-limit',
     async wrapRequest(exchange, next) {
-      const rules = rulesFor(exchange, options);
+      const rules = rulesFor(exchange);
       const now = clock();
       // Tokens are estimated only when a tokens-per-minute limit applies: the estimate is a pass over the prompt's text.
       let promptTokens = -1;
       let estimate = 0;
+      // Two arrays side by side: the store reads the reservations, the answer the rest.
+      const reservations: CounterReservation[] = [];
       const planned: PlannedCounter[] = [];
-      for (const { scope, id, rule } of rules) {
-        for (const measure of measures) {
-          const limit = rule[measure.field];
-          if (limit === undefined) continue;
+      let tokenReservations: CounterReservation[] | undefined;
+      for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+        const { scope, id, rule } = rules[ruleIndex]!;
+        for (let limitIndex = 0; limitIndex < rule.length; limitIndex++) {
+          const ruleLimit = rule[limitIndex]!;
+          const { measure, limit } = ruleLimit;
           let amount = 1;
           if (measure.kind === 'tokens') {
             if (promptTokens < 0) {
@@ -99,12 +119,13 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
             amount = estimate;
           }
           const window = keys.window(measure.period, now);
-          planned.push({ reservation: { key: keys.key(scope, id, measure.name, window), amount, limit, ttlMs: ttlOf(window, now) }, scope, id, measure, resetAt: window.end });
+          const reservation = { key: keys.key(scope, id, measure.name, window), amount, limit, ttlMs: ttlOf(window, now) };
+          reservations.push(reservation);
+          planned.push({ scope, id, ruleLimit, resetAt: window.end });
+          if (measure.kind === 'tokens') (tokenReservations ??= []).push(reservation);
         }
       }
       if (planned.length === 0) return next();
-      const reservations: CounterReservation[] = new Array(planned.length);
-      for (let index = 0; index < planned.length; index++) reservations[index] = planned[index]!.reservation;
 
       let outcome;
       try {
@@ -122,39 +143,42 @@ export function createRateLimitMiddleware(options: RateLimitOptions, context: Li
       // The headers follow the tightest request counter and the tightest token counter (the first of equals).
       let requests: CounterView | undefined;
       let tokens: CounterView | undefined;
-      const limits = { ...exchange.receipt.limits };
+      const limits: Record<string, { limit: number; remaining: number }> = exchange.receipt.limits === undefined ? {} : { ...exchange.receipt.limits };
       for (let index = 0; index < planned.length; index++) {
         const counter = planned[index]!;
         const snapshot = snapshots[index]!;
-        if (counter.measure.kind === 'requests') {
+        if (counter.ruleLimit.measure.kind === 'requests') {
           if (requests === undefined || snapshot.remaining < requests.snapshot.remaining) requests = { snapshot, resetAt: counter.resetAt };
         } else if (tokens === undefined || snapshot.remaining < tokens.snapshot.remaining) tokens = { snapshot, resetAt: counter.resetAt };
-        limits[limitNames[counter.scope][counter.measure.name]] = { limit: counter.reservation.limit, remaining: snapshot.remaining };
+        limits[counter.ruleLimit.limitName] = { limit: counter.ruleLimit.limit, remaining: snapshot.remaining };
       }
       setTightestRateLimitHeaders(exchange.responseHeaders, requests, tokens, now);
       exchange.receipt.limits = limits;
       if (outcome.allowed && options.onWarning !== undefined) {
-        const counters = planned.map((counter, index) => ({ scope: counter.scope, id: counter.id, limit: counter.measure.name, limitValue: counter.reservation.limit, amount: counter.reservation.amount, total: snapshots[index]!.total, resetAt: counter.resetAt }));
+        const counters = planned.map((counter, index) => ({ scope: counter.scope, id: counter.id, limit: counter.ruleLimit.measure.name, limitValue: counter.ruleLimit.limit, amount: reservations[index]!.amount, total: snapshots[index]!.total, resetAt: counter.resetAt }));
         for (const warning of crossedRateLimitWarnings(counters)) options.onWarning(warning, exchange.tenant);
       }
       if (!outcome.allowed) {
         const refused = planned[outcome.refusedIndex]!;
         const retryAfterSeconds = Math.max(1, Math.ceil((refused.resetAt - now) / 1000));
-        const unit = refused.measure.name.replaceAll('_', ' ');
-        throw new RateLimitedError(`Rate limit reached: ${refused.reservation.limit} ${unit} for ${describeScope(refused.scope, context)}. Retry in ${retryAfterSeconds} s.`, {
-          limit: limitNames[refused.scope][refused.measure.name],
+        const unit = refused.ruleLimit.measure.name.replaceAll('_', ' ');
+        throw new RateLimitedError(`Rate limit reached: ${refused.ruleLimit.limit} ${unit} for ${describeScope(refused.scope, context)}. Retry in ${retryAfterSeconds} s.`, {
+          limit: refused.ruleLimit.limitName,
           retryAfterSeconds,
         });
       }
       // Without a tokens-per-minute limit nothing is corrected once the answer's usage is known.
-      if (promptTokens < 0) return next();
-      const tokenCounters = planned.filter((counter) => counter.measure.kind === 'tokens');
+      if (tokenReservations === undefined) return next();
+      const tokenCounters = tokenReservations;
 
       const correct = async (usedTokens: number): Promise<void> => {
         // The engine's receipt holds the provider's usage even when the client's stream carries none.
         const counted = exchange.receipt.tokens.total > 0 ? exchange.receipt.tokens.total : usedTokens;
         const delta = counted - estimate;
-        if (delta !== 0) await Promise.all(tokenCounters.map((counter) => store.adjust(counter.reservation.key, delta, counter.reservation.ttlMs)));
+        if (delta === 0) return;
+        // One tokens-per-minute counter is the common case: no Promise.all around it.
+        if (tokenCounters.length === 1) await store.adjust(tokenCounters[0]!.key, delta, tokenCounters[0]!.ttlMs);
+        else await Promise.all(tokenCounters.map((counter) => store.adjust(counter.key, delta, counter.ttlMs)));
       };
       let result;
       try {

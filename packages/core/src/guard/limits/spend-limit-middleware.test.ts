@@ -146,6 +146,27 @@ describe('spend limit middleware', () => {
     await expect(spend.wrapCall!(testAttempt(exchange, pricey), async () => responseWith(usage(1, 1)))).rejects.toMatchObject({ limit: 'tenant.per_request_usd' });
   });
 
+  it("applies a tenant's override instead of the default, beside the global limit, and names each in the receipt", async () => {
+    const spend = spender({ perTenant: { limits: { daily_usd: 10 } }, tenants: { acme: { limits: { daily_usd: 0.5, weekly_usd: 0.4 } } }, global: { limits: { monthly_usd: 100 } }, minOutputTokens: 10 });
+    const exchange = testExchange({ tenant: 'acme', request });
+    await spend.wrapCall!(testAttempt(exchange, pricey), async () => responseWith(usage(100, 50)));
+    // $0.20 spent: the weekly $0.40 is the tightest.
+    expect(exchange.receipt.limits).toEqual({
+      'tenant.daily_usd': { limit: 0.5, remaining: 0.3 },
+      'tenant.weekly_usd': { limit: 0.4, remaining: 0.2 },
+      'global.monthly_usd': { limit: 100, remaining: 99.8 },
+    });
+    // The next $0.30 worst case is cut to the $0.20 left of the week ($0.10 prompt, 50 output tokens); a minimal one does not fit after that.
+    const second = testAttempt(testExchange({ tenant: 'acme', request }), pricey);
+    await spend.wrapCall!(second, async () => {
+      expect(sentRequest(second).max_tokens).toBe(50);
+      return responseWith(usage(100, 50));
+    });
+    await expect(spend.wrapCall!(testAttempt(testExchange({ tenant: 'acme', request }), pricey), async () => responseWith(usage(1, 1)))).rejects.toMatchObject({ limit: 'tenant.weekly_usd' });
+    // Another tenant has the default $10 a day.
+    await expect(spend.wrapCall!(testAttempt(testExchange({ tenant: 'other', request }), pricey), async () => responseWith(usage(100, 50)))).resolves.toBeDefined();
+  });
+
   it('releases the reservation of a failed call and settles a stream from its usage chunk', async () => {
     const spend = spender({ global: { limits: { daily_usd: 0.35 } } });
     await expect(spend.wrapCall!(testAttempt(testExchange({ request }), pricey), async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
