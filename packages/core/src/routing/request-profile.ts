@@ -1,5 +1,4 @@
 import type { ChatRequest } from '../chat/chat-request.js';
-import { utf8BytesOf } from './utf8-bytes.js';
 
 /** What a request needs from a model, worked out once per request. */
 export interface RequestProfile {
@@ -29,8 +28,8 @@ export function estimateTokens(characters: number): number {
  * Chinese prompt as a quarter of its tokens (docs/limits.md has the measurements), which sends a
  * long one to a model whose context window it does not fit.
  */
-export function weightedCharacters(text: string, holder?: object): number {
-  const bytes = holder === undefined ? Buffer.byteLength(text, 'utf8') : utf8BytesOf(holder, text);
+export function weightedCharacters(text: string): number {
+  const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes === text.length) return bytes;
   let ascii = 0;
   for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) < 0x80) ascii += 1;
@@ -39,16 +38,15 @@ export function weightedCharacters(text: string, holder?: object): number {
 
 /**
  * The text of a request's messages, tool calls and tool definitions, for estimates and features,
- * measured by `measure` (plain length by default; `weightedCharacters` for token estimates). A
- * message's or text part's text is passed with the object that holds it, for `utf8BytesOf`.
+ * measured by `measure` (plain length by default; `weightedCharacters` for token estimates).
  */
-export function requestCharacters(request: ChatRequest, measure: (text: string, holder?: object) => number = (text) => text.length): number {
+export function requestCharacters(request: ChatRequest, measure: (text: string) => number = (text) => text.length): number {
   let characters = 0;
   for (const message of request.messages) {
     characters += 4; // per-message overhead of chat formats
     const content = message.content;
-    if (typeof content === 'string') characters += measure(content, message);
-    else if (Array.isArray(content)) for (const part of content) characters += part.type === 'text' ? measure(part.text, part) : 340; // an image costs roughly 85 tokens at low detail
+    if (typeof content === 'string') characters += measure(content);
+    else if (Array.isArray(content)) for (const part of content) characters += part.type === 'text' ? measure(part.text) : 340; // an image costs roughly 85 tokens at low detail
     if (message.role === 'assistant') for (const call of message.tool_calls ?? []) characters += measure(call.function.name) + measure(call.function.arguments);
   }
   for (const tool of request.tools ?? []) characters += measure(JSON.stringify(tool.function));

@@ -1,6 +1,5 @@
 import type { ChatRequest } from '../../chat/chat-request.js';
 import { embeddingTokenCount } from '../../embeddings/embedding-request.js';
-import { utf8BytesOf } from '../../routing/utf8-bytes.js';
 
 /** What one image may cost, in tokens, when the bound cannot see its size. */
 export const defaultImageTokenBound = 1600;
@@ -47,9 +46,8 @@ export function promptTokenBound(request: ChatRequest, options: PromptTokenBound
     tokens += messageOverhead + textTokenBound(message.role);
     if ('name' in message && typeof message.name === 'string') tokens += textTokenBound(message.name);
     const content = message.content;
-    // By the message or part that holds the text: routing and the rate limit measured the same bytes.
-    if (typeof content === 'string') tokens += utf8BytesOf(message, content);
-    else if (Array.isArray(content)) for (const part of content) tokens += part.type === 'text' ? utf8BytesOf(part, part.text) : imageTokens;
+    if (typeof content === 'string') tokens += textTokenBound(content);
+    else if (Array.isArray(content)) for (const part of content) tokens += part.type === 'text' ? textTokenBound(part.text) : imageTokens;
     if (message.role === 'assistant') {
       for (const call of message.tool_calls ?? []) tokens += messageOverhead + textTokenBound(call.id) + textTokenBound(call.function.name) + textTokenBound(call.function.arguments);
       if (typeof message.refusal === 'string') tokens += textTokenBound(message.refusal);
