@@ -27,25 +27,35 @@ export interface AppliedRule<Rule> {
 /**
  * The rules that apply to an exchange, most specific first, so a refusal names the narrowest limit:
  * `compile` turns each configured rule into what a middleware reads per request (its defined limits,
- * their names), once, when the middleware is built. Overrides are looked up in Maps (a tenant named
- * `constructor` finds nothing), and a configuration with only a global rule hands every request the
- * same array, which callers must not change.
+ * their names). The default and global rules are compiled once, when the middleware is built; the
+ * `keys` and `tenants` tables are read at each request, since their owner may change them later
+ * (the durable API keys' limits fill `keys` as keys authenticate: `createKeyLimits`), and each rule
+ * object in them is compiled the first time it is seen. A configuration with only a global rule
+ * hands every request the same array, which callers must not change.
  */
-export function compileScopedRules<Rule, Compiled>(limits: ScopedLimits<Rule>, compile: (rule: Rule, scope: LimitScope) => Compiled): (exchange: Exchange) => readonly AppliedRule<Compiled>[] {
-  const overrides = (rules: Readonly<Record<string, Rule>> | undefined, scope: LimitScope) => new Map(Object.entries(rules ?? {}).map(([id, rule]) => [id, compile(rule, scope)] as const));
-  const keys = overrides(limits.keys, 'key');
-  const tenants = overrides(limits.tenants, 'tenant');
+export function compileScopedRules<Rule extends object, Compiled>(limits: ScopedLimits<Rule>, compile: (rule: Rule, scope: LimitScope) => Compiled): (exchange: Exchange) => readonly AppliedRule<Compiled>[] {
+  const { keys, tenants } = limits;
   const perKey = limits.perKey === undefined ? undefined : compile(limits.perKey, 'key');
   const perTenant = limits.perTenant === undefined ? undefined : compile(limits.perTenant, 'tenant');
   const global: AppliedRule<Compiled>[] = limits.global === undefined ? [] : [{ scope: 'global', id: '*', rule: compile(limits.global, 'global') }];
-  if (keys.size === 0 && perKey === undefined && tenants.size === 0 && perTenant === undefined) return () => global;
+  if (keys === undefined && perKey === undefined && tenants === undefined && perTenant === undefined) return () => global;
+  // By scope too: one rule object may sit in both tables, and its limits' names differ.
+  const compiled = { key: new WeakMap<Rule, Compiled>(), tenant: new WeakMap<Rule, Compiled>(), global: new WeakMap<Rule, Compiled>() };
+  /** The compiled override for this id itself (a tenant named `constructor` must not read Object's), or the default. */
+  const override = (rules: Readonly<Record<string, Rule>> | undefined, id: string, scope: LimitScope, fallback: Compiled | undefined): Compiled | undefined => {
+    if (rules === undefined || !Object.hasOwn(rules, id)) return fallback;
+    const rule = rules[id]!;
+    let known = compiled[scope].get(rule);
+    if (known === undefined) compiled[scope].set(rule, (known = compile(rule, scope)));
+    return known;
+  };
   return (exchange) => {
     const applied: AppliedRule<Compiled>[] = [];
     if (exchange.apiKeyId !== null) {
-      const rule = keys.get(exchange.apiKeyId) ?? perKey;
+      const rule = override(keys, exchange.apiKeyId, 'key', perKey);
       if (rule !== undefined) applied.push({ scope: 'key', id: exchange.apiKeyId, rule });
     }
-    const tenantRule = tenants.get(exchange.tenant) ?? perTenant;
+    const tenantRule = override(tenants, exchange.tenant, 'tenant', perTenant);
     if (tenantRule !== undefined) applied.push({ scope: 'tenant', id: exchange.tenant, rule: tenantRule });
     if (global.length > 0) applied.push(global[0]!);
     return applied;

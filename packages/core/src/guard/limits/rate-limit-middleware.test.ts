@@ -142,6 +142,24 @@ describe('limits keyed by tenant and key id', () => {
     await expect(rateLimit.wrapRequest!(testExchange({ tenant: 'other', apiKeyId: 'k2' }), async () => responseWith(usage(1, 1)))).rejects.toMatchObject({ limit: 'key.requests_per_minute' });
   });
 
+  it("reads the override tables at each request: a key's rule added, replaced or removed after the middleware is built applies from the next request", async () => {
+    // How the durable API keys' limits work (createKeyLimits fills `keys` as keys authenticate).
+    const keys: Record<string, { requestsPerMinute: number }> = Object.create(null);
+    const rateLimit = limiter({ keys, perKey: { requestsPerMinute: 100 } });
+    const ask = () => rateLimit.wrapRequest!(testExchange({ apiKeyId: 'k1' }), async () => responseWith(usage(1, 1)));
+    await ask();
+    keys.k1 = { requestsPerMinute: 2 };
+    await ask();
+    await expect(ask()).rejects.toMatchObject({ limit: 'key.requests_per_minute' });
+    // Replaced by a rule object of its own: two requests counted so far (a refused one is not), two more fit.
+    keys.k1 = { requestsPerMinute: 4 };
+    await ask();
+    await ask();
+    await expect(ask()).rejects.toBeInstanceOf(RateLimitedError);
+    delete keys.k1;
+    await expect(ask()).resolves.toBeDefined();
+  });
+
   it('answers without waiting for the token correction, which still lands', async () => {
     const memory = createMemoryCounterStore({ now: () => start });
     const corrections: Array<() => void> = [];

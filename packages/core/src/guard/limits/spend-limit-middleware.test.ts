@@ -167,6 +167,19 @@ describe('spend limit middleware', () => {
     await expect(spend.wrapCall!(testAttempt(testExchange({ tenant: 'other', request }), pricey), async () => responseWith(usage(100, 50)))).resolves.toBeDefined();
   });
 
+  it("reads the override tables at each request: a key's policy added after the middleware is built applies from the next request", async () => {
+    const keys: Record<string, { limits: { daily_usd: number } }> = Object.create(null);
+    const spend = spender({ keys });
+    const call = () => spend.wrapCall!(testAttempt(testExchange({ apiKeyId: 'k1', request }), pricey), async () => responseWith(usage(100, 50)));
+    // Without a policy nothing is counted or refused.
+    for (let index = 0; index < 5; index++) await call();
+    keys.k1 = { limits: { daily_usd: 0.5 } };
+    // $0.20 a call: two fit in $0.50 (the second cut to what is left), the third does not.
+    await call();
+    await call();
+    await expect(call()).rejects.toMatchObject({ limit: 'key.daily_usd' });
+  });
+
   it('releases the reservation of a failed call and settles a stream from its usage chunk', async () => {
     const spend = spender({ global: { limits: { daily_usd: 0.35 } } });
     await expect(spend.wrapCall!(testAttempt(testExchange({ request }), pricey), async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
