@@ -40,9 +40,9 @@ export function compileScopedRules<Rule extends object, Compiled>(limits: Scoped
   const global: AppliedRule<Compiled>[] = limits.global === undefined ? [] : [{ scope: 'global', id: '*', rule: compile(limits.global, 'global') }];
   if (keys === undefined && perKey === undefined && tenants === undefined && perTenant === undefined) return () => global;
   // By scope too: one rule object may sit in both tables, and its limits' names differ.
-  const compiled = { key: new WeakMap<Rule, Compiled>(), tenant: new WeakMap<Rule, Compiled>(), global: new WeakMap<Rule, Compiled>() };
+  const compiled = { key: new WeakMap<Rule, Compiled>(), tenant: new WeakMap<Rule, Compiled>() };
   /** The compiled override for this id itself (a tenant named `constructor` must not read Object's), or the default. */
-  const override = (rules: Readonly<Record<string, Rule>> | undefined, id: string, scope: LimitScope, fallback: Compiled | undefined): Compiled | undefined => {
+  const override = (rules: Readonly<Record<string, Rule>> | undefined, id: string, scope: 'key' | 'tenant', fallback: Compiled | undefined): Compiled | undefined => {
     if (rules === undefined || !Object.hasOwn(rules, id)) return fallback;
     const rule = rules[id]!;
     let known = compiled[scope].get(rule);
